@@ -1,0 +1,37 @@
+"""jitrisk: supply-chain disruption risk for lean, just-in-time networks.
+
+The numerical core: workbook I/O, network model, Monte Carlo engine, analytics.
+It never imports Qt; the desktop application in ``ui/`` adapts it.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import JitriskError, Problem, ScenarioError, SimulationCancelled, WorkbookError
+from .model import Demand, Disruption, Lane, Network, Override, Settings, Site
+from .network import build_graph, network_info
+from .scenarios import apply_scenario
+from .workbook import ValidationReport, load_network, validate_workbook
+
+__all__ = [
+    "Demand",
+    "Disruption",
+    "JitriskError",
+    "Lane",
+    "Network",
+    "Override",
+    "Problem",
+    "ScenarioError",
+    "Settings",
+    "SimulationCancelled",
+    "Site",
+    "ValidationReport",
+    "WorkbookError",
+    "__version__",
+    "apply_scenario",
+    "build_graph",
+    "load_network",
+    "network_info",
+    "validate_workbook",
+]

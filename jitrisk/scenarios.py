@@ -1,0 +1,203 @@
+"""Named scenarios: overrides of the baseline, applied to yield a new network.
+
+A scenario is the baseline plus (a) the rows of the Scenarios sheet with its
+name, applied in sheet order, and (b) the disruptions whose ``scenario`` is
+blank or equal to its name. The input network is never changed.
+
+Targets and fields:
+
+=========================  ==========================================================
+target                     fields
+=========================  ==========================================================
+``<site_id>``              any Sites column but ``site_id``/``type``; for customers also
+                           ``daily_demand``, ``unit_price``, ``service_time_days``
+``region:<name>``          Sites columns, applied to every stocking site in the region
+``lane:<from>-><to>``      ``lead_time_days``, ``quantity_per_unit``, ``share``,
+                           ``line_buffer_days``, ``line_buffer_units``
+``disruption:<id>``        ``probability_per_day``, ``events_per_year``,
+                           ``duration_days``, ``severity``, ``start_day``
+``settings``               any Settings key
+=========================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .cells import CellError, parse_cell
+from .errors import Problem, ScenarioError
+from .model import BASELINE, Network, Override
+from .schema import DEMAND, DISRUPTIONS, LANES, SETTING_BY_KEY, SITES
+
+SITE_FIELDS = {c.name: c for c in SITES.columns if c.name not in ("site_id", "type")}
+DEMAND_FIELDS = {c.name: c for c in DEMAND.columns if c.name != "site_id"}
+LANE_FIELDS = {
+    c.name: c
+    for c in LANES.columns
+    if c.name in ("lead_time_days", "quantity_per_unit", "share", "line_buffer_days",
+                  "line_buffer_units")
+}
+DISRUPTION_FIELDS = {
+    c.name: c
+    for c in DISRUPTIONS.columns
+    if c.name in ("probability_per_day", "events_per_year", "duration_days", "severity",
+                  "start_day")
+}
+_LANE_ATTR = {"lead_time_days": "lead_time"}
+_DISRUPTION_ATTR = {"duration_days": "duration"}
+
+
+class _Failure(Exception):
+    def __init__(self, column: int, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def _value(field: dict[str, Any], name: str, raw: object) -> Any:
+    col = field[name]
+    try:
+        value = parse_cell(col, raw)
+    except CellError as exc:
+        raise _Failure(4, f"{name}: {exc}") from None
+    if isinstance(value, float) and value < 0:
+        raise _Failure(4, f"{name} must be >= 0, got {value:g}")
+    if isinstance(value, int) and value < 0:
+        raise _Failure(4, f"{name} must be >= 0, got {value}")
+    return value
+
+
+def _apply_one(net: Network, o: Override) -> Network:
+    target, name = o.target.strip(), o.field.strip()
+    if target.lower() == "settings":
+        from .workbook import parse_setting
+
+        if name not in SETTING_BY_KEY:
+            raise _Failure(3, f"unknown setting '{name}'")
+        try:
+            value = parse_setting(name, o.value)
+        except CellError as exc:
+            raise _Failure(4, f"{name}: {exc}") from None
+        return net.with_settings(**{name: value})
+    if target.startswith("lane:"):
+        body = target[len("lane:"):]
+        a, _, b = (x.strip() for x in body.partition("->"))
+        idx = [i for i, lane in enumerate(net.lanes) if lane.key == (a, b)]
+        if not idx:
+            raise _Failure(2, f"no lane {a}->{b}")
+        if name not in LANE_FIELDS:
+            raise _Failure(3, f"lanes have no field '{name}' (use {', '.join(LANE_FIELDS)})")
+        value = _value(LANE_FIELDS, name, o.value)
+        if name == "share" and not 0 < value <= 1:
+            raise _Failure(4, f"share must be in (0, 1], got {value:g}")
+        lanes = list(net.lanes)
+        lanes[idx[0]] = replace(lanes[idx[0]], **{_LANE_ATTR.get(name, name): value})
+        return replace(net, lanes=tuple(lanes))
+    if target.startswith("disruption:"):
+        did = target[len("disruption:"):].strip()
+        idx = [i for i, d in enumerate(net.disruptions) if d.disruption_id == did]
+        if not idx:
+            raise _Failure(2, f"no disruption with disruption_id '{did}'")
+        if name not in DISRUPTION_FIELDS:
+            raise _Failure(3, f"disruptions have no field '{name}' (use "
+                              f"{', '.join(DISRUPTION_FIELDS)})")
+        value = _value(DISRUPTION_FIELDS, name, o.value)
+        d = net.disruptions[idx[0]]
+        if name == "events_per_year":
+            d = replace(d, probability_per_day=min(value / 365.0, 1.0))
+        elif name == "probability_per_day":
+            if value > 1:
+                raise _Failure(4, f"probability_per_day must be <= 1, got {value:g}")
+            d = replace(d, probability_per_day=value)
+        else:
+            d = replace(d, **{_DISRUPTION_ATTR.get(name, name): value})
+        dis = list(net.disruptions)
+        dis[idx[0]] = d
+        return replace(net, disruptions=tuple(dis))
+    if target.startswith("region:"):
+        region = target[len("region:"):].strip()
+        members = [s.site_id for s in net.sites if s.region == region and s.is_stocking]
+        if not members:
+            raise _Failure(2, f"no stocking site is in region '{region}'")
+        for sid in members:
+            net = _apply_site(net, sid, name, o.value)
+        return net
+    if target not in net.site_by_id:
+        import difflib
+
+        close = difflib.get_close_matches(target, list(net.site_by_id), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise _Failure(2, f"unknown target '{target}'{hint}; use a site_id, region:<name>, "
+                          "lane:<from>-><to>, disruption:<id> or settings")
+    return _apply_site(net, target, name, o.value)
+
+
+def _apply_site(net: Network, sid: str, name: str, raw: object) -> Network:
+    if name in DEMAND_FIELDS:
+        d = net.demand_by_id.get(sid)
+        if d is None:
+            raise _Failure(2, f"'{sid}' has no row in the Demand sheet")
+        value = _value(DEMAND_FIELDS, name, raw)
+        attr = name
+        demand = tuple(replace(x, **{attr: value}) if x.site_id == sid else x for x in net.demand)
+        return replace(net, demand=demand)
+    if name not in SITE_FIELDS:
+        raise _Failure(3, f"unknown field '{name}' for a site (use a Sites or Demand column)")
+    value = _value(SITE_FIELDS, name, raw)
+    changes: dict[str, Any] = {name: value}
+    if name == "safety_stock_days":
+        changes["base_stock_units"] = None  # a days override replaces a units level
+    if name == "capacity_per_day" and value == 0:
+        raise _Failure(4, "capacity_per_day must be > 0")
+    sites = tuple(replace(s, **changes) if s.site_id == sid else s for s in net.sites)
+    return net.with_sites(sites)
+
+
+def scenario_problems(network: Network, name: str) -> list[Problem]:
+    """Every override of scenario ``name`` that cannot be applied, as problems."""
+    problems: list[Problem] = []
+    net = network
+    for o in network.overrides:
+        if o.scenario != name:
+            continue
+        try:
+            net = _apply_one(net, o)
+        except _Failure as f:
+            problems.append(Problem("Scenarios", o.row, f.column, f.message))
+    return problems
+
+
+def apply_scenario(network: Network, name: str = BASELINE) -> Network:
+    """The network as scenario ``name`` sees it.
+
+    Parameters
+    ----------
+    network : Network
+        The baseline as loaded (not modified).
+    name : str
+        ``"baseline"`` or a scenario listed in :attr:`Network.scenario_names`.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown scenario, or an override that cannot be applied.
+    """
+    if name not in network.scenario_names:
+        raise ScenarioError(
+            f"unknown scenario '{name}'; choose one of {', '.join(network.scenario_names)}"
+        )
+    net = network
+    if name != BASELINE:
+        problems = []
+        for o in network.overrides:
+            if o.scenario != name:
+                continue
+            try:
+                net = _apply_one(net, o)
+            except _Failure as f:
+                problems.append(str(Problem("Scenarios", o.row, f.column, f.message)))
+        if problems:
+            raise ScenarioError("; ".join(problems))
+    active = tuple(d for d in net.disruptions if d.scenario in ("", name))
+    return replace(net, disruptions=active, overrides=(), scenario=name)

@@ -1,0 +1,116 @@
+"""Cross-sheet and graph checks on a network whose cells already parsed.
+
+Each check returns problems pointing at the most useful cell: the lane row for
+a share that does not add up, the Sites row of a plant without components.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+
+from .errors import Problem
+from .model import BASELINE, Network
+from .network import build_graph, find_cycle_sites
+from .scenarios import scenario_problems
+from .schema import DEMAND, LANES, SITES
+
+SHARE_TOLERANCE = 1e-6
+
+
+def _col(sheet: object, name: str) -> int:
+    cols = sheet.columns  # type: ignore[attr-defined]
+    return 1 + [c.name for c in cols].index(name)
+
+
+def check_network(net: Network) -> list[Problem]:
+    """Graph and reference checks; see the module docstring."""
+    problems: list[Problem] = []
+    err = problems.append
+    g = build_graph(net)
+    site_row = {s.site_id: s.row for s in net.sites}
+    lane_row = {lane.key: lane.row for lane in net.lanes}
+
+    for cyc in find_cycle_sites(g):
+        first = lane_row.get((cyc[0], cyc[1 % len(cyc)]))
+        err(Problem("Lanes", first, None, "material flows in a cycle: "
+                    + " -> ".join([*cyc, cyc[0]])))
+    acyclic = nx.is_directed_acyclic_graph(g)
+
+    # alternative sources: shares per (site, component) sum to 1
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for lane in net.lanes:
+        groups[(lane.target, lane.component)].append(lane)
+    for (site, comp), lanes in groups.items():
+        total = sum(lane.share for lane in lanes)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            srcs = ", ".join(lane.source for lane in lanes)
+            what = f"component '{comp}' of '{site}'" if comp != site else f"'{site}'"
+            err(Problem("Lanes", lanes[0].row, _col(LANES, "share"),
+                        f"shares of the sources of {what} ({srcs}) sum to {total:g}, not 1"))
+        bufs = {(lane.line_buffer_days, lane.line_buffer_units) for lane in lanes
+                if lane.line_buffer_days is not None or lane.line_buffer_units is not None}
+        if len(bufs) > 1:
+            err(Problem("Lanes", lanes[-1].row, _col(LANES, "line_buffer_days"),
+                        f"alternative sources of '{comp}' at '{site}' give different line-side "
+                        "buffers; give the same value on each (or on one)"))
+        qpus = {lane.quantity_per_unit for lane in lanes}
+        if len(qpus) > 1:
+            err(Problem("Lanes", lanes[-1].row, _col(LANES, "quantity_per_unit"),
+                        f"alternative sources of '{comp}' at '{site}' give different "
+                        "quantity_per_unit values"))
+
+    demand_ids = {d.site_id for d in net.demand}
+    for s in net.sites:
+        preds = list(g.predecessors(s.site_id))
+        succs = list(g.successors(s.site_id))
+        row = site_row[s.site_id]
+        if s.type == "plant" and not preds:
+            err(Problem("Sites", row, _col(SITES, "type"),
+                        f"plant '{s.site_id}' has no components: add lanes into it, or make it "
+                        "a supplier"))
+        if s.type == "dc" and not preds:
+            err(Problem("Sites", row, _col(SITES, "site_id"),
+                        f"DC '{s.site_id}' has no source: add a lane into it"))
+        if s.type == "customer":
+            if not preds:
+                err(Problem("Sites", row, _col(SITES, "site_id"),
+                            f"customer '{s.site_id}' has no supplier: add a lane into it"))
+            if s.site_id not in demand_ids:
+                problems.append(Problem("Sites", row, _col(SITES, "site_id"),
+                                        f"customer '{s.site_id}' has no row in Demand; its "
+                                        "demand is taken as 0", "warning"))
+        elif not succs:
+            problems.append(Problem("Sites", row, _col(SITES, "site_id"),
+                                    f"{s.type} '{s.site_id}' feeds nothing (no lane out of it)",
+                                    "warning"))
+    if acyclic:
+        customers = {s.site_id for s in net.sites if s.type == "customer"}
+        for s in net.sites:
+            if s.type != "customer" and list(g.successors(s.site_id)) and not (
+                nx.descendants(g, s.site_id) & customers
+            ):
+                problems.append(Problem("Sites", site_row[s.site_id], _col(SITES, "site_id"),
+                                        f"'{s.site_id}' does not lead to any customer", "warning"))
+    for d in net.demand:
+        if d.daily_demand.mean == 0:
+            problems.append(Problem("Demand", d.row, _col(DEMAND, "daily_demand"),
+                                    f"demand of '{d.site_id}' is 0", "warning"))
+    horizon = net.settings.days
+    for dis in net.disruptions:
+        if dis.start_day is not None and dis.start_day >= horizon:
+            problems.append(Problem("Disruptions", dis.row, None,
+                                    f"scripted start_day {dis.start_day} is after the horizon "
+                                    f"({horizon} days); the event never happens", "warning"))
+        if dis.scenario and dis.scenario not in net.scenario_names:
+            pass  # a disruption scenario name defines the scenario
+    for name in net.scenario_names:
+        if name == BASELINE:
+            if any(o.scenario == BASELINE for o in net.overrides):
+                first = next(o for o in net.overrides if o.scenario == BASELINE)
+                err(Problem("Scenarios", first.row, 1,
+                            "'baseline' is the unchanged workbook; give the scenario another name"))
+            continue
+        problems.extend(scenario_problems(net, name))
+    return problems

@@ -1,0 +1,743 @@
+"""Reading a planner's workbook into a validated :class:`~jitrisk.model.Network`.
+
+One pass collects *every* problem (file, sheet, column, cell, cross-reference
+and graph problems) as :class:`~jitrisk.errors.Problem` objects before anything
+runs; :func:`load_network` raises a single :class:`~jitrisk.errors.WorkbookError`
+carrying them all. The file is opened read-only and never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cells import CellError, as_text, is_blank, parse_cell
+from .errors import Problem, WorkbookError, sort_problems
+from .model import Demand, Disruption, Lane, Network, Override, Settings, Site
+from .schema import (
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_UNCOMPRESSED_BYTES,
+    SETTING_BY_KEY,
+    SHEETS,
+    Column,
+    Sheet,
+)
+
+
+@dataclass
+class Record:
+    """One non-empty data row: parsed values by column name, and their columns."""
+
+    row: int
+    values: dict[str, Any]
+    columns: dict[str, int]
+
+    def col(self, name: str) -> int | None:
+        return self.columns.get(name)
+
+
+@dataclass
+class ValidationReport:
+    """Outcome of :func:`validate_workbook`.
+
+    ``network`` is None when there are errors; ``problems`` holds errors and
+    warnings sorted for display.
+    """
+
+    path: str
+    network: Network | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, sheet: str, row: int | None, col: int | None, msg: str) -> None:
+        self.problems.append(Problem(sheet, row, col, msg, "error"))
+
+    def warn(self, sheet: str, row: int | None, col: int | None, msg: str) -> None:
+        self.problems.append(Problem(sheet, row, col, msg, "warning"))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+
+# --------------------------------------------------------------------------- file level
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sha256_of(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_file(path: Path, out: _Collector) -> bool:
+    """File-level checks before any parser touches the bytes. True when safe to open."""
+    if not path.exists():
+        out.error("", None, None, f"file not found: {path}")
+        return False
+    if not path.is_file():
+        out.error("", None, None, f"not a file: {path}")
+        return False
+    size = path.stat().st_size
+    if size == 0:
+        out.error("", None, None, "the file is empty (0 bytes); it is not an Excel workbook")
+        return False
+    if size > MAX_FILE_BYTES:
+        out.error("", None, None, f"the file is {size / 2**20:.0f} MiB; the limit is "
+                  f"{MAX_FILE_BYTES // 2**20} MiB")
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if head == _OLE_MAGIC:
+            fh.seek(0)
+            blob = fh.read(min(size, 4 * 2**20))
+            if "EncryptionInfo".encode("utf-16-le") in blob:
+                out.error("", None, None, "the workbook is password-protected; save an "
+                          "unprotected copy (File > Info > Protect Workbook) and open that")
+            else:
+                out.error("", None, None, "this is an old-style .xls file; open it in Excel and "
+                          "save it as .xlsx (Excel Workbook)")
+            return False
+    if not zipfile.is_zipfile(path):
+        kind = "a text/CSV file" if _looks_like_text(path) else "not an Excel .xlsx file"
+        out.error("", None, None, f"the file is {kind}; jitrisk reads Excel workbooks (.xlsx)")
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            total = sum(max(i.file_size, 0) for i in zf.infolist())
+            bad = zf.testzip() if size < 20 * 2**20 else None
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        out.error("", None, None, f"the file is damaged (corrupt zip: {exc}); re-save it from Excel")
+        return False
+    if bad is not None:
+        out.error("", None, None, f"the file is damaged (corrupt part {bad!r}); re-save it from Excel")
+        return False
+    if "xl/workbook.xml" not in names:
+        out.error("", None, None, "the file is a zip archive but not an Excel workbook")
+        return False
+    if total > MAX_UNCOMPRESSED_BYTES:
+        out.error("", None, None, f"the workbook unpacks to {total / 2**20:.0f} MiB; the limit "
+                  f"is {MAX_UNCOMPRESSED_BYTES // 2**20} MiB")
+        return False
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        out.warn("", None, None, "the workbook has links to other files; jitrisk uses the "
+                 "values cached in this file and never opens the linked files")
+    if "xl/vbaProject.bin" in names:
+        out.warn("", None, None, "the workbook contains macros; jitrisk reads its data and "
+                 "never runs them")
+    return True
+
+
+def _looks_like_text(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        chunk = fh.read(2048)
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"," in chunk or b";" in chunk or b"\t" in chunk
+
+
+def _open(path: Path, data_only: bool) -> Any:
+    import openpyxl  # imported here: heavy, and not needed for file checks
+
+    return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+
+
+# --------------------------------------------------------------------------- sheets
+
+def _find_sheet(wb: Any, sheet: Sheet, out: _Collector) -> Any | None:
+    names = wb.sheetnames
+    if sheet.name in names:
+        return wb[sheet.name]
+    for n in names:
+        if n.strip().lower() == sheet.name.lower():
+            out.warn(n, None, None, f"sheet '{n}' read as '{sheet.name}'; rename it to match")
+            return wb[n]
+    if sheet.required:
+        import difflib
+
+        close = difflib.get_close_matches(sheet.name, names, n=1)
+        hint = f" (is '{close[0]}' meant to be it?)" if close else ""
+        out.error(sheet.name, None, None, f"required sheet '{sheet.name}' is missing{hint}")
+    return None
+
+
+def _rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield i, tuple(row)
+
+
+def _read_sheet(
+    ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector
+) -> list[Record]:
+    """Header check and per-cell parsing of one sheet."""
+    rows = _rows(ws)
+    header: tuple[Any, ...] | None = None
+    for _i, values in rows:
+        header = values
+        break
+    if header is None or all(is_blank(v) for v in header):
+        if sheet.required:
+            out.error(sheet.name, 1, None, "the sheet is empty: row 1 must hold the column "
+                      f"headers ({', '.join(c.name for c in sheet.columns if c.required)})")
+        return []
+    colmap: dict[str, int] = {}
+    known = {c.name.lower(): c.name for c in sheet.columns}
+    for j, h in enumerate(header, start=1):
+        if is_blank(h):
+            continue
+        text = as_text(h).strip()
+        key = text.lower()
+        if key in known:
+            name = known[key]
+            if name in colmap:
+                out.error(sheet.name, 1, j, f"column '{name}' appears twice (also in column "
+                          f"{_letter(colmap[name])})")
+                continue
+            colmap[name] = j
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(known), n=1)
+            hint = f" (did you mean '{known[close[0]]}'?)" if close else ""
+            out.warn(sheet.name, 1, j, f"unknown column '{text[:40]}' is ignored{hint}")
+    missing = [c.name for c in sheet.columns if c.required and c.name not in colmap]
+    for name in missing:
+        out.error(sheet.name, 1, None, f"required column '{name}' is missing")
+    if missing:
+        return []
+
+    formula_rows: Iterator[tuple[int, tuple[Any, ...]]] | None = (
+        _rows(ws_formulas) if ws_formulas is not None else None
+    )
+    if formula_rows is not None:
+        next(formula_rows, None)
+    limit = MAX_ROWS.get(sheet.name, 10_000)
+    records: list[Record] = []
+    blank_rows: list[int] = []
+    for i, values in rows:
+        fvalues = next(formula_rows, (i, ()))[1] if formula_rows is not None else ()
+        if all(is_blank(v) for v in values):
+            blank_rows.append(i)
+            continue
+        if len(records) >= limit:
+            out.error(sheet.name, i, None, f"more than {limit:,} rows; the limit for "
+                      f"{sheet.name} is {limit:,}")
+            break
+        for b in blank_rows:
+            out.warn(sheet.name, b, None, "empty row ignored")
+        blank_rows.clear()
+        parsed: dict[str, Any] = {}
+        for col in sheet.columns:
+            j = colmap.get(col.name)
+            if j is None:
+                continue
+            raw = values[j - 1] if j - 1 < len(values) else None
+            fraw = fvalues[j - 1] if j - 1 < len(fvalues) else None
+            if is_blank(raw):
+                if isinstance(fraw, str) and fraw.startswith("="):
+                    out.error(sheet.name, i, j, "formula has no saved value; open the file in "
+                              "Excel and save it (or type the value)")
+                elif col.required:
+                    out.error(sheet.name, i, j, f"{col.name} is required")
+                continue
+            if isinstance(raw, str) and raw.strip().startswith("#") and raw.strip().endswith(
+                ("!", "?", "A")
+            ):
+                out.error(sheet.name, i, j, f"the cell shows an Excel error {raw.strip()!r}")
+                continue
+            try:
+                parsed[col.name] = _parse(col, raw)
+            except CellError as exc:
+                out.error(sheet.name, i, j, f"{col.name}: {exc}")
+        records.append(Record(i, parsed, colmap))
+    return records
+
+
+def _parse(col: Column, raw: Any) -> Any:
+    import datetime as _dt
+
+    if isinstance(raw, _dt.datetime | _dt.date | _dt.time | _dt.timedelta):
+        raise CellError(f"expected {col.kind}, got a date/time {raw}")
+    return parse_cell(col, raw)
+
+
+def _letter(j: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(j)
+
+
+# --------------------------------------------------------------------------- records -> model
+
+def _sites(recs: list[Record], out: _Collector) -> list[Site]:
+    sites: list[Site] = []
+    seen: dict[str, int] = {}
+    for r in recs:
+        v = r.values
+        if "site_id" not in v or "type" not in v:
+            continue
+        sid = v["site_id"]
+        if sid in seen:
+            out.error("Sites", r.row, r.col("site_id"), f"duplicate site_id '{sid}' (first in "
+                      f"row {seen[sid]})")
+            continue
+        seen[sid] = r.row
+        if any(ch in sid for ch in "\n\r\t") or sid.startswith(("region:", "lane:")) or "->" in sid:
+            out.error("Sites", r.row, r.col("site_id"), f"site_id {sid!r} may not contain line "
+                      "breaks, tabs, '->' or start with 'region:'/'lane:'")
+            continue
+        ok = True
+        for name, lo, strict in (
+            ("safety_stock_days", 0.0, False),
+            ("base_stock_units", 0.0, False),
+            ("processing_days", 0.0, False),
+            ("capacity_per_day", 0.0, True),
+            ("unit_value", 0.0, False),
+            ("holding_cost_rate", 0.0, False),
+            ("ttr_days", 0.0, False),
+        ):
+            x = v.get(name)
+            if x is None:
+                continue
+            if x < lo or (strict and x == lo):
+                cmp = ">" if strict else ">="
+                out.error("Sites", r.row, r.col(name), f"{name} must be {cmp} {lo:g}, got {x:g}")
+                ok = False
+        if v.get("processing_days", 0) > 365:
+            out.error("Sites", r.row, r.col("processing_days"),
+                      f"processing_days {v['processing_days']} is over the limit of 365")
+            ok = False
+        if v.get("safety_stock_days", 0) > 3650:
+            out.error("Sites", r.row, r.col("safety_stock_days"),
+                      f"safety_stock_days {v['safety_stock_days']:g} is over the limit of 3650")
+            ok = False
+        if v.get("holding_cost_rate", 0) > 1:
+            out.warn("Sites", r.row, r.col("holding_cost_rate"),
+                     f"holding_cost_rate {v['holding_cost_rate']:g} is over 100% a year; it is a "
+                     "fraction (0.25 = 25%)")
+        if v["type"] == "customer":
+            for name in ("safety_stock_days", "base_stock_units", "capacity_per_day"):
+                if name in v:
+                    out.warn("Sites", r.row, r.col(name), f"customers hold no stock; {name} is "
+                             "ignored")
+        if not ok:
+            continue
+        sites.append(
+            Site(
+                site_id=sid,
+                type=v["type"],
+                name=v.get("name", ""),
+                region=v.get("region", ""),
+                safety_stock_days=float(v.get("safety_stock_days", 0.0)),
+                base_stock_units=v.get("base_stock_units"),
+                processing_days=int(v.get("processing_days", 0)),
+                capacity_per_day=v.get("capacity_per_day"),
+                unit_value=float(v.get("unit_value", 0.0)),
+                holding_cost_rate=float(v.get("holding_cost_rate", 0.25)),
+                ttr_days=v.get("ttr_days"),
+                row=r.row,
+            )
+        )
+    return sites
+
+
+def _unknown_site(sid: str, ids: dict[str, Site]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(sid, list(ids), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"unknown site '{sid}'{hint}"
+
+
+def _lanes(recs: list[Record], sites: dict[str, Site], out: _Collector) -> list[Lane]:
+    lanes: list[Lane] = []
+    seen: dict[tuple[str, str], int] = {}
+    for r in recs:
+        v = r.values
+        if "from" not in v or "to" not in v:
+            continue
+        src, dst = v["from"], v["to"]
+        ok = True
+        for name, sid in (("from", src), ("to", dst)):
+            if sid not in sites:
+                out.error("Lanes", r.row, r.col(name), _unknown_site(sid, sites))
+                ok = False
+        if not ok:
+            continue
+        if src == dst:
+            out.error("Lanes", r.row, r.col("to"), f"lane from '{src}' to itself")
+            continue
+        if sites[src].type == "customer":
+            out.error("Lanes", r.row, r.col("from"), f"'{src}' is a customer; customers hold "
+                      "no stock and cannot ship")
+            continue
+        if (src, dst) in seen:
+            out.error("Lanes", r.row, r.col("from"), f"duplicate lane {src}->{dst} (first in "
+                      f"row {seen[(src, dst)]})")
+            continue
+        seen[(src, dst)] = r.row
+        lt = v.get("lead_time_days")
+        if lt is None:
+            continue
+        if lt.mean < 0:
+            out.error("Lanes", r.row, r.col("lead_time_days"),
+                      f"lead_time_days has a negative mean ({lt.mean:g})")
+            continue
+        if lt.mean > 365:
+            out.error("Lanes", r.row, r.col("lead_time_days"),
+                      f"lead_time_days mean {lt.mean:g} is over the limit of 365 days")
+            continue
+        qpu = v.get("quantity_per_unit", 1.0)
+        share = v.get("share", 1.0)
+        if qpu <= 0:
+            out.error("Lanes", r.row, r.col("quantity_per_unit"),
+                      f"quantity_per_unit must be > 0, got {qpu:g}")
+            continue
+        if not 0 < share <= 1:
+            out.error("Lanes", r.row, r.col("share"), f"share must be in (0, 1], got {share:g}")
+            continue
+        if qpu != 1 and not sites[dst].is_producing:
+            out.warn("Lanes", r.row, r.col("quantity_per_unit"),
+                     f"quantity_per_unit only applies to lanes into plants and suppliers; "
+                     f"'{dst}' is a {sites[dst].type}")
+        for name in ("line_buffer_days", "line_buffer_units"):
+            x = v.get(name)
+            if x is None:
+                continue
+            if x < 0:
+                out.error("Lanes", r.row, r.col(name), f"{name} must be >= 0, got {x:g}")
+                ok = False
+            elif not sites[dst].is_producing:
+                out.warn("Lanes", r.row, r.col(name), f"{name} applies to lanes into plants "
+                         f"and suppliers; '{dst}' is a {sites[dst].type}")
+        if not ok:
+            continue
+        component = v.get("component") or src
+        if not sites[dst].is_producing:
+            component = dst  # a DC or customer receives one item: all its sources are alternatives
+        lanes.append(
+            Lane(src, dst, lt, float(qpu), float(share), component,
+                 v.get("line_buffer_days"), v.get("line_buffer_units"), row=r.row)
+        )
+    return lanes
+
+
+def _demand(recs: list[Record], sites: dict[str, Site], out: _Collector) -> list[Demand]:
+    demand: list[Demand] = []
+    seen: dict[str, int] = {}
+    for r in recs:
+        v = r.values
+        sid = v.get("site_id")
+        dist = v.get("daily_demand")
+        if sid is None:
+            continue
+        if sid not in sites:
+            out.error("Demand", r.row, r.col("site_id"), _unknown_site(sid, sites))
+            continue
+        if sites[sid].type != "customer":
+            out.error("Demand", r.row, r.col("site_id"), f"'{sid}' is a {sites[sid].type}; "
+                      "demand is placed by customers")
+            continue
+        if sid in seen:
+            out.error("Demand", r.row, r.col("site_id"), f"duplicate demand for '{sid}' (first "
+                      f"in row {seen[sid]})")
+            continue
+        seen[sid] = r.row
+        if dist is None:
+            continue
+        if dist.mean < 0:
+            out.error("Demand", r.row, r.col("daily_demand"),
+                      f"daily_demand has a negative mean ({dist.mean:g})")
+            continue
+        if dist.mean > 1e9:
+            out.error("Demand", r.row, r.col("daily_demand"),
+                      f"daily_demand mean {dist.mean:g} is over the limit of 1e9 units/day")
+            continue
+        price = v.get("unit_price", 0.0)
+        st = v.get("service_time_days", 0)
+        if price < 0:
+            out.error("Demand", r.row, r.col("unit_price"), f"unit_price must be >= 0, got {price:g}")
+            continue
+        if st < 0:
+            out.error("Demand", r.row, r.col("service_time_days"),
+                      f"service_time_days must be >= 0, got {st}")
+            continue
+        demand.append(Demand(sid, dist, float(price), int(st), row=r.row))
+    return demand
+
+
+_SCOPE_KINDS = {
+    "outage": ("site", "region"),
+    "capacity": ("site", "region"),
+    "delay": ("site", "region", "lane"),
+    "demand": ("site", "region"),
+}
+
+
+def check_scope(
+    scope: str, kind: str, sites: dict[str, Site], lanes: set[tuple[str, str]],
+    regions: set[str],
+) -> str | None:
+    """None when ``scope`` names something that exists and fits ``kind``; else a message."""
+    if scope.startswith("region:"):
+        region = scope[len("region:"):].strip()
+        if region not in regions:
+            import difflib
+
+            close = difflib.get_close_matches(region, sorted(regions), n=1)
+            hint = f" (did you mean 'region:{close[0]}'?)" if close else ""
+            return f"no site is in region '{region}'{hint}"
+        where = "region"
+    elif scope.startswith("lane:"):
+        body = scope[len("lane:"):]
+        if "->" not in body:
+            return f"lane scope must look like lane:<from>-><to>, got {scope!r}"
+        a, b = (x.strip() for x in body.split("->", 1))
+        if (a, b) not in lanes:
+            return f"no lane {a}->{b} in the Lanes sheet"
+        where = "lane"
+    else:
+        if scope not in sites:
+            return _unknown_site(scope, sites)
+        where = "site"
+        st = sites[scope].type
+        if kind == "demand" and st != "customer":
+            return f"demand shocks apply to customers or regions; '{scope}' is a {st}"
+        if kind in ("outage", "capacity", "delay") and st == "customer":
+            return f"a {kind} disruption needs a supplier, plant or DC; '{scope}' is a customer"
+    if where not in _SCOPE_KINDS[kind]:
+        return f"a {kind} disruption cannot apply to a {where}"
+    return None
+
+
+def _disruptions(
+    recs: list[Record], sites: dict[str, Site], lanes: list[Lane], out: _Collector
+) -> list[Disruption]:
+    lane_keys = {lane.key for lane in lanes}
+    regions = {s.region for s in sites.values() if s.region}
+    result: list[Disruption] = []
+    ids: dict[str, int] = {}
+    for r in recs:
+        v = r.values
+        scope, kind = v.get("scope"), v.get("kind")
+        if scope is None or kind is None:
+            continue
+        msg = check_scope(scope, kind, sites, lane_keys, regions)
+        if msg:
+            out.error("Disruptions", r.row, r.col("scope"), msg)
+            continue
+        did = v.get("disruption_id") or f"D{r.row}"
+        if did in ids:
+            out.error("Disruptions", r.row, r.col("disruption_id"),
+                      f"duplicate disruption_id '{did}' (first in row {ids[did]})")
+            continue
+        ids[did] = r.row
+        p = v.get("probability_per_day")
+        epy = v.get("events_per_year")
+        start = v.get("start_day")
+        if p is not None and epy is not None:
+            out.error("Disruptions", r.row, r.col("events_per_year"),
+                      "give probability_per_day or events_per_year, not both")
+            continue
+        if epy is not None:
+            if not 0 <= epy <= 365:
+                out.error("Disruptions", r.row, r.col("events_per_year"),
+                          f"events_per_year must be in [0, 365], got {epy:g}")
+                continue
+            p = epy / 365.0
+        elif p is not None and not 0 <= p <= 1:
+            out.error("Disruptions", r.row, r.col("probability_per_day"),
+                      f"probability_per_day must be in [0, 1], got {p:g}")
+            continue
+        if start is not None:
+            if start < 0:
+                out.error("Disruptions", r.row, r.col("start_day"),
+                          f"start_day must be >= 0, got {start}")
+                continue
+            if p:
+                out.warn("Disruptions", r.row, r.col("start_day"),
+                         "start_day makes this a scripted event; its probability is ignored")
+            p = 0.0
+        elif p is None:
+            out.error("Disruptions", r.row, r.col("probability_per_day"),
+                      "give probability_per_day, events_per_year or start_day")
+            continue
+        dur = v.get("duration_days")
+        if dur is not None and dur.mean < 1:
+            out.warn("Disruptions", r.row, r.col("duration_days"),
+                     f"duration_days mean {dur.mean:g} is under one day; events last at least "
+                     "one whole day")
+        if dur is not None and dur.mean > 3650:
+            out.error("Disruptions", r.row, r.col("duration_days"),
+                      f"duration_days mean {dur.mean:g} is over the limit of 3650")
+            continue
+        default_sev = {"outage": 1.0, "capacity": 0.5, "delay": 0.0, "demand": 1.0}[kind]
+        sev = v.get("severity", default_sev)
+        bad = None
+        if kind == "capacity" and not 0 <= sev <= 1:
+            bad = "capacity severity is the fraction of capacity lost, in [0, 1]"
+        elif kind == "delay" and not 0 <= sev <= 365:
+            bad = "delay severity is extra days, in [0, 365]"
+        elif kind == "demand" and not 0 <= sev <= 1000:
+            bad = "demand severity is a multiplier, in [0, 1000]"
+        if bad:
+            out.error("Disruptions", r.row, r.col("severity"), f"{bad}; got {sev:g}")
+            continue
+        if kind == "delay" and sev == 0:
+            out.warn("Disruptions", r.row, r.col("severity"),
+                     "a delay with severity 0 adds no days")
+        from .distributions import Constant
+
+        result.append(
+            Disruption(did, scope, kind, float(p), dur or Constant(1.0), float(sev),
+                       start, v.get("scenario", ""), row=r.row)
+        )
+    return result
+
+
+def _settings(recs: list[Record], out: _Collector) -> Settings:
+    values: dict[str, object] = {}
+    rows: dict[str, int] = {}
+    for r in recs:
+        key, raw = r.values.get("key"), r.values.get("value")
+        if key is None or raw is None:
+            continue
+        key = key.lower()
+        spec = SETTING_BY_KEY.get(key)
+        if spec is None:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(SETTING_BY_KEY), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            out.warn("Settings", r.row, r.col("key"), f"unknown setting '{key}' is ignored{hint}")
+            continue
+        if key in rows:
+            out.error("Settings", r.row, r.col("key"), f"setting '{key}' given twice (first in "
+                      f"row {rows[key]})")
+            continue
+        rows[key] = r.row
+        try:
+            values[key] = parse_setting(key, raw)
+        except CellError as exc:
+            out.error("Settings", r.row, r.col("value"), f"{key}: {exc}")
+    return Settings.from_mapping(values)
+
+
+def parse_setting(key: str, raw: object) -> object:
+    """Parse and range-check one setting value."""
+    spec = SETTING_BY_KEY[key]
+    col = Column(key, spec.kind, True, "", "", "", spec.choices)
+    value = parse_cell(col, raw)
+    if spec.kind in ("integer", "number"):
+        x = float(value)  # type: ignore[arg-type]
+        if spec.minimum is not None and x < spec.minimum:
+            raise CellError(f"must be >= {spec.minimum:g}, got {x:g}")
+        if spec.maximum is not None and x > spec.maximum:
+            raise CellError(f"must be <= {spec.maximum:g}, got {x:g}")
+    return value
+
+
+def _overrides(recs: list[Record]) -> list[Override]:
+    return [
+        Override(r.values["scenario"], r.values["target"], r.values["field"], r.values["value"],
+                 row=r.row)
+        for r in recs
+        if {"scenario", "target", "field", "value"} <= r.values.keys()
+    ]
+
+
+# --------------------------------------------------------------------------- entry points
+
+def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
+    """Read and check a workbook; never raises for bad input.
+
+    Returns
+    -------
+    ValidationReport
+        ``network`` set when there is no error; every problem found either way.
+    """
+    from .validation import check_network
+
+    p = Path(path)
+    out = _Collector()
+    if not _check_file(p, out):
+        return ValidationReport(str(path), None, sort_problems(out.problems))
+    try:
+        wb = _open(p, data_only=True)
+        wbf = _open(p, data_only=False)
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        out.error("", None, None, f"cannot read the workbook ({type(exc).__name__}: "
+                  f"{str(exc)[:200]}); re-save it from Excel as .xlsx")
+        return ValidationReport(str(path), None, sort_problems(out.problems))
+    try:
+        records: dict[str, list[Record]] = {}
+        for sheet in SHEETS:
+            ws = _find_sheet(wb, sheet, out)
+            if ws is None:
+                records[sheet.name] = []
+                continue
+            wsf = wbf[ws.title] if ws.title in wbf.sheetnames else None
+            try:
+                records[sheet.name] = _read_sheet(ws, wsf, sheet, out)
+            except Exception as exc:
+                out.error(sheet.name, None, None, f"cannot read the sheet ({type(exc).__name__}: "
+                          f"{str(exc)[:200]})")
+                records[sheet.name] = []
+    finally:
+        wb.close()
+        wbf.close()
+
+    site_list = _sites(records["Sites"], out)
+    sites = {s.site_id: s for s in site_list}
+    lanes = _lanes(records["Lanes"], sites, out)
+    demand = _demand(records["Demand"], sites, out)
+    disruptions = _disruptions(records["Disruptions"], sites, lanes, out)
+    settings = _settings(records["Settings"], out)
+    overrides = _overrides(records["Scenarios"])
+    if not site_list and not any(p.sheet == "Sites" for p in out.problems):
+        out.error("Sites", 2, None, "the Sites sheet has no sites")
+    network = Network(
+        sites=tuple(site_list), lanes=tuple(lanes), demand=tuple(demand),
+        disruptions=tuple(disruptions), overrides=tuple(overrides), settings=settings,
+        source_path=str(path), source_sha256=sha256_of(p),
+    )
+    out.problems.extend(check_network(network))
+    problems = sort_problems(out.problems)
+    ok = not any(pr.severity == "error" for pr in problems)
+    return ValidationReport(str(path), network if ok else None, problems)
+
+
+def load_network(path: str | os.PathLike[str]) -> Network:
+    """Load a workbook, raising :class:`WorkbookError` listing every problem if it is invalid."""
+    report = validate_workbook(path)
+    if report.network is None:
+        raise WorkbookError(str(path), report.problems)
+    return report.network
