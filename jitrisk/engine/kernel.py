@@ -1,0 +1,457 @@
+"""The day-by-day simulation kernel (numba), one trial per loop iteration.
+
+Event order within day ``t`` follows DOMAIN.md exactly:
+
+1. disruption states for day ``t`` (onsets only from the "up" state, so a
+   geometric duration gives a two-state Markov chain);
+2. shipments and production due on day ``t`` arrive;
+3. producing sites make ``min(backlog, capacity * (1 - loss), min_c stock_c / q_c)``;
+4. customer demand arrives and is ordered from the customer's sources by share;
+5. sites, downstream first, fill backorders oldest day first, then today's
+   orders, rationing proportionally to what each downstream asked for;
+6. each site orders up to its base stock: ``q = max(0, S - IP)`` with
+   ``IP = on hand + on order (+ WIP + production backlog) - backorders``;
+7. shipments leave and arrive on day ``t + 1 + L`` (``L`` sampled per shipment).
+
+Randomness inside the kernel comes from a counter-based generator: uniform
+number ``u(key, stream, i, t)`` is SplitMix64's output function applied to
+``key + counter * golden``. Each trial has its own 64-bit key (from
+:class:`numpy.random.SeedSequence`), and a draw depends only on *what* it is
+for (lane ``i`` on day ``t``), never on the order of draws. That gives common
+random numbers across scenarios and buffer levels for free, and results that
+do not depend on how trials are split across chunks or threads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange, uint64
+
+EPS = 1e-9
+
+# site metrics (float)
+M_DEMAND, M_FILLED, M_BACKORDER_SUM, M_SHORT, M_LOST, M_LOST_REVENUE, M_ONHAND_SUM = range(7)
+N_SITE_METRICS = 7
+# site metrics (int)
+I_STOCKOUT_DAYS, I_FIRST_STOCKOUT = 0, 1
+N_SITE_INT = 2
+# buffer metrics
+B_REQUESTED, B_CONSUMED, B_STOCKOUT_DAYS, B_ONHAND_SUM = range(4)
+N_BUF_METRICS = 4
+# network metrics
+N_ANY_CUSTOMER_DAYS, N_FIRST_CUSTOMER_STOCKOUT = 0, 1
+N_NET_METRICS = 2
+# unit accounting per stock point over the whole run (incl. warm-up)
+A_INITIAL, A_IN, A_OUT, A_FINAL = range(4)
+
+STREAM_LEAD, STREAM_ONSET, STREAM_DURATION = 1, 2, 3
+
+_GOLDEN = 0x9E3779B97F4A7C15
+_M1 = 0xBF58476D1CE4E5B9
+_M2 = 0x94D049BB133111EB
+
+
+@njit(inline="always", cache=True)
+def uniform(key, stream, i, t):  # type: ignore[no-untyped-def]
+    """Uniform on [0, 1) for draw (stream, i, t) of a trial with ``key`` (SplitMix64)."""
+    ctr = (uint64(stream) << uint64(56)) ^ (uint64(i) << uint64(24)) ^ uint64(t)
+    z = key + (ctr + uint64(1)) * uint64(_GOLDEN)
+    z = (z ^ (z >> uint64(30))) * uint64(_M1)
+    z = (z ^ (z >> uint64(27))) * uint64(_M2)
+    z = z ^ (z >> uint64(31))
+    return np.float64(z >> uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(inline="always", cache=True)
+def draw_days(cdf, off, n, u):  # type: ignore[no-untyped-def]
+    """Inverse-CDF draw of whole days from ``cdf[off:off+n]`` (binary search)."""
+    lo = 0
+    hi = n - 1
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if cdf[off + mid] > u:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(parallel=True, cache=True)
+def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
+    keys, demand, warmup, lost_mode,
+    site_kind, capacity, proc_days, base_stock, mean_flow, mean_lead, price,
+    buf_site, buf_qpu, buf_base_stock, buf_mean_flow, buf_mean_lead, site_buf_ptr,
+    edge_src, edge_recv, edge_share, edge_to_customer, lt_const, lt_off, lt_len, lt_cdf,
+    out_ptr, out_edges, in_ptr, in_edges, customer_sites,
+    dis_kind, dis_prob, dis_start, dis_sev, dur_off, dur_len, dur_cdf, dis_tgt_ptr, dis_tgt,
+    ring,
+    site_out, site_int, buf_out, net_out, acct,
+):
+    """Simulate ``len(keys)`` trials; write per-trial totals into the output arrays.
+
+    ``demand[trial, day, j]`` is the (non-negative) demand of customer
+    ``customer_sites[j]``. Metrics are accumulated over days ``>= warmup``.
+    """
+    n_trials = keys.shape[0]
+    n_days = demand.shape[1]
+    n = site_kind.shape[0]
+    nb = buf_site.shape[0]
+    ne = edge_src.shape[0]
+    nd = dis_kind.shape[0]
+    nc = customer_sites.shape[0]
+    mask = ring - 1
+    for tr in prange(n_trials):
+        key = keys[tr]
+        oh = np.zeros(n)
+        on_order = np.zeros(n)
+        arr = np.zeros((n + nb, ring))
+        wip = np.zeros((n, ring))
+        wip_total = np.zeros(n)
+        backlog = np.zeros(n)
+        bo = np.empty((ne, n_days))
+        bo_edge = np.zeros(ne)
+        bo_site = np.zeros(n)
+        head = np.zeros(n, dtype=np.int64)
+        order_e = np.zeros(ne)
+        boh = np.zeros(nb)
+        b_on_order = np.zeros(nb)
+        loss = np.zeros(n)
+        dmult = np.ones(n)
+        edelay = np.zeros(ne, dtype=np.int64)
+        active = np.zeros(nd, dtype=np.bool_)
+        was_active = np.zeros(nd, dtype=np.bool_)
+        remaining = np.zeros(nd, dtype=np.int64)
+        cust_short = np.zeros(n, dtype=np.bool_)
+        site_lost_today = np.zeros(n)
+        site_short_today = np.zeros(n)
+        site_dem_today = np.zeros(n)
+        site_fill_today = np.zeros(n)
+        site_rev_today = np.zeros(n)
+
+        # ---- steady-state start: IP = S, pipelines full at mean flow
+        for s in range(n):
+            if site_kind[s] == 0:
+                continue
+            mu = mean_flow[s]
+            if site_kind[s] == 2:
+                p = proc_days[s]
+                oh[s] = max(base_stock[s] - mu * max(p, 1), 0.0)
+                backlog[s] = mu
+                for d in range(1, p):
+                    wip[s, d & mask] += mu
+                    wip_total[s] += mu
+            else:
+                el = mean_lead[s]
+                oh[s] = max(base_stock[s] - mu * el, 0.0)
+                whole = int(el)
+                for d in range(1, whole + 1):
+                    arr[s, d & mask] += mu
+                arr[s, (whole + 1) & mask] += mu * (el - whole)
+                on_order[s] = mu * el
+            acct[tr, s, A_INITIAL] = oh[s]
+        for b in range(nb):
+            mu = buf_mean_flow[b]
+            el = buf_mean_lead[b]
+            boh[b] = max(buf_base_stock[b] - mu * el, 0.0)
+            whole = int(el)
+            for d in range(1, whole + 1):
+                arr[n + b, d & mask] += mu
+            arr[n + b, (whole + 1) & mask] += mu * (el - whole)
+            b_on_order[b] = mu * el
+            acct[tr, n + b, A_INITIAL] = boh[b]
+        for s in range(n):
+            site_int[tr, s, I_FIRST_STOCKOUT] = -1
+        net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
+
+        for t in range(n_days):
+            rec = t >= warmup
+            slot = t & mask
+            # ---- 1. disruptions
+            changed = False
+            for k in range(nd):
+                was = active[k]
+                if active[k]:
+                    remaining[k] -= 1
+                    if remaining[k] <= 0:
+                        active[k] = False
+                if dis_start[k] >= 0:
+                    if t == dis_start[k]:
+                        active[k] = True
+                        u = uniform(key, STREAM_DURATION, k, t)
+                        remaining[k] = draw_days(dur_cdf, dur_off[k], dur_len[k], u)
+                elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:
+                    # onset only from a day the event was not running (Markov chain)
+                    if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
+                        active[k] = True
+                        u = uniform(key, STREAM_DURATION, k, t)
+                        remaining[k] = draw_days(dur_cdf, dur_off[k], dur_len[k], u)
+                if active[k] != was:
+                    changed = True
+                was_active[k] = active[k]
+            if changed:
+                loss[:] = 0.0
+                dmult[:] = 1.0
+                edelay[:] = 0
+                for k in range(nd):
+                    if not active[k]:
+                        continue
+                    kd = dis_kind[k]
+                    for j in range(dis_tgt_ptr[k], dis_tgt_ptr[k + 1]):
+                        x = dis_tgt[j]
+                        if kd == 0:
+                            loss[x] = 1.0
+                        elif kd == 1:
+                            loss[x] = max(loss[x], dis_sev[k])
+                        elif kd == 2:
+                            edelay[x] = max(edelay[x], int(np.ceil(dis_sev[k] - 1e-9)))
+                        else:
+                            dmult[x] *= dis_sev[k]
+
+            # ---- 2. arrivals and completed production
+            for r in range(n + nb):
+                a = arr[r, slot]
+                if a != 0.0:
+                    arr[r, slot] = 0.0
+                    if r < n:
+                        oh[r] += a
+                        on_order[r] -= a
+                        acct[tr, r, A_IN] += a
+                    else:
+                        boh[r - n] += a
+                        b_on_order[r - n] -= a
+                        acct[tr, r, A_IN] += a
+            for s in range(n):
+                w = wip[s, slot]
+                if w != 0.0:
+                    wip[s, slot] = 0.0
+                    oh[s] += w
+                    wip_total[s] -= w
+                    acct[tr, s, A_IN] += w
+
+            # ---- 3. production
+            for s in range(n):
+                if site_kind[s] != 2:
+                    continue
+                want = backlog[s]
+                if want <= EPS:
+                    continue
+                q = min(want, capacity[s] * (1.0 - loss[s]))
+                if loss[s] >= 1.0:
+                    q = 0.0
+                plan = q
+                for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
+                    q = min(q, boh[b] / buf_qpu[b])
+                if q < 0.0:
+                    q = 0.0
+                for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
+                    use = q * buf_qpu[b]
+                    if rec:
+                        buf_out[tr, b, B_REQUESTED] += plan * buf_qpu[b]
+                        buf_out[tr, b, B_CONSUMED] += use
+                        if boh[b] < (plan - EPS) * buf_qpu[b]:
+                            # this component alone could not cover today's plan
+                            buf_out[tr, b, B_STOCKOUT_DAYS] += 1.0
+                    boh[b] = max(boh[b] - use, 0.0)
+                    acct[tr, n + b, A_OUT] += use
+                backlog[s] -= q
+                if proc_days[s] == 0:
+                    oh[s] += q
+                    acct[tr, s, A_IN] += q
+                else:
+                    wip[s, (t + proc_days[s]) & mask] += q
+                    wip_total[s] += q
+
+            # ---- 4. external demand, ordered from the customers' sources
+            for j in range(nc):
+                c = customer_sites[j]
+                dem = demand[tr, t, j] * dmult[c]
+                site_dem_today[c] = dem
+                for k in range(in_ptr[c], in_ptr[c + 1]):
+                    e = in_edges[k]
+                    order_e[e] = dem * edge_share[e]
+                cust_short[c] = False
+                site_fill_today[c] = 0.0
+                site_short_today[c] = 0.0
+                site_lost_today[c] = 0.0
+                site_rev_today[c] = 0.0
+
+            # ---- 5-7. sites downstream first: fill, order, ship
+            for s in range(n - 1, -1, -1):
+                kind = site_kind[s]
+                if kind == 0:
+                    continue
+                avail = oh[s]
+                if loss[s] >= 1.0:
+                    avail = 0.0
+                elif kind == 1 and capacity[s] < np.inf:
+                    avail = min(avail, capacity[s] * (1.0 - loss[s]))
+                start_avail = avail
+                e0 = out_ptr[s]
+                e1 = out_ptr[s + 1]
+                # backorders, oldest day first
+                d = head[s]
+                while d < t and bo_site[s] > EPS:
+                    tot = 0.0
+                    for k in range(e0, e1):
+                        tot += bo[out_edges[k], d]
+                    if tot <= EPS:
+                        d += 1
+                        head[s] = d
+                        continue
+                    if avail <= EPS:
+                        break
+                    if avail >= tot - EPS:
+                        for k in range(e0, e1):
+                            e = out_edges[k]
+                            x = bo[e, d]
+                            if x > 0.0:
+                                bo[e, d] = 0.0
+                                bo_edge[e] -= x
+                                _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
+                                      lt_cdf, edelay, edge_to_customer, arr, n, mask)
+                        avail -= tot
+                        bo_site[s] -= tot
+                        d += 1
+                        head[s] = d
+                    else:
+                        f = avail / tot
+                        for k in range(e0, e1):
+                            e = out_edges[k]
+                            x = bo[e, d] * f
+                            if x > 0.0:
+                                bo[e, d] -= x
+                                bo_edge[e] -= x
+                                _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
+                                      lt_cdf, edelay, edge_to_customer, arr, n, mask)
+                        bo_site[s] -= avail
+                        avail = 0.0
+                        break
+                if bo_site[s] <= EPS:
+                    bo_site[s] = 0.0
+                    head[s] = t
+                # today's orders
+                tot = 0.0
+                for k in range(e0, e1):
+                    tot += order_e[out_edges[k]]
+                f = 1.0 if avail >= tot - EPS else (avail / tot if tot > 0.0 else 1.0)
+                filled_total = 0.0
+                short_total = 0.0
+                lost_total = 0.0
+                rev_total = 0.0
+                for k in range(e0, e1):
+                    e = out_edges[k]
+                    x = order_e[e]
+                    order_e[e] = 0.0
+                    fill = x * f if f < 1.0 else x
+                    unf = x - fill
+                    if unf <= EPS:
+                        unf = 0.0
+                        fill = x
+                    if fill > 0.0:
+                        _ship(e, fill, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf,
+                              edelay, edge_to_customer, arr, n, mask)
+                    filled_total += fill
+                    short_total += unf
+                    if edge_to_customer[e]:
+                        c = edge_recv[e]
+                        site_fill_today[c] += fill
+                        if unf > 0.0:
+                            cust_short[c] = True
+                            site_short_today[c] += unf
+                            rev_total += unf * price[c]
+                            site_rev_today[c] += unf * price[c]
+                            if lost_mode:
+                                lost_total += unf
+                                site_lost_today[c] += unf
+                    if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
+                        bo[e, t] = unf
+                        bo_edge[e] += unf
+                        bo_site[s] += unf
+                    else:
+                        bo[e, t] = 0.0
+                shipped = start_avail - avail + filled_total
+                oh[s] -= shipped
+                if oh[s] < EPS:
+                    oh[s] = max(oh[s], 0.0)
+                acct[tr, s, A_OUT] += shipped
+                if rec:
+                    site_out[tr, s, M_DEMAND] += tot
+                    site_out[tr, s, M_FILLED] += filled_total
+                    site_out[tr, s, M_BACKORDER_SUM] += bo_site[s]
+                    site_out[tr, s, M_SHORT] += short_total
+                    site_out[tr, s, M_LOST] += lost_total
+                    site_out[tr, s, M_LOST_REVENUE] += rev_total
+                    site_out[tr, s, M_ONHAND_SUM] += oh[s]
+                    if bo_site[s] > EPS or lost_total > EPS:
+                        site_int[tr, s, I_STOCKOUT_DAYS] += 1
+                        if site_int[tr, s, I_FIRST_STOCKOUT] < 0:
+                            site_int[tr, s, I_FIRST_STOCKOUT] = t - warmup
+
+                # ---- 6. replenishment orders
+                if kind == 1:
+                    ip = oh[s] + on_order[s] - bo_site[s]
+                    q = base_stock[s] - ip
+                    if q > EPS:
+                        on_order[s] += q
+                        for k in range(in_ptr[s], in_ptr[s + 1]):
+                            e = in_edges[k]
+                            order_e[e] += q * edge_share[e]
+                else:
+                    ip = oh[s] + wip_total[s] + backlog[s] - bo_site[s]
+                    q = base_stock[s] - ip
+                    if q > EPS:
+                        backlog[s] += q
+                    for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
+                        qb = buf_base_stock[b] - (boh[b] + b_on_order[b])
+                        if qb > EPS:
+                            b_on_order[b] += qb
+                            r = n + b
+                            for k in range(in_ptr[r], in_ptr[r + 1]):
+                                e = in_edges[k]
+                                order_e[e] += qb * edge_share[e]
+                        if rec:
+                            buf_out[tr, b, B_ONHAND_SUM] += boh[b]
+
+            # ---- customers' end of day
+            if rec:
+                any_short = False
+                for j in range(nc):
+                    c = customer_sites[j]
+                    owed = 0.0
+                    for k in range(in_ptr[c], in_ptr[c + 1]):
+                        owed += bo_edge[in_edges[k]]
+                    if owed < EPS:
+                        owed = 0.0
+                    site_out[tr, c, M_DEMAND] += site_dem_today[c]
+                    site_out[tr, c, M_FILLED] += site_fill_today[c]
+                    site_out[tr, c, M_BACKORDER_SUM] += owed
+                    site_out[tr, c, M_SHORT] += site_short_today[c]
+                    site_out[tr, c, M_LOST] += site_lost_today[c]
+                    site_out[tr, c, M_LOST_REVENUE] += site_rev_today[c]
+                    if cust_short[c] or owed > EPS:
+                        any_short = True
+                        site_int[tr, c, I_STOCKOUT_DAYS] += 1
+                        if site_int[tr, c, I_FIRST_STOCKOUT] < 0:
+                            site_int[tr, c, I_FIRST_STOCKOUT] = t - warmup
+                if any_short:
+                    net_out[tr, N_ANY_CUSTOMER_DAYS] += 1.0
+                    if net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] < 0:
+                        net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
+
+        for s in range(n):
+            acct[tr, s, A_FINAL] = oh[s]
+        for b in range(nb):
+            acct[tr, n + b, A_FINAL] = boh[b]
+
+
+@njit(inline="always", cache=True)
+def _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf, edelay,  # type: ignore[no-untyped-def]
+          edge_to_customer, arr, n, mask):
+    """Send ``x`` units over edge ``e`` at the end of day ``t``."""
+    if edge_to_customer[e]:
+        return
+    if lt_const[e] >= 0:
+        lead = lt_const[e]
+    else:
+        lead = draw_days(lt_cdf, lt_off[e], lt_len[e], uniform(key, STREAM_LEAD, e, t))
+    arr[edge_recv[e], (t + 1 + lead + edelay[e]) & mask] += x
