@@ -233,6 +233,7 @@ DISRUPTIONS = Sheet(
         Column("disruption_id", "text", False, "", "D<row>",
                "Name used to target this disruption from the Scenarios sheet."),
     ),
+    required=False,
 )
 
 SCENARIOS = Sheet(

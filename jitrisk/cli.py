@@ -1,0 +1,308 @@
+"""Command line: ``jitrisk COMMAND ...`` (also ``python -m jitrisk``).
+
+Exit codes: 0 success; 2 bad input (workbook problems, bad arguments, refused
+output); 1 an unexpected internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import JitriskError, WorkbookError
+from .workbook import ValidationReport, validate_workbook
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class ProgressBar:
+    """A one-line progress bar with ETA on a terminal stream (stderr)."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.t0 = time.perf_counter()
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last = -1.0
+
+    def update(self, fraction: float, eta: float = math.inf) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if not self.tty and fraction < 1.0 and fraction - self._last < 0.1:
+            return  # in logs, print every 10 %
+        self._last = fraction
+        filled = int(round(fraction * self.width))
+        bar = "#" * filled + "-" * (self.width - filled)
+        eta_txt = f"ETA {eta:4.0f}s" if math.isfinite(eta) else "ETA   ?"
+        end = "\r" if self.tty and fraction < 1.0 else "\n"
+        self.stream.write(f"{self.label} [{bar}] {fraction * 100:5.1f}% {eta_txt}{end}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self._last < 1.0:
+            self.update(1.0, 0.0)
+
+
+def _print_problems(report: ValidationReport, out: TextIO) -> None:
+    for p in report.problems:
+        out.write(f"{p}\n")
+
+
+def _load(path: str, err: TextIO) -> Any:
+    report = validate_workbook(path)
+    if report.network is None:
+        _print_problems(report, err)
+        n = len(report.errors)
+        raise WorkbookError(path, report.problems) if n else JitriskError(path)
+    for w in report.warnings:
+        err.write(f"{w}\n")
+    return report.network
+
+
+# ----------------------------------------------------------------------------- commands
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = validate_workbook(args.workbook)
+    _print_problems(report, sys.stdout)
+    if not report.ok:
+        n = len(report.errors)
+        print(f"{args.workbook}: {n} problem{'s' if n != 1 else ''}, "
+              f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
+        return EXIT_INPUT
+    net = report.network
+    assert net is not None
+    counts: dict[str, int] = {}
+    for s in net.sites:
+        counts[s.type] = counts.get(s.type, 0) + 1
+    summary = ", ".join(f"{counts.get(t, 0)} {t}{'s' if counts.get(t, 0) != 1 else ''}"
+                        for t in ("supplier", "plant", "dc", "customer"))
+    print(f"{args.workbook}: valid ({summary}; {len(net.lanes)} lanes, "
+          f"{len(net.disruptions)} disruptions, scenarios: {', '.join(net.scenario_names)})"
+          + (f"; {len(report.warnings)} warnings" if report.warnings else ""))
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .network import network_info
+
+    net = _load(args.workbook, sys.stderr)
+    info = network_info(net)
+    doc = info.as_dict()
+    if args.json:
+        _write_json(args.json, doc, args.workbook)
+    print(f"Sites by type: {_kv(info.counts_by_type)}")
+    print(f"Sites by tier: {_kv(info.counts_by_tier)}")
+    print(f"Regions: {_kv(info.regions) or 'none'}")
+    print(f"Single-sourced components: {len(info.single_sourced)}")
+    for row in info.single_sourced:
+        print(f"  {row['site']:<16} {row['component']:<16} only from {row['source']}")
+    print(f"Sites whose outage cuts a customer off entirely: {len(info.critical_sites)}")
+    for site, custs in sorted(info.critical_sites.items()):
+        print(f"  {site:<16} -> {', '.join(custs)}")
+    print("Longest cumulative lead-time path to each customer:")
+    for c, p in sorted(info.longest_lead_time_path.items()):
+        print(f"  {c:<16} {p['days']:6.1f} days  {' > '.join(p['path'])}")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .template import write_template
+
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise JitriskError(f"{out} exists; use --force to replace it")
+    write_template(out)
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from .engine import simulate
+
+    net = _load(args.workbook, sys.stderr)
+    bar = ProgressBar("simulating") if not args.quiet else None
+
+    def progress(p: Any) -> None:
+        if bar is not None:
+            bar.update(p.fraction, p.eta)
+
+    result = simulate(net, args.scenario, trials=args.trials, days=args.days, seed=args.seed,
+                      workers=args.workers, progress=progress)
+    if bar is not None:
+        bar.done()
+    doc = result.to_dict()
+    if args.json:
+        _write_json(args.json, doc, args.workbook)
+    _print_simulation(doc, sys.stdout, top=args.top)
+    return EXIT_OK
+
+
+def _print_simulation(doc: dict[str, Any], out: TextIO, top: int = 20) -> None:
+    cur = doc.get("currency", "")
+    netw = doc["network"]
+    out.write(
+        f"Scenario {doc['scenario']}: {doc['trials']:,} trials x {doc['days']} days "
+        f"(warm-up {doc['warmup_days']}), seed {doc['seed']}, {doc['elapsed_seconds']:.1f}s\n"
+    )
+    p = netw["any_customer_stockout_probability"]
+    lr = netw["lost_revenue"]
+    fr = netw["fill_rate"]
+    out.write(f"  P(any customer stockout in horizon) {_pct(p)}\n")
+    out.write(f"  customer fill rate                  {_pct(fr)}\n")
+    out.write(f"  lost revenue (expected)             {_money(lr['mean'])} {cur} "
+              f"[{_money(lr['ci95'][0])}, {_money(lr['ci95'][1])}]\n")
+    out.write(f"  lost revenue VaR95 / CVaR95         {_money(lr['var95'])} / "
+              f"{_money(lr['cvar95'])} {cur}\n\n")
+    rows = sorted(doc["sites"].items(),
+                  key=lambda kv: (-kv[1]["stockout_day_probability"]["mean"],
+                                  -kv[1]["lost_revenue"]["mean"]))
+    head = f"{'site':<18}{'type':<10}{'P(stockout day)':>24}{'fill rate':>22}{'days out':>10}" \
+           f"{'p90':>6}{'lost revenue':>16}\n"
+    out.write(head)
+    out.write("-" * (len(head) - 1) + "\n")
+    for sid, st in rows[:top]:
+        out.write(
+            f"{sid[:17]:<18}{st['type']:<10}{_pct(st['stockout_day_probability']):>24}"
+            f"{_pct(st['fill_rate']):>22}{st['days_out_of_stock']['mean']:>10.1f}"
+            f"{st['days_out_of_stock']['p90']:>6.0f}{_money(st['lost_revenue']['mean']):>16}\n"
+        )
+    if len(rows) > top:
+        out.write(f"... {len(rows) - top} more (use --top or --json)\n")
+
+
+def _pct(est: dict[str, Any]) -> str:
+    lo, hi = est["ci95"]
+    return f"{est['mean'] * 100:6.2f}% [{lo * 100:.2f}, {hi * 100:.2f}]"
+
+
+def _money(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _kv(d: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(d.items()))
+
+
+def _write_json(path: str, doc: dict[str, Any], workbook: str | None = None) -> None:
+    from .fileio import atomic_write_text, refuse_overwrite_input
+
+    refuse_overwrite_input(path, workbook)
+    atomic_write_text(path, json.dumps(doc, indent=2, allow_nan=False) + "\n")
+
+
+# ----------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jitrisk",
+        description="Supply-chain disruption risk for lean, just-in-time networks.",
+    )
+    p.add_argument("--version", action="version", version=f"jitrisk {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    v = sub.add_parser("validate", help="check a workbook and list every problem",
+                       description="Check a workbook. Exit 0 when valid, 2 with one line per "
+                                   "problem (Sheet!Cell: message) when not.")
+    v.add_argument("workbook")
+    v.set_defaults(func=cmd_validate)
+
+    i = sub.add_parser("info", help="structure: tiers, single sourcing, critical sites",
+                       description="Counts by type and tier, single-sourced components, sites "
+                                   "whose outage cuts a customer off, longest lead-time paths.")
+    i.add_argument("workbook")
+    i.add_argument("--json", metavar="OUT", help="also write the facts as JSON")
+    i.set_defaults(func=cmd_info)
+
+    t = sub.add_parser("template", help="write an empty workbook with a Guide sheet",
+                       description="Write an empty workbook (format v1) with drop-downs and a "
+                                   "Guide sheet explaining every column.")
+    t.add_argument("out", metavar="OUT.xlsx")
+    t.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    t.set_defaults(func=cmd_template)
+
+    s = sub.add_parser("simulate", help="Monte Carlo simulation with confidence intervals",
+                       description="Simulate the network day by day over many trials and "
+                                   "print stockout probability, fill rate and lost revenue per "
+                                   "site (worst first) with 95%% confidence intervals.")
+    s.add_argument("workbook")
+    s.add_argument("--scenario", help="scenario name (default: baseline)")
+    s.add_argument("--trials", type=_positive_int, help="trials (default: Settings)")
+    s.add_argument("--days", type=_positive_int, help="reported days (default: Settings)")
+    s.add_argument("--seed", type=_nonnegative_int, help="random seed (default: Settings)")
+    s.add_argument("--workers", type=_positive_int, help="threads (default: all cores)")
+    s.add_argument("--json", metavar="OUT.json", help="write the full results as JSON")
+    s.add_argument("--top", type=_positive_int, default=20, help="rows in the table (20)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_simulate)
+    _register_extra(sub)
+    return p
+
+
+def _register_extra(sub: Any) -> None:
+    """Commands from later modules register here (analysis, reports)."""
+    for modname in ("jitrisk.analysis.cli",):
+        try:
+            mod = __import__(modname, fromlist=["register"])
+        except ImportError:
+            continue
+        mod.register(sub)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
+    return v
+
+
+def _nonnegative_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
+    return v
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except WorkbookError as exc:
+        n = len(exc.errors)
+        print(f"{exc.path}: {n} problem{'s' if n != 1 else ''}; nothing was run",
+              file=sys.stderr)
+        return EXIT_INPUT
+    except JitriskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: a message, not a traceback
+        if args.debug or os.environ.get("JITRISK_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\n"
+              "Please report this with the workbook; rerun with --debug for details.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
