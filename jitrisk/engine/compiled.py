@@ -237,7 +237,7 @@ def compile_network(net: Network) -> CompiledNetwork:
     # disruptions
     warm = net.settings.warmup_days
     lane_index = {(la.source, la.target): e for e, la in enumerate(lanes)}
-    dis = [d for d in net.disruptions if d.probability_per_day > 0 or d.start_day is not None]
+    dis = list(net.disruptions)
     dis_kind = np.array([_DIS_CODE[d.kind] for d in dis], dtype=np.int64)
     dis_prob = np.array([d.probability_per_day for d in dis], dtype=np.float64)
     dis_start = np.array([-1 if d.start_day is None else d.start_day + warm for d in dis],

@@ -1,0 +1,67 @@
+"""Same seed, same answer, however the work is split; different seed, different answer."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+from engine_networks import assembly
+from jitrisk.distributions import Geometric
+from jitrisk.engine import simulate
+from jitrisk.errors import SimulationCancelled
+from jitrisk.model import Disruption
+
+DIS = (Disruption("D", "A2", "outage", 0.03, Geometric(5)),)
+
+
+def _same(a, b) -> bool:
+    return (np.array_equal(a.site_out, b.site_out) and np.array_equal(a.site_int, b.site_int)
+            and np.array_equal(a.buf_out, b.buf_out) and np.array_equal(a.net_out, b.net_out))
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return simulate(assembly(trials=37, disruptions=DIS), chunk_trials=37, workers=1)
+
+
+@pytest.mark.parametrize(("chunk", "workers"), [(1, 1), (7, 2), (16, 1), (100, 2)])
+def test_bit_identical_whatever_the_chunking_and_threads(reference, chunk, workers):
+    res = simulate(assembly(trials=37, disruptions=DIS), chunk_trials=chunk, workers=workers)
+    assert _same(res, reference)
+
+
+def test_bit_identical_on_a_process_pool(reference):
+    """Chunks shipped to other processes (as on a cluster) give the same numbers."""
+    with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as pool:
+        res = simulate(assembly(trials=37, disruptions=DIS), chunk_trials=10, executor=pool)
+    assert _same(res, reference)
+
+
+def test_first_trials_do_not_depend_on_how_many_follow(reference):
+    """Trial i's random streams depend on (seed, i) only."""
+    res = simulate(assembly(trials=12, disruptions=DIS))
+    assert np.array_equal(res.site_out, reference.site_out[:12])
+
+
+def test_another_seed_gives_other_numbers(reference):
+    res = simulate(assembly(trials=37, disruptions=DIS), seed=12345)
+    assert not np.array_equal(res.site_out, reference.site_out)
+
+
+def test_progress_is_reported_and_cancel_stops_within_a_chunk():
+    seen = []
+
+    def progress(p):
+        seen.append(p.done)
+
+    with pytest.raises(SimulationCancelled):
+        simulate(assembly(trials=100), chunk_trials=10, progress=progress,
+                 cancelled=lambda: len(seen) >= 3)
+    assert seen == [10, 20, 30]
+
+    seen.clear()
+    simulate(assembly(trials=25), chunk_trials=10, progress=progress)
+    assert seen == [10, 20, 25]
