@@ -96,10 +96,12 @@ def test_capacity_loss_limits_production():
     )
     res = simulate(net)
     short = res.site_out[0, res.index("C"), kernel.M_SHORT]
-    # production of day t serves day t; days 3..12 produce 50: 300 short in total,
-    # then 20 a day of backlog is cleared while today's demand goes short until caught up
-    assert res.stockout_days("C")[0] >= 10
-    assert short >= 300 - 1e-6
+    # end-of-day backlog: 30 (t - 2) on days 3..12, then 300 - 20 (t - 12): zero on day 27,
+    # so the customer is short on days 3..26
+    assert res.stockout_days("C")[0] == 24
+    assert res.site_int[0, res.index("C"), kernel.I_FIRST_STOCKOUT] == 3
+    assert res.site_out[0, res.index("C"), kernel.M_BACKORDER_SUM] == pytest.approx(
+        sum(30 * (t - 2) for t in range(3, 13)) + sum(300 - 20 * (t - 12) for t in range(13, 27)))
     assert res.site_out[0, res.index("C"), kernel.M_LOST_REVENUE] == pytest.approx(2.0 * short)
 
 
