@@ -80,7 +80,7 @@ class Distribution:
         return f"{type(self).__name__}({', '.join(_fmt(p) for p in self.params)})"
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.params == other.params  # type: ignore[attr-defined]
+        return type(self) is type(other) and self.params == other.params
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.params))
@@ -95,14 +95,13 @@ class Distribution:
         ``1e-12`` (and beyond ten years) is folded into the last day.
         """
         dist = self.scipy()
-        top = dist.ppf(1.0 - _TAIL)
-        top = MAX_WHOLE_DAYS if not np.isfinite(top) else min(int(math.ceil(top)) + 1, MAX_WHOLE_DAYS)
-        top = max(top, minimum)
-        ks = np.arange(top + 1, dtype=np.float64)
-        if self.discrete:
-            cdf = dist.cdf(ks)
-        else:
-            cdf = dist.cdf(ks + 0.5)
+        # SciPy warns on degenerate parameters (geometric(1): log(0)); the results are right
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            top = dist.ppf(1.0 - _TAIL)
+            top = min(math.ceil(top) + 1, MAX_WHOLE_DAYS) if np.isfinite(top) else MAX_WHOLE_DAYS
+            top = max(top, minimum)
+            ks = np.arange(top + 1, dtype=np.float64)
+            cdf = dist.cdf(ks) if self.discrete else dist.cdf(ks + 0.5)
         cdf[-1] = 1.0
         pmf = np.diff(np.concatenate(([0.0], cdf)))
         pmf = np.clip(pmf, 0.0, None)
@@ -116,7 +115,11 @@ class Distribution:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:g}" if abs(x) < 1e15 else repr(x)
+    """Shortest text that parses back to exactly ``x`` (``5``, not ``5.0``)."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e16:
+        return str(int(x))
+    return repr(x)
 
 
 def _finite(name: str, **values: float) -> None:
@@ -148,13 +151,13 @@ class Constant(Distribution):
         return 0.0
 
     def scipy(self) -> Any:
-        return stats.uniform(loc=self.value, scale=0.0)
+        return stats.rv_discrete(values=([self.value], [1.0]))
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> NDArray[np.float64]:
         return np.full(size, self.value, dtype=np.float64)
 
     def whole_day_pmf(self, minimum: int = 0) -> NDArray[np.float64]:
-        k = max(int(math.floor(self.value + 0.5)), minimum, 0)
+        k = max(math.floor(self.value + 0.5), minimum, 0)
         k = min(k, MAX_WHOLE_DAYS)
         pmf = np.zeros(k + 1)
         pmf[k] = 1.0
@@ -176,6 +179,7 @@ class Normal(Distribution):
         _finite("normal", mean=self.mu, sd=self.sd)
         if self.sd < 0:
             raise DistributionError(f"normal: sd must be >= 0, got {_fmt(self.sd)}")
+        object.__setattr__(self, "sd", abs(self.sd))  # -0.0: NumPy refuses a negative zero scale
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -210,6 +214,14 @@ class LogNormal(Distribution):
             raise DistributionError(f"lognormal: mean must be > 0, got {_fmt(self.mu)}")
         if self.sd < 0:
             raise DistributionError(f"lognormal: sd must be >= 0, got {_fmt(self.sd)}")
+        try:
+            m, s = self.log_params
+        except OverflowError:
+            m = s = math.inf
+        if not (math.isfinite(m) and math.isfinite(s) and math.exp(m) > 0):
+            raise DistributionError(
+                f"lognormal: sd {_fmt(self.sd)} is too large for mean {_fmt(self.mu)}"
+            )
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -251,6 +263,15 @@ class Gamma(Distribution):
             raise DistributionError(
                 f"gamma: mean and sd must be > 0, got mean={_fmt(self.mu)}, sd={_fmt(self.sd)}"
             )
+        try:
+            shape, scale = self.shape_scale
+        except OverflowError:
+            shape = scale = math.inf
+        if not (0 < shape < math.inf and 0 < scale < math.inf):
+            raise DistributionError(
+                f"gamma: mean {_fmt(self.mu)} and sd {_fmt(self.sd)} are too far apart "
+                "(shape mean²/sd² out of range)"
+            )
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -264,11 +285,18 @@ class Gamma(Distribution):
     def std(self) -> float:
         return self.sd
 
+    @property
+    def shape_scale(self) -> tuple[float, float]:
+        """Shape ``k = mean²/sd²`` and scale ``theta = sd²/mean``."""
+        return (self.mu / self.sd) ** 2, self.sd**2 / self.mu
+
     def scipy(self) -> Any:
-        return stats.gamma(a=(self.mu / self.sd) ** 2, scale=self.sd**2 / self.mu)
+        shape, scale = self.shape_scale
+        return stats.gamma(a=shape, scale=scale)
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> NDArray[np.float64]:
-        return rng.gamma((self.mu / self.sd) ** 2, self.sd**2 / self.mu, size)
+        shape, scale = self.shape_scale
+        return rng.gamma(shape, scale, size)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -287,6 +315,7 @@ class Triangular(Distribution):
                 "triangular: need min <= mode <= max and min < max, got "
                 f"({_fmt(self.lo)}, {_fmt(self.mode)}, {_fmt(self.hi)})"
             )
+        _finite("triangular", **{"max - min": self.hi - self.lo})
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -294,12 +323,15 @@ class Triangular(Distribution):
 
     @property
     def mean(self) -> float:
-        return (self.lo + self.mode + self.hi) / 3
+        return self.lo / 3 + self.mode / 3 + self.hi / 3  # no overflow for huge values
 
     @property
     def std(self) -> float:
-        a, c, b = self.lo, self.mode, self.hi
-        return math.sqrt((a * a + b * b + c * c - a * b - a * c - b * c) / 18)
+        # (a² + b² + c² - ab - ac - bc) / 18, written as r²(1 - u + u²)/18 with
+        # r = b - a and u = (c - a)/r so that it cannot overflow for a finite range
+        r = self.hi - self.lo
+        u = (self.mode - self.lo) / r
+        return r * math.sqrt((1 - u + u * u) / 18)
 
     def scipy(self) -> Any:
         return stats.triang(c=(self.mode - self.lo) / (self.hi - self.lo), loc=self.lo,
@@ -323,6 +355,7 @@ class Uniform(Distribution):
             raise DistributionError(
                 f"uniform: need min < max, got ({_fmt(self.lo)}, {_fmt(self.hi)})"
             )
+        _finite("uniform", **{"max - min": self.hi - self.lo})
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -330,7 +363,7 @@ class Uniform(Distribution):
 
     @property
     def mean(self) -> float:
-        return (self.lo + self.hi) / 2
+        return self.lo / 2 + self.hi / 2  # no overflow for huge values
 
     @property
     def std(self) -> float:
@@ -389,8 +422,8 @@ class Geometric(Distribution):
 
     def __post_init__(self) -> None:
         _finite("geometric", mean=self.mu)
-        if self.mu < 1:
-            raise DistributionError(f"geometric: mean must be >= 1, got {_fmt(self.mu)}")
+        if self.mu < 1 or self.mu > 1e9:
+            raise DistributionError(f"geometric: mean must be in [1, 1e9], got {_fmt(self.mu)}")
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -430,17 +463,25 @@ class Empirical(Distribution):
     def params(self) -> tuple[float, ...]:
         return self.values
 
+    def _scaled(self) -> tuple[float, NDArray[np.float64]]:
+        # values / max|value| keep the sums from overflowing for huge values
+        v = np.asarray(self.values, dtype=np.float64)
+        m = float(np.max(np.abs(v))) or 1.0
+        return m, v / m
+
     @property
     def mean(self) -> float:
-        return float(np.mean(self.values))
+        m, v = self._scaled()
+        return m * float(np.mean(v))
 
     @property
     def std(self) -> float:
-        return float(np.std(self.values))
+        m, v = self._scaled()
+        return m * float(np.std(v))
 
     def scipy(self) -> Any:
         vals, counts = np.unique(np.asarray(self.values), return_counts=True)
-        return stats.rv_discrete(values=(np.arange(len(vals)), counts / counts.sum()))
+        return stats.rv_discrete(values=(vals, counts / counts.sum()))
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> NDArray[np.float64]:
         return rng.choice(np.asarray(self.values, dtype=np.float64), size)
@@ -465,7 +506,8 @@ _ARITY: dict[str, tuple[type[Distribution], int | None]] = {
 DISTRIBUTION_NAMES = tuple(_ARITY)
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]+)"
+    r"\s*(?:(?P<num>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<name>[A-Za-z_]+)"
     r"|(?P<punct>[(),]))"
 )
 
@@ -517,7 +559,10 @@ def parse_distribution(value: object) -> Distribution:
     if isinstance(value, bool):
         raise DistributionError(f"expected a number or a distribution, got {value!r}")
     if isinstance(value, int | float):
-        return Constant(float(value))
+        try:
+            return Constant(float(value))
+        except OverflowError:
+            raise DistributionError("number too large") from None
     if not isinstance(value, str):
         raise DistributionError(f"expected a number or a distribution, got {type(value).__name__}")
     text = value.strip()
