@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -58,13 +59,28 @@ def write_network(network: Network, path: str | os.PathLike[str]) -> Path:
     jitrisk.errors.JitriskError
         A text value cannot be stored in Excel, or the file cannot be written.
     """
+    wb = network_workbook(network)
+    return atomic_write(path, wb.save)
+
+
+def network_workbook(network: Network) -> Workbook:
+    """``network`` as an in-memory v1 workbook, in the template's layout.
+
+    For callers that add to the workbook (notes, extra sheets) before saving it
+    with :func:`jitrisk.fileio.atomic_write`.
+
+    Raises
+    ------
+    jitrisk.errors.JitriskError
+        A text value contains characters Excel cannot store.
+    """
     wb = new_workbook(asdict(network.settings))
     _fill(wb[SITES.name], SITES, (site_row(s) for s in network.sites))
     _fill(wb[LANES.name], LANES, (lane_row(x, network) for x in network.lanes))
     _fill(wb[DEMAND.name], DEMAND, (demand_row(d) for d in network.demand))
     _fill(wb[DISRUPTIONS.name], DISRUPTIONS, (disruption_row(d) for d in network.disruptions))
     _fill(wb[SCENARIOS.name], SCENARIOS, (override_row(o) for o in network.overrides))
-    return atomic_write(path, wb.save)
+    return wb
 
 
 # --------------------------------------------------------------------------- rows
