@@ -120,7 +120,7 @@ def test_automotive_notes_are_on_their_cells() -> None:
 def test_teaching_values_are_commented() -> None:
     """Every note of the script is on its cell, and no data sheet is without notes."""
     wb = openpyxl.load_workbook(EXAMPLES / "teaching.xlsx")
-    noted = defaultdict(int)
+    noted: dict[str, int] = defaultdict(int)
     for ws in wb.worksheets:
         for row in ws.iter_rows(min_row=2):
             for c in row:
@@ -129,8 +129,10 @@ def test_teaching_values_are_commented() -> None:
     assert sum(noted.values()) == len(make_examples.TEACHING_NOTES)
     assert set(noted) == {"Sites", "Lanes", "Demand", "Disruptions", "Scenarios", "Settings"}
     sites = wb["Sites"]
-    row = next(c.row for c in sites["A"] if c.value == "PLANT")
-    assert "130" in sites.cell(row=row, column=8).comment.text  # capacity_per_day
+    plant_row = next(c.row for c in sites["A"] if c.value == "PLANT")
+    capacity = sites.cell(row=plant_row, column=8)  # capacity_per_day
+    assert capacity.comment is not None
+    assert "130" in capacity.comment.text
 
 
 # --------------------------------------------------------------------------- automotive

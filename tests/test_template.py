@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from jitrisk.errors import JitriskError
 from jitrisk.schema import MAX_ROWS, SETTING_SPECS, SHEETS, SITE_TYPES
@@ -49,7 +50,7 @@ def test_headers_are_bold_filled_frozen_with_notes_and_widths(template: Path) ->
             assert f"Blank means: {column.default}" in cell.comment.text
             if column.unit:
                 assert f"Unit: {column.unit}" in cell.comment.text
-            assert ws.column_dimensions[cell.column_letter].width >= 12
+            assert ws.column_dimensions[get_column_letter(j)].width >= 12
 
 
 def test_choice_columns_have_dropdowns(template: Path) -> None:
