@@ -1,0 +1,150 @@
+"""Every message the application shows the planner, declared in one place.
+
+As in Orange3's widgets (``class Error(OWWidget.Error): ... = Msg(...)``), a
+message is a template with a level, a short title and a text that says what
+happened and what to do. Views show a :class:`ShownMessage` produced by
+:meth:`Msg.format`; tests compare against the declarations here, so wording is
+changed in exactly one place. Qt-free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warning", "info"]
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``plural(1, "error")`` → ``'1 error'``; ``plural(3, "error")`` → ``'3 errors'``."""
+    word = noun if count == 1 else (plural_form or noun + "s")
+    return f"{count:,} {word}"
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """A message ready to show: its key (to replace or clear it), level, title and text."""
+
+    key: str
+    level: Level
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message template; ``text`` holds ``{placeholders}`` filled by :meth:`format`."""
+
+    key: str
+    level: Level
+    title: str
+    text: str
+
+    def format(self, **values: object) -> ShownMessage:
+        return ShownMessage(
+            self.key, self.level, self.title.format(**values), self.text.format(**values)
+        )
+
+
+class Errors:
+    """Something the planner asked for could not be done."""
+
+    workbook_invalid = Msg(
+        "workbook_invalid",
+        "error",
+        "The workbook cannot be simulated yet",
+        "{name} has {errors}. The Problems panel lists each one with its cell; fix them in "
+        "Excel, save, and press F5 to reload.",
+    )
+    not_a_workbook = Msg(
+        "not_a_workbook",
+        "error",
+        "Not an Excel workbook",
+        "{name} is not an .xlsx file. jitrisk opens Excel workbooks (.xlsx); in Excel use "
+        "File > Save As > Excel Workbook.",
+    )
+    open_failed = Msg(
+        "open_failed",
+        "error",
+        "The workbook could not be opened",
+        "{name} could not be read: {reason}",
+    )
+    file_missing = Msg(
+        "file_missing",
+        "error",
+        "The workbook is no longer there",
+        "{name} was moved or deleted. Open it from its new place with File > Open.",
+    )
+    run_failed = Msg(
+        "run_failed",
+        "error",
+        "The simulation stopped",
+        "{reason} Check the run settings and the workbook, then run again.",
+    )
+    template_failed = Msg(
+        "template_failed",
+        "error",
+        "The template could not be written",
+        "{reason} Choose another folder or file name.",
+    )
+
+
+class Warnings:
+    """Worth knowing; nothing was refused."""
+
+    workbook_warnings = Msg(
+        "workbook_warnings",
+        "warning",
+        "Opened with warnings",
+        "{name} opened with {warnings}; see the Problems panel. They do not stop a run.",
+    )
+    busy = Msg(
+        "busy",
+        "warning",
+        "A simulation is running",
+        "Cancel it first (Esc), then {action}.",
+    )
+    dropped_files = Msg(
+        "dropped_files",
+        "warning",
+        "Only Excel workbooks can be opened",
+        "{name} is not an .xlsx workbook; drop an .xlsx file onto the window.",
+    )
+
+
+class Infos:
+    """Status worth a line in the message area."""
+
+    file_changed = Msg(
+        "file_changed",
+        "info",
+        "The workbook changed on disk",
+        "{name} was saved since it was opened. Reload it to see the changes.",
+    )
+    run_cancelled = Msg(
+        "run_cancelled",
+        "info",
+        "Simulation cancelled",
+        "{detail}. The results shown are from the previous run, if any.",
+    )
+    results_stale = Msg(
+        "results_stale",
+        "info",
+        "Results are from an earlier version of the workbook",
+        "The workbook was reloaded after this run; run again to update the results.",
+    )
+    template_written = Msg(
+        "template_written",
+        "info",
+        "New workbook created",
+        "{name} holds the empty template. Fill it in Excel (the Guide sheet explains each "
+        "column), save it, and press F5 to reload.",
+    )
+
+
+ALL_MESSAGES: tuple[Msg, ...] = tuple(
+    value
+    for group in (Errors, Warnings, Infos)
+    for value in vars(group).values()
+    if isinstance(value, Msg)
+)
