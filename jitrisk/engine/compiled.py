@@ -67,6 +67,7 @@ class CompiledNetwork:
     edge_lt_off: I
     edge_lt_len: I
     lt_cdf: F
+    lt_guide: I
     out_ptr: I
     out_edges: I
     in_ptr: I
@@ -81,6 +82,7 @@ class CompiledNetwork:
     dis_dur_off: I
     dis_dur_len: I
     dur_cdf: F
+    dur_guide: I
     dis_tgt_ptr: I
     dis_tgt: I  # site indices (outage, capacity, demand) or edge indices (delay)
     horizon_ring: int
@@ -169,6 +171,7 @@ def compile_network(net: Network) -> CompiledNetwork:
             lt_off[e], lt_len[e] = offset, len(cdf)
             offset += len(cdf)
     lt_cdf = np.concatenate(tables) if tables else np.zeros(1)
+    lt_guide = _guides(tables)
 
     out_ptr, out_edges = _csr(edge_src, n)
     in_ptr, in_edges = _csr(edge_recv, n + nb)
@@ -257,6 +260,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         tgt.extend(_targets(d.kind, d.scope, sites, idx, lanes, lane_index, out_ptr, out_edges))
         tgt_ptr.append(len(tgt))
     dur_cdf = np.concatenate(dur_tables) if dur_tables else np.zeros(1)
+    dur_guide = _guides(dur_tables)
 
     max_lead = int(max([*(lt_const.tolist() or [0]), *(lt_len.tolist() or [0])]))
     max_delay = int(np.ceil(dis_sev[dis_kind == DIS_DELAY].max())) if np.any(
@@ -276,13 +280,21 @@ def compile_network(net: Network) -> CompiledNetwork:
         site_buf_ptr=site_buf_ptr,
         edge_src=edge_src, edge_recv=edge_recv, edge_share=edge_share,
         edge_to_customer=edge_to_customer, edge_lt_const=lt_const, edge_lt_off=lt_off,
-        edge_lt_len=lt_len, lt_cdf=lt_cdf, out_ptr=out_ptr, out_edges=out_edges,
+        edge_lt_len=lt_len, lt_cdf=lt_cdf, lt_guide=lt_guide, out_ptr=out_ptr, out_edges=out_edges,
         in_ptr=in_ptr, in_edges=in_edges, customer_sites=customers,
         dis_kind=dis_kind, dis_prob=dis_prob, dis_start=dis_start, dis_severity=dis_sev,
-        dis_dur_off=dur_off, dis_dur_len=dur_len, dur_cdf=dur_cdf,
+        dis_dur_off=dur_off, dis_dur_len=dur_len, dur_cdf=dur_cdf, dur_guide=dur_guide,
         dis_tgt_ptr=np.array(tgt_ptr, dtype=np.int64), dis_tgt=np.array(tgt, dtype=np.int64),
         horizon_ring=ring, disruption_ids=tuple(d.disruption_id for d in dis),
     )
+
+
+def _guides(tables: list[F]) -> I:
+    """Guide tables for inverse-CDF sampling: entry i of a table of length m is the first
+    index k with cdf[k] > i/m (concatenated like the tables)."""
+    out = [np.minimum(np.searchsorted(c, np.arange(len(c)) / len(c), side="right"),
+                      len(c) - 1) for c in tables]
+    return np.concatenate(out).astype(np.int64) if out else np.zeros(1, dtype=np.int64)
 
 
 def _csr(keys: I, n: int) -> tuple[I, I]:

@@ -10,7 +10,9 @@ Event order within day ``t`` follows DOMAIN.md exactly:
 5. sites, downstream first, fill backorders oldest day first, then today's
    orders, rationing proportionally to what each downstream asked for;
 6. each site orders up to its base stock: ``q = max(0, S - IP)`` with
-   ``IP = on hand + on order (+ WIP + production backlog) - backorders``;
+   ``IP = on hand + on order (+ WIP + production backlog) - backorders``; a
+   line-side buffer counts production that is planned but not yet made as its
+   backorders (``IP_c = on hand + on order - unmade * q_c``);
 7. shipments leave and arrive on day ``t + 1 + L`` (``L`` sampled per shipment).
 
 Randomness inside the kernel comes from a counter-based generator: uniform
@@ -63,17 +65,16 @@ def uniform(key, stream, i, t):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", cache=True)
-def draw_days(cdf, off, n, u):  # type: ignore[no-untyped-def]
-    """Inverse-CDF draw of whole days from ``cdf[off:off+n]`` (binary search)."""
-    lo = 0
-    hi = n - 1
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if cdf[off + mid] > u:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
+def draw_days(cdf, guide, off, n, u):  # type: ignore[no-untyped-def]
+    """Inverse-CDF draw of whole days from ``cdf[off:off+n]``.
+
+    A guide table (Chen 1974; Devroye 1986, sec. III.2.4) gives the first
+    candidate, so a draw costs about one comparison whatever the table length.
+    """
+    k = guide[off + int(u * n)]
+    while k < n - 1 and cdf[off + k] <= u:
+        k += 1
+    return k
 
 
 @njit(parallel=True, cache=True)
@@ -81,11 +82,12 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
     keys, demand, warmup, lost_mode,
     site_kind, capacity, proc_days, base_stock, mean_flow, mean_lead, price,
     buf_site, buf_qpu, buf_base_stock, buf_mean_flow, buf_mean_lead, site_buf_ptr,
-    edge_src, edge_recv, edge_share, edge_to_customer, lt_const, lt_off, lt_len, lt_cdf,
+    edge_src, edge_recv, edge_share, edge_to_customer, lt_const, lt_off, lt_len, lt_cdf, lt_guide,
     out_ptr, out_edges, in_ptr, in_edges, customer_sites,
-    dis_kind, dis_prob, dis_start, dis_sev, dur_off, dur_len, dur_cdf, dis_tgt_ptr, dis_tgt,
+    dis_kind, dis_prob, dis_start, dis_sev, dur_off, dur_len, dur_cdf, dur_guide, dis_tgt_ptr,
+    dis_tgt,
     ring,
-    site_out, site_int, buf_out, net_out, acct,
+    site_out, site_int, buf_out, net_out, acct, n_blocks,
 ):
     """Simulate ``len(keys)`` trials; write per-trial totals into the output arrays.
 
@@ -100,15 +102,17 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
     mask = ring - 1
-    for tr in prange(n_trials):
-        key = keys[tr]
+    n_blocks = max(1, min(n_trials, n_blocks))
+    for blk in prange(n_blocks):
+        # state is allocated once per block of trials and reset per trial: much cheaper
+        # than fresh (page-faulting) allocations for every trial
         oh = np.zeros(n)
         on_order = np.zeros(n)
-        arr = np.zeros((n + nb, ring))
-        wip = np.zeros((n, ring))
+        arr = np.zeros((ring, n + nb))
+        wip = np.zeros((ring, n))
         wip_total = np.zeros(n)
         backlog = np.zeros(n)
-        bo = np.empty((ne, n_days))
+        bo = np.empty((n_days, ne))
         bo_edge = np.zeros(ne)
         bo_site = np.zeros(n)
         head = np.zeros(n, dtype=np.int64)
@@ -127,325 +131,358 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
         site_dem_today = np.zeros(n)
         site_fill_today = np.zeros(n)
         site_rev_today = np.zeros(n)
+        lo_tr = blk * n_trials // n_blocks
+        hi_tr = (blk + 1) * n_trials // n_blocks
+        for tr in range(lo_tr, hi_tr):
+            key = keys[tr]
+            oh[:] = 0
+            on_order[:] = 0
+            arr[:] = 0
+            wip[:] = 0
+            wip_total[:] = 0
+            backlog[:] = 0
+            bo_edge[:] = 0
+            bo_site[:] = 0
+            head[:] = 0
+            order_e[:] = 0
+            boh[:] = 0
+            b_on_order[:] = 0
+            loss[:] = 0
+            edelay[:] = 0
+            remaining[:] = 0
+            site_lost_today[:] = 0
+            site_short_today[:] = 0
+            site_dem_today[:] = 0
+            site_fill_today[:] = 0
+            site_rev_today[:] = 0
+            dmult[:] = 1.0
+            active[:] = False
+            was_active[:] = False
+            cust_short[:] = False
 
-        # ---- steady-state start: IP = S, pipelines full at mean flow
-        for s in range(n):
-            if site_kind[s] == 0:
-                continue
-            mu = mean_flow[s]
-            if site_kind[s] == 2:
-                p = proc_days[s]
-                oh[s] = max(base_stock[s] - mu * max(p, 1), 0.0)
-                backlog[s] = mu
-                for d in range(1, p):
-                    wip[s, d & mask] += mu
-                    wip_total[s] += mu
-            else:
-                el = mean_lead[s]
-                oh[s] = max(base_stock[s] - mu * el, 0.0)
+            # ---- steady-state start: IP = S, pipelines full at mean flow
+            for s in range(n):
+                if site_kind[s] == 0:
+                    continue
+                mu = mean_flow[s]
+                if site_kind[s] == 2:
+                    p = proc_days[s]
+                    oh[s] = max(base_stock[s] - mu * max(p, 1), 0.0)
+                    backlog[s] = mu
+                    for d in range(1, p):
+                        wip[d & mask, s] += mu
+                        wip_total[s] += mu
+                else:
+                    el = mean_lead[s]
+                    oh[s] = max(base_stock[s] - mu * el, 0.0)
+                    whole = int(el)
+                    for d in range(1, whole + 1):
+                        arr[d & mask, s] += mu
+                    arr[(whole + 1) & mask, s] += mu * (el - whole)
+                    on_order[s] = mu * el
+                acct[tr, s, A_INITIAL] = oh[s]
+            for b in range(nb):
+                mu = buf_mean_flow[b]
+                el = buf_mean_lead[b]
+                boh[b] = max(buf_base_stock[b] - mu * el, 0.0)
                 whole = int(el)
                 for d in range(1, whole + 1):
-                    arr[s, d & mask] += mu
-                arr[s, (whole + 1) & mask] += mu * (el - whole)
-                on_order[s] = mu * el
-            acct[tr, s, A_INITIAL] = oh[s]
-        for b in range(nb):
-            mu = buf_mean_flow[b]
-            el = buf_mean_lead[b]
-            boh[b] = max(buf_base_stock[b] - mu * el, 0.0)
-            whole = int(el)
-            for d in range(1, whole + 1):
-                arr[n + b, d & mask] += mu
-            arr[n + b, (whole + 1) & mask] += mu * (el - whole)
-            b_on_order[b] = mu * el
-            acct[tr, n + b, A_INITIAL] = boh[b]
-        for s in range(n):
-            site_int[tr, s, I_FIRST_STOCKOUT] = -1
-        net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
+                    arr[d & mask, n + b] += mu
+                arr[(whole + 1) & mask, n + b] += mu * (el - whole)
+                b_on_order[b] = mu * el
+                acct[tr, n + b, A_INITIAL] = boh[b]
+            for s in range(n):
+                site_int[tr, s, I_FIRST_STOCKOUT] = -1
+            net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
 
-        for t in range(n_days):
-            rec = t >= warmup
-            slot = t & mask
-            # ---- 1. disruptions
-            changed = False
-            for k in range(nd):
-                was = active[k]
-                if active[k]:
-                    remaining[k] -= 1
-                    if remaining[k] <= 0:
-                        active[k] = False
-                if dis_start[k] >= 0:
-                    if t == dis_start[k]:
-                        active[k] = True
-                        u = uniform(key, STREAM_DURATION, k, t)
-                        remaining[k] = draw_days(dur_cdf, dur_off[k], dur_len[k], u)
-                elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:
-                    # onset only from a day the event was not running (Markov chain)
-                    if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
-                        active[k] = True
-                        u = uniform(key, STREAM_DURATION, k, t)
-                        remaining[k] = draw_days(dur_cdf, dur_off[k], dur_len[k], u)
-                if active[k] != was:
-                    changed = True
-                was_active[k] = active[k]
-            if changed:
-                loss[:] = 0.0
-                dmult[:] = 1.0
-                edelay[:] = 0
+            for t in range(n_days):
+                rec = t >= warmup
+                slot = t & mask
+                # ---- 1. disruptions
+                changed = False
                 for k in range(nd):
-                    if not active[k]:
-                        continue
-                    kd = dis_kind[k]
-                    for j in range(dis_tgt_ptr[k], dis_tgt_ptr[k + 1]):
-                        x = dis_tgt[j]
-                        if kd == 0:
-                            loss[x] = 1.0
-                        elif kd == 1:
-                            loss[x] = max(loss[x], dis_sev[k])
-                        elif kd == 2:
-                            edelay[x] = max(edelay[x], int(np.ceil(dis_sev[k] - 1e-9)))
+                    was = active[k]
+                    if active[k]:
+                        remaining[k] -= 1
+                        if remaining[k] <= 0:
+                            active[k] = False
+                    if dis_start[k] >= 0:
+                        if t == dis_start[k]:
+                            active[k] = True
+                            u = uniform(key, STREAM_DURATION, k, t)
+                            remaining[k] = draw_days(dur_cdf, dur_guide, dur_off[k], dur_len[k], u)
+                    elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:
+                        # onset only from a day the event was not running (Markov chain)
+                        if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
+                            active[k] = True
+                            u = uniform(key, STREAM_DURATION, k, t)
+                            remaining[k] = draw_days(dur_cdf, dur_guide, dur_off[k], dur_len[k], u)
+                    if active[k] != was:
+                        changed = True
+                    was_active[k] = active[k]
+                if changed:
+                    loss[:] = 0.0
+                    dmult[:] = 1.0
+                    edelay[:] = 0
+                    for k in range(nd):
+                        if not active[k]:
+                            continue
+                        kd = dis_kind[k]
+                        for j in range(dis_tgt_ptr[k], dis_tgt_ptr[k + 1]):
+                            x = dis_tgt[j]
+                            if kd == 0:
+                                loss[x] = 1.0
+                            elif kd == 1:
+                                loss[x] = max(loss[x], dis_sev[k])
+                            elif kd == 2:
+                                edelay[x] = max(edelay[x], int(np.ceil(dis_sev[k] - 1e-9)))
+                            else:
+                                dmult[x] *= dis_sev[k]
+
+                # ---- 2. arrivals and completed production
+                for r in range(n + nb):
+                    a = arr[slot, r]
+                    if a != 0.0:
+                        arr[slot, r] = 0.0
+                        if r < n:
+                            oh[r] += a
+                            on_order[r] -= a
+                            acct[tr, r, A_IN] += a
                         else:
-                            dmult[x] *= dis_sev[k]
+                            boh[r - n] += a
+                            b_on_order[r - n] -= a
+                            acct[tr, r, A_IN] += a
+                for s in range(n):
+                    w = wip[slot, s]
+                    if w != 0.0:
+                        wip[slot, s] = 0.0
+                        oh[s] += w
+                        wip_total[s] -= w
+                        acct[tr, s, A_IN] += w
 
-            # ---- 2. arrivals and completed production
-            for r in range(n + nb):
-                a = arr[r, slot]
-                if a != 0.0:
-                    arr[r, slot] = 0.0
-                    if r < n:
-                        oh[r] += a
-                        on_order[r] -= a
-                        acct[tr, r, A_IN] += a
-                    else:
-                        boh[r - n] += a
-                        b_on_order[r - n] -= a
-                        acct[tr, r, A_IN] += a
-            for s in range(n):
-                w = wip[s, slot]
-                if w != 0.0:
-                    wip[s, slot] = 0.0
-                    oh[s] += w
-                    wip_total[s] -= w
-                    acct[tr, s, A_IN] += w
-
-            # ---- 3. production
-            for s in range(n):
-                if site_kind[s] != 2:
-                    continue
-                want = backlog[s]
-                if want <= EPS:
-                    continue
-                q = min(want, capacity[s] * (1.0 - loss[s]))
-                if loss[s] >= 1.0:
-                    q = 0.0
-                plan = q
-                for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                    q = min(q, boh[b] / buf_qpu[b])
-                if q < 0.0:
-                    q = 0.0
-                for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                    use = q * buf_qpu[b]
-                    if rec:
-                        buf_out[tr, b, B_REQUESTED] += plan * buf_qpu[b]
-                        buf_out[tr, b, B_CONSUMED] += use
-                        if boh[b] < (plan - EPS) * buf_qpu[b]:
-                            # this component alone could not cover today's plan
-                            buf_out[tr, b, B_STOCKOUT_DAYS] += 1.0
-                    boh[b] = max(boh[b] - use, 0.0)
-                    acct[tr, n + b, A_OUT] += use
-                backlog[s] -= q
-                if proc_days[s] == 0:
-                    oh[s] += q
-                    acct[tr, s, A_IN] += q
-                else:
-                    wip[s, (t + proc_days[s]) & mask] += q
-                    wip_total[s] += q
-
-            # ---- 4. external demand, ordered from the customers' sources
-            for j in range(nc):
-                c = customer_sites[j]
-                dem = demand[tr, t, j] * dmult[c]
-                site_dem_today[c] = dem
-                for k in range(in_ptr[c], in_ptr[c + 1]):
-                    e = in_edges[k]
-                    order_e[e] = dem * edge_share[e]
-                cust_short[c] = False
-                site_fill_today[c] = 0.0
-                site_short_today[c] = 0.0
-                site_lost_today[c] = 0.0
-                site_rev_today[c] = 0.0
-
-            # ---- 5-7. sites downstream first: fill, order, ship
-            for s in range(n - 1, -1, -1):
-                kind = site_kind[s]
-                if kind == 0:
-                    continue
-                avail = oh[s]
-                if loss[s] >= 1.0:
-                    avail = 0.0
-                elif kind == 1 and capacity[s] < np.inf:
-                    avail = min(avail, capacity[s] * (1.0 - loss[s]))
-                start_avail = avail
-                e0 = out_ptr[s]
-                e1 = out_ptr[s + 1]
-                # backorders, oldest day first
-                d = head[s]
-                while d < t and bo_site[s] > EPS:
-                    tot = 0.0
-                    for k in range(e0, e1):
-                        tot += bo[out_edges[k], d]
-                    if tot <= EPS:
-                        d += 1
-                        head[s] = d
+                # ---- 3. production
+                for s in range(n):
+                    if site_kind[s] != 2:
                         continue
-                    if avail <= EPS:
-                        break
-                    if avail >= tot - EPS:
-                        for k in range(e0, e1):
-                            e = out_edges[k]
-                            x = bo[e, d]
-                            if x > 0.0:
-                                bo[e, d] = 0.0
-                                bo_edge[e] -= x
-                                _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
-                                      lt_cdf, edelay, edge_to_customer, arr, n, mask)
-                        avail -= tot
-                        bo_site[s] -= tot
-                        d += 1
-                        head[s] = d
-                    else:
-                        f = avail / tot
-                        for k in range(e0, e1):
-                            e = out_edges[k]
-                            x = bo[e, d] * f
-                            if x > 0.0:
-                                bo[e, d] -= x
-                                bo_edge[e] -= x
-                                _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
-                                      lt_cdf, edelay, edge_to_customer, arr, n, mask)
-                        bo_site[s] -= avail
-                        avail = 0.0
-                        break
-                if bo_site[s] <= EPS:
-                    bo_site[s] = 0.0
-                    head[s] = t
-                # today's orders
-                tot = 0.0
-                for k in range(e0, e1):
-                    tot += order_e[out_edges[k]]
-                f = 1.0 if avail >= tot - EPS else (avail / tot if tot > 0.0 else 1.0)
-                filled_total = 0.0
-                short_total = 0.0
-                lost_total = 0.0
-                rev_total = 0.0
-                for k in range(e0, e1):
-                    e = out_edges[k]
-                    x = order_e[e]
-                    order_e[e] = 0.0
-                    fill = x * f if f < 1.0 else x
-                    unf = x - fill
-                    if unf <= EPS:
-                        unf = 0.0
-                        fill = x
-                    if fill > 0.0:
-                        _ship(e, fill, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf,
-                              edelay, edge_to_customer, arr, n, mask)
-                    filled_total += fill
-                    short_total += unf
-                    if edge_to_customer[e]:
-                        c = edge_recv[e]
-                        site_fill_today[c] += fill
-                        if unf > 0.0:
-                            cust_short[c] = True
-                            site_short_today[c] += unf
-                            rev_total += unf * price[c]
-                            site_rev_today[c] += unf * price[c]
-                            if lost_mode:
-                                lost_total += unf
-                                site_lost_today[c] += unf
-                    if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
-                        bo[e, t] = unf
-                        bo_edge[e] += unf
-                        bo_site[s] += unf
-                    else:
-                        bo[e, t] = 0.0
-                shipped = start_avail - avail + filled_total
-                oh[s] -= shipped
-                if oh[s] < EPS:
-                    oh[s] = max(oh[s], 0.0)
-                acct[tr, s, A_OUT] += shipped
-                if rec:
-                    site_out[tr, s, M_DEMAND] += tot
-                    site_out[tr, s, M_FILLED] += filled_total
-                    site_out[tr, s, M_BACKORDER_SUM] += bo_site[s]
-                    site_out[tr, s, M_SHORT] += short_total
-                    site_out[tr, s, M_LOST] += lost_total
-                    site_out[tr, s, M_LOST_REVENUE] += rev_total
-                    site_out[tr, s, M_ONHAND_SUM] += oh[s]
-                    if bo_site[s] > EPS or lost_total > EPS:
-                        site_int[tr, s, I_STOCKOUT_DAYS] += 1
-                        if site_int[tr, s, I_FIRST_STOCKOUT] < 0:
-                            site_int[tr, s, I_FIRST_STOCKOUT] = t - warmup
-
-                # ---- 6. replenishment orders
-                if kind == 1:
-                    ip = oh[s] + on_order[s] - bo_site[s]
-                    q = base_stock[s] - ip
-                    if q > EPS:
-                        on_order[s] += q
-                        for k in range(in_ptr[s], in_ptr[s + 1]):
-                            e = in_edges[k]
-                            order_e[e] += q * edge_share[e]
-                else:
-                    ip = oh[s] + wip_total[s] + backlog[s] - bo_site[s]
-                    q = base_stock[s] - ip
-                    if q > EPS:
-                        backlog[s] += q
+                    want = backlog[s]
+                    if want <= EPS:
+                        continue
+                    q = min(want, capacity[s] * (1.0 - loss[s]))
+                    if loss[s] >= 1.0:
+                        q = 0.0
+                    plan = q
                     for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                        qb = buf_base_stock[b] - (boh[b] + b_on_order[b])
-                        if qb > EPS:
-                            b_on_order[b] += qb
-                            r = n + b
-                            for k in range(in_ptr[r], in_ptr[r + 1]):
-                                e = in_edges[k]
-                                order_e[e] += qb * edge_share[e]
+                        q = min(q, boh[b] / buf_qpu[b])
+                    if q < 0.0:
+                        q = 0.0
+                    for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
+                        use = q * buf_qpu[b]
                         if rec:
-                            buf_out[tr, b, B_ONHAND_SUM] += boh[b]
+                            buf_out[tr, b, B_REQUESTED] += plan * buf_qpu[b]
+                            buf_out[tr, b, B_CONSUMED] += use
+                            if boh[b] < (plan - EPS) * buf_qpu[b]:
+                                # this component alone could not cover today's plan
+                                buf_out[tr, b, B_STOCKOUT_DAYS] += 1.0
+                        boh[b] = max(boh[b] - use, 0.0)
+                        acct[tr, n + b, A_OUT] += use
+                    backlog[s] -= q
+                    if proc_days[s] == 0:
+                        oh[s] += q
+                        acct[tr, s, A_IN] += q
+                    else:
+                        wip[(t + proc_days[s]) & mask, s] += q
+                        wip_total[s] += q
 
-            # ---- customers' end of day
-            if rec:
-                any_short = False
+                # ---- 4. external demand, ordered from the customers' sources
                 for j in range(nc):
                     c = customer_sites[j]
-                    owed = 0.0
+                    dem = demand[tr, t, j] * dmult[c]
+                    site_dem_today[c] = dem
                     for k in range(in_ptr[c], in_ptr[c + 1]):
-                        owed += bo_edge[in_edges[k]]
-                    if owed < EPS:
-                        owed = 0.0
-                    site_out[tr, c, M_DEMAND] += site_dem_today[c]
-                    site_out[tr, c, M_FILLED] += site_fill_today[c]
-                    site_out[tr, c, M_BACKORDER_SUM] += owed
-                    site_out[tr, c, M_SHORT] += site_short_today[c]
-                    site_out[tr, c, M_LOST] += site_lost_today[c]
-                    site_out[tr, c, M_LOST_REVENUE] += site_rev_today[c]
-                    if cust_short[c] or owed > EPS:
-                        any_short = True
-                        site_int[tr, c, I_STOCKOUT_DAYS] += 1
-                        if site_int[tr, c, I_FIRST_STOCKOUT] < 0:
-                            site_int[tr, c, I_FIRST_STOCKOUT] = t - warmup
-                if any_short:
-                    net_out[tr, N_ANY_CUSTOMER_DAYS] += 1.0
-                    if net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] < 0:
-                        net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
+                        e = in_edges[k]
+                        order_e[e] = dem * edge_share[e]
+                    cust_short[c] = False
+                    site_fill_today[c] = 0.0
+                    site_short_today[c] = 0.0
+                    site_lost_today[c] = 0.0
+                    site_rev_today[c] = 0.0
 
-        for s in range(n):
-            acct[tr, s, A_FINAL] = oh[s]
-        for b in range(nb):
-            acct[tr, n + b, A_FINAL] = boh[b]
+                # ---- 5-7. sites downstream first: fill, order, ship
+                for s in range(n - 1, -1, -1):
+                    kind = site_kind[s]
+                    if kind == 0:
+                        continue
+                    avail = oh[s]
+                    if loss[s] >= 1.0:
+                        avail = 0.0
+                    elif kind == 1 and capacity[s] < np.inf:
+                        avail = min(avail, capacity[s] * (1.0 - loss[s]))
+                    start_avail = avail
+                    e0 = out_ptr[s]
+                    e1 = out_ptr[s + 1]
+                    # backorders, oldest day first
+                    d = head[s]
+                    while d < t and bo_site[s] > EPS:
+                        tot = 0.0
+                        for k in range(e0, e1):
+                            tot += bo[d, out_edges[k]]
+                        if tot <= EPS:
+                            d += 1
+                            head[s] = d
+                            continue
+                        if avail <= EPS:
+                            break
+                        if avail >= tot - EPS:
+                            for k in range(e0, e1):
+                                e = out_edges[k]
+                                x = bo[d, e]
+                                if x > 0.0:
+                                    bo[d, e] = 0.0
+                                    bo_edge[e] -= x
+                                    _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
+                                          lt_cdf, lt_guide, edelay, edge_to_customer, arr, n, mask)
+                            avail -= tot
+                            bo_site[s] -= tot
+                            d += 1
+                            head[s] = d
+                        else:
+                            f = avail / tot
+                            for k in range(e0, e1):
+                                e = out_edges[k]
+                                x = bo[d, e] * f
+                                if x > 0.0:
+                                    bo[d, e] -= x
+                                    bo_edge[e] -= x
+                                    _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
+                                          lt_cdf, lt_guide, edelay, edge_to_customer, arr, n, mask)
+                            bo_site[s] -= avail
+                            avail = 0.0
+                            break
+                    if bo_site[s] <= EPS:
+                        bo_site[s] = 0.0
+                        head[s] = t
+                    # today's orders
+                    tot = 0.0
+                    for k in range(e0, e1):
+                        tot += order_e[out_edges[k]]
+                    f = 1.0 if avail >= tot - EPS else (avail / tot if tot > 0.0 else 1.0)
+                    filled_total = 0.0
+                    short_total = 0.0
+                    lost_total = 0.0
+                    rev_total = 0.0
+                    for k in range(e0, e1):
+                        e = out_edges[k]
+                        x = order_e[e]
+                        order_e[e] = 0.0
+                        fill = x * f if f < 1.0 else x
+                        unf = x - fill
+                        if unf <= EPS:
+                            unf = 0.0
+                            fill = x
+                        if fill > 0.0:
+                            _ship(e, fill, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf,
+                                  lt_guide, edelay, edge_to_customer, arr, n, mask)
+                        filled_total += fill
+                        short_total += unf
+                        if edge_to_customer[e]:
+                            c = edge_recv[e]
+                            site_fill_today[c] += fill
+                            if unf > 0.0:
+                                cust_short[c] = True
+                                site_short_today[c] += unf
+                                rev_total += unf * price[c]
+                                site_rev_today[c] += unf * price[c]
+                                if lost_mode:
+                                    lost_total += unf
+                                    site_lost_today[c] += unf
+                        if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
+                            bo[t, e] = unf
+                            bo_edge[e] += unf
+                            bo_site[s] += unf
+                        else:
+                            bo[t, e] = 0.0
+                    shipped = start_avail - avail + filled_total
+                    oh[s] -= shipped
+                    if oh[s] < EPS:
+                        oh[s] = max(oh[s], 0.0)
+                    acct[tr, s, A_OUT] += shipped
+                    if rec:
+                        site_out[tr, s, M_DEMAND] += tot
+                        site_out[tr, s, M_FILLED] += filled_total
+                        site_out[tr, s, M_BACKORDER_SUM] += bo_site[s]
+                        site_out[tr, s, M_SHORT] += short_total
+                        site_out[tr, s, M_LOST] += lost_total
+                        site_out[tr, s, M_LOST_REVENUE] += rev_total
+                        site_out[tr, s, M_ONHAND_SUM] += oh[s]
+                        if bo_site[s] > EPS or lost_total > EPS:
+                            site_int[tr, s, I_STOCKOUT_DAYS] += 1
+                            if site_int[tr, s, I_FIRST_STOCKOUT] < 0:
+                                site_int[tr, s, I_FIRST_STOCKOUT] = t - warmup
+
+                    # ---- 6. replenishment orders
+                    if kind == 1:
+                        ip = oh[s] + on_order[s] - bo_site[s]
+                        q = base_stock[s] - ip
+                        if q > EPS:
+                            on_order[s] += q
+                            for k in range(in_ptr[s], in_ptr[s + 1]):
+                                e = in_edges[k]
+                                order_e[e] += q * edge_share[e]
+                    else:
+                        # production planned but not made yet is a requirement on every
+                        # component buffer (MRP logic): ordering only what was consumed
+                        # would never catch up after a shortage
+                        unmade = backlog[s]
+                        ip = oh[s] + wip_total[s] + backlog[s] - bo_site[s]
+                        q = base_stock[s] - ip
+                        if q > EPS:
+                            backlog[s] += q
+                        for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
+                            qb = buf_base_stock[b] - (boh[b] + b_on_order[b]
+                                                      - unmade * buf_qpu[b])
+                            if qb > EPS:
+                                b_on_order[b] += qb
+                                r = n + b
+                                for k in range(in_ptr[r], in_ptr[r + 1]):
+                                    e = in_edges[k]
+                                    order_e[e] += qb * edge_share[e]
+                            if rec:
+                                buf_out[tr, b, B_ONHAND_SUM] += boh[b]
+
+                # ---- customers' end of day
+                if rec:
+                    any_short = False
+                    for j in range(nc):
+                        c = customer_sites[j]
+                        owed = 0.0
+                        for k in range(in_ptr[c], in_ptr[c + 1]):
+                            owed += bo_edge[in_edges[k]]
+                        if owed < EPS:
+                            owed = 0.0
+                        site_out[tr, c, M_DEMAND] += site_dem_today[c]
+                        site_out[tr, c, M_FILLED] += site_fill_today[c]
+                        site_out[tr, c, M_BACKORDER_SUM] += owed
+                        site_out[tr, c, M_SHORT] += site_short_today[c]
+                        site_out[tr, c, M_LOST] += site_lost_today[c]
+                        site_out[tr, c, M_LOST_REVENUE] += site_rev_today[c]
+                        if cust_short[c] or owed > EPS:
+                            any_short = True
+                            site_int[tr, c, I_STOCKOUT_DAYS] += 1
+                            if site_int[tr, c, I_FIRST_STOCKOUT] < 0:
+                                site_int[tr, c, I_FIRST_STOCKOUT] = t - warmup
+                    if any_short:
+                        net_out[tr, N_ANY_CUSTOMER_DAYS] += 1.0
+                        if net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] < 0:
+                            net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
+
+            for s in range(n):
+                acct[tr, s, A_FINAL] = oh[s]
+            for b in range(nb):
+                acct[tr, n + b, A_FINAL] = boh[b]
 
 
 @njit(inline="always", cache=True)
-def _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf, edelay,  # type: ignore[no-untyped-def]
+def _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf, lt_guide, edelay,  # type: ignore[no-untyped-def]
           edge_to_customer, arr, n, mask):
     """Send ``x`` units over edge ``e`` at the end of day ``t``."""
     if edge_to_customer[e]:
@@ -453,5 +490,5 @@ def _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf, edelay,  # 
     if lt_const[e] >= 0:
         lead = lt_const[e]
     else:
-        lead = draw_days(lt_cdf, lt_off[e], lt_len[e], uniform(key, STREAM_LEAD, e, t))
-    arr[edge_recv[e], (t + 1 + lead + edelay[e]) & mask] += x
+        lead = draw_days(lt_cdf, lt_guide, lt_off[e], lt_len[e], uniform(key, STREAM_LEAD, e, t))
+    arr[(t + 1 + lead + edelay[e]) & mask, edge_recv[e]] += x

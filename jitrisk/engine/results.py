@@ -61,7 +61,7 @@ def mean_estimate(x: NDArray[np.float64], clip: tuple[float, float] | None = Non
     lo, hi = m - Z95 * se, m + Z95 * se
     if clip is not None:
         lo, hi = max(lo, clip[0]), min(hi, clip[1])
-    return Estimate(m, se, lo, hi)
+    return Estimate(m, se, min(lo, m), max(hi, m))
 
 
 def wilson_estimate(events: NDArray[np.bool_]) -> Estimate:
@@ -71,7 +71,9 @@ def wilson_estimate(events: NDArray[np.bool_]) -> Estimate:
     denom = 1 + Z95**2 / n
     centre = (p + Z95**2 / (2 * n)) / denom
     half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return Estimate(p, math.sqrt(p * (1 - p) / n), max(0.0, centre - half), min(1.0, centre + half))
+    lo = min(max(0.0, centre - half), p)  # rounding must not put p outside its own interval
+    hi = max(min(1.0, centre + half), p)
+    return Estimate(p, math.sqrt(p * (1 - p) / n), lo, hi)
 
 
 def ratio_estimate(num: NDArray[np.float64], den: NDArray[np.float64]) -> Estimate:
@@ -83,7 +85,7 @@ def ratio_estimate(num: NDArray[np.float64], den: NDArray[np.float64]) -> Estima
     r = float(np.sum(num) / np.sum(den))
     resid = num - r * den
     se = float(np.std(resid, ddof=1) / math.sqrt(n) / dbar) if n > 1 else 0.0
-    return Estimate(r, se, max(0.0, r - Z95 * se), min(1.0, r + Z95 * se))
+    return Estimate(r, se, min(max(0.0, r - Z95 * se), r), max(min(1.0, r + Z95 * se), r))
 
 
 def tail_risk(x: NDArray[np.float64], level: float = 0.95) -> tuple[float, float]:

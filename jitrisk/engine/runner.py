@@ -156,10 +156,10 @@ def run_chunk(compiled: CompiledNetwork, dists: list[Distribution], cfg: RunConf
         c.site_kind, c.capacity, c.processing_days, c.base_stock, c.mean_flow, c.mean_lead,
         c.price, c.buf_site, c.buf_qpu, c.buf_base_stock, c.buf_mean_flow, c.buf_mean_lead,
         c.site_buf_ptr, c.edge_src, c.edge_recv, c.edge_share, c.edge_to_customer,
-        c.edge_lt_const, c.edge_lt_off, c.edge_lt_len, c.lt_cdf, c.out_ptr, c.out_edges,
+        c.edge_lt_const, c.edge_lt_off, c.edge_lt_len, c.lt_cdf, c.lt_guide, c.out_ptr, c.out_edges,
         c.in_ptr, c.in_edges, c.customer_sites, c.dis_kind, c.dis_prob, c.dis_start,
-        c.dis_severity, c.dis_dur_off, c.dis_dur_len, c.dur_cdf, c.dis_tgt_ptr, c.dis_tgt,
-        c.horizon_ring, site_out, site_int, buf_out, net_out, acct,
+        c.dis_severity, c.dis_dur_off, c.dis_dur_len, c.dur_cdf, c.dur_guide, c.dis_tgt_ptr, c.dis_tgt,
+        c.horizon_ring, site_out, site_int, buf_out, net_out, acct, 4 * _threads(),
     )
     return ChunkResult(start, stop, site_out, site_int, buf_out, net_out,
                        acct if keep_accounting else None)
@@ -196,6 +196,12 @@ def iter_chunks(
     finally:
         for fut in futures:
             fut.cancel()
+
+
+def _threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
 
 
 def _set_threads(workers: int | None) -> None:
