@@ -21,6 +21,7 @@ so re-running it leaves git clean unless the examples really changed.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -376,17 +377,17 @@ AUTO_DEMAND: tuple[tuple[str, str, float], ...] = (
 # disruption_id, scope, kind, events_per_year, duration_days, severity, start_day, scenario
 DisruptionRow = tuple[str, str, str, float, str, float, int | None, str]
 AUTO_DISRUPTIONS: tuple[DisruptionRow, ...] = (
-    ("foundry-outage", "T3-FOUNDRY-TW", "outage", 0.3, "geometric(21)", 1, None, ""),
-    ("cells-cn-outage", "T1-CELLS-CN", "outage", 1, "geometric(10)", 1, None, ""),
+    ("foundry-outage", "T3-FOUNDRY-TW", "outage", 0.2, "geometric(21)", 1, None, ""),
+    ("cells-cn-outage", "T1-CELLS-CN", "outage", 0.5, "geometric(10)", 1, None, ""),
     ("harness-pl-fire", "T1-HARNESS-PL", "outage", 0.5, "geometric(6)", 1, None, ""),
     ("seats-strike", "T1-SEATS-LEIPZIG", "outage", 1, "geometric(2)", 1, None, ""),
-    ("magnet-outage", "T2-MAGNET-CN", "outage", 0.5, "geometric(14)", 1, None, ""),
-    ("tyres-outage", "T2-TYRES-CZ", "outage", 0.5, "geometric(7)", 1, None, ""),
+    ("magnet-outage", "T2-MAGNET-CN", "outage", 0.3, "geometric(14)", 1, None, ""),
+    ("tyres-outage", "T2-TYRES-CZ", "outage", 0.3, "geometric(7)", 1, None, ""),
     ("stamping-press", "T1-STAMP-ZWICKAU", "outage", 1.5, "geometric(3)", 1, None, ""),
     ("oem-line-stops", _OEM, "capacity", 4, "geometric(2)", 0.3, None, ""),
-    ("cn-port-closure", "region:CN", "delay", 0.5, "geometric(14)", 10, None, ""),
+    ("cn-port-closure", "region:CN", "delay", 0.3, "geometric(14)", 10, None, ""),
     ("tw-earthquake", "region:TW", "outage", 0.1, "geometric(20)", 1, None, ""),
-    ("red-sea-diversion", "lane:T1-CELLS-CN->BATT-WROCLAW", "delay", 0.5, "geometric(45)", 12,
+    ("red-sea-diversion", "lane:T1-CELLS-CN->BATT-WROCLAW", "delay", 0.3, "geometric(30)", 12,
      None, ""),
     ("de-incentive-boom", "MKT-DE", "demand", 1, "geometric(14)", 1.3, None, ""),
     # scripted stress test: only in the scenario taiwan-strait
@@ -395,22 +396,27 @@ AUTO_DISRUPTIONS: tuple[DisruptionRow, ...] = (
 )  # fmt: skip
 
 TIER1_BUFFER_DAYS = 5
+# capacity above mean flow that lets a site work off a backlog after an outage
+MIN_HEADROOM = 1.3
+TIGHT_CAPACITY: set[str] = set()  # sites kept at their stated headroom
+DISTRIBUTION_SITES = {"DC-BREMEN", "DC-MUNICH", "DC-LYON", "MKT-DE", "MKT-FR",
+                      "MKT-BNL", "MKT-PL", "MKT-NORDIC"}
 
 # fmt: off
 AUTOMOTIVE_NOTES: dict[tuple[str, str, str], str] = {
     ("Sites", "OEM-LEIPZIG", "capacity_per_day"):
-        "15 % above the mean demand of the five markets (730 vehicles a day).",
+        "30 % above the mean demand of the five markets (730 vehicles a day).",
     ("Sites", "T1-SEATS-LEIPZIG", "safety_stock_days"):
         "Seats are built just in sequence next door: half a day of cover.",
     ("Sites", "T3-FOUNDRY-TW", "capacity_per_day"):
-        "Only 10 % headroom: the foundry is sold out, so it recovers slowly from backlogs.",
+        "30 % headroom: enough to work off a backlog, slowly.",
     ("Lanes", "T1-HARNESS-PL", "share"):
         "Wiring harnesses are dual-sourced: 70 % from Poland, 30 % by sea from Mexico.",
     ("Lanes", "T1-CELLS-CN", "share"):
         "90 % of the battery cells come by sea from China; the Polish source makes 10 % "
         "(scenario dual-source-battery moves to 50/50).",
     ("Disruptions", "T3-FOUNDRY-TW", "events_per_year"):
-        "A foundry outage every three years or so, lasting three weeks on average.",
+        "A foundry outage every five years or so, lasting three weeks on average.",
     ("Disruptions", "lane:T1-CELLS-CN->BATT-WROCLAW", "severity"):
         "12 extra days at sea while ships avoid the Red Sea.",
     ("Disruptions", "region:CN", "severity"):
@@ -425,7 +431,7 @@ AUTOMOTIVE_NOTES: dict[tuple[str, str, str], str] = {
 
 def automotive_network() -> Network:
     """The EV assembly network of ``automotive.xlsx``, built from the tables above."""
-    lanes = tuple(_auto_lane(row) for row in AUTO_LANES)
+    lanes = _same_buffer_for_alternatives(tuple(_auto_lane(row) for row in AUTO_LANES))
     demand = tuple(Demand(c, _d(dist), float(price)) for c, dist, price in AUTO_DEMAND)
     flow = mean_flow(lanes, demand)
     sites = tuple(_auto_site(row, flow) for row in AUTO_SITES)
@@ -441,14 +447,36 @@ def _auto_site(row: SiteRow, flow: Mapping[str, float]) -> Site:
     sid, stype, name, region, ss, proc, value, headroom = row
     if stype == "customer":
         return Site(sid, stype, name, region)
+    if headroom is not None and sid not in TIGHT_CAPACITY:
+        headroom = max(headroom, MIN_HEADROOM)
     capacity = None if headroom is None else _round_up(flow[sid] * headroom)
     return Site(sid, stype, name, region, float(ss), None, proc, capacity, float(value))
 
 
 def _auto_lane(row: LaneRow) -> Lane:
     src, dst, lead, qpu, share, comp, buffer = row
+    dist = _d(lead)
+    if buffer is None and dst not in DISTRIBUTION_SITES:
+        # suppliers' own line-side stock: what a planner would hold against the lane's
+        # lead-time spread (about 1.65 sd of the lead time, one to three days: thin, JIT)
+        buffer = min(3.0, max(1.0, math.ceil(1.65 * dist.std)))
     buf = None if buffer is None else float(buffer)
-    return Lane(src, dst, _d(lead), float(qpu), float(share), comp or dst, buf)
+    return Lane(src, dst, dist, float(qpu), float(share), comp or dst, buf)
+
+
+def _same_buffer_for_alternatives(lanes: tuple[Lane, ...]) -> tuple[Lane, ...]:
+    """Alternative sources of one component share one line-side buffer: use the largest."""
+    best: dict[tuple[str, str], float] = {}
+    for lane in lanes:
+        if lane.line_buffer_days is not None:
+            key = (lane.target, lane.component)
+            best[key] = max(best.get(key, 0.0), lane.line_buffer_days)
+    return tuple(
+        dataclasses.replace(lane, line_buffer_days=best[(lane.target, lane.component)])
+        if (lane.target, lane.component) in best
+        else lane
+        for lane in lanes
+    )
 
 
 def _auto_overrides(net: Network, flow: Mapping[str, float]) -> tuple[Override, ...]:
