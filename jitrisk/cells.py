@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .distributions import DistributionError, parse_distribution
+from .distributions import Distribution, DistributionError, parse_distribution
 from .schema import MAX_CELL_CHARS, Column
 
 
@@ -44,7 +44,10 @@ def as_number(value: object) -> float:
     if isinstance(value, bool):
         raise CellError(f"expected a number, got {value!r}")
     if isinstance(value, int | float):
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:
+            raise CellError("number too large") from None
     elif isinstance(value, str):
         text = value.strip()
         try:
@@ -103,3 +106,87 @@ def parse_cell(column: Column, value: object) -> object:
         except DistributionError as exc:
             raise CellError(str(exc)) from None
     raise AssertionError(f"unknown column kind {kind}")
+
+
+# --------------------------------------------------------------------------- value ranges
+#
+# Checked after a cell parsed, in its home sheet and in the Scenarios sheet alike.
+# (sheet, column) -> (minimum, strict minimum, maximum, style). Distributions are checked
+# through their mean. Style "interval" says "must be in [lo, hi]"; "limit" says
+# "... is over the limit of hi".
+
+_RANGES: dict[tuple[str, str], tuple[float | None, bool, float | None, str]] = {
+    ("Sites", "safety_stock_days"): (0.0, False, 3650.0, "limit"),
+    ("Sites", "base_stock_units"): (0.0, False, None, "limit"),
+    ("Sites", "processing_days"): (0.0, False, 365.0, "limit"),
+    ("Sites", "capacity_per_day"): (0.0, True, None, "limit"),
+    ("Sites", "unit_value"): (0.0, False, None, "limit"),
+    ("Sites", "holding_cost_rate"): (0.0, False, None, "limit"),
+    ("Sites", "ttr_days"): (0.0, False, None, "limit"),
+    ("Lanes", "lead_time_days"): (0.0, False, 365.0, "limit"),
+    ("Lanes", "quantity_per_unit"): (0.0, True, None, "limit"),
+    ("Lanes", "share"): (0.0, True, 1.0, "interval"),
+    ("Lanes", "line_buffer_days"): (0.0, False, None, "limit"),
+    ("Lanes", "line_buffer_units"): (0.0, False, None, "limit"),
+    ("Demand", "daily_demand"): (0.0, False, 1e9, "limit"),
+    ("Demand", "unit_price"): (0.0, False, None, "limit"),
+    ("Demand", "service_time_days"): (0.0, False, None, "limit"),
+    ("Disruptions", "probability_per_day"): (0.0, False, 1.0, "interval"),
+    ("Disruptions", "events_per_year"): (0.0, False, 365.0, "interval"),
+    ("Disruptions", "start_day"): (0.0, False, None, "limit"),
+    ("Disruptions", "duration_days"): (None, False, 3650.0, "limit"),
+}
+_UNITS = {"lead_time_days": " days", "daily_demand": " units/day"}
+
+
+def range_problem(sheet: str, name: str, value: object) -> str | None:
+    """Why a parsed value of column ``name`` in ``sheet`` is out of range, or None.
+
+    Examples
+    --------
+    >>> range_problem("Lanes", "share", 1.5)
+    'share must be in (0, 1], got 1.5'
+    >>> range_problem("Lanes", "lead_time_days", parse_distribution("normal(-2, 1)"))
+    'lead_time_days has a negative mean (-2)'
+    """
+    rule = _RANGES.get((sheet, name))
+    if rule is None or not isinstance(value, int | float | Distribution):
+        return None
+    lo, strict, hi, style = rule
+    if isinstance(value, Distribution):
+        x = value.mean
+        if lo is not None and x < lo:
+            return f"{name} has a negative mean ({x:g})"
+        if hi is not None and x > hi:
+            return f"{name} mean {x:g} is over the limit of {_num(hi)}{_UNITS.get(name, '')}"
+        return None
+    x = float(value)
+    if style == "interval":
+        if (lo is not None and (x < lo or (strict and x == lo))) or (hi is not None and x > hi):
+            return f"{name} must be in {'(' if strict else '['}{lo:g}, {hi:g}], got {x:g}"
+        return None
+    if lo is not None and (x < lo or (strict and x == lo)):
+        return f"{name} must be {'>' if strict else '>='} {lo:g}, got {x:g}"
+    if hi is not None and x > hi:
+        return f"{name} {x:g} is over the limit of {hi:g}"
+    return None
+
+
+def _num(x: float) -> str:
+    """``1e9`` rather than ``1e+09``."""
+    return f"{x:g}".replace("e+0", "e").replace("e+", "e")
+
+
+SEVERITY_DEFAULT = {"outage": 1.0, "capacity": 0.5, "delay": 0.0, "demand": 1.0}
+
+
+def severity_problem(kind: str, severity: float) -> str | None:
+    """Why ``severity`` does not fit a disruption of ``kind``, or None."""
+    bad = None
+    if kind == "capacity" and not 0 <= severity <= 1:
+        bad = "capacity severity is the fraction of capacity lost, in [0, 1]"
+    elif kind == "delay" and not 0 <= severity <= 365:
+        bad = "delay severity is extra days, in [0, 365]"
+    elif kind == "demand" and not 0 <= severity <= 1000:
+        bad = "demand severity is a multiplier, in [0, 1000]"
+    return f"{bad}; got {severity:g}" if bad else None

@@ -22,13 +22,14 @@ target                     fields
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from .cells import CellError, parse_cell
+from .cells import CellError, parse_cell, range_problem, severity_problem
 from .errors import Problem, ScenarioError
 from .model import BASELINE, Network, Override
-from .schema import DEMAND, DISRUPTIONS, LANES, SETTING_BY_KEY, SITES
+from .schema import DEMAND, DISRUPTIONS, LANES, SCENARIOS, SETTING_BY_KEY, SITES, Column
 
 SITE_FIELDS = {c.name: c for c in SITES.columns if c.name not in ("site_id", "type")}
 DEMAND_FIELDS = {c.name: c for c in DEMAND.columns if c.name != "site_id"}
@@ -49,22 +50,23 @@ _DISRUPTION_ATTR = {"duration_days": "duration"}
 
 
 class _Failure(Exception):
-    def __init__(self, column: int, message: str):
+    """An override that cannot be applied; ``column`` names the Scenarios column at fault."""
+
+    def __init__(self, column: str, message: str):
         super().__init__(message)
         self.column = column
         self.message = message
 
 
-def _value(field: dict[str, Any], name: str, raw: object) -> Any:
-    col = field[name]
+def _value(fields: dict[str, Column], sheet: str, name: str, raw: object) -> Any:
+    """Parse ``raw`` for column ``name`` of ``sheet`` and check it as in that sheet."""
     try:
-        value = parse_cell(col, raw)
+        value = parse_cell(fields[name], raw)
     except CellError as exc:
-        raise _Failure(4, f"{name}: {exc}") from None
-    if isinstance(value, float) and value < 0:
-        raise _Failure(4, f"{name} must be >= 0, got {value:g}")
-    if isinstance(value, int) and value < 0:
-        raise _Failure(4, f"{name} must be >= 0, got {value}")
+        raise _Failure("value", f"{name}: {exc}") from None
+    msg = range_problem(sheet, name, value)
+    if msg:
+        raise _Failure("value", msg)
     return value
 
 
@@ -74,23 +76,21 @@ def _apply_one(net: Network, o: Override) -> Network:
         from .workbook import parse_setting
 
         if name not in SETTING_BY_KEY:
-            raise _Failure(3, f"unknown setting '{name}'")
+            raise _Failure("field", f"unknown setting '{name}'")
         try:
             value = parse_setting(name, o.value)
         except CellError as exc:
-            raise _Failure(4, f"{name}: {exc}") from None
+            raise _Failure("value", f"{name}: {exc}") from None
         return net.with_settings(**{name: value})
     if target.startswith("lane:"):
         body = target[len("lane:"):]
         a, _, b = (x.strip() for x in body.partition("->"))
         idx = [i for i, lane in enumerate(net.lanes) if lane.key == (a, b)]
         if not idx:
-            raise _Failure(2, f"no lane {a}->{b}")
+            raise _Failure("target", f"no lane {a}->{b}")
         if name not in LANE_FIELDS:
-            raise _Failure(3, f"lanes have no field '{name}' (use {', '.join(LANE_FIELDS)})")
-        value = _value(LANE_FIELDS, name, o.value)
-        if name == "share" and not 0 < value <= 1:
-            raise _Failure(4, f"share must be in (0, 1], got {value:g}")
+            raise _Failure("field", f"lanes have no field '{name}' (use {', '.join(LANE_FIELDS)})")
+        value = _value(LANE_FIELDS, LANES.name, name, o.value)
         lanes = list(net.lanes)
         lanes[idx[0]] = replace(lanes[idx[0]], **{_LANE_ATTR.get(name, name): value})
         return replace(net, lanes=tuple(lanes))
@@ -98,18 +98,18 @@ def _apply_one(net: Network, o: Override) -> Network:
         did = target[len("disruption:"):].strip()
         idx = [i for i, d in enumerate(net.disruptions) if d.disruption_id == did]
         if not idx:
-            raise _Failure(2, f"no disruption with disruption_id '{did}'")
+            raise _Failure("target", f"no disruption with disruption_id '{did}'")
         if name not in DISRUPTION_FIELDS:
-            raise _Failure(3, f"disruptions have no field '{name}' (use "
+            raise _Failure("field", f"disruptions have no field '{name}' (use "
                               f"{', '.join(DISRUPTION_FIELDS)})")
-        value = _value(DISRUPTION_FIELDS, name, o.value)
+        value = _value(DISRUPTION_FIELDS, DISRUPTIONS.name, name, o.value)
         d = net.disruptions[idx[0]]
+        if name == "severity":
+            msg = severity_problem(d.kind, value)
+            if msg:
+                raise _Failure("value", msg)
         if name == "events_per_year":
-            d = replace(d, probability_per_day=min(value / 365.0, 1.0))
-        elif name == "probability_per_day":
-            if value > 1:
-                raise _Failure(4, f"probability_per_day must be <= 1, got {value:g}")
-            d = replace(d, probability_per_day=value)
+            d = replace(d, probability_per_day=value / 365.0)
         else:
             d = replace(d, **{_DISRUPTION_ATTR.get(name, name): value})
         dis = list(net.disruptions)
@@ -119,7 +119,7 @@ def _apply_one(net: Network, o: Override) -> Network:
         region = target[len("region:"):].strip()
         members = [s.site_id for s in net.sites if s.region == region and s.is_stocking]
         if not members:
-            raise _Failure(2, f"no stocking site is in region '{region}'")
+            raise _Failure("target", f"no stocking site is in region '{region}'")
         for sid in members:
             net = _apply_site(net, sid, name, o.value)
         return net
@@ -128,7 +128,7 @@ def _apply_one(net: Network, o: Override) -> Network:
 
         close = difflib.get_close_matches(target, list(net.site_by_id), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise _Failure(2, f"unknown target '{target}'{hint}; use a site_id, region:<name>, "
+        raise _Failure("target", f"unknown target '{target}'{hint}; use a site_id, region:<name>, "
                           "lane:<from>-><to>, disruption:<id> or settings")
     return _apply_site(net, target, name, o.value)
 
@@ -137,25 +137,35 @@ def _apply_site(net: Network, sid: str, name: str, raw: object) -> Network:
     if name in DEMAND_FIELDS:
         d = net.demand_by_id.get(sid)
         if d is None:
-            raise _Failure(2, f"'{sid}' has no row in the Demand sheet")
-        value = _value(DEMAND_FIELDS, name, raw)
+            raise _Failure("target", f"'{sid}' has no row in the Demand sheet")
+        value = _value(DEMAND_FIELDS, DEMAND.name, name, raw)
         attr = name
         demand = tuple(replace(x, **{attr: value}) if x.site_id == sid else x for x in net.demand)
         return replace(net, demand=demand)
     if name not in SITE_FIELDS:
-        raise _Failure(3, f"unknown field '{name}' for a site (use a Sites or Demand column)")
-    value = _value(SITE_FIELDS, name, raw)
+        raise _Failure("field", f"unknown field '{name}' for a site (use a Sites or Demand column)")
+    value = _value(SITE_FIELDS, SITES.name, name, raw)
     changes: dict[str, Any] = {name: value}
     if name == "safety_stock_days":
         changes["base_stock_units"] = None  # a days override replaces a units level
-    if name == "capacity_per_day" and value == 0:
-        raise _Failure(4, "capacity_per_day must be > 0")
     sites = tuple(replace(s, **changes) if s.site_id == sid else s for s in net.sites)
     return net.with_sites(sites)
 
 
-def scenario_problems(network: Network, name: str) -> list[Problem]:
-    """Every override of scenario ``name`` that cannot be applied, as problems."""
+def _column(name: str, columns: Mapping[str, int] | None) -> int | None:
+    if columns is None:
+        return 1 + [c.name for c in SCENARIOS.columns].index(name)
+    return columns.get(name)
+
+
+def scenario_problems(
+    network: Network, name: str, columns: Mapping[str, int] | None = None
+) -> list[Problem]:
+    """Every override of scenario ``name`` that cannot be applied, as problems.
+
+    ``columns`` maps the Scenarios sheet's column names to their 1-based positions
+    in the workbook (default: the format's column order).
+    """
     problems: list[Problem] = []
     net = network
     for o in network.overrides:
@@ -164,7 +174,7 @@ def scenario_problems(network: Network, name: str) -> list[Problem]:
         try:
             net = _apply_one(net, o)
         except _Failure as f:
-            problems.append(Problem("Scenarios", o.row, f.column, f.message))
+            problems.append(Problem("Scenarios", o.row, _column(f.column, columns), f.message))
     return problems
 
 
@@ -196,7 +206,8 @@ def apply_scenario(network: Network, name: str = BASELINE) -> Network:
             try:
                 net = _apply_one(net, o)
             except _Failure as f:
-                problems.append(str(Problem("Scenarios", o.row, f.column, f.message)))
+                problems.append(str(Problem("Scenarios", o.row, _column(f.column, None),
+                                            f.message)))
         if problems:
             raise ScenarioError("; ".join(problems))
     active = tuple(d for d in net.disruptions if d.scenario in ("", name))

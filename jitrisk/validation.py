@@ -7,25 +7,49 @@ a share that does not add up, the Sites row of a plant without components.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Mapping
 
 import networkx as nx
 
 from .errors import Problem
-from .model import BASELINE, Network
+from .model import BASELINE, Lane, Network
 from .network import build_graph, find_cycle_sites
 from .scenarios import scenario_problems
-from .schema import DEMAND, LANES, SITES
+from .schema import DEMAND, LANES, SCENARIOS, SITES, Sheet
 
 SHARE_TOLERANCE = 1e-6
 
 
-def _col(sheet: object, name: str) -> int:
-    cols = sheet.columns  # type: ignore[attr-defined]
-    return 1 + [c.name for c in cols].index(name)
+def check_network(
+    net: Network,
+    columns: Mapping[str, Mapping[str, int]] | None = None,
+    skip: Collection[str] = (),
+    skip_groups: Collection[tuple[str, str]] = (),
+) -> list[Problem]:
+    """Graph and reference checks; see the module docstring.
 
+    Parameters
+    ----------
+    net : Network
+    columns : mapping, optional
+        Sheet name -> column name -> 1-based column of the workbook the network was
+        read from, so problems point at the right cell. Without it, the column
+        order of the format (:mod:`jitrisk.schema`) is assumed.
+    skip : collection of str
+        Sites that lost a lane because of a problem already reported: their checks
+        (components, sources, feeds nothing...) would only repeat it, so are left out.
+    skip_groups : collection of (site, component)
+        Alternative-source groups with a lane whose row already has a problem: their
+        share and BOM checks are left out.
+    """
 
-def check_network(net: Network) -> list[Problem]:
-    """Graph and reference checks; see the module docstring."""
+    def _col(sheet: Sheet, name: str) -> int | None:
+        if columns is None:
+            return 1 + [c.name for c in sheet.columns].index(name)
+        return columns.get(sheet.name, {}).get(name)
+
+    skipped = frozenset(skip)
+    skipped_groups = frozenset(skip_groups)
     problems: list[Problem] = []
     err = problems.append
     g = build_graph(net)
@@ -39,10 +63,12 @@ def check_network(net: Network) -> list[Problem]:
     acyclic = nx.is_directed_acyclic_graph(g)
 
     # alternative sources: shares per (site, component) sum to 1
-    groups: dict[tuple[str, str], list] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Lane]] = defaultdict(list)
     for lane in net.lanes:
         groups[(lane.target, lane.component)].append(lane)
     for (site, comp), lanes in groups.items():
+        if (site, comp) in skipped_groups:
+            continue
         total = sum(lane.share for lane in lanes)
         if abs(total - 1.0) > SHARE_TOLERANCE:
             srcs = ", ".join(lane.source for lane in lanes)
@@ -63,6 +89,8 @@ def check_network(net: Network) -> list[Problem]:
 
     demand_ids = {d.site_id for d in net.demand}
     for s in net.sites:
+        if s.site_id in skipped:
+            continue
         preds = list(g.predecessors(s.site_id))
         succs = list(g.successors(s.site_id))
         row = site_row[s.site_id]
@@ -88,13 +116,14 @@ def check_network(net: Network) -> list[Problem]:
     if acyclic:
         customers = {s.site_id for s in net.sites if s.type == "customer"}
         for s in net.sites:
-            if s.type != "customer" and list(g.successors(s.site_id)) and not (
-                nx.descendants(g, s.site_id) & customers
-            ):
+            if s.site_id in skipped:
+                continue
+            down = nx.descendants(g, s.site_id)
+            if s.type != "customer" and down and not (down & customers) and not (down & skipped):
                 problems.append(Problem("Sites", site_row[s.site_id], _col(SITES, "site_id"),
                                         f"'{s.site_id}' does not lead to any customer", "warning"))
     for d in net.demand:
-        if d.daily_demand.mean == 0:
+        if d.daily_demand.mean == 0 and d.site_id not in skipped:
             problems.append(Problem("Demand", d.row, _col(DEMAND, "daily_demand"),
                                     f"demand of '{d.site_id}' is 0", "warning"))
     horizon = net.settings.days
@@ -108,9 +137,11 @@ def check_network(net: Network) -> list[Problem]:
     for name in net.scenario_names:
         if name == BASELINE:
             if any(o.scenario == BASELINE for o in net.overrides):
-                first = next(o for o in net.overrides if o.scenario == BASELINE)
-                err(Problem("Scenarios", first.row, 1,
+                named = next(o for o in net.overrides if o.scenario == BASELINE)
+                err(Problem("Scenarios", named.row, _col(SCENARIOS, "scenario"),
                             "'baseline' is the unchanged workbook; give the scenario another name"))
             continue
-        problems.extend(scenario_problems(net, name))
+        problems.extend(scenario_problems(
+            net, name, None if columns is None else columns.get(SCENARIOS.name, {})
+        ))
     return problems

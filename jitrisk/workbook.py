@@ -11,12 +11,22 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cells import CellError, as_text, is_blank, parse_cell
+from .cells import (
+    SEVERITY_DEFAULT,
+    CellError,
+    as_text,
+    is_blank,
+    parse_cell,
+    range_problem,
+    severity_problem,
+)
+from .distributions import Constant
 from .errors import Problem, WorkbookError, sort_problems
 from .model import Demand, Disruption, Lane, Network, Override, Settings, Site
 from .schema import (
@@ -32,14 +42,34 @@ from .schema import (
 
 @dataclass
 class Record:
-    """One non-empty data row: parsed values by column name, and their columns."""
+    """One non-empty data row: parsed values by column name, and their columns.
+
+    ``bad`` names the columns whose cell could not be parsed (already reported).
+    """
 
     row: int
     values: dict[str, Any]
     columns: dict[str, int]
+    bad: set[str] = field(default_factory=set)
 
     def col(self, name: str) -> int | None:
         return self.columns.get(name)
+
+
+@dataclass
+class _SheetData:
+    """What one sheet gave: its records, its header map, and whether it was read whole."""
+
+    records: list[Record]
+    columns: dict[str, int]
+    complete: bool
+
+
+class _Everything:
+    """A container holding every value (when a sheet could not be read whole)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 @dataclass
@@ -124,6 +154,10 @@ def _check_file(path: Path, out: _Collector) -> bool:
                           "save it as .xlsx (Excel Workbook)")
             return False
     if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK\x03\x04"):
+            out.error("", None, None, "the file is damaged (truncated or corrupt zip); re-save "
+                      "it from Excel")
+            return False
         kind = "a text/CSV file" if _looks_like_text(path) else "not an Excel .xlsx file"
         out.error("", None, None, f"the file is {kind}; jitrisk reads Excel workbooks (.xlsx)")
         return False
@@ -132,11 +166,13 @@ def _check_file(path: Path, out: _Collector) -> bool:
             names = set(zf.namelist())
             total = sum(max(i.file_size, 0) for i in zf.infolist())
             bad = zf.testzip() if size < 20 * 2**20 else None
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
-        out.error("", None, None, f"the file is damaged (corrupt zip: {exc}); re-save it from Excel")
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError) as exc:
+        out.error("", None, None, f"the file is damaged (corrupt zip: {exc}); re-save it from "
+                  "Excel")
         return False
     if bad is not None:
-        out.error("", None, None, f"the file is damaged (corrupt part {bad!r}); re-save it from Excel")
+        out.error("", None, None, f"the file is damaged (corrupt part {bad!r}); re-save it "
+                  "from Excel")
         return False
     if "xl/workbook.xml" not in names:
         out.error("", None, None, "the file is a zip archive but not an Excel workbook")
@@ -196,7 +232,7 @@ def _rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
 
 def _read_sheet(
     ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector
-) -> list[Record]:
+) -> _SheetData:
     """Header check and per-cell parsing of one sheet."""
     rows = _rows(ws)
     header: tuple[Any, ...] | None = None
@@ -207,10 +243,10 @@ def _read_sheet(
         if sheet.required:
             out.error(sheet.name, 1, None, "the sheet is empty: row 1 must hold the column "
                       f"headers ({', '.join(c.name for c in sheet.columns if c.required)})")
-        return []
+        return _SheetData([], {}, not sheet.required)
     colmap: dict[str, int] = {}
     known = {c.name.lower(): c.name for c in sheet.columns}
-    for j, h in enumerate(header, start=1):
+    for hj, h in enumerate(header, start=1):
         if is_blank(h):
             continue
         text = as_text(h).strip()
@@ -218,21 +254,21 @@ def _read_sheet(
         if key in known:
             name = known[key]
             if name in colmap:
-                out.error(sheet.name, 1, j, f"column '{name}' appears twice (also in column "
+                out.error(sheet.name, 1, hj, f"column '{name}' appears twice (also in column "
                           f"{_letter(colmap[name])})")
                 continue
-            colmap[name] = j
+            colmap[name] = hj
         else:
             import difflib
 
             close = difflib.get_close_matches(key, list(known), n=1)
             hint = f" (did you mean '{known[close[0]]}'?)" if close else ""
-            out.warn(sheet.name, 1, j, f"unknown column '{text[:40]}' is ignored{hint}")
+            out.warn(sheet.name, 1, hj, f"unknown column '{text[:40]}' is ignored{hint}")
     missing = [c.name for c in sheet.columns if c.required and c.name not in colmap]
     for name in missing:
         out.error(sheet.name, 1, None, f"required column '{name}' is missing")
     if missing:
-        return []
+        return _SheetData([], colmap, False)
 
     formula_rows: Iterator[tuple[int, tuple[Any, ...]]] | None = (
         _rows(ws_formulas) if ws_formulas is not None else None
@@ -242,19 +278,21 @@ def _read_sheet(
     limit = MAX_ROWS.get(sheet.name, 10_000)
     records: list[Record] = []
     blank_rows: list[int] = []
+    complete = True
     for i, values in rows:
         fvalues = next(formula_rows, (i, ()))[1] if formula_rows is not None else ()
-        if all(is_blank(v) for v in values):
+        if all(is_blank(v) for v in values) and not any(_is_formula(f) for f in fvalues):
             blank_rows.append(i)
             continue
         if len(records) >= limit:
             out.error(sheet.name, i, None, f"more than {limit:,} rows; the limit for "
                       f"{sheet.name} is {limit:,}")
+            complete = False
             break
         for b in blank_rows:
             out.warn(sheet.name, b, None, "empty row ignored")
         blank_rows.clear()
-        parsed: dict[str, Any] = {}
+        rec = Record(i, {}, colmap)
         for col in sheet.columns:
             j = colmap.get(col.name)
             if j is None:
@@ -262,23 +300,31 @@ def _read_sheet(
             raw = values[j - 1] if j - 1 < len(values) else None
             fraw = fvalues[j - 1] if j - 1 < len(fvalues) else None
             if is_blank(raw):
-                if isinstance(fraw, str) and fraw.startswith("="):
+                if _is_formula(fraw):
                     out.error(sheet.name, i, j, "formula has no saved value; open the file in "
                               "Excel and save it (or type the value)")
+                    rec.bad.add(col.name)
                 elif col.required:
                     out.error(sheet.name, i, j, f"{col.name} is required")
+                    rec.bad.add(col.name)
                 continue
             if isinstance(raw, str) and raw.strip().startswith("#") and raw.strip().endswith(
                 ("!", "?", "A")
             ):
                 out.error(sheet.name, i, j, f"the cell shows an Excel error {raw.strip()!r}")
+                rec.bad.add(col.name)
                 continue
             try:
-                parsed[col.name] = _parse(col, raw)
+                rec.values[col.name] = _parse(col, raw)
             except CellError as exc:
                 out.error(sheet.name, i, j, f"{col.name}: {exc}")
-        records.append(Record(i, parsed, colmap))
-    return records
+                rec.bad.add(col.name)
+        records.append(rec)
+    return _SheetData(records, colmap, complete)
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
 
 
 def _parse(col: Column, raw: Any) -> Any:
@@ -296,15 +342,34 @@ def _letter(j: int) -> str:
 
 
 # --------------------------------------------------------------------------- records -> model
+#
+# A row with a wrong value still enters the model (with the value left at its default),
+# and a reference to a site whose own row is wrong is not reported again: the model is
+# thrown away when there is any error, and this way one wrong cell gives one problem
+# rather than a cascade of 'unknown site' and graph complaints. ``_Skip`` collects the
+# sites and the (site, component) source groups whose graph checks would only repeat a
+# problem already reported.
 
-def _sites(recs: list[Record], out: _Collector) -> list[Site]:
+
+@dataclass
+class _Skip:
+    sites: set[str] = field(default_factory=set)
+    groups: set[tuple[str, str]] = field(default_factory=set)
+
+
+_SITE_NUMBERS = ("safety_stock_days", "base_stock_units", "processing_days", "capacity_per_day",
+                 "unit_value", "holding_cost_rate", "ttr_days")
+
+
+def _sites(recs: list[Record], out: _Collector) -> tuple[list[Site], set[str]]:
+    """The usable sites, and every site_id named in the sheet (usable or not)."""
     sites: list[Site] = []
     seen: dict[str, int] = {}
     for r in recs:
-        v = r.values
-        if "site_id" not in v or "type" not in v:
+        v = dict(r.values)
+        sid = v.get("site_id")
+        if sid is None:
             continue
-        sid = v["site_id"]
         if sid in seen:
             out.error("Sites", r.row, r.col("site_id"), f"duplicate site_id '{sid}' (first in "
                       f"row {seen[sid]})")
@@ -314,31 +379,14 @@ def _sites(recs: list[Record], out: _Collector) -> list[Site]:
             out.error("Sites", r.row, r.col("site_id"), f"site_id {sid!r} may not contain line "
                       "breaks, tabs, '->' or start with 'region:'/'lane:'")
             continue
-        ok = True
-        for name, lo, strict in (
-            ("safety_stock_days", 0.0, False),
-            ("base_stock_units", 0.0, False),
-            ("processing_days", 0.0, False),
-            ("capacity_per_day", 0.0, True),
-            ("unit_value", 0.0, False),
-            ("holding_cost_rate", 0.0, False),
-            ("ttr_days", 0.0, False),
-        ):
-            x = v.get(name)
-            if x is None:
-                continue
-            if x < lo or (strict and x == lo):
-                cmp = ">" if strict else ">="
-                out.error("Sites", r.row, r.col(name), f"{name} must be {cmp} {lo:g}, got {x:g}")
-                ok = False
-        if v.get("processing_days", 0) > 365:
-            out.error("Sites", r.row, r.col("processing_days"),
-                      f"processing_days {v['processing_days']} is over the limit of 365")
-            ok = False
-        if v.get("safety_stock_days", 0) > 3650:
-            out.error("Sites", r.row, r.col("safety_stock_days"),
-                      f"safety_stock_days {v['safety_stock_days']:g} is over the limit of 3650")
-            ok = False
+        if "type" not in v:
+            continue  # the type cell's problem is already reported
+        for name in _SITE_NUMBERS:
+            if name in v:
+                msg = range_problem("Sites", name, v[name])
+                if msg:
+                    out.error("Sites", r.row, r.col(name), msg)
+                    del v[name]
         if v.get("holding_cost_rate", 0) > 1:
             out.warn("Sites", r.row, r.col("holding_cost_rate"),
                      f"holding_cost_rate {v['holding_cost_rate']:g} is over 100% a year; it is a "
@@ -348,8 +396,6 @@ def _sites(recs: list[Record], out: _Collector) -> list[Site]:
                 if name in v:
                     out.warn("Sites", r.row, r.col(name), f"customers hold no stock; {name} is "
                              "ignored")
-        if not ok:
-            continue
         sites.append(
             Site(
                 site_id=sid,
@@ -366,31 +412,62 @@ def _sites(recs: list[Record], out: _Collector) -> list[Site]:
                 row=r.row,
             )
         )
-    return sites
+    return sites, set(seen)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word`` (ignoring case), or None."""
+    import difflib
+
+    by_lower: dict[str, str] = {}
+    for c in choices:
+        by_lower.setdefault(c.lower(), c)
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
+    return by_lower[close[0]] if close else None
 
 
 def _unknown_site(sid: str, ids: dict[str, Site]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(sid, list(ids), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    close = suggest(sid, ids)
+    hint = f" (did you mean '{close}'?)" if close else ""
     return f"unknown site '{sid}'{hint}"
 
 
-def _lanes(recs: list[Record], sites: dict[str, Site], out: _Collector) -> list[Lane]:
+def _component(v: dict[str, Any], src: str, dst: str, sites: dict[str, Site]) -> str:
+    if dst in sites and not sites[dst].is_producing:
+        return dst  # a DC or customer receives one item: all its sources are alternatives
+    return str(v.get("component") or src)
+
+
+def _lanes(
+    recs: list[Record], sites: dict[str, Site], known: Container[str], out: _Collector,
+    skip: _Skip,
+) -> tuple[list[Lane], set[tuple[str, str]]]:
+    """The lanes, and the (from, to) pairs of lanes left out because of a problem."""
     lanes: list[Lane] = []
+    dropped: set[tuple[str, str]] = set()
     seen: dict[tuple[str, str], int] = {}
     for r in recs:
         v = r.values
-        if "from" not in v or "to" not in v:
+        src, dst = v.get("from"), v.get("to")
+        if src is None or dst is None:
+            skip.sites.update(x for x in (src, dst) if x is not None)
+            if dst is not None:
+                skip.groups.add((dst, _component(v, src or "", dst, sites)))
             continue
-        src, dst = v["from"], v["to"]
         ok = True
         for name, sid in (("from", src), ("to", dst)):
             if sid not in sites:
-                out.error("Lanes", r.row, r.col(name), _unknown_site(sid, sites))
+                if sid not in known:
+                    out.error("Lanes", r.row, r.col(name), _unknown_site(sid, sites))
+                    # the site it probably means lost this lane: do not complain about that
+                    meant = suggest(sid, sites)
+                    if meant:
+                        skip.sites.add(meant)
                 ok = False
         if not ok:
+            skip.sites.update((src, dst))
+            skip.groups.add((dst, _component(v, src, dst, sites)))
+            dropped.add((src, dst))
             continue
         if src == dst:
             out.error("Lanes", r.row, r.col("to"), f"lane from '{src}' to itself")
@@ -398,69 +475,55 @@ def _lanes(recs: list[Record], sites: dict[str, Site], out: _Collector) -> list[
         if sites[src].type == "customer":
             out.error("Lanes", r.row, r.col("from"), f"'{src}' is a customer; customers hold "
                       "no stock and cannot ship")
+            skip.sites.add(dst)
+            skip.groups.add((dst, _component(v, src, dst, sites)))
+            dropped.add((src, dst))
             continue
         if (src, dst) in seen:
             out.error("Lanes", r.row, r.col("from"), f"duplicate lane {src}->{dst} (first in "
                       f"row {seen[(src, dst)]})")
             continue
         seen[(src, dst)] = r.row
-        lt = v.get("lead_time_days")
-        if lt is None:
-            continue
-        if lt.mean < 0:
-            out.error("Lanes", r.row, r.col("lead_time_days"),
-                      f"lead_time_days has a negative mean ({lt.mean:g})")
-            continue
-        if lt.mean > 365:
-            out.error("Lanes", r.row, r.col("lead_time_days"),
-                      f"lead_time_days mean {lt.mean:g} is over the limit of 365 days")
-            continue
+        flawed = bool(r.bad)
+        for name in ("lead_time_days", "quantity_per_unit", "share", "line_buffer_days",
+                     "line_buffer_units"):
+            msg = range_problem("Lanes", name, v[name]) if name in v else None
+            if msg:
+                out.error("Lanes", r.row, r.col(name), msg)
+                flawed = True
         qpu = v.get("quantity_per_unit", 1.0)
-        share = v.get("share", 1.0)
-        if qpu <= 0:
-            out.error("Lanes", r.row, r.col("quantity_per_unit"),
-                      f"quantity_per_unit must be > 0, got {qpu:g}")
-            continue
-        if not 0 < share <= 1:
-            out.error("Lanes", r.row, r.col("share"), f"share must be in (0, 1], got {share:g}")
-            continue
         if qpu != 1 and not sites[dst].is_producing:
             out.warn("Lanes", r.row, r.col("quantity_per_unit"),
                      f"quantity_per_unit only applies to lanes into plants and suppliers; "
                      f"'{dst}' is a {sites[dst].type}")
         for name in ("line_buffer_days", "line_buffer_units"):
-            x = v.get(name)
-            if x is None:
-                continue
-            if x < 0:
-                out.error("Lanes", r.row, r.col(name), f"{name} must be >= 0, got {x:g}")
-                ok = False
-            elif not sites[dst].is_producing:
+            if v.get(name) is not None and not sites[dst].is_producing:
                 out.warn("Lanes", r.row, r.col(name), f"{name} applies to lanes into plants "
                          f"and suppliers; '{dst}' is a {sites[dst].type}")
-        if not ok:
-            continue
-        component = v.get("component") or src
-        if not sites[dst].is_producing:
-            component = dst  # a DC or customer receives one item: all its sources are alternatives
+        component = _component(v, src, dst, sites)
+        if flawed:
+            skip.groups.add((dst, component))  # its share/BOM checks would repeat the problem
         lanes.append(
-            Lane(src, dst, lt, float(qpu), float(share), component,
-                 v.get("line_buffer_days"), v.get("line_buffer_units"), row=r.row)
+            Lane(src, dst, v.get("lead_time_days", Constant(0.0)), float(qpu),
+                 float(v.get("share", 1.0)), component, v.get("line_buffer_days"),
+                 v.get("line_buffer_units"), row=r.row)
         )
-    return lanes
+    return lanes, dropped
 
 
-def _demand(recs: list[Record], sites: dict[str, Site], out: _Collector) -> list[Demand]:
+def _demand(
+    recs: list[Record], sites: dict[str, Site], known: Container[str], out: _Collector
+) -> list[Demand]:
     demand: list[Demand] = []
     seen: dict[str, int] = {}
     for r in recs:
         v = r.values
         sid = v.get("site_id")
-        dist = v.get("daily_demand")
         if sid is None:
             continue
         if sid not in sites:
-            out.error("Demand", r.row, r.col("site_id"), _unknown_site(sid, sites))
+            if sid not in known:
+                out.error("Demand", r.row, r.col("site_id"), _unknown_site(sid, sites))
             continue
         if sites[sid].type != "customer":
             out.error("Demand", r.row, r.col("site_id"), f"'{sid}' is a {sites[sid].type}; "
@@ -471,26 +534,15 @@ def _demand(recs: list[Record], sites: dict[str, Site], out: _Collector) -> list
                       f"in row {seen[sid]})")
             continue
         seen[sid] = r.row
-        if dist is None:
-            continue
-        if dist.mean < 0:
-            out.error("Demand", r.row, r.col("daily_demand"),
-                      f"daily_demand has a negative mean ({dist.mean:g})")
-            continue
-        if dist.mean > 1e9:
-            out.error("Demand", r.row, r.col("daily_demand"),
-                      f"daily_demand mean {dist.mean:g} is over the limit of 1e9 units/day")
-            continue
-        price = v.get("unit_price", 0.0)
-        st = v.get("service_time_days", 0)
-        if price < 0:
-            out.error("Demand", r.row, r.col("unit_price"), f"unit_price must be >= 0, got {price:g}")
-            continue
-        if st < 0:
-            out.error("Demand", r.row, r.col("service_time_days"),
-                      f"service_time_days must be >= 0, got {st}")
-            continue
-        demand.append(Demand(sid, dist, float(price), int(st), row=r.row))
+        for name in ("daily_demand", "unit_price", "service_time_days"):
+            msg = range_problem("Demand", name, v[name]) if name in v else None
+            if msg:
+                out.error("Demand", r.row, r.col(name), msg)
+        # an unreadable daily_demand becomes a stand-in 1 (not 0, which would warn again);
+        # the network is discarded anyway
+        demand.append(Demand(sid, v.get("daily_demand", Constant(1.0)),
+                             float(v.get("unit_price", 0.0)), int(v.get("service_time_days", 0)),
+                             row=r.row))
     return demand
 
 
@@ -502,6 +554,18 @@ _SCOPE_KINDS = {
 }
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in ("a", "e", "i", "o", "u") else f"a {word}"
+
+
+def _lane_scope(scope: str) -> tuple[str, str] | None:
+    body = scope[len("lane:"):]
+    if "->" not in body:
+        return None
+    a, b = (x.strip() for x in body.split("->", 1))
+    return a, b
+
+
 def check_scope(
     scope: str, kind: str, sites: dict[str, Site], lanes: set[tuple[str, str]],
     regions: set[str],
@@ -510,19 +574,16 @@ def check_scope(
     if scope.startswith("region:"):
         region = scope[len("region:"):].strip()
         if region not in regions:
-            import difflib
-
-            close = difflib.get_close_matches(region, sorted(regions), n=1)
-            hint = f" (did you mean 'region:{close[0]}'?)" if close else ""
+            close = suggest(region, sorted(regions))
+            hint = f" (did you mean 'region:{close}'?)" if close else ""
             return f"no site is in region '{region}'{hint}"
         where = "region"
     elif scope.startswith("lane:"):
-        body = scope[len("lane:"):]
-        if "->" not in body:
+        key = _lane_scope(scope)
+        if key is None:
             return f"lane scope must look like lane:<from>-><to>, got {scope!r}"
-        a, b = (x.strip() for x in body.split("->", 1))
-        if (a, b) not in lanes:
-            return f"no lane {a}->{b} in the Lanes sheet"
+        if key not in lanes:
+            return f"no lane {key[0]}->{key[1]} in the Lanes sheet"
         where = "lane"
     else:
         if scope not in sites:
@@ -532,95 +593,86 @@ def check_scope(
         if kind == "demand" and st != "customer":
             return f"demand shocks apply to customers or regions; '{scope}' is a {st}"
         if kind in ("outage", "capacity", "delay") and st == "customer":
-            return f"a {kind} disruption needs a supplier, plant or DC; '{scope}' is a customer"
+            return f"{_a(kind)} disruption needs a supplier, plant or DC; '{scope}' is a customer"
     if where not in _SCOPE_KINDS[kind]:
-        return f"a {kind} disruption cannot apply to a {where}"
+        return f"{_a(kind)} disruption cannot apply to a {where}"
     return None
 
 
+def _scope_is_flawed(
+    scope: str, sites: dict[str, Site], known: Container[str], dropped: Container[tuple[str, str]]
+) -> bool:
+    """Whether ``scope`` names a site or lane whose own row already has a problem
+    (or whose sheet could not be read whole)."""
+    if scope.startswith("region:"):
+        return isinstance(known, _Everything)
+    if scope.startswith("lane:"):
+        key = _lane_scope(scope)
+        return key is not None and key in dropped
+    return scope not in sites and scope in known
+
+
 def _disruptions(
-    recs: list[Record], sites: dict[str, Site], lanes: list[Lane], out: _Collector
-) -> list[Disruption]:
+    recs: list[Record], sites: dict[str, Site], known: Container[str], lanes: list[Lane],
+    dropped: Container[tuple[str, str]], regions: set[str], out: _Collector,
+) -> tuple[list[Disruption], set[str]]:
+    """The disruptions, and the ids of those left out because of a problem."""
     lane_keys = {lane.key for lane in lanes}
-    regions = {s.region for s in sites.values() if s.region}
     result: list[Disruption] = []
+    left_out: set[str] = set()
     ids: dict[str, int] = {}
     for r in recs:
         v = r.values
         scope, kind = v.get("scope"), v.get("kind")
-        if scope is None or kind is None:
+        if scope is None or kind is None or _scope_is_flawed(scope, sites, known, dropped):
+            left_out.add(v.get("disruption_id") or f"D{r.row}")
             continue
         msg = check_scope(scope, kind, sites, lane_keys, regions)
         if msg:
             out.error("Disruptions", r.row, r.col("scope"), msg)
-            continue
         did = v.get("disruption_id") or f"D{r.row}"
         if did in ids:
             out.error("Disruptions", r.row, r.col("disruption_id"),
                       f"duplicate disruption_id '{did}' (first in row {ids[did]})")
             continue
         ids[did] = r.row
+        for name in ("probability_per_day", "events_per_year", "start_day", "duration_days"):
+            msg = range_problem("Disruptions", name, v[name]) if name in v else None
+            if msg:
+                out.error("Disruptions", r.row, r.col(name), msg)
         p = v.get("probability_per_day")
         epy = v.get("events_per_year")
         start = v.get("start_day")
         if p is not None and epy is not None:
             out.error("Disruptions", r.row, r.col("events_per_year"),
                       "give probability_per_day or events_per_year, not both")
-            continue
-        if epy is not None:
-            if not 0 <= epy <= 365:
-                out.error("Disruptions", r.row, r.col("events_per_year"),
-                          f"events_per_year must be in [0, 365], got {epy:g}")
-                continue
+        elif epy is not None:
             p = epy / 365.0
-        elif p is not None and not 0 <= p <= 1:
-            out.error("Disruptions", r.row, r.col("probability_per_day"),
-                      f"probability_per_day must be in [0, 1], got {p:g}")
-            continue
         if start is not None:
-            if start < 0:
-                out.error("Disruptions", r.row, r.col("start_day"),
-                          f"start_day must be >= 0, got {start}")
-                continue
             if p:
                 out.warn("Disruptions", r.row, r.col("start_day"),
                          "start_day makes this a scripted event; its probability is ignored")
             p = 0.0
-        elif p is None:
+        elif p is None and not {"probability_per_day", "events_per_year", "start_day"} & r.bad:
             out.error("Disruptions", r.row, r.col("probability_per_day"),
                       "give probability_per_day, events_per_year or start_day")
-            continue
         dur = v.get("duration_days")
         if dur is not None and dur.mean < 1:
             out.warn("Disruptions", r.row, r.col("duration_days"),
                      f"duration_days mean {dur.mean:g} is under one day; events last at least "
                      "one whole day")
-        if dur is not None and dur.mean > 3650:
-            out.error("Disruptions", r.row, r.col("duration_days"),
-                      f"duration_days mean {dur.mean:g} is over the limit of 3650")
-            continue
-        default_sev = {"outage": 1.0, "capacity": 0.5, "delay": 0.0, "demand": 1.0}[kind]
-        sev = v.get("severity", default_sev)
-        bad = None
-        if kind == "capacity" and not 0 <= sev <= 1:
-            bad = "capacity severity is the fraction of capacity lost, in [0, 1]"
-        elif kind == "delay" and not 0 <= sev <= 365:
-            bad = "delay severity is extra days, in [0, 365]"
-        elif kind == "demand" and not 0 <= sev <= 1000:
-            bad = "demand severity is a multiplier, in [0, 1000]"
-        if bad:
-            out.error("Disruptions", r.row, r.col("severity"), f"{bad}; got {sev:g}")
-            continue
-        if kind == "delay" and sev == 0:
+        sev = v.get("severity", SEVERITY_DEFAULT[kind])
+        msg = severity_problem(kind, sev)
+        if msg:
+            out.error("Disruptions", r.row, r.col("severity"), msg)
+        elif kind == "delay" and sev == 0:
             out.warn("Disruptions", r.row, r.col("severity"),
                      "a delay with severity 0 adds no days")
-        from .distributions import Constant
-
         result.append(
-            Disruption(did, scope, kind, float(p), dur or Constant(1.0), float(sev),
+            Disruption(did, scope, kind, float(p or 0.0), dur or Constant(1.0), float(sev),
                        start, v.get("scenario", ""), row=r.row)
         )
-    return result
+    return result, left_out
 
 
 def _settings(recs: list[Record], out: _Collector) -> Settings:
@@ -665,12 +717,15 @@ def parse_setting(key: str, raw: object) -> object:
     return value
 
 
-def _overrides(recs: list[Record]) -> list[Override]:
+def _overrides(recs: list[Record], target_is_flawed: Callable[[str], bool]) -> list[Override]:
+    """The Scenarios rows, but those aimed at a site, lane or disruption whose own row
+    already has a problem (their check would only repeat it)."""
     return [
         Override(r.values["scenario"], r.values["target"], r.values["field"], r.values["value"],
                  row=r.row)
         for r in recs
         if {"scenario", "target", "field", "value"} <= r.values.keys()
+        and not target_is_flawed(r.values["target"].strip())
     ]
 
 
@@ -690,46 +745,76 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
     out = _Collector()
     if not _check_file(p, out):
         return ValidationReport(str(path), None, sort_problems(out.problems))
+    wb = wbf = None
     try:
         wb = _open(p, data_only=True)
         wbf = _open(p, data_only=False)
     except Exception as exc:  # openpyxl raises many types on damaged files
+        if wb is not None:
+            wb.close()
         out.error("", None, None, f"cannot read the workbook ({type(exc).__name__}: "
                   f"{str(exc)[:200]}); re-save it from Excel as .xlsx")
         return ValidationReport(str(path), None, sort_problems(out.problems))
+    data: dict[str, _SheetData] = {}
     try:
-        records: dict[str, list[Record]] = {}
         for sheet in SHEETS:
             ws = _find_sheet(wb, sheet, out)
             if ws is None:
-                records[sheet.name] = []
+                data[sheet.name] = _SheetData([], {}, not sheet.required)
                 continue
             wsf = wbf[ws.title] if ws.title in wbf.sheetnames else None
             try:
-                records[sheet.name] = _read_sheet(ws, wsf, sheet, out)
+                data[sheet.name] = _read_sheet(ws, wsf, sheet, out)
             except Exception as exc:
                 out.error(sheet.name, None, None, f"cannot read the sheet ({type(exc).__name__}: "
                           f"{str(exc)[:200]})")
-                records[sheet.name] = []
+                data[sheet.name] = _SheetData([], {}, False)
     finally:
         wb.close()
         wbf.close()
+    records = {name: d.records for name, d in data.items()}
 
-    site_list = _sites(records["Sites"], out)
+    site_list, site_ids = _sites(records["Sites"], out)
     sites = {s.site_id: s for s in site_list}
-    lanes = _lanes(records["Lanes"], sites, out)
-    demand = _demand(records["Demand"], sites, out)
-    disruptions = _disruptions(records["Disruptions"], sites, lanes, out)
+    # when a sheet could not be read whole, references into it are not reported as unknown
+    known: Container[str] = site_ids if data["Sites"].complete else _Everything()
+    skip = _Skip()
+    lanes, dropped = _lanes(records["Lanes"], sites, known, out, skip)
+    lanes_dropped: Container[tuple[str, str]] = (
+        dropped if data["Lanes"].complete else _Everything()
+    )
+    if not data["Lanes"].complete:
+        skip.sites.update(sites)
+        skip.groups.update((lane.target, lane.component) for lane in lanes)
+    demand = _demand(records["Demand"], sites, known, out)
+    regions = {r.values["region"] for r in records["Sites"] if r.values.get("region")}
+    disruptions, disruptions_left_out = _disruptions(
+        records["Disruptions"], sites, known, lanes, lanes_dropped, regions, out
+    )
     settings = _settings(records["Settings"], out)
-    overrides = _overrides(records["Scenarios"])
-    if not site_list and not any(p.sheet == "Sites" for p in out.problems):
+
+    def target_is_flawed(target: str) -> bool:
+        if target.startswith("lane:"):
+            key = _lane_scope(target)
+            return key is not None and key in lanes_dropped
+        if target.startswith("disruption:"):
+            return target[len("disruption:"):].strip() in disruptions_left_out
+        return target.lower() != "settings" and not target.startswith("region:") and (
+            target not in sites and target in known
+        )
+
+    overrides = _overrides(records["Scenarios"], target_is_flawed)
+    if not site_ids and not any(p.sheet == "Sites" for p in out.problems):
         out.error("Sites", 2, None, "the Sites sheet has no sites")
     network = Network(
         sites=tuple(site_list), lanes=tuple(lanes), demand=tuple(demand),
         disruptions=tuple(disruptions), overrides=tuple(overrides), settings=settings,
         source_path=str(path), source_sha256=sha256_of(p),
     )
-    out.problems.extend(check_network(network))
+    columns = {name: d.columns for name, d in data.items()}
+    out.problems.extend(
+        check_network(network, columns=columns, skip=skip.sites, skip_groups=skip.groups)
+    )
     problems = sort_problems(out.problems)
     ok = not any(pr.severity == "error" for pr in problems)
     return ValidationReport(str(path), network if ok else None, problems)
