@@ -14,7 +14,8 @@ plus ``type``, ``region``, ``tier`` and ``echelon``; edges carry ``lane``
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import ChainMap, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,30 +105,53 @@ def tier_label(g: nx.DiGraph, n: str) -> str:
     return t
 
 
+class _Supply:
+    """What each site needs to be supplied, for :func:`cut_off_customers`.
+
+    ``needs[n]`` lists groups of sources: ``n`` is supplied when every group has a
+    supplied source (a plant or supplier needs all its components, AND; a DC or
+    customer any of its sources, OR: one group). ``alive`` is the state with no
+    site down. Built once per graph, so that asking about every site costs the
+    size of each site's downstream part rather than of the whole graph.
+    """
+
+    def __init__(self, g: nx.DiGraph):
+        self.g = g
+        self.order = {n: i for i, n in enumerate(nx.topological_sort(g))}
+        self.needs: dict[str, list[list[str]]] = {}
+        for n in g:
+            preds = list(g.predecessors(n))
+            if g.nodes[n]["type"] in ("plant", "supplier"):
+                groups: dict[str, list[str]] = defaultdict(list)
+                for p in preds:
+                    groups[g.edges[p, n]["component"]].append(p)
+                self.needs[n] = list(groups.values())
+            else:
+                self.needs[n] = [preds] if preds else []
+        self.customers = sorted(n for n in g if g.nodes[n]["type"] == "customer")
+        self.alive: dict[str, bool] = {}
+        for n in sorted(g, key=self.order.__getitem__):
+            self.alive[n] = self._supplied(n, self.alive)
+
+    def _supplied(self, n: str, alive: Mapping[str, bool]) -> bool:
+        if not self.needs[n]:  # a raw source: ample supply (a customer without one: none)
+            return self.g.nodes[n]["type"] != "customer"
+        return all(any(alive[p] for p in grp) for grp in self.needs[n])
+
+    def cut_off(self, site: str) -> list[str]:
+        changed = ChainMap({site: False}, self.alive)
+        for n in sorted(nx.descendants(self.g, site), key=self.order.__getitem__):
+            changed[n] = self._supplied(n, changed)
+        return [c for c in self.customers if not changed[c]]
+
+
 def cut_off_customers(g: nx.DiGraph, site: str) -> list[str]:
     """Customers that lose *every* supply when ``site`` is down.
 
     A plant needs all its components (AND), a DC or customer any of its
     sources (OR): a customer is cut off when no supply reaches it.
     """
-    alive: dict[str, bool] = {}
-    for n in nx.topological_sort(g):
-        if n == site:
-            alive[n] = False
-            continue
-        node = g.nodes[n]
-        preds = list(g.predecessors(n))
-        if not preds:
-            alive[n] = node["type"] != "customer"
-            continue
-        if node["type"] in ("plant", "supplier"):
-            groups: dict[str, list[str]] = defaultdict(list)
-            for p in preds:
-                groups[g.edges[p, n]["component"]].append(p)
-            alive[n] = all(any(alive[p] for p in grp) for grp in groups.values())
-        else:
-            alive[n] = any(alive[p] for p in preds)
-    return sorted(n for n in g if g.nodes[n]["type"] == "customer" and not alive[n])
+    return _Supply(g).cut_off(site)
 
 
 def network_info(network: Network) -> NetworkInfo:
@@ -150,10 +174,11 @@ def network_info(network: Network) -> NetworkInfo:
             if len(srcs) == 1:
                 single.append({"site": n, "component": comp, "source": srcs[0]})
     critical: dict[str, list[str]] = {}
+    supply = _Supply(g)
     for n in g:
         if g.nodes[n]["type"] == "customer":
             continue
-        cut = cut_off_customers(g, n)
+        cut = supply.cut_off(n)
         if cut:
             critical[n] = cut
     paths: dict[str, dict[str, Any]] = {}
