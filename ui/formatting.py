@@ -50,7 +50,7 @@ def format_compact(value: float, decimals: int = 1) -> str:
     if not _finite(value):
         return MISSING
     size = abs(value)
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if size >= limit:
             return f"{value / limit:.{decimals}f}{suffix}"
     if size >= 100 or value == 0:

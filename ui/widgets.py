@@ -45,7 +45,8 @@ class Card(QFrame):
         outer.addWidget(self.subtitle_label)
         self.body = QVBoxLayout()
         self.body.setSpacing(6)
-        outer.addLayout(self.body, 1)
+        outer.addLayout(self.body)
+        outer.addStretch(1)
 
     def set_subtitle(self, text: str) -> None:
         self.subtitle_label.setText(text)
@@ -199,6 +200,7 @@ def read_only_table(
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     if stretch_last:
         header.setStretchLastSection(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the given order
     table.setSortingEnabled(True)
     row_h = table.verticalHeader().defaultSectionSize()
     visible = max(1, min(len(rows), max_visible_rows))
