@@ -71,7 +71,8 @@ def _value(fields: dict[str, Column], sheet: str, name: str, raw: object) -> Any
 
 
 def _apply_one(net: Network, o: Override) -> Network:
-    target, name = o.target.strip(), o.field.strip()
+    # field names are column names or setting keys: as in the sheet headers, case is ignored
+    target, name = o.target.strip(), o.field.strip().lower()
     if target.lower() == "settings":
         from .workbook import parse_setting
 
@@ -163,11 +164,18 @@ def scenario_problems(
 ) -> list[Problem]:
     """Every override of scenario ``name`` that cannot be applied, as problems.
 
+    Also: alternative sources whose shares no longer sum to 1 (or whose BOM
+    quantities or line-side buffers no longer agree) once the overrides are
+    applied, at the last override that touched them; and, as warnings, overrides
+    of a disruption that only runs in another scenario (they do nothing).
     ``columns`` maps the Scenarios sheet's column names to their 1-based positions
     in the workbook (default: the format's column order).
     """
+    from .validation import source_group_problems
+
     problems: list[Problem] = []
     net = network
+    touched: dict[tuple[str, str], Override] = {}
     for o in network.overrides:
         if o.scenario != name:
             continue
@@ -175,6 +183,28 @@ def scenario_problems(
             net = _apply_one(net, o)
         except _Failure as f:
             problems.append(Problem("Scenarios", o.row, _column(f.column, columns), f.message))
+            continue
+        target = o.target.strip()
+        if target.startswith("lane:"):
+            a, _, b = (x.strip() for x in target[len("lane:"):].partition("->"))
+            touched[(a, b)] = o
+        elif target.startswith("disruption:"):
+            did = target[len("disruption:"):].strip()
+            d = next(x for x in net.disruptions if x.disruption_id == did)
+            if d.scenario and d.scenario != name:
+                problems.append(Problem(
+                    "Scenarios", o.row, _column("target", columns),
+                    f"disruption '{did}' runs only in scenario '{d.scenario}'; this override "
+                    f"does nothing in scenario '{name}'", "warning",
+                ))
+    if any(p.severity == "error" for p in problems):
+        return problems
+    for lanes, _column_name, message in source_group_problems(net.lanes):
+        culprits = [touched[lane.key] for lane in lanes if lane.key in touched]
+        if culprits:  # otherwise the baseline has the same problem, reported in Lanes
+            last = max(culprits, key=lambda o: o.row or 0)
+            problems.append(Problem("Scenarios", last.row, _column("value", columns),
+                                    f"in scenario '{name}': {message}"))
     return problems
 
 
@@ -191,7 +221,8 @@ def apply_scenario(network: Network, name: str = BASELINE) -> Network:
     Raises
     ------
     ScenarioError
-        Unknown scenario, or an override that cannot be applied.
+        Unknown scenario, an override that cannot be applied, or overrides that
+        leave alternative sources inconsistent (shares not summing to 1).
     """
     if name not in network.scenario_names:
         raise ScenarioError(
@@ -199,16 +230,11 @@ def apply_scenario(network: Network, name: str = BASELINE) -> Network:
         )
     net = network
     if name != BASELINE:
-        problems = []
+        errors = [str(p) for p in scenario_problems(network, name) if p.severity == "error"]
+        if errors:
+            raise ScenarioError("; ".join(errors))
         for o in network.overrides:
-            if o.scenario != name:
-                continue
-            try:
+            if o.scenario == name:
                 net = _apply_one(net, o)
-            except _Failure as f:
-                problems.append(str(Problem("Scenarios", o.row, _column(f.column, None),
-                                            f.message)))
-        if problems:
-            raise ScenarioError("; ".join(problems))
     active = tuple(d for d in net.disruptions if d.scenario in ("", name))
     return replace(net, disruptions=active, overrides=(), scenario=name)

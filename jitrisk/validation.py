@@ -7,7 +7,7 @@ a share that does not add up, the Sites row of a plant without components.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 import networkx as nx
 
@@ -18,6 +18,39 @@ from .scenarios import scenario_problems
 from .schema import DEMAND, LANES, SCENARIOS, SITES, Sheet
 
 SHARE_TOLERANCE = 1e-6
+
+
+def source_group_problems(
+    lanes: Iterable[Lane],
+) -> list[tuple[list[Lane], str, str]]:
+    """Alternative sources of one component that do not fit together.
+
+    Returns ``(lanes of the group, Lanes column at fault, message)`` for shares
+    that do not sum to 1, and for different line-side buffers or BOM quantities.
+    """
+    groups: dict[tuple[str, str], list[Lane]] = defaultdict(list)
+    for lane in lanes:
+        groups[(lane.target, lane.component)].append(lane)
+    out: list[tuple[list[Lane], str, str]] = []
+    for (site, comp), group in groups.items():
+        total = sum(lane.share for lane in group)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            srcs = ", ".join(lane.source for lane in group)
+            what = f"component '{comp}' of '{site}'" if comp != site else f"'{site}'"
+            out.append((group, "share",
+                        f"shares of the sources of {what} ({srcs}) sum to {total:g}, not 1"))
+        bufs = {(lane.line_buffer_days, lane.line_buffer_units) for lane in group
+                if lane.line_buffer_days is not None or lane.line_buffer_units is not None}
+        if len(bufs) > 1:
+            out.append((group, "line_buffer_days",
+                        f"alternative sources of '{comp}' at '{site}' give different line-side "
+                        "buffers; give the same value on each (or on one)"))
+        qpus = {lane.quantity_per_unit for lane in group}
+        if len(qpus) > 1:
+            out.append((group, "quantity_per_unit",
+                        f"alternative sources of '{comp}' at '{site}' give different "
+                        "quantity_per_unit values"))
+    return out
 
 
 def check_network(
@@ -63,29 +96,11 @@ def check_network(
     acyclic = nx.is_directed_acyclic_graph(g)
 
     # alternative sources: shares per (site, component) sum to 1
-    groups: dict[tuple[str, str], list[Lane]] = defaultdict(list)
-    for lane in net.lanes:
-        groups[(lane.target, lane.component)].append(lane)
-    for (site, comp), lanes in groups.items():
-        if (site, comp) in skipped_groups:
+    for lanes, column, message in source_group_problems(net.lanes):
+        if (lanes[0].target, lanes[0].component) in skipped_groups:
             continue
-        total = sum(lane.share for lane in lanes)
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            srcs = ", ".join(lane.source for lane in lanes)
-            what = f"component '{comp}' of '{site}'" if comp != site else f"'{site}'"
-            err(Problem("Lanes", lanes[0].row, _col(LANES, "share"),
-                        f"shares of the sources of {what} ({srcs}) sum to {total:g}, not 1"))
-        bufs = {(lane.line_buffer_days, lane.line_buffer_units) for lane in lanes
-                if lane.line_buffer_days is not None or lane.line_buffer_units is not None}
-        if len(bufs) > 1:
-            err(Problem("Lanes", lanes[-1].row, _col(LANES, "line_buffer_days"),
-                        f"alternative sources of '{comp}' at '{site}' give different line-side "
-                        "buffers; give the same value on each (or on one)"))
-        qpus = {lane.quantity_per_unit for lane in lanes}
-        if len(qpus) > 1:
-            err(Problem("Lanes", lanes[-1].row, _col(LANES, "quantity_per_unit"),
-                        f"alternative sources of '{comp}' at '{site}' give different "
-                        "quantity_per_unit values"))
+        row = lanes[0].row if column == "share" else lanes[-1].row
+        err(Problem("Lanes", row, _col(LANES, column), message))
 
     demand_ids = {d.site_id for d in net.demand}
     for s in net.sites:
