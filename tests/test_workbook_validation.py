@@ -1066,3 +1066,25 @@ def test_hostile_cells_never_crash_the_loader(make_workbook: MakeWorkbook, rows:
     report = check(make_workbook, rows)
     assert not report.ok
     assert all(p.location.split("!")[0] in ("Sites", "Lanes", "Scenarios") for p in report.errors)
+
+
+def test_number_too_large_for_a_float(tmp_path: Path, rows: Rows) -> None:
+    """A 400-digit whole number is read by openpyxl as a Python int: no OverflowError."""
+    marker = 987654321  # openpyxl cannot write the huge number: patch it into the XML
+    set_cell(rows, "Sites", 2, "unit_value", marker)
+    set_cell(rows, "Demand", 2, "daily_demand", marker)
+    rows["Scenarios"].append(["strike", "DC", "unit_value", marker])
+    src = write_workbook(tmp_path / "src.xlsx", rows)
+    path = tmp_path / "huge.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(
+                item, data.replace(f"<v>{marker}</v>".encode(), f"<v>{10**400}</v>".encode())
+            )
+    report = validate_workbook(path)
+    assert [(p.location, p.message) for p in report.problems] == [
+        ("Sites!H2", "unit_value: number too large"),
+        ("Demand!B2", "daily_demand: number too large"),
+        ("Scenarios!D4", "unit_value: number too large"),
+    ]
