@@ -334,8 +334,9 @@ class Triangular(Distribution):
         return r * math.sqrt((1 - u + u * u) / 18)
 
     def scipy(self) -> Any:
-        return stats.triang(c=(self.mode - self.lo) / (self.hi - self.lo), loc=self.lo,
-                            scale=self.hi - self.lo)
+        return stats.triang(
+            c=(self.mode - self.lo) / (self.hi - self.lo), loc=self.lo, scale=self.hi - self.lo
+        )
 
     def sample(self, rng: np.random.Generator, size: int | tuple[int, ...]) -> NDArray[np.float64]:
         return rng.triangular(self.lo, self.mode, self.hi, size)

@@ -36,14 +36,14 @@ DEMAND_FIELDS = {c.name: c for c in DEMAND.columns if c.name != "site_id"}
 LANE_FIELDS = {
     c.name: c
     for c in LANES.columns
-    if c.name in ("lead_time_days", "quantity_per_unit", "share", "line_buffer_days",
-                  "line_buffer_units")
+    if c.name
+    in ("lead_time_days", "quantity_per_unit", "share", "line_buffer_days", "line_buffer_units")
 }
 DISRUPTION_FIELDS = {
     c.name: c
     for c in DISRUPTIONS.columns
-    if c.name in ("probability_per_day", "events_per_year", "duration_days", "severity",
-                  "start_day")
+    if c.name
+    in ("probability_per_day", "events_per_year", "duration_days", "severity", "start_day")
 }
 _LANE_ATTR = {"lead_time_days": "lead_time"}
 _DISRUPTION_ATTR = {"duration_days": "duration"}
@@ -84,7 +84,7 @@ def _apply_one(net: Network, o: Override) -> Network:
             raise _Failure("value", f"{name}: {exc}") from None
         return net.with_settings(**{name: value})
     if target.startswith("lane:"):
-        body = target[len("lane:"):]
+        body = target[len("lane:") :]
         a, _, b = (x.strip() for x in body.partition("->"))
         idx = [i for i, lane in enumerate(net.lanes) if lane.key == (a, b)]
         if not idx:
@@ -96,13 +96,14 @@ def _apply_one(net: Network, o: Override) -> Network:
         lanes[idx[0]] = replace(lanes[idx[0]], **{_LANE_ATTR.get(name, name): value})
         return replace(net, lanes=tuple(lanes))
     if target.startswith("disruption:"):
-        did = target[len("disruption:"):].strip()
+        did = target[len("disruption:") :].strip()
         idx = [i for i, d in enumerate(net.disruptions) if d.disruption_id == did]
         if not idx:
             raise _Failure("target", f"no disruption with disruption_id '{did}'")
         if name not in DISRUPTION_FIELDS:
-            raise _Failure("field", f"disruptions have no field '{name}' (use "
-                              f"{', '.join(DISRUPTION_FIELDS)})")
+            raise _Failure(
+                "field", f"disruptions have no field '{name}' (use {', '.join(DISRUPTION_FIELDS)})"
+            )
         value = _value(DISRUPTION_FIELDS, DISRUPTIONS.name, name, o.value)
         d = net.disruptions[idx[0]]
         if name == "severity":
@@ -117,7 +118,7 @@ def _apply_one(net: Network, o: Override) -> Network:
         dis[idx[0]] = d
         return replace(net, disruptions=tuple(dis))
     if target.startswith("region:"):
-        region = target[len("region:"):].strip()
+        region = target[len("region:") :].strip()
         members = [s.site_id for s in net.sites if s.region == region and s.is_stocking]
         if not members:
             raise _Failure("target", f"no stocking site is in region '{region}'")
@@ -129,8 +130,11 @@ def _apply_one(net: Network, o: Override) -> Network:
 
         close = difflib.get_close_matches(target, list(net.site_by_id), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise _Failure("target", f"unknown target '{target}'{hint}; use a site_id, region:<name>, "
-                          "lane:<from>-><to>, disruption:<id> or settings")
+        raise _Failure(
+            "target",
+            f"unknown target '{target}'{hint}; use a site_id, region:<name>, "
+            "lane:<from>-><to>, disruption:<id> or settings",
+        )
     return _apply_site(net, target, name, o.value)
 
 
@@ -186,25 +190,36 @@ def scenario_problems(
             continue
         target = o.target.strip()
         if target.startswith("lane:"):
-            a, _, b = (x.strip() for x in target[len("lane:"):].partition("->"))
+            a, _, b = (x.strip() for x in target[len("lane:") :].partition("->"))
             touched[(a, b)] = o
         elif target.startswith("disruption:"):
-            did = target[len("disruption:"):].strip()
+            did = target[len("disruption:") :].strip()
             d = next(x for x in net.disruptions if x.disruption_id == did)
             if d.scenario and d.scenario != name:
-                problems.append(Problem(
-                    "Scenarios", o.row, _column("target", columns),
-                    f"disruption '{did}' runs only in scenario '{d.scenario}'; this override "
-                    f"does nothing in scenario '{name}'", "warning",
-                ))
+                problems.append(
+                    Problem(
+                        "Scenarios",
+                        o.row,
+                        _column("target", columns),
+                        f"disruption '{did}' runs only in scenario '{d.scenario}'; this override "
+                        f"does nothing in scenario '{name}'",
+                        "warning",
+                    )
+                )
     if any(p.severity == "error" for p in problems):
         return problems
     for lanes, _column_name, message in source_group_problems(net.lanes):
         culprits = [touched[lane.key] for lane in lanes if lane.key in touched]
         if culprits:  # otherwise the baseline has the same problem, reported in Lanes
             last = max(culprits, key=lambda o: o.row or 0)
-            problems.append(Problem("Scenarios", last.row, _column("value", columns),
-                                    f"in scenario '{name}': {message}"))
+            problems.append(
+                Problem(
+                    "Scenarios",
+                    last.row,
+                    _column("value", columns),
+                    f"in scenario '{name}': {message}",
+                )
+            )
     return problems
 
 

@@ -37,19 +37,37 @@ def source_group_problems(
         if abs(total - 1.0) > SHARE_TOLERANCE:
             srcs = ", ".join(lane.source for lane in group)
             what = f"component '{comp}' of '{site}'" if comp != site else f"'{site}'"
-            out.append((group, "share",
-                        f"shares of the sources of {what} ({srcs}) sum to {total:g}, not 1"))
-        bufs = {(lane.line_buffer_days, lane.line_buffer_units) for lane in group
-                if lane.line_buffer_days is not None or lane.line_buffer_units is not None}
+            out.append(
+                (
+                    group,
+                    "share",
+                    f"shares of the sources of {what} ({srcs}) sum to {total:g}, not 1",
+                )
+            )
+        bufs = {
+            (lane.line_buffer_days, lane.line_buffer_units)
+            for lane in group
+            if lane.line_buffer_days is not None or lane.line_buffer_units is not None
+        }
         if len(bufs) > 1:
-            out.append((group, "line_buffer_days",
-                        f"alternative sources of '{comp}' at '{site}' give different line-side "
-                        "buffers; give the same value on each (or on one)"))
+            out.append(
+                (
+                    group,
+                    "line_buffer_days",
+                    f"alternative sources of '{comp}' at '{site}' give different line-side "
+                    "buffers; give the same value on each (or on one)",
+                )
+            )
         qpus = {lane.quantity_per_unit for lane in group}
         if len(qpus) > 1:
-            out.append((group, "quantity_per_unit",
-                        f"alternative sources of '{comp}' at '{site}' give different "
-                        "quantity_per_unit values"))
+            out.append(
+                (
+                    group,
+                    "quantity_per_unit",
+                    f"alternative sources of '{comp}' at '{site}' give different "
+                    "quantity_per_unit values",
+                )
+            )
     return out
 
 
@@ -91,8 +109,11 @@ def check_network(
 
     for cyc in find_cycle_sites(g):
         first = lane_row.get((cyc[0], cyc[1 % len(cyc)]))
-        err(Problem("Lanes", first, None, "material flows in a cycle: "
-                    + " -> ".join([*cyc, cyc[0]])))
+        err(
+            Problem(
+                "Lanes", first, None, "material flows in a cycle: " + " -> ".join([*cyc, cyc[0]])
+            )
+        )
     acyclic = nx.is_directed_acyclic_graph(g)
 
     # alternative sources: shares per (site, component) sum to 1
@@ -110,24 +131,54 @@ def check_network(
         succs = list(g.successors(s.site_id))
         row = site_row[s.site_id]
         if s.type == "plant" and not preds:
-            err(Problem("Sites", row, _col(SITES, "type"),
-                        f"plant '{s.site_id}' has no components: add lanes into it, or make it "
-                        "a supplier"))
+            err(
+                Problem(
+                    "Sites",
+                    row,
+                    _col(SITES, "type"),
+                    f"plant '{s.site_id}' has no components: add lanes into it, or make it "
+                    "a supplier",
+                )
+            )
         if s.type == "dc" and not preds:
-            err(Problem("Sites", row, _col(SITES, "site_id"),
-                        f"DC '{s.site_id}' has no source: add a lane into it"))
+            err(
+                Problem(
+                    "Sites",
+                    row,
+                    _col(SITES, "site_id"),
+                    f"DC '{s.site_id}' has no source: add a lane into it",
+                )
+            )
         if s.type == "customer":
             if not preds:
-                err(Problem("Sites", row, _col(SITES, "site_id"),
-                            f"customer '{s.site_id}' has no supplier: add a lane into it"))
+                err(
+                    Problem(
+                        "Sites",
+                        row,
+                        _col(SITES, "site_id"),
+                        f"customer '{s.site_id}' has no supplier: add a lane into it",
+                    )
+                )
             if s.site_id not in demand_ids:
-                problems.append(Problem("Sites", row, _col(SITES, "site_id"),
-                                        f"customer '{s.site_id}' has no row in Demand; its "
-                                        "demand is taken as 0", "warning"))
+                problems.append(
+                    Problem(
+                        "Sites",
+                        row,
+                        _col(SITES, "site_id"),
+                        f"customer '{s.site_id}' has no row in Demand; its demand is taken as 0",
+                        "warning",
+                    )
+                )
         elif not succs:
-            problems.append(Problem("Sites", row, _col(SITES, "site_id"),
-                                    f"{s.type} '{s.site_id}' feeds nothing (no lane out of it)",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    "Sites",
+                    row,
+                    _col(SITES, "site_id"),
+                    f"{s.type} '{s.site_id}' feeds nothing (no lane out of it)",
+                    "warning",
+                )
+            )
     if acyclic:
         customers = {s.site_id for s in net.sites if s.type == "customer"}
         for s in net.sites:
@@ -135,28 +186,57 @@ def check_network(
                 continue
             down = nx.descendants(g, s.site_id)
             if s.type != "customer" and down and not (down & customers) and not (down & skipped):
-                problems.append(Problem("Sites", site_row[s.site_id], _col(SITES, "site_id"),
-                                        f"'{s.site_id}' does not lead to any customer", "warning"))
+                problems.append(
+                    Problem(
+                        "Sites",
+                        site_row[s.site_id],
+                        _col(SITES, "site_id"),
+                        f"'{s.site_id}' does not lead to any customer",
+                        "warning",
+                    )
+                )
     for d in net.demand:
         if d.daily_demand.mean == 0 and d.site_id not in skipped:
-            problems.append(Problem("Demand", d.row, _col(DEMAND, "daily_demand"),
-                                    f"demand of '{d.site_id}' is 0", "warning"))
+            problems.append(
+                Problem(
+                    "Demand",
+                    d.row,
+                    _col(DEMAND, "daily_demand"),
+                    f"demand of '{d.site_id}' is 0",
+                    "warning",
+                )
+            )
     horizon = net.settings.days
     for dis in net.disruptions:
         if dis.start_day is not None and dis.start_day >= horizon:
-            problems.append(Problem("Disruptions", dis.row, None,
-                                    f"scripted start_day {dis.start_day} is after the horizon "
-                                    f"({horizon} days); the event never happens", "warning"))
+            problems.append(
+                Problem(
+                    "Disruptions",
+                    dis.row,
+                    None,
+                    f"scripted start_day {dis.start_day} is after the horizon "
+                    f"({horizon} days); the event never happens",
+                    "warning",
+                )
+            )
         if dis.scenario and dis.scenario not in net.scenario_names:
             pass  # a disruption scenario name defines the scenario
     for name in net.scenario_names:
         if name == BASELINE:
             if any(o.scenario == BASELINE for o in net.overrides):
                 named = next(o for o in net.overrides if o.scenario == BASELINE)
-                err(Problem("Scenarios", named.row, _col(SCENARIOS, "scenario"),
-                            "'baseline' is the unchanged workbook; give the scenario another name"))
+                err(
+                    Problem(
+                        "Scenarios",
+                        named.row,
+                        _col(SCENARIOS, "scenario"),
+                        "'baseline' is the unchanged workbook; give the scenario another name",
+                    )
+                )
             continue
-        problems.extend(scenario_problems(
-            net, name, None if columns is None else columns.get(SCENARIOS.name, {})
-        ))
+        problems.extend(
+            scenario_problems(
+                net, name, None if columns is None else columns.get(SCENARIOS.name, {})
+            )
+        )
     return problems

@@ -138,8 +138,12 @@ def _check_file(path: Path, out: _Collector) -> bool:
         out.error("", None, None, "the file is empty (0 bytes); it is not an Excel workbook")
         return False
     if size > MAX_FILE_BYTES:
-        out.error("", None, None, f"the file is {size / 2**20:.0f} MiB; the limit is "
-                  f"{MAX_FILE_BYTES // 2**20} MiB")
+        out.error(
+            "",
+            None,
+            None,
+            f"the file is {size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB",
+        )
         return False
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -147,16 +151,30 @@ def _check_file(path: Path, out: _Collector) -> bool:
             fh.seek(0)
             blob = fh.read(min(size, 4 * 2**20))
             if "EncryptionInfo".encode("utf-16-le") in blob:
-                out.error("", None, None, "the workbook is password-protected; save an "
-                          "unprotected copy (File > Info > Protect Workbook) and open that")
+                out.error(
+                    "",
+                    None,
+                    None,
+                    "the workbook is password-protected; save an "
+                    "unprotected copy (File > Info > Protect Workbook) and open that",
+                )
             else:
-                out.error("", None, None, "this is an old-style .xls file; open it in Excel and "
-                          "save it as .xlsx (Excel Workbook)")
+                out.error(
+                    "",
+                    None,
+                    None,
+                    "this is an old-style .xls file; open it in Excel and "
+                    "save it as .xlsx (Excel Workbook)",
+                )
             return False
     if not zipfile.is_zipfile(path):
         if head.startswith(b"PK\x03\x04"):
-            out.error("", None, None, "the file is damaged (truncated or corrupt zip); re-save "
-                      "it from Excel")
+            out.error(
+                "",
+                None,
+                None,
+                "the file is damaged (truncated or corrupt zip); re-save it from Excel",
+            )
             return False
         kind = "a text/CSV file" if _looks_like_text(path) else "not an Excel .xlsx file"
         out.error("", None, None, f"the file is {kind}; jitrisk reads Excel workbooks (.xlsx)")
@@ -167,26 +185,42 @@ def _check_file(path: Path, out: _Collector) -> bool:
             total = sum(max(i.file_size, 0) for i in zf.infolist())
             bad = zf.testzip() if size < 20 * 2**20 else None
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError) as exc:
-        out.error("", None, None, f"the file is damaged (corrupt zip: {exc}); re-save it from "
-                  "Excel")
+        out.error(
+            "", None, None, f"the file is damaged (corrupt zip: {exc}); re-save it from Excel"
+        )
         return False
     if bad is not None:
-        out.error("", None, None, f"the file is damaged (corrupt part {bad!r}); re-save it "
-                  "from Excel")
+        out.error(
+            "", None, None, f"the file is damaged (corrupt part {bad!r}); re-save it from Excel"
+        )
         return False
     if "xl/workbook.xml" not in names:
         out.error("", None, None, "the file is a zip archive but not an Excel workbook")
         return False
     if total > MAX_UNCOMPRESSED_BYTES:
-        out.error("", None, None, f"the workbook unpacks to {total / 2**20:.0f} MiB; the limit "
-                  f"is {MAX_UNCOMPRESSED_BYTES // 2**20} MiB")
+        out.error(
+            "",
+            None,
+            None,
+            f"the workbook unpacks to {total / 2**20:.0f} MiB; the limit "
+            f"is {MAX_UNCOMPRESSED_BYTES // 2**20} MiB",
+        )
         return False
     if any(n.startswith("xl/externalLinks/") for n in names):
-        out.warn("", None, None, "the workbook has links to other files; jitrisk uses the "
-                 "values cached in this file and never opens the linked files")
+        out.warn(
+            "",
+            None,
+            None,
+            "the workbook has links to other files; jitrisk uses the "
+            "values cached in this file and never opens the linked files",
+        )
     if "xl/vbaProject.bin" in names:
-        out.warn("", None, None, "the workbook contains macros; jitrisk reads its data and "
-                 "never runs them")
+        out.warn(
+            "",
+            None,
+            None,
+            "the workbook contains macros; jitrisk reads its data and never runs them",
+        )
     return True
 
 
@@ -207,6 +241,7 @@ def _open(path: Path, data_only: bool) -> Any:
 
 
 # --------------------------------------------------------------------------- sheets
+
 
 def _find_sheet(wb: Any, sheet: Sheet, out: _Collector) -> Any | None:
     names = wb.sheetnames
@@ -230,9 +265,7 @@ def _rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
         yield i, tuple(row)
 
 
-def _read_sheet(
-    ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector
-) -> _SheetData:
+def _read_sheet(ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector) -> _SheetData:
     """Header check and per-cell parsing of one sheet."""
     rows = _rows(ws)
     header: tuple[Any, ...] | None = None
@@ -241,8 +274,13 @@ def _read_sheet(
         break
     if header is None or all(is_blank(v) for v in header):
         if sheet.required:
-            out.error(sheet.name, 1, None, "the sheet is empty: row 1 must hold the column "
-                      f"headers ({', '.join(c.name for c in sheet.columns if c.required)})")
+            out.error(
+                sheet.name,
+                1,
+                None,
+                "the sheet is empty: row 1 must hold the column "
+                f"headers ({', '.join(c.name for c in sheet.columns if c.required)})",
+            )
         return _SheetData([], {}, not sheet.required)
     colmap: dict[str, int] = {}
     known = {c.name.lower(): c.name for c in sheet.columns}
@@ -254,8 +292,12 @@ def _read_sheet(
         if key in known:
             name = known[key]
             if name in colmap:
-                out.error(sheet.name, 1, hj, f"column '{name}' appears twice (also in column "
-                          f"{_letter(colmap[name])})")
+                out.error(
+                    sheet.name,
+                    1,
+                    hj,
+                    f"column '{name}' appears twice (also in column {_letter(colmap[name])})",
+                )
                 continue
             colmap[name] = hj
         else:
@@ -285,8 +327,12 @@ def _read_sheet(
             blank_rows.append(i)
             continue
         if len(records) >= limit:
-            out.error(sheet.name, i, None, f"more than {limit:,} rows; the limit for "
-                      f"{sheet.name} is {limit:,}")
+            out.error(
+                sheet.name,
+                i,
+                None,
+                f"more than {limit:,} rows; the limit for {sheet.name} is {limit:,}",
+            )
             complete = False
             break
         for b in blank_rows:
@@ -301,15 +347,22 @@ def _read_sheet(
             fraw = fvalues[j - 1] if j - 1 < len(fvalues) else None
             if is_blank(raw):
                 if _is_formula(fraw):
-                    out.error(sheet.name, i, j, "formula has no saved value; open the file in "
-                              "Excel and save it (or type the value)")
+                    out.error(
+                        sheet.name,
+                        i,
+                        j,
+                        "formula has no saved value; open the file in "
+                        "Excel and save it (or type the value)",
+                    )
                     rec.bad.add(col.name)
                 elif col.required:
                     out.error(sheet.name, i, j, f"{col.name} is required")
                     rec.bad.add(col.name)
                 continue
-            if isinstance(raw, str) and raw.strip().startswith("#") and raw.strip().endswith(
-                ("!", "?", "A")
+            if (
+                isinstance(raw, str)
+                and raw.strip().startswith("#")
+                and raw.strip().endswith(("!", "?", "A"))
             ):
                 out.error(sheet.name, i, j, f"the cell shows an Excel error {raw.strip()!r}")
                 rec.bad.add(col.name)
@@ -357,8 +410,15 @@ class _Skip:
     groups: set[tuple[str, str]] = field(default_factory=set)
 
 
-_SITE_NUMBERS = ("safety_stock_days", "base_stock_units", "processing_days", "capacity_per_day",
-                 "unit_value", "holding_cost_rate", "ttr_days")
+_SITE_NUMBERS = (
+    "safety_stock_days",
+    "base_stock_units",
+    "processing_days",
+    "capacity_per_day",
+    "unit_value",
+    "holding_cost_rate",
+    "ttr_days",
+)
 
 
 def _sites(recs: list[Record], out: _Collector) -> tuple[list[Site], set[str]]:
@@ -371,13 +431,22 @@ def _sites(recs: list[Record], out: _Collector) -> tuple[list[Site], set[str]]:
         if sid is None:
             continue
         if sid in seen:
-            out.error("Sites", r.row, r.col("site_id"), f"duplicate site_id '{sid}' (first in "
-                      f"row {seen[sid]})")
+            out.error(
+                "Sites",
+                r.row,
+                r.col("site_id"),
+                f"duplicate site_id '{sid}' (first in row {seen[sid]})",
+            )
             continue
         seen[sid] = r.row
         if any(ch in sid for ch in "\n\r\t") or sid.startswith(("region:", "lane:")) or "->" in sid:
-            out.error("Sites", r.row, r.col("site_id"), f"site_id {sid!r} may not contain line "
-                      "breaks, tabs, '->' or start with 'region:'/'lane:'")
+            out.error(
+                "Sites",
+                r.row,
+                r.col("site_id"),
+                f"site_id {sid!r} may not contain line "
+                "breaks, tabs, '->' or start with 'region:'/'lane:'",
+            )
             continue
         if "type" not in v:
             continue  # the type cell's problem is already reported
@@ -388,14 +457,19 @@ def _sites(recs: list[Record], out: _Collector) -> tuple[list[Site], set[str]]:
                     out.error("Sites", r.row, r.col(name), msg)
                     del v[name]
         if v.get("holding_cost_rate", 0) > 1:
-            out.warn("Sites", r.row, r.col("holding_cost_rate"),
-                     f"holding_cost_rate {v['holding_cost_rate']:g} is over 100% a year; it is a "
-                     "fraction (0.25 = 25%)")
+            out.warn(
+                "Sites",
+                r.row,
+                r.col("holding_cost_rate"),
+                f"holding_cost_rate {v['holding_cost_rate']:g} is over 100% a year; it is a "
+                "fraction (0.25 = 25%)",
+            )
         if v["type"] == "customer":
             for name in ("safety_stock_days", "base_stock_units", "capacity_per_day"):
                 if name in v:
-                    out.warn("Sites", r.row, r.col(name), f"customers hold no stock; {name} is "
-                             "ignored")
+                    out.warn(
+                        "Sites", r.row, r.col(name), f"customers hold no stock; {name} is ignored"
+                    )
         sites.append(
             Site(
                 site_id=sid,
@@ -439,7 +513,10 @@ def _component(v: dict[str, Any], src: str, dst: str, sites: dict[str, Site]) ->
 
 
 def _lanes(
-    recs: list[Record], sites: dict[str, Site], known: Container[str], out: _Collector,
+    recs: list[Record],
+    sites: dict[str, Site],
+    known: Container[str],
+    out: _Collector,
     skip: _Skip,
 ) -> tuple[list[Lane], set[tuple[str, str]]]:
     """The lanes, and the (from, to) pairs of lanes left out because of a problem."""
@@ -473,40 +550,70 @@ def _lanes(
             out.error("Lanes", r.row, r.col("to"), f"lane from '{src}' to itself")
             continue
         if sites[src].type == "customer":
-            out.error("Lanes", r.row, r.col("from"), f"'{src}' is a customer; customers hold "
-                      "no stock and cannot ship")
+            out.error(
+                "Lanes",
+                r.row,
+                r.col("from"),
+                f"'{src}' is a customer; customers hold no stock and cannot ship",
+            )
             skip.sites.add(dst)
             skip.groups.add((dst, _component(v, src, dst, sites)))
             dropped.add((src, dst))
             continue
         if (src, dst) in seen:
-            out.error("Lanes", r.row, r.col("from"), f"duplicate lane {src}->{dst} (first in "
-                      f"row {seen[(src, dst)]})")
+            out.error(
+                "Lanes",
+                r.row,
+                r.col("from"),
+                f"duplicate lane {src}->{dst} (first in row {seen[(src, dst)]})",
+            )
             continue
         seen[(src, dst)] = r.row
         flawed = bool(r.bad)
-        for name in ("lead_time_days", "quantity_per_unit", "share", "line_buffer_days",
-                     "line_buffer_units"):
+        for name in (
+            "lead_time_days",
+            "quantity_per_unit",
+            "share",
+            "line_buffer_days",
+            "line_buffer_units",
+        ):
             msg = range_problem("Lanes", name, v[name]) if name in v else None
             if msg:
                 out.error("Lanes", r.row, r.col(name), msg)
                 flawed = True
         qpu = v.get("quantity_per_unit", 1.0)
         if qpu != 1 and not sites[dst].is_producing:
-            out.warn("Lanes", r.row, r.col("quantity_per_unit"),
-                     f"quantity_per_unit only applies to lanes into plants and suppliers; "
-                     f"'{dst}' is a {sites[dst].type}")
+            out.warn(
+                "Lanes",
+                r.row,
+                r.col("quantity_per_unit"),
+                f"quantity_per_unit only applies to lanes into plants and suppliers; "
+                f"'{dst}' is a {sites[dst].type}",
+            )
         for name in ("line_buffer_days", "line_buffer_units"):
             if v.get(name) is not None and not sites[dst].is_producing:
-                out.warn("Lanes", r.row, r.col(name), f"{name} applies to lanes into plants "
-                         f"and suppliers; '{dst}' is a {sites[dst].type}")
+                out.warn(
+                    "Lanes",
+                    r.row,
+                    r.col(name),
+                    f"{name} applies to lanes into plants "
+                    f"and suppliers; '{dst}' is a {sites[dst].type}",
+                )
         component = _component(v, src, dst, sites)
         if flawed:
             skip.groups.add((dst, component))  # its share/BOM checks would repeat the problem
         lanes.append(
-            Lane(src, dst, v.get("lead_time_days", Constant(0.0)), float(qpu),
-                 float(v.get("share", 1.0)), component, v.get("line_buffer_days"),
-                 v.get("line_buffer_units"), row=r.row)
+            Lane(
+                src,
+                dst,
+                v.get("lead_time_days", Constant(0.0)),
+                float(qpu),
+                float(v.get("share", 1.0)),
+                component,
+                v.get("line_buffer_days"),
+                v.get("line_buffer_units"),
+                row=r.row,
+            )
         )
     return lanes, dropped
 
@@ -526,12 +633,20 @@ def _demand(
                 out.error("Demand", r.row, r.col("site_id"), _unknown_site(sid, sites))
             continue
         if sites[sid].type != "customer":
-            out.error("Demand", r.row, r.col("site_id"), f"'{sid}' is a {sites[sid].type}; "
-                      "demand is placed by customers")
+            out.error(
+                "Demand",
+                r.row,
+                r.col("site_id"),
+                f"'{sid}' is a {sites[sid].type}; demand is placed by customers",
+            )
             continue
         if sid in seen:
-            out.error("Demand", r.row, r.col("site_id"), f"duplicate demand for '{sid}' (first "
-                      f"in row {seen[sid]})")
+            out.error(
+                "Demand",
+                r.row,
+                r.col("site_id"),
+                f"duplicate demand for '{sid}' (first in row {seen[sid]})",
+            )
             continue
         seen[sid] = r.row
         for name in ("daily_demand", "unit_price", "service_time_days"):
@@ -540,9 +655,15 @@ def _demand(
                 out.error("Demand", r.row, r.col(name), msg)
         # an unreadable daily_demand becomes a stand-in 1 (not 0, which would warn again);
         # the network is discarded anyway
-        demand.append(Demand(sid, v.get("daily_demand", Constant(1.0)),
-                             float(v.get("unit_price", 0.0)), int(v.get("service_time_days", 0)),
-                             row=r.row))
+        demand.append(
+            Demand(
+                sid,
+                v.get("daily_demand", Constant(1.0)),
+                float(v.get("unit_price", 0.0)),
+                int(v.get("service_time_days", 0)),
+                row=r.row,
+            )
+        )
     return demand
 
 
@@ -559,7 +680,7 @@ def _a(word: str) -> str:
 
 
 def _lane_scope(scope: str) -> tuple[str, str] | None:
-    body = scope[len("lane:"):]
+    body = scope[len("lane:") :]
     if "->" not in body:
         return None
     a, b = (x.strip() for x in body.split("->", 1))
@@ -567,12 +688,15 @@ def _lane_scope(scope: str) -> tuple[str, str] | None:
 
 
 def check_scope(
-    scope: str, kind: str, sites: dict[str, Site], lanes: set[tuple[str, str]],
+    scope: str,
+    kind: str,
+    sites: dict[str, Site],
+    lanes: set[tuple[str, str]],
     regions: set[str],
 ) -> str | None:
     """None when ``scope`` names something that exists and fits ``kind``; else a message."""
     if scope.startswith("region:"):
-        region = scope[len("region:"):].strip()
+        region = scope[len("region:") :].strip()
         if region not in regions:
             close = suggest(region, sorted(regions))
             hint = f" (did you mean 'region:{close}'?)" if close else ""
@@ -613,8 +737,13 @@ def _scope_is_flawed(
 
 
 def _disruptions(
-    recs: list[Record], sites: dict[str, Site], known: Container[str], lanes: list[Lane],
-    dropped: Container[tuple[str, str]], regions: set[str], out: _Collector,
+    recs: list[Record],
+    sites: dict[str, Site],
+    known: Container[str],
+    lanes: list[Lane],
+    dropped: Container[tuple[str, str]],
+    regions: set[str],
+    out: _Collector,
 ) -> tuple[list[Disruption], set[str]]:
     """The disruptions, and the ids of those left out because of a problem."""
     lane_keys = {lane.key for lane in lanes}
@@ -632,8 +761,12 @@ def _disruptions(
             out.error("Disruptions", r.row, r.col("scope"), msg)
         did = v.get("disruption_id") or f"D{r.row}"
         if did in ids:
-            out.error("Disruptions", r.row, r.col("disruption_id"),
-                      f"duplicate disruption_id '{did}' (first in row {ids[did]})")
+            out.error(
+                "Disruptions",
+                r.row,
+                r.col("disruption_id"),
+                f"duplicate disruption_id '{did}' (first in row {ids[did]})",
+            )
             continue
         ids[did] = r.row
         for name in ("probability_per_day", "events_per_year", "start_day", "duration_days"):
@@ -644,33 +777,59 @@ def _disruptions(
         epy = v.get("events_per_year")
         start = v.get("start_day")
         if p is not None and epy is not None:
-            out.error("Disruptions", r.row, r.col("events_per_year"),
-                      "give probability_per_day or events_per_year, not both")
+            out.error(
+                "Disruptions",
+                r.row,
+                r.col("events_per_year"),
+                "give probability_per_day or events_per_year, not both",
+            )
         elif epy is not None:
             p = epy / 365.0
         if start is not None:
             if p:
-                out.warn("Disruptions", r.row, r.col("start_day"),
-                         "start_day makes this a scripted event; its probability is ignored")
+                out.warn(
+                    "Disruptions",
+                    r.row,
+                    r.col("start_day"),
+                    "start_day makes this a scripted event; its probability is ignored",
+                )
             p = 0.0
         elif p is None and not {"probability_per_day", "events_per_year", "start_day"} & r.bad:
-            out.error("Disruptions", r.row, r.col("probability_per_day"),
-                      "give probability_per_day, events_per_year or start_day")
+            out.error(
+                "Disruptions",
+                r.row,
+                r.col("probability_per_day"),
+                "give probability_per_day, events_per_year or start_day",
+            )
         dur = v.get("duration_days")
         if dur is not None and dur.mean < 1:
-            out.warn("Disruptions", r.row, r.col("duration_days"),
-                     f"duration_days mean {dur.mean:g} is under one day; events last at least "
-                     "one whole day")
+            out.warn(
+                "Disruptions",
+                r.row,
+                r.col("duration_days"),
+                f"duration_days mean {dur.mean:g} is under one day; events last at least "
+                "one whole day",
+            )
         sev = v.get("severity", SEVERITY_DEFAULT[kind])
         msg = severity_problem(kind, sev)
         if msg:
             out.error("Disruptions", r.row, r.col("severity"), msg)
         elif kind == "delay" and sev == 0:
-            out.warn("Disruptions", r.row, r.col("severity"),
-                     "a delay with severity 0 adds no days")
+            out.warn(
+                "Disruptions", r.row, r.col("severity"), "a delay with severity 0 adds no days"
+            )
         result.append(
-            Disruption(did, scope, kind, float(p or 0.0), dur or Constant(1.0), float(sev),
-                       start, v.get("scenario", ""), row=r.row)
+            Disruption(
+                did,
+                scope,
+                kind,
+                float(p or 0.0),
+                dur or Constant(1.0),
+                float(sev),
+                start,
+                v.get("scenario", ""),
+                row=r.row,
+            )
         )
     return result, left_out
 
@@ -692,8 +851,12 @@ def _settings(recs: list[Record], out: _Collector) -> Settings:
             out.warn("Settings", r.row, r.col("key"), f"unknown setting '{key}' is ignored{hint}")
             continue
         if key in rows:
-            out.error("Settings", r.row, r.col("key"), f"setting '{key}' given twice (first in "
-                      f"row {rows[key]})")
+            out.error(
+                "Settings",
+                r.row,
+                r.col("key"),
+                f"setting '{key}' given twice (first in row {rows[key]})",
+            )
             continue
         rows[key] = r.row
         try:
@@ -721,8 +884,13 @@ def _overrides(recs: list[Record], target_is_flawed: Callable[[str], bool]) -> l
     """The Scenarios rows, but those aimed at a site, lane or disruption whose own row
     already has a problem (their check would only repeat it)."""
     return [
-        Override(r.values["scenario"], r.values["target"], r.values["field"], r.values["value"],
-                 row=r.row)
+        Override(
+            r.values["scenario"],
+            r.values["target"],
+            r.values["field"],
+            r.values["value"],
+            row=r.row,
+        )
         for r in recs
         if {"scenario", "target", "field", "value"} <= r.values.keys()
         and not target_is_flawed(r.values["target"].strip())
@@ -730,6 +898,7 @@ def _overrides(recs: list[Record], target_is_flawed: Callable[[str], bool]) -> l
 
 
 # --------------------------------------------------------------------------- entry points
+
 
 def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
     """Read and check a workbook; never raises for bad input.
@@ -752,8 +921,13 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
     except Exception as exc:  # openpyxl raises many types on damaged files
         if wb is not None:
             wb.close()
-        out.error("", None, None, f"cannot read the workbook ({type(exc).__name__}: "
-                  f"{str(exc)[:200]}); re-save it from Excel as .xlsx")
+        out.error(
+            "",
+            None,
+            None,
+            f"cannot read the workbook ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); re-save it from Excel as .xlsx",
+        )
         return ValidationReport(str(path), None, sort_problems(out.problems))
     data: dict[str, _SheetData] = {}
     try:
@@ -766,8 +940,12 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
             try:
                 data[sheet.name] = _read_sheet(ws, wsf, sheet, out)
             except Exception as exc:
-                out.error(sheet.name, None, None, f"cannot read the sheet ({type(exc).__name__}: "
-                          f"{str(exc)[:200]})")
+                out.error(
+                    sheet.name,
+                    None,
+                    None,
+                    f"cannot read the sheet ({type(exc).__name__}: {str(exc)[:200]})",
+                )
                 data[sheet.name] = _SheetData([], {}, False)
     finally:
         wb.close()
@@ -780,9 +958,7 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
     known: Container[str] = site_ids if data["Sites"].complete else _Everything()
     skip = _Skip()
     lanes, dropped = _lanes(records["Lanes"], sites, known, out, skip)
-    lanes_dropped: Container[tuple[str, str]] = (
-        dropped if data["Lanes"].complete else _Everything()
-    )
+    lanes_dropped: Container[tuple[str, str]] = dropped if data["Lanes"].complete else _Everything()
     if not data["Lanes"].complete:
         skip.sites.update(sites)
         skip.groups.update((lane.target, lane.component) for lane in lanes)
@@ -798,18 +974,25 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
             key = _lane_scope(target)
             return key is not None and key in lanes_dropped
         if target.startswith("disruption:"):
-            return target[len("disruption:"):].strip() in disruptions_left_out
-        return target.lower() != "settings" and not target.startswith("region:") and (
-            target not in sites and target in known
+            return target[len("disruption:") :].strip() in disruptions_left_out
+        return (
+            target.lower() != "settings"
+            and not target.startswith("region:")
+            and (target not in sites and target in known)
         )
 
     overrides = _overrides(records["Scenarios"], target_is_flawed)
     if not site_ids and not any(p.sheet == "Sites" for p in out.problems):
         out.error("Sites", 2, None, "the Sites sheet has no sites")
     network = Network(
-        sites=tuple(site_list), lanes=tuple(lanes), demand=tuple(demand),
-        disruptions=tuple(disruptions), overrides=tuple(overrides), settings=settings,
-        source_path=str(path), source_sha256=sha256_of(p),
+        sites=tuple(site_list),
+        lanes=tuple(lanes),
+        demand=tuple(demand),
+        disruptions=tuple(disruptions),
+        overrides=tuple(overrides),
+        settings=settings,
+        source_path=str(path),
+        source_sha256=sha256_of(p),
     )
     columns = {name: d.columns for name, d in data.items()}
     out.problems.extend(
