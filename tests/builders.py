@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 
 Rows = dict[str, list[list[Any]]]
+#: The ``make_workbook`` fixture: ``make_workbook(sheets, name=None) -> Path``.
+MakeWorkbook = Callable[..., Path]
 
 _VALID: Rows = {
     "Sites": [

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import Rows, valid_rows, write_workbook
+from builders import MakeWorkbook, Rows, valid_rows, write_workbook
 
 from jitrisk.model import Network
 from jitrisk.workbook import load_network
-
-MakeWorkbook = Callable[..., Path]
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from builders import Rows, valid_rows
-from conftest import MakeWorkbook
+from builders import MakeWorkbook, Rows, valid_rows
 
 from jitrisk.distributions import Constant, Normal, Poisson
 from jitrisk.errors import ScenarioError

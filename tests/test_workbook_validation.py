@@ -13,8 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from builders import Rows, add_column, set_cell, valid_rows, write_workbook
-from conftest import MakeWorkbook
+from builders import MakeWorkbook, Rows, add_column, set_cell, valid_rows, write_workbook
 
 import jitrisk.schema
 import jitrisk.workbook
