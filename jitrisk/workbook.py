@@ -148,8 +148,11 @@ def _check_file(path: Path, out: _Collector) -> bool:
     with open(path, "rb") as fh:
         head = fh.read(8)
         if head == _OLE_MAGIC:
+            # the stream names sit in the directory, at the start or (large files) the end
             fh.seek(0)
             blob = fh.read(min(size, 4 * 2**20))
+            fh.seek(max(0, size - 4 * 2**20))
+            blob += fh.read()
             if "EncryptionInfo".encode("utf-16-le") in blob:
                 out.error(
                     "",

@@ -192,6 +192,18 @@ def test_password_protected_workbook(tmp_path: Path) -> None:
     only(validate_workbook(path), "", "password-protected")
 
 
+def test_large_password_protected_workbook(tmp_path: Path) -> None:
+    """The directory naming the EncryptionInfo stream may come after megabytes of data."""
+    path = tmp_path / "locked-big.xlsx"
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x5a" * (6 * 2**20)
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 512
+    )
+    only(validate_workbook(path), "", "password-protected")
+
+
 def test_truncated_workbook_is_damaged(tmp_path: Path) -> None:
     good = write_workbook(tmp_path / "good.xlsx", valid_rows()).read_bytes()
     path = tmp_path / "truncated.xlsx"
