@@ -292,5 +292,5 @@ class MessageArea(QWidget):
         """The messages on show, oldest first."""
         return [bar.message for bar in self._bars.values()]
 
-    def keys(self) -> list[str]:
+    def shown_keys(self) -> list[str]:
         return list(self._bars)
