@@ -249,13 +249,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_extra(sub: Any) -> None:
-    """Commands from later modules register here (analysis, reports)."""
-    for modname in ("jitrisk.analysis.cli",):
-        try:
-            mod = __import__(modname, fromlist=["register"])
-        except ImportError:
-            continue
-        mod.register(sub)
+    """Commands of the analytics (sweep, risk, place)."""
+    from .analysis.cli import register
+
+    register(sub)
 
 
 def _positive_int(text: str) -> int:

@@ -9,9 +9,9 @@ later messages can point at the cell; they do not take part in equality.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+import dataclasses
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from types import MappingProxyType
 
 from .distributions import Constant, Distribution
 from .schema import SETTING_BY_KEY
@@ -177,7 +177,7 @@ class Override:
     target: str
     field: str
     value: object
-    row: int | None = field(default=None, compare=False)
+    row: int | None = dataclasses.field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -219,13 +219,15 @@ class Network:
     source_path: str = field(default="", compare=False)
     source_sha256: str = field(default="", compare=False)
 
+    # plain dicts (not mappingproxy) so a Network pickles for worker processes;
+    # treat them as read-only
     @cached_property
     def site_by_id(self) -> Mapping[str, Site]:
-        return MappingProxyType({s.site_id: s for s in self.sites})
+        return {s.site_id: s for s in self.sites}
 
     @cached_property
     def demand_by_id(self) -> Mapping[str, Demand]:
-        return MappingProxyType({d.site_id: d for d in self.demand})
+        return {d.site_id: d for d in self.demand}
 
     @property
     def scenario_names(self) -> tuple[str, ...]:

@@ -1,0 +1,1 @@
+"""Analyses built on the network model: safety-stock placement, risk, buffer sweeps."""

@@ -1,0 +1,233 @@
+"""CLI commands of the analytics: ``sweep``, ``risk`` and ``place``.
+
+Registered into the main parser by :func:`jitrisk.cli.build_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import Any
+
+from ..errors import JitriskError
+
+
+def register(sub: Any) -> None:
+    from ..cli import _nonnegative_int, _positive_int
+
+    s = sub.add_parser(
+        "sweep", help="buffer curve: stockout risk against days of safety stock",
+        description="Stockout-day probability and fill rate at a site and the customers it "
+                    "serves, and network lost revenue, for each buffer level (common random "
+                    "numbers across levels), with the knee of the curve.")
+    s.add_argument("workbook")
+    who = s.add_mutually_exclusive_group(required=True)
+    who.add_argument("--site", help="site id, or a group: tier:<n>, type:<supplier|plant|dc>, "
+                                    "region:<name>, network (every site set to each level)")
+    who.add_argument("--all", action="store_true", help="each stocking site in turn")
+    s.add_argument("--buffer-days", default="0:30:1", help="levels: start:stop:step or a,b,c "
+                                                            "(default 0:30:1)")
+    s.add_argument("--scenario")
+    s.add_argument("--trials", type=_positive_int, help="trials per level (default: Settings)")
+    s.add_argument("--days", type=_positive_int)
+    s.add_argument("--seed", type=_nonnegative_int)
+    s.add_argument("--workers", type=_positive_int)
+    s.add_argument("--json", metavar="OUT.json")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_sweep)
+
+    r = sub.add_parser(
+        "risk", help="time to survive vs time to recover, risk exposure index",
+        description="For every stocking site and region: TTR, TTS (simulation and linear "
+                    "programme), performance impact and risk exposure index, ranked; flags "
+                    "sites whose TTS is shorter than their TTR.")
+    r.add_argument("workbook")
+    r.add_argument("--scenario")
+    r.add_argument("--trials", type=_positive_int, default=200, help="trials per site (200)")
+    r.add_argument("--days", type=_positive_int, help="horizon (default: Settings, at most 180)")
+    r.add_argument("--seed", type=_nonnegative_int)
+    r.add_argument("--default-ttr", type=float, default=14.0,
+                   help="TTR of sites without ttr_days or outage profile (14 days)")
+    r.add_argument("--site", action="append", help="only this site (repeatable)")
+    r.add_argument("--no-regions", action="store_true")
+    r.add_argument("--workers", type=_positive_int)
+    r.add_argument("--json", metavar="OUT.json")
+    r.add_argument("--top", type=_positive_int, default=25)
+    r.add_argument("--quiet", action="store_true")
+    r.set_defaults(func=cmd_risk)
+
+    p = sub.add_parser(
+        "place", help="where safety stock belongs (guaranteed-service or by simulation)",
+        description="--method gsm: Graves-Willems guaranteed-service placement. --method "
+                    "simulation: spend --budget of inventory value on buffer days where they "
+                    "cut expected lost revenue (or stockout probability) most, confirmed on "
+                    "fresh random numbers and set beside the guaranteed-service plan.")
+    p.add_argument("workbook")
+    p.add_argument("--method", choices=("gsm", "simulation"), required=True)
+    p.add_argument("--service-level", type=float, help="GSM service level (default: Settings)")
+    p.add_argument("--budget", type=float, help="extra inventory value to place (simulation)")
+    p.add_argument("--objective", choices=("lost_revenue", "stockout"), default="lost_revenue")
+    p.add_argument("--step-days", type=float, default=1.0)
+    p.add_argument("--scenario")
+    p.add_argument("--trials", type=_positive_int, default=200)
+    p.add_argument("--days", type=_positive_int)
+    p.add_argument("--seed", type=_nonnegative_int)
+    p.add_argument("--workers", type=_positive_int)
+    p.add_argument("--json", metavar="OUT.json")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_place)
+
+
+def _bar(args: argparse.Namespace, label: str) -> Any:
+    from ..cli import ProgressBar
+
+    if args.quiet:
+        return None, None
+    bar = ProgressBar(label)
+    return bar, (lambda p: bar.update(p.fraction, p.eta))
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from ..cli import _load, _write_json
+    from .sweep import parse_levels, sweep
+
+    net = _load(args.workbook, sys.stderr)
+    levels = parse_levels(args.buffer_days)
+    targets = [s.site_id for s in net.sites if s.is_stocking] if args.all else [args.site]
+    docs = []
+    for target in targets:
+        bar, cb = _bar(args, f"sweep {target}")
+        res = sweep(net, target, levels, scenario=args.scenario, trials=args.trials,
+                    days=args.days, seed=args.seed, workers=args.workers, progress=cb)
+        if bar is not None:
+            bar.done()
+        doc = res.to_dict()
+        docs.append(doc)
+        _print_sweep(doc)
+    if args.json:
+        _write_json(args.json, docs[0] if not args.all else {"sweeps": docs}, args.workbook)
+    return 0
+
+
+def _print_sweep(doc: dict[str, Any]) -> None:
+    cur = doc["current_buffer_days"]
+    print(f"\nBuffer curve of {doc['site']} ({doc['trials']:,} trials per level, seed "
+          f"{doc['seed']}, scenario {doc['scenario']})"
+          + (f"; current buffer {cur:g} days" if cur is not None else ""))
+    print(f"{'days':>6}{'P(stockout day)':>26}{'change vs previous':>28}{'fill rate':>12}"
+          f"{'lost revenue':>16}")
+    for lv in doc["levels"]:
+        p = lv["stockout_day_probability"]
+        d = lv.get("difference_from_previous", {}).get("stockout_day_probability")
+        dtxt = (f"{d['mean'] * 100:+.2f} [{d['ci95'][0] * 100:+.2f}, {d['ci95'][1] * 100:+.2f}]"
+                if d else "")
+        mark = " <- knee" if lv["buffer_days"] == doc["knee_buffer_days"] else ""
+        print(f"{lv['buffer_days']:>6g}{p['mean'] * 100:>10.2f}% [{p['ci95'][0] * 100:.2f}, "
+              f"{p['ci95'][1] * 100:.2f}]{dtxt:>28}{lv['fill_rate']['mean'] * 100:>11.2f}%"
+              f"{lv['lost_revenue']['mean']:>16,.0f}{mark}")
+    if doc["knee_buffer_days"] is not None:
+        print(f"Knee: below {doc['knee_buffer_days']:g} days of buffer, risk climbs steeply.")
+
+
+def cmd_risk(args: argparse.Namespace) -> int:
+    from ..cli import _load, _write_json
+    from .risk import risk_report
+
+    net = _load(args.workbook, sys.stderr)
+    if args.site:
+        for sid in args.site:
+            if sid not in net.site_by_id or not net.site_by_id[sid].is_stocking:
+                raise JitriskError(f"'{sid}' is not a stocking site of the workbook")
+    bar, cb = _bar(args, "risk")
+    rep = risk_report(net, scenario=args.scenario, trials=args.trials, days=args.days,
+                      seed=args.seed, default_ttr=args.default_ttr, sites=args.site,
+                      regions=not args.no_regions, workers=args.workers, progress=cb)
+    if bar is not None:
+        bar.done()
+    doc = rep.to_dict()
+    if args.json:
+        _write_json(args.json, doc, args.workbook)
+    for title, rows in (("Sites", rep.sites), ("Regions", rep.regions)):
+        if not rows:
+            continue
+        print(f"\n{title} ranked by risk exposure index ({rep.trials} trials, {rep.days} days)")
+        print(f"{'':<22}{'TTR':>6}{'TTS sim':>18}{'TTS LP':>8}{'impact (sim)':>17}"
+              f"{'impact (LP)':>15}{'REI':>6}  exposed")
+        for r in rows[: args.top]:
+            lp = f"{r.tts_lp_days:8.1f}" if math.isfinite(r.tts_lp_days) else f"{'inf':>8}"
+            tts = f"{r.tts.mean:6.1f} [{r.tts.lo:.1f}, {r.tts.hi:.1f}]"
+            print(f"{r.target[:21]:<22}{r.ttr_days:>6.1f}{tts:>18}{lp}"
+                  f"{r.performance_impact.mean:>17,.0f}{r.performance_impact_lp:>15,.0f}"
+                  f"{r.risk_exposure_index:>6.2f}  {'YES: ' + r.advice() if r.exposed else ''}")
+    return 0
+
+
+def cmd_place(args: argparse.Namespace) -> int:
+    from ..cli import _load, _write_json
+
+    net = _load(args.workbook, sys.stderr)
+    if args.method == "gsm":
+        from .gsm import place_gsm
+
+        sol = place_gsm(net, args.service_level)
+        doc = sol.to_dict()
+        if args.json:
+            _write_json(args.json, doc, args.workbook)
+        _print_gsm(doc)
+        return 0
+    if args.budget is None:
+        raise JitriskError("--method simulation needs --budget AMOUNT (inventory value)")
+    from .placement import place_by_simulation
+
+    compare = {}
+    try:
+        from .gsm import place_gsm
+
+        gsm_doc = place_gsm(net, args.service_level).to_dict()
+        compare["gsm"] = {sid: float(v["safety_stock_days"]) for sid, v in
+                          gsm_doc["sites"].items()}
+    except ImportError:
+        gsm_doc = None
+    bar, cb = _bar(args, "placing")
+    res = place_by_simulation(net, args.budget, objective=args.objective,
+                              scenario=args.scenario, step_days=args.step_days,
+                              trials=args.trials, days=args.days, seed=args.seed,
+                              workers=args.workers, compare=compare, progress=cb)
+    if bar is not None:
+        bar.done()
+    doc = res.to_dict()
+    if args.json:
+        _write_json(args.json, doc, args.workbook)
+    print(f"\nDisruption-aware plan: {res.spent:,.0f} of {res.budget:,.0f} "
+          f"{net.settings.currency} placed ({res.objective}; searched on {res.trials} trials, "
+          f"seed {res.seed}; confirmed on fresh numbers, seed {res.fresh_seed})")
+    for sid, extra in sorted(res.extra_days.items(), key=lambda kv: -kv[1]):
+        print(f"  {sid:<24} +{extra:g} days  (now {res.chosen.buffer_days[sid]:g})")
+    plans = [("current", res.current), ("disruption-aware", res.chosen)]
+    plans += list(res.compared.items())
+    print(f"\n{'plan':<20}{'inventory value':>18}{'expected lost revenue':>38}"
+          f"{'P(any customer stockout)':>30}")
+    for name, ev in plans:
+        lr = ev.lost_revenue
+        p = ev.any_customer_stockout
+        print(f"{name:<20}{ev.inventory_value:>18,.0f}{lr.mean:>16,.0f} [{lr.lo:,.0f}, "
+              f"{lr.hi:,.0f}]{p.mean * 100:>12.1f}% [{p.lo * 100:.1f}, {p.hi * 100:.1f}]")
+    imp = res.improvement
+    print(f"\nImprovement on fresh random numbers: {imp.mean:,.4g} [{imp.lo:,.4g}, {imp.hi:,.4g}]")
+    print("\nMarginal value of one more step of cover (best first):")
+    for m in res.marginals[:15]:
+        print(f"  {m.site_id:<24} step {m.step_cost:>14,.0f}  reduction {m.reduction.mean:>16,.0f}"
+              f"  per {net.settings.currency}: {m.value_per_cost:,.2f}")
+    return 0
+
+
+def _print_gsm(doc: dict[str, Any]) -> None:
+    print(f"Guaranteed-service plan (service level {doc.get('service_level')}): total holding "
+          f"cost of safety stock {doc.get('total_cost', 0):,.0f}; "
+          f"{'optimal' if doc.get('optimal') else 'gap ' + str(doc.get('gap'))}")
+    print(f"{'site':<24}{'S out':>7}{'NLT':>6}{'SS units':>12}{'SS days':>9}{'SS value':>16}")
+    for sid, v in doc["sites"].items():
+        print(f"{sid[:23]:<24}{v['committed_service_time']:>7g}{v['net_lead_time']:>6g}"
+              f"{v['safety_stock_units']:>12,.1f}{v['safety_stock_days']:>9.2f}"
+              f"{v['safety_stock_value']:>16,.0f}")
