@@ -175,10 +175,10 @@ def group_sites(net: Network, target: str) -> tuple[str, tuple[str, ...]]:
     elif target.startswith("region:"):
         members = [s for s in stocking if g.nodes[s]["region"] == target[7:]]
     else:
-        import difflib
+        from ..workbook import suggest
 
-        close = difflib.get_close_matches(target, list(net.site_by_id), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = suggest(target, net.site_by_id)
+        hint = f" (did you mean '{close}'?)" if close else ""
         raise JitriskError(f"unknown site '{target}'{hint}; give a site id, tier:<n>, "
                            "type:<supplier|plant|dc>, region:<name> or network")
     if not members:
