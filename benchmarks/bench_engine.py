@@ -52,9 +52,16 @@ def _case(spec: dict) -> dict:
     stock_points = compiled.n_sites - len(compiled.customer_sites) + compiled.n_buffers
     work = spec["trials"] * (spec["days"] + net.settings.warmup_days)
     return {
-        "case": spec["label"], "sites": n_sites, "lanes": compiled.n_edges,
-        "stock_points": stock_points, "trials": spec["trials"], "days": spec["days"],
-        "load_s": t_load, "warmup_s": t_warm, "wall_s": wall, "peak_mib": peak,
+        "case": spec["label"],
+        "sites": n_sites,
+        "lanes": compiled.n_edges,
+        "stock_points": stock_points,
+        "trials": spec["trials"],
+        "days": spec["days"],
+        "load_s": t_load,
+        "warmup_s": t_warm,
+        "wall_s": wall,
+        "peak_mib": peak,
         "node_day_trials_per_s": n_sites * work / wall,
         "stock_point_day_trials_per_s": stock_points * work / wall,
         "any_customer_stockout": res.network_stats()["any_customer_stockout_probability"]["mean"],
@@ -72,36 +79,66 @@ def main() -> None:
         return
     scale = 10 if args.quick else 1
     cases = [
-        {"label": "realistic example (automotive.xlsx)", "kind": "example",
-         "name": "automotive.xlsx", "trials": 10_000 // scale, "days": 365},
-        {"label": "generated 100 sites", "kind": "generated", "sites": 100,
-         "trials": 1000 // scale, "days": 365},
-        {"label": "generated 500 sites", "kind": "generated", "sites": 500,
-         "trials": 1000 // scale, "days": 365},
-        {"label": "generated 2,000 sites", "kind": "generated", "sites": 2000,
-         "trials": 1000 // scale, "days": 365},
+        {
+            "label": "realistic example (automotive.xlsx)",
+            "kind": "example",
+            "name": "automotive.xlsx",
+            "trials": 10_000 // scale,
+            "days": 365,
+        },
+        {
+            "label": "generated 100 sites",
+            "kind": "generated",
+            "sites": 100,
+            "trials": 1000 // scale,
+            "days": 365,
+        },
+        {
+            "label": "generated 500 sites",
+            "kind": "generated",
+            "sites": 500,
+            "trials": 1000 // scale,
+            "days": 365,
+        },
+        {
+            "label": "generated 2,000 sites",
+            "kind": "generated",
+            "sites": 2000,
+            "trials": 1000 // scale,
+            "days": 365,
+        },
     ]
     print(f"jitrisk engine benchmark: {os.cpu_count()} cores, workers={args.workers or 'all'}")
-    head = (f"{'case':<38}{'sites':>6}{'lanes':>7}{'trials':>8}{'days':>6}{'wall s':>9}"
-            f"{'warm-up s':>10}{'M node-day-trials/s':>21}{'M stock-pt-days/s':>19}"
-            f"{'peak MiB':>10}")
+    head = (
+        f"{'case':<38}{'sites':>6}{'lanes':>7}{'trials':>8}{'days':>6}{'wall s':>9}"
+        f"{'warm-up s':>10}{'M node-day-trials/s':>21}{'M stock-pt-days/s':>19}"
+        f"{'peak MiB':>10}"
+    )
     print(head)
     print("-" * len(head))
     for spec in cases:
         spec["workers"] = args.workers
-        out = subprocess.run([sys.executable, __file__, "--case", json.dumps(spec)],
-                             capture_output=True, text=True, check=False)
+        out = subprocess.run(
+            [sys.executable, __file__, "--case", json.dumps(spec)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if out.returncode != 0:
             print(f"{spec['label']:<38} FAILED: {out.stderr.strip()[-300:]}")
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{r['case']:<38}{r['sites']:>6}{r['lanes']:>7}{r['trials']:>8}{r['days']:>6}"
-              f"{r['wall_s']:>9.2f}{r['warmup_s']:>10.2f}"
-              f"{r['node_day_trials_per_s'] / 1e6:>21.1f}"
-              f"{r['stock_point_day_trials_per_s'] / 1e6:>19.1f}{r['peak_mib']:>10.0f}")
+        print(
+            f"{r['case']:<38}{r['sites']:>6}{r['lanes']:>7}{r['trials']:>8}{r['days']:>6}"
+            f"{r['wall_s']:>9.2f}{r['warmup_s']:>10.2f}"
+            f"{r['node_day_trials_per_s'] / 1e6:>21.1f}"
+            f"{r['stock_point_day_trials_per_s'] / 1e6:>19.1f}{r['peak_mib']:>10.0f}"
+        )
         sys.stdout.flush()
-    print("\nnode = site (suppliers, plants, DCs, customers); stock points = stocking sites "
-          "+ line-side buffers. Days include the warm-up.")
+    print(
+        "\nnode = site (suppliers, plants, DCs, customers); stock points = stocking sites "
+        "+ line-side buffers. Days include the warm-up."
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ class ProgressBar:
         if not self.tty and fraction < 1.0 and fraction - self._last < 0.1:
             return  # in logs, print every 10 %
         self._last = fraction
-        filled = int(round(fraction * self.width))
+        filled = round(fraction * self.width)
         bar = "#" * filled + "-" * (self.width - filled)
         eta_txt = f"ETA {eta:4.0f}s" if math.isfinite(eta) else "ETA   ?"
         end = "\r" if self.tty and fraction < 1.0 else "\n"
@@ -69,24 +69,31 @@ def _load(path: str, err: TextIO) -> Any:
 
 # ----------------------------------------------------------------------------- commands
 
+
 def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_workbook(args.workbook)
     _print_problems(report, sys.stdout)
     if not report.ok:
         n = len(report.errors)
-        print(f"{args.workbook}: {n} problem{'s' if n != 1 else ''}, "
-              f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}")
+        print(
+            f"{args.workbook}: {n} problem{'s' if n != 1 else ''}, "
+            f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}"
+        )
         return EXIT_INPUT
     net = report.network
     assert net is not None
     counts: dict[str, int] = {}
     for s in net.sites:
         counts[s.type] = counts.get(s.type, 0) + 1
-    summary = ", ".join(f"{counts.get(t, 0)} {t}{'s' if counts.get(t, 0) != 1 else ''}"
-                        for t in ("supplier", "plant", "dc", "customer"))
-    print(f"{args.workbook}: valid ({summary}; {len(net.lanes)} lanes, "
-          f"{len(net.disruptions)} disruptions, scenarios: {', '.join(net.scenario_names)})"
-          + (f"; {len(report.warnings)} warnings" if report.warnings else ""))
+    summary = ", ".join(
+        f"{counts.get(t, 0)} {t}{'s' if counts.get(t, 0) != 1 else ''}"
+        for t in ("supplier", "plant", "dc", "customer")
+    )
+    print(
+        f"{args.workbook}: valid ({summary}; {len(net.lanes)} lanes, "
+        f"{len(net.disruptions)} disruptions, scenarios: {', '.join(net.scenario_names)})"
+        + (f"; {len(report.warnings)} warnings" if report.warnings else "")
+    )
     return EXIT_OK
 
 
@@ -135,8 +142,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.update(p.fraction, p.eta)
 
-    result = simulate(net, args.scenario, trials=args.trials, days=args.days, seed=args.seed,
-                      workers=args.workers, progress=progress)
+    result = simulate(
+        net,
+        args.scenario,
+        trials=args.trials,
+        days=args.days,
+        seed=args.seed,
+        workers=args.workers,
+        progress=progress,
+    )
     if bar is not None:
         bar.done()
     doc = result.to_dict()
@@ -158,15 +172,22 @@ def _print_simulation(doc: dict[str, Any], out: TextIO, top: int = 20) -> None:
     fr = netw["fill_rate"]
     out.write(f"  P(any customer stockout in horizon) {_pct(p)}\n")
     out.write(f"  customer fill rate                  {_pct(fr)}\n")
-    out.write(f"  lost revenue (expected)             {_money(lr['mean'])} {cur} "
-              f"[{_money(lr['ci95'][0])}, {_money(lr['ci95'][1])}]\n")
-    out.write(f"  lost revenue VaR95 / CVaR95         {_money(lr['var95'])} / "
-              f"{_money(lr['cvar95'])} {cur}\n\n")
-    rows = sorted(doc["sites"].items(),
-                  key=lambda kv: (-kv[1]["stockout_day_probability"]["mean"],
-                                  -kv[1]["lost_revenue"]["mean"]))
-    head = f"{'site':<18}{'type':<10}{'P(stockout day)':>24}{'fill rate':>22}{'days out':>10}" \
-           f"{'p90':>6}{'lost revenue':>16}\n"
+    out.write(
+        f"  lost revenue (expected)             {_money(lr['mean'])} {cur} "
+        f"[{_money(lr['ci95'][0])}, {_money(lr['ci95'][1])}]\n"
+    )
+    out.write(
+        f"  lost revenue VaR95 / CVaR95         {_money(lr['var95'])} / "
+        f"{_money(lr['cvar95'])} {cur}\n\n"
+    )
+    rows = sorted(
+        doc["sites"].items(),
+        key=lambda kv: (-kv[1]["stockout_day_probability"]["mean"], -kv[1]["lost_revenue"]["mean"]),
+    )
+    head = (
+        f"{'site':<18}{'type':<10}{'P(stockout day)':>24}{'fill rate':>22}{'days out':>10}"
+        f"{'p90':>6}{'lost revenue':>16}\n"
+    )
     out.write(head)
     out.write("-" * (len(head) - 1) + "\n")
     for sid, st in rows[:top]:
@@ -201,6 +222,7 @@ def _write_json(path: str, doc: dict[str, Any], workbook: str | None = None) -> 
 
 # ----------------------------------------------------------------------------- parser
 
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="jitrisk",
@@ -210,30 +232,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    v = sub.add_parser("validate", help="check a workbook and list every problem",
-                       description="Check a workbook. Exit 0 when valid, 2 with one line per "
-                                   "problem (Sheet!Cell: message) when not.")
+    v = sub.add_parser(
+        "validate",
+        help="check a workbook and list every problem",
+        description="Check a workbook. Exit 0 when valid, 2 with one line per "
+        "problem (Sheet!Cell: message) when not.",
+    )
     v.add_argument("workbook")
     v.set_defaults(func=cmd_validate)
 
-    i = sub.add_parser("info", help="structure: tiers, single sourcing, critical sites",
-                       description="Counts by type and tier, single-sourced components, sites "
-                                   "whose outage cuts a customer off, longest lead-time paths.")
+    i = sub.add_parser(
+        "info",
+        help="structure: tiers, single sourcing, critical sites",
+        description="Counts by type and tier, single-sourced components, sites "
+        "whose outage cuts a customer off, longest lead-time paths.",
+    )
     i.add_argument("workbook")
     i.add_argument("--json", metavar="OUT", help="also write the facts as JSON")
     i.set_defaults(func=cmd_info)
 
-    t = sub.add_parser("template", help="write an empty workbook with a Guide sheet",
-                       description="Write an empty workbook (format v1) with drop-downs and a "
-                                   "Guide sheet explaining every column.")
+    t = sub.add_parser(
+        "template",
+        help="write an empty workbook with a Guide sheet",
+        description="Write an empty workbook (format v1) with drop-downs and a "
+        "Guide sheet explaining every column.",
+    )
     t.add_argument("out", metavar="OUT.xlsx")
     t.add_argument("--force", action="store_true", help="replace OUT if it exists")
     t.set_defaults(func=cmd_template)
 
-    s = sub.add_parser("simulate", help="Monte Carlo simulation with confidence intervals",
-                       description="Simulate the network day by day over many trials and "
-                                   "print stockout probability, fill rate and lost revenue per "
-                                   "site (worst first) with 95%% confidence intervals.")
+    s = sub.add_parser(
+        "simulate",
+        help="Monte Carlo simulation with confidence intervals",
+        description="Simulate the network day by day over many trials and "
+        "print stockout probability, fill rate and lost revenue per "
+        "site (worst first) with 95%% confidence intervals.",
+    )
     s.add_argument("workbook")
     s.add_argument("--scenario", help="scenario name (default: baseline)")
     s.add_argument("--trials", type=_positive_int, help="trials (default: Settings)")
@@ -283,8 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except WorkbookError as exc:
         n = len(exc.errors)
-        print(f"{exc.path}: {n} problem{'s' if n != 1 else ''}; nothing was run",
-              file=sys.stderr)
+        print(f"{exc.path}: {n} problem{'s' if n != 1 else ''}; nothing was run", file=sys.stderr)
         return EXIT_INPUT
     except JitriskError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -299,9 +332,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a message, not a traceback
         if args.debug or os.environ.get("JITRISK_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}\n"
-              "Please report this with the workbook; rerun with --debug for details.",
-              file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "Please report this with the workbook; rerun with --debug for details.",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 

@@ -88,8 +88,15 @@ class WorkbookError(JitriskError):
         return [p for p in self.problems if p.severity == "warning"]
 
 
-_SHEET_ORDER = {"": 0, "Sites": 1, "Lanes": 2, "Demand": 3, "Disruptions": 4, "Scenarios": 5,
-                "Settings": 6}
+_SHEET_ORDER = {
+    "": 0,
+    "Sites": 1,
+    "Lanes": 2,
+    "Demand": 3,
+    "Disruptions": 4,
+    "Scenarios": 5,
+    "Settings": 6,
+}
 
 
 def _problem_order(p: Problem) -> tuple[int, int, str, int, int]:

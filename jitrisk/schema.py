@@ -93,8 +93,14 @@ SITES = Sheet(
             SITE_TYPES,
         ),
         Column("name", "text", False, "", "the site_id", "Readable name for reports."),
-        Column("region", "text", False, "", "none", "Country, port or zone: the unit of "
-               "correlated (regional) disruptions."),
+        Column(
+            "region",
+            "text",
+            False,
+            "",
+            "none",
+            "Country, port or zone: the unit of correlated (regional) disruptions.",
+        ),
         Column(
             "safety_stock_days",
             "number",
@@ -130,8 +136,14 @@ SITES = Sheet(
             "unlimited",
             "Most a plant or supplier can produce, or a DC can ship, in one day.",
         ),
-        Column("unit_value", "number", False, "currency/unit", "0",
-               "Value of one unit of the site's item (inventory valuation)."),
+        Column(
+            "unit_value",
+            "number",
+            False,
+            "currency/unit",
+            "0",
+            "Value of one unit of the site's item (inventory valuation).",
+        ),
         Column(
             "holding_cost_rate",
             "number",
@@ -158,14 +170,31 @@ LANES = Sheet(
     (
         Column("from", "id", True, "", "required", "Shipping site_id."),
         Column("to", "id", True, "", "required", "Receiving site_id."),
-        Column("lead_time_days", "distribution", True, "days", "required",
-               "Transit time, sampled per shipment and rounded to whole days >= 0. "
-               + DIST_HELP),
-        Column("quantity_per_unit", "number", False, "units", "1",
-               "Bill of materials: units of this component per unit the plant makes."),
-        Column("share", "number", False, "fraction", "1",
-               "Split among alternative sources of the same component; shares of one "
-               "component at one site must sum to 1."),
+        Column(
+            "lead_time_days",
+            "distribution",
+            True,
+            "days",
+            "required",
+            "Transit time, sampled per shipment and rounded to whole days >= 0. " + DIST_HELP,
+        ),
+        Column(
+            "quantity_per_unit",
+            "number",
+            False,
+            "units",
+            "1",
+            "Bill of materials: units of this component per unit the plant makes.",
+        ),
+        Column(
+            "share",
+            "number",
+            False,
+            "fraction",
+            "1",
+            "Split among alternative sources of the same component; shares of one "
+            "component at one site must sum to 1.",
+        ),
         Column(
             "component",
             "text",
@@ -185,8 +214,14 @@ LANES = Sheet(
             "Line-side safety stock of this component at the receiving plant, in days of "
             "the plant's mean component usage (one value per plant and component).",
         ),
-        Column("line_buffer_units", "number", False, "units", "from line_buffer_days",
-               "Line-side order-up-to level S in units; overrides line_buffer_days."),
+        Column(
+            "line_buffer_units",
+            "number",
+            False,
+            "units",
+            "from line_buffer_days",
+            "Line-side order-up-to level S in units; overrides line_buffer_days.",
+        ),
     ),
 )
 
@@ -195,12 +230,30 @@ DEMAND = Sheet(
     "External demand placed by customers.",
     (
         Column("site_id", "id", True, "", "required", "A site of type customer."),
-        Column("daily_demand", "distribution", True, "units/day", "required",
-               "Demand per day, sampled each day; negative samples are set to 0. " + DIST_HELP),
-        Column("unit_price", "number", False, "currency/unit", "0",
-               "Revenue per unit; prices lost revenue."),
-        Column("service_time_days", "integer", False, "days", "0",
-               "Promised delivery time to this customer (guaranteed-service model)."),
+        Column(
+            "daily_demand",
+            "distribution",
+            True,
+            "units/day",
+            "required",
+            "Demand per day, sampled each day; negative samples are set to 0. " + DIST_HELP,
+        ),
+        Column(
+            "unit_price",
+            "number",
+            False,
+            "currency/unit",
+            "0",
+            "Revenue per unit; prices lost revenue.",
+        ),
+        Column(
+            "service_time_days",
+            "integer",
+            False,
+            "days",
+            "0",
+            "Promised delivery time to this customer (guaranteed-service model).",
+        ),
     ),
     key=("site_id",),
 )
@@ -209,29 +262,72 @@ DISRUPTIONS = Sheet(
     "Disruptions",
     "Disruption profile: random or scripted events.",
     (
-        Column("scope", "id", True, "", "required",
-               "A site_id, region:<name> or lane:<from>-><to>."),
-        Column("kind", "choice", True, "", "required",
-               "outage (ships and produces nothing), capacity (loses a fraction of "
-               "capacity), delay (extra transit days on departing shipments), demand "
-               "(multiplies customer demand).", DISRUPTION_KINDS),
-        Column("probability_per_day", "number", False, "1/day", "from events_per_year",
-               "Chance that the event starts on a day it is not already running."),
-        Column("events_per_year", "number", False, "1/year", "0",
-               "Alternative to probability_per_day: p = events_per_year / 365."),
-        Column("duration_days", "distribution", False, "days", "1",
-               "How long one event lasts, whole days >= 1. geometric(mean) makes the "
-               "outage a two-state Markov chain. " + DIST_HELP),
-        Column("severity", "number", False, "", "1 (outage), 0.5 (capacity), 0, 1",
-               "capacity: fraction of capacity lost (0-1); delay: extra days; demand: "
-               "multiplier on demand; outage: ignored."),
-        Column("start_day", "integer", False, "day", "random onset",
-               "When set, a scripted event starting on that day (day 0 = first reported "
-               "day) instead of a random one."),
-        Column("scenario", "text", False, "", "every scenario",
-               "Only in this named scenario."),
-        Column("disruption_id", "text", False, "", "D<row>",
-               "Name used to target this disruption from the Scenarios sheet."),
+        Column(
+            "scope", "id", True, "", "required", "A site_id, region:<name> or lane:<from>-><to>."
+        ),
+        Column(
+            "kind",
+            "choice",
+            True,
+            "",
+            "required",
+            "outage (ships and produces nothing), capacity (loses a fraction of "
+            "capacity), delay (extra transit days on departing shipments), demand "
+            "(multiplies customer demand).",
+            DISRUPTION_KINDS,
+        ),
+        Column(
+            "probability_per_day",
+            "number",
+            False,
+            "1/day",
+            "from events_per_year",
+            "Chance that the event starts on a day it is not already running.",
+        ),
+        Column(
+            "events_per_year",
+            "number",
+            False,
+            "1/year",
+            "0",
+            "Alternative to probability_per_day: p = events_per_year / 365.",
+        ),
+        Column(
+            "duration_days",
+            "distribution",
+            False,
+            "days",
+            "1",
+            "How long one event lasts, whole days >= 1. geometric(mean) makes the "
+            "outage a two-state Markov chain. " + DIST_HELP,
+        ),
+        Column(
+            "severity",
+            "number",
+            False,
+            "",
+            "1 (outage), 0.5 (capacity), 0, 1",
+            "capacity: fraction of capacity lost (0-1); delay: extra days; demand: "
+            "multiplier on demand; outage: ignored.",
+        ),
+        Column(
+            "start_day",
+            "integer",
+            False,
+            "day",
+            "random onset",
+            "When set, a scripted event starting on that day (day 0 = first reported "
+            "day) instead of a random one.",
+        ),
+        Column("scenario", "text", False, "", "every scenario", "Only in this named scenario."),
+        Column(
+            "disruption_id",
+            "text",
+            False,
+            "",
+            "D<row>",
+            "Name used to target this disruption from the Scenarios sheet.",
+        ),
     ),
     required=False,
 )
@@ -241,12 +337,24 @@ SCENARIOS = Sheet(
     "Named what-if overrides of the baseline: one row per changed value.",
     (
         Column("scenario", "id", True, "", "required", "Scenario name."),
-        Column("target", "id", True, "", "required",
-               "A site_id, region:<name> (every site in it), lane:<from>-><to>, "
-               "disruption:<disruption_id> or settings."),
-        Column("field", "id", True, "", "required",
-               "The column to change (e.g. safety_stock_days, lead_time_days, "
-               "daily_demand, probability_per_day, days)."),
+        Column(
+            "target",
+            "id",
+            True,
+            "",
+            "required",
+            "A site_id, region:<name> (every site in it), lane:<from>-><to>, "
+            "disruption:<disruption_id> or settings.",
+        ),
+        Column(
+            "field",
+            "id",
+            True,
+            "",
+            "required",
+            "The column to change (e.g. safety_stock_days, lead_time_days, "
+            "daily_demand, probability_per_day, days).",
+        ),
         Column("value", "any", True, "", "required", "The new value."),
     ),
     required=False,
@@ -284,21 +392,42 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("days", "integer", 365, "Reported horizon in days.", 1, 3650),
     SettingSpec("trials", "integer", 2000, "Monte Carlo trials.", 1, 1_000_000),
     SettingSpec("seed", "integer", 42, "Random seed (written into every report).", 0, 2**63 - 1),
-    SettingSpec("unmet_demand", "choice", "backorder",
-                "What happens to customer demand not filled on the day: backorder or lost.",
-                choices=UNMET_DEMAND_MODES),
-    SettingSpec("service_level", "number", 0.95,
-                "Target cycle service level for guaranteed-service placement.", 0.5, 0.9999),
+    SettingSpec(
+        "unmet_demand",
+        "choice",
+        "backorder",
+        "What happens to customer demand not filled on the day: backorder or lost.",
+        choices=UNMET_DEMAND_MODES,
+    ),
+    SettingSpec(
+        "service_level",
+        "number",
+        0.95,
+        "Target cycle service level for guaranteed-service placement.",
+        0.5,
+        0.9999,
+    ),
     SettingSpec("currency", "text", "EUR", "Currency label for values and revenue."),
-    SettingSpec("warmup_days", "integer", 30,
-                "Days simulated before the reported horizon and left out of the metrics.",
-                0, 3650),
+    SettingSpec(
+        "warmup_days",
+        "integer",
+        30,
+        "Days simulated before the reported horizon and left out of the metrics.",
+        0,
+        3650,
+    ),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTING_SPECS}
 
 # Size limits: beyond them the loader refuses the workbook with a message naming the limit.
-MAX_ROWS = {"Sites": 5_000, "Lanes": 50_000, "Demand": 5_000, "Disruptions": 20_000,
-            "Scenarios": 20_000, "Settings": 200}
+MAX_ROWS = {
+    "Sites": 5_000,
+    "Lanes": 50_000,
+    "Demand": 5_000,
+    "Disruptions": 20_000,
+    "Scenarios": 20_000,
+    "Settings": 200,
+}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_CELL_CHARS = 10_000

@@ -35,8 +35,9 @@ def single_site(
         lanes=(Lane("SUP", "X", lead_time), Lane("X", "C", Constant(0.0), component="C")),
         demand=(Demand("C", demand, unit_price=price),),
         disruptions=disruptions,
-        settings=Settings(days=days, trials=trials, seed=seed, warmup_days=warmup,
-                          unmet_demand=unmet),
+        settings=Settings(
+            days=days, trials=trials, seed=seed, warmup_days=warmup, unmet_demand=unmet
+        ),
     )
 
 
@@ -54,8 +55,16 @@ def serial_chain(
     seed: int = 1,
 ) -> Network:
     """RAW (supplier) -> [PLANT] -> DC1 -> ... -> customer C, with given buffer days."""
-    sites = [Site("RAW", "supplier", safety_stock_days=buffers[0], processing_days=processing,
-                  capacity_per_day=capacity, unit_value=1.0)]
+    sites = [
+        Site(
+            "RAW",
+            "supplier",
+            safety_stock_days=buffers[0],
+            processing_days=processing,
+            capacity_per_day=capacity,
+            unit_value=1.0,
+        )
+    ]
     lanes = []
     prev = "RAW"
     for i in range(1, n_stages):
@@ -66,15 +75,17 @@ def serial_chain(
     sites.append(Site("C", "customer"))
     lanes.append(Lane(prev, "C", Constant(0.0), component="C"))
     return Network(
-        sites=tuple(sites), lanes=tuple(lanes),
+        sites=tuple(sites),
+        lanes=tuple(lanes),
         demand=(Demand("C", demand, unit_price=5.0),),
         disruptions=disruptions,
         settings=Settings(days=days, trials=trials, seed=seed, warmup_days=20),
     )
 
 
-def assembly(trials: int = 200, days: int = 200, seed: int = 3,
-             disruptions: tuple[Disruption, ...] = ()) -> Network:
+def assembly(
+    trials: int = 200, days: int = 200, seed: int = 3, disruptions: tuple[Disruption, ...] = ()
+) -> Network:
     """Two components (one dual-sourced) -> plant -> DC -> two customers."""
     from jitrisk.distributions import Normal, Poisson, Uniform
 
@@ -83,8 +94,15 @@ def assembly(trials: int = 200, days: int = 200, seed: int = 3,
             Site("A1", "supplier", safety_stock_days=2, processing_days=1, region="EU"),
             Site("A2", "supplier", safety_stock_days=2, processing_days=0, region="ASIA"),
             Site("B", "supplier", safety_stock_days=1, capacity_per_day=400, region="EU"),
-            Site("P", "plant", safety_stock_days=1, processing_days=2, capacity_per_day=250,
-                 unit_value=40, region="EU"),
+            Site(
+                "P",
+                "plant",
+                safety_stock_days=1,
+                processing_days=2,
+                capacity_per_day=250,
+                unit_value=40,
+                region="EU",
+            ),
             Site("DC", "dc", safety_stock_days=2, unit_value=45, region="EU"),
             Site("C1", "customer", region="EU"),
             Site("C2", "customer", region="US"),

@@ -3,6 +3,7 @@ work out by hand."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -16,8 +17,8 @@ from jitrisk.distributions import Constant, Geometric, Normal
 from jitrisk.errors import JitriskError
 from jitrisk.model import Demand, Disruption, Lane, Network, Settings, Site
 
-
 # ----------------------------------------------------------------------------- sweep
+
 
 def test_parse_levels():
     assert parse_levels("0:3:1") == [0, 1, 2, 3]
@@ -52,18 +53,20 @@ def test_sweep_curve_is_monotone_and_differences_are_precise():
     net = _sweep_net().with_buffer_days({"X": 1.0})
     res = sweep(net, "X", [0, 1, 2, 4, 8], trials=200)
     p = [lv.site["stockout_day_probability"].mean for lv in res.levels]
-    assert all(b <= a for a, b in zip(p, p[1:], strict=False))
+    assert all(b <= a for a, b in itertools.pairwise(p))
     assert p[0] > p[-1]
     diffs = res.differences()
     for a, b, d in zip(res.levels, res.levels[1:], diffs, strict=False):
-        independent = math.hypot(a.site["stockout_day_probability"].se,
-                                  b.site["stockout_day_probability"].se)
+        independent = math.hypot(
+            a.site["stockout_day_probability"].se, b.site["stockout_day_probability"].se
+        )
         assert d["stockout_day_probability"]["se"] < 0.8 * independent
     doc = res.to_dict()
     assert doc["site"] == "X" and len(doc["levels"]) == 5
     assert doc["current_buffer_days"] == 1.0
     assert {"buffer_days", "stockout_day_probability", "fill_rate", "lost_revenue"} <= set(
-        doc["levels"][0])
+        doc["levels"][0]
+    )
     assert "C" in doc["levels"][0]["customers"]
 
 
@@ -79,16 +82,22 @@ def test_sweep_targets_resolve_groups_and_refuse_customers():
 
 # ----------------------------------------------------------------------------- risk
 
+
 def _assembly_for_lp() -> Network:
     """SUP-A --2 per unit--> P (line stock 50) -> DC (30) -> C (10/day, price 5);
     P also holds 20 finished units."""
     return Network(
-        sites=(Site("SUP-A", "supplier"),
-               Site("P", "plant", base_stock_units=20),
-               Site("DC", "dc", base_stock_units=30),
-               Site("C", "customer")),
-        lanes=(Lane("SUP-A", "P", Constant(0), 2.0, 1.0, "a", line_buffer_units=50),
-               Lane("P", "DC", Constant(0)), Lane("DC", "C", Constant(0), component="C")),
+        sites=(
+            Site("SUP-A", "supplier"),
+            Site("P", "plant", base_stock_units=20),
+            Site("DC", "dc", base_stock_units=30),
+            Site("C", "customer"),
+        ),
+        lanes=(
+            Lane("SUP-A", "P", Constant(0), 2.0, 1.0, "a", line_buffer_units=50),
+            Lane("P", "DC", Constant(0)),
+            Lane("DC", "C", Constant(0), component="C"),
+        ),
         demand=(Demand("C", Constant(10.0), 5.0),),
         settings=Settings(days=60, trials=20, warmup_days=10),
     )
@@ -127,12 +136,18 @@ def test_tts_by_simulation_is_the_days_of_cover(k):
 
 
 def test_ttr_comes_from_input_then_profile_then_default():
-    net = single_site(Constant(10.0), 10.0, Constant(0),
-                      disruptions=(Disruption("D", "SUP", "outage", 0.01, Geometric(9)),))
+    net = single_site(
+        Constant(10.0),
+        10.0,
+        Constant(0),
+        disruptions=(Disruption("D", "SUP", "outage", 0.01, Geometric(9)),),
+    )
     assert ttr_of(net, "SUP") == (9.0, "disruption profile")
     assert ttr_of(net, "X", 5) == (5.0, "default")
-    sites = tuple(s if s.site_id != "X" else Site("X", "dc", base_stock_units=10, ttr_days=3)
-                  for s in net.sites)
+    sites = tuple(
+        s if s.site_id != "X" else Site("X", "dc", base_stock_units=10, ttr_days=3)
+        for s in net.sites
+    )
     assert ttr_of(net.with_sites(sites), "X") == (3.0, "ttr_days")
 
 
@@ -144,23 +159,36 @@ def test_risk_exposure_index_is_normalised_and_ranked():
     assert rei == sorted(rei, reverse=True)
     doc = rep.to_dict()
     for v in doc["sites"].values():
-        assert {"ttr_days", "tts_days", "tts_lp_days", "performance_impact",
-                "risk_exposure_index", "exposed"} <= set(v)
+        assert {
+            "ttr_days",
+            "tts_days",
+            "tts_lp_days",
+            "performance_impact",
+            "risk_exposure_index",
+            "exposed",
+        } <= set(v)
 
 
 # ----------------------------------------------------------------------------- placement
 
+
 def _two_markets() -> Network:
     """Two DCs, one behind an outage-prone supplier (RISKY), one behind a reliable one."""
     return Network(
-        sites=(Site("RISKY", "supplier", base_stock_units=1e9),
-               Site("SAFE", "supplier", base_stock_units=1e9),
-               Site("DC-R", "dc", safety_stock_days=0, unit_value=10),
-               Site("DC-S", "dc", safety_stock_days=0, unit_value=10),
-               Site("C-R", "customer"), Site("C-S", "customer")),
-        lanes=(Lane("RISKY", "DC-R", Constant(1)), Lane("SAFE", "DC-S", Constant(1)),
-               Lane("DC-R", "C-R", Constant(0), component="C-R"),
-               Lane("DC-S", "C-S", Constant(0), component="C-S")),
+        sites=(
+            Site("RISKY", "supplier", base_stock_units=1e9),
+            Site("SAFE", "supplier", base_stock_units=1e9),
+            Site("DC-R", "dc", safety_stock_days=0, unit_value=10),
+            Site("DC-S", "dc", safety_stock_days=0, unit_value=10),
+            Site("C-R", "customer"),
+            Site("C-S", "customer"),
+        ),
+        lanes=(
+            Lane("RISKY", "DC-R", Constant(1)),
+            Lane("SAFE", "DC-S", Constant(1)),
+            Lane("DC-R", "C-R", Constant(0), component="C-R"),
+            Lane("DC-S", "C-S", Constant(0), component="C-S"),
+        ),
         demand=(Demand("C-R", Constant(10.0), 100.0), Demand("C-S", Constant(10.0), 100.0)),
         disruptions=(Disruption("D", "RISKY", "outage", 0.03, Geometric(4)),),
         settings=Settings(days=120, trials=60, seed=5, warmup_days=10),
@@ -177,8 +205,10 @@ def test_placement_puts_the_buffer_behind_the_risky_supplier():
     assert res.fresh_seed != res.seed
     doc = res.to_dict()
     assert doc["method"] == "simulation" and "DC-R" in doc["sites"]
-    assert doc["marginal_values"]["DC-R"]["reduction_per_currency"] > \
-        doc["marginal_values"]["DC-S"]["reduction_per_currency"]
+    assert (
+        doc["marginal_values"]["DC-R"]["reduction_per_currency"]
+        > doc["marginal_values"]["DC-S"]["reduction_per_currency"]
+    )
 
 
 def test_placement_with_no_budget_changes_nothing():

@@ -17,9 +17,12 @@ def test_import_linter_contract_holds():
 
 
 def test_importing_the_core_and_running_the_cli_loads_no_qt():
-    code = ("import sys, jitrisk, jitrisk.engine, jitrisk.cli, jitrisk.network;"
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'ui'))];"
-            "print(bad); sys.exit(1 if bad else 0)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=False)
+    code = (
+        "import sys, jitrisk, jitrisk.engine, jitrisk.cli, jitrisk.network;"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'ui'))];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0, out.stdout + out.stderr

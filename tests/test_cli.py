@@ -56,8 +56,9 @@ def test_every_command_has_help(command, capsys):
 
 
 def test_python_dash_m_runs_the_cli():
-    out = subprocess.run([sys.executable, "-m", "jitrisk", "--version"], capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "jitrisk", "--version"], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0 and out.stdout.startswith("jitrisk ")
 
 
@@ -73,20 +74,47 @@ def test_info_prints_structure_and_writes_json(good, tmp_path, capsys):
 
 def test_simulate_json_has_the_contract_shape(good, tmp_path, capsys):
     out_json = tmp_path / "sim.json"
-    rc = main(["simulate", str(good), "--trials", "50", "--days", "60", "--seed", "3",
-               "--json", str(out_json), "--quiet"])
+    rc = main(
+        [
+            "simulate",
+            str(good),
+            "--trials",
+            "50",
+            "--days",
+            "60",
+            "--seed",
+            "3",
+            "--json",
+            str(out_json),
+            "--quiet",
+        ]
+    )
     assert rc == 0
     doc = json.loads(out_json.read_text())
-    for key in ("jitrisk_version", "workbook_sha256", "scenario", "trials", "days",
-                "warmup_days", "seed", "sites", "network"):
+    for key in (
+        "jitrisk_version",
+        "workbook_sha256",
+        "scenario",
+        "trials",
+        "days",
+        "warmup_days",
+        "seed",
+        "sites",
+        "network",
+    ):
         assert key in doc
     assert (doc["scenario"], doc["trials"], doc["days"], doc["seed"]) == ("baseline", 50, 60, 3)
     assert len(doc["workbook_sha256"]) == 64
     expected_sites = {"SUP-A", "SUP-B", "SUP-C", "PLANT", "DC", "CUST-1", "CUST-2"}
     assert set(doc["sites"]) == expected_sites
     for st in doc["sites"].values():
-        for key in ("stockout_day_probability", "stockout_probability", "fill_rate",
-                    "expected_backorders", "lost_revenue"):
+        for key in (
+            "stockout_day_probability",
+            "stockout_probability",
+            "fill_rate",
+            "expected_backorders",
+            "lost_revenue",
+        ):
             est = st[key]
             assert est["ci95"][0] <= est["mean"] <= est["ci95"][1]
         assert set(st["days_out_of_stock"]) >= {"mean", "p90"}
@@ -101,8 +129,19 @@ def test_simulate_same_seed_same_json_numbers(good, tmp_path):
     docs = []
     for i in range(2):
         out_json = tmp_path / f"s{i}.json"
-        main(["simulate", str(good), "--trials", "20", "--days", "30", "--json", str(out_json),
-              "--quiet"])
+        main(
+            [
+                "simulate",
+                str(good),
+                "--trials",
+                "20",
+                "--days",
+                "30",
+                "--json",
+                str(out_json),
+                "--quiet",
+            ]
+        )
         docs.append(json.loads(out_json.read_text()))
     assert docs[0]["sites"] == docs[1]["sites"]
 

@@ -73,8 +73,9 @@ def test_markov_outage_supplier_matches_closed_form(alpha, mean_days, k):
     d = 50.0
     beta = 1 / mean_days
     outage = Disruption("D", "SUP", "outage", alpha, Geometric(mean_days))
-    net = single_site(Constant(d), k * d, Constant(0), disruptions=(outage,), trials=3000,
-                      warmup=100, seed=5 + k)
+    net = single_site(
+        Constant(d), k * d, Constant(0), disruptions=(outage,), trials=3000, warmup=100, seed=5 + k
+    )
     st = simulate(net).site_stats("X")["stockout_day_probability"]
     expected = alpha / (alpha + beta) * (1 - beta) ** (k - 1)
     assert st.se > 0
@@ -86,10 +87,11 @@ def test_markov_outage_unavailability_is_stationary_share():
     and the customer sees exactly the same days as the DC."""
     alpha, m = 0.03, 6.0
     outage = Disruption("D", "SUP", "outage", alpha, Geometric(m))
-    net = single_site(Constant(10.0), 10.0, Constant(0), disruptions=(outage,), trials=2000,
-                      warmup=100, seed=99)
+    net = single_site(
+        Constant(10.0), 10.0, Constant(0), disruptions=(outage,), trials=2000, warmup=100, seed=99
+    )
     res = simulate(net)
-    x, c = res.site_stats("X"), res.site_stats("C")
+    x, _c = res.site_stats("X"), res.site_stats("C")
     expected = alpha / (alpha + 1 / m)
     p = x["stockout_day_probability"]
     assert abs(p.mean - expected) <= K_SE * p.se
@@ -101,8 +103,9 @@ def test_lost_sales_lose_whole_days_of_demand():
     stockout day loses exactly d units, so E[lost units] = days * P(stockout day) * d."""
     d, k = 20.0, 2
     outage = Disruption("D", "SUP", "outage", 0.02, Geometric(5.0))
-    net = single_site(Constant(d), k * d, Constant(0), disruptions=(outage,), trials=1000,
-                      unmet="lost", seed=4)
+    net = single_site(
+        Constant(d), k * d, Constant(0), disruptions=(outage,), trials=1000, unmet="lost", seed=4
+    )
     res = simulate(net)
     st = res.site_stats("X")
     lost_per_trial = res.site_out[:, res.index("C"), kernel.M_LOST]

@@ -21,8 +21,9 @@ def test_scripted_supplier_outage_counts(k):
     """Supplier down days 30..50 (21 days); DC with k days of cover and zero lead time is
     short on days 30+k .. 51: max(0, 22 - k) days, first on day 30 + k."""
     down = Disruption("S", "SUP", "outage", 0.0, Constant(21), start_day=30)
-    res = simulate(single_site(Constant(D), k * D, Constant(0), disruptions=(down,), trials=3,
-                               days=100))
+    res = simulate(
+        single_site(Constant(D), k * D, Constant(0), disruptions=(down,), trials=3, days=100)
+    )
     days = res.stockout_days("C")
     assert (days == max(0, 22 - k)).all()
     first = res.site_int[:, res.index("C"), kernel.I_FIRST_STOCKOUT]
@@ -33,19 +34,22 @@ def test_lane_delay_holds_one_shipment_back():
     """A 5-day delay on the shipment leaving day 10, with one day of cover (k = 1), leaves
     the customer short on days 11..15; with two days of cover, never."""
     delay = Disruption("L", "lane:SUP->X", "delay", 0.0, Constant(1), severity=5, start_day=10)
-    thin = simulate(single_site(Constant(D), D, Constant(0), disruptions=(delay,), trials=2,
-                                days=40))
+    thin = simulate(
+        single_site(Constant(D), D, Constant(0), disruptions=(delay,), trials=2, days=40)
+    )
     assert (thin.stockout_days("C") == 5).all()
     assert (thin.site_int[:, thin.index("C"), kernel.I_FIRST_STOCKOUT] == 11).all()
-    ok = simulate(single_site(Constant(D), 2 * D, Constant(0), disruptions=(delay,), trials=2,
-                              days=40))
+    ok = simulate(
+        single_site(Constant(D), 2 * D, Constant(0), disruptions=(delay,), trials=2, days=40)
+    )
     assert (ok.stockout_days("C") == 0).all()
 
 
 def test_demand_shock_multiplies_demand_for_its_duration():
     shock = Disruption("M", "C", "demand", 0.0, Constant(5), severity=3.0, start_day=4)
-    res = simulate(single_site(Constant(D), 100 * D, Constant(0), disruptions=(shock,),
-                               trials=2, days=20))
+    res = simulate(
+        single_site(Constant(D), 100 * D, Constant(0), disruptions=(shock,), trials=2, days=20)
+    )
     demand = res.site_out[:, res.index("C"), kernel.M_DEMAND]
     assert demand == pytest.approx(20 * D + 5 * 2 * D)
 
@@ -53,12 +57,17 @@ def test_demand_shock_multiplies_demand_for_its_duration():
 def _two_sources(scope: str) -> Network:
     """DC fed 50/50 by two suppliers in region EU; one day of cover."""
     return Network(
-        sites=(Site("A", "supplier", base_stock_units=1e9, region="EU"),
-               Site("B", "supplier", base_stock_units=1e9, region="EU"),
-               Site("X", "dc", base_stock_units=D), Site("C", "customer")),
-        lanes=(Lane("A", "X", Constant(0), share=0.5, component="X"),
-               Lane("B", "X", Constant(0), share=0.5, component="X"),
-               Lane("X", "C", Constant(0), component="C")),
+        sites=(
+            Site("A", "supplier", base_stock_units=1e9, region="EU"),
+            Site("B", "supplier", base_stock_units=1e9, region="EU"),
+            Site("X", "dc", base_stock_units=D),
+            Site("C", "customer"),
+        ),
+        lanes=(
+            Lane("A", "X", Constant(0), share=0.5, component="X"),
+            Lane("B", "X", Constant(0), share=0.5, component="X"),
+            Lane("X", "C", Constant(0), component="C"),
+        ),
         demand=(Demand("C", Constant(D), 1.0),),
         disruptions=(Disruption("R", scope, "outage", 0.0, Constant(3), start_day=5),),
         settings=Settings(days=30, trials=2, warmup_days=5),
@@ -86,12 +95,15 @@ def test_capacity_loss_limits_production():
     """Plant capacity 100/day at demand 80; losing 50% for 10 days makes 50/day: 30 short
     a day, then capacity 100 clears the backlog at 20 a day."""
     net = Network(
-        sites=(Site("P", "supplier", base_stock_units=80, capacity_per_day=100),
-               Site("C", "customer")),
+        sites=(
+            Site("P", "supplier", base_stock_units=80, capacity_per_day=100),
+            Site("C", "customer"),
+        ),
         lanes=(Lane("P", "C", Constant(0), component="C"),),
         demand=(Demand("C", Constant(80.0), 2.0),),
-        disruptions=(Disruption("K", "P", "capacity", 0.0, Constant(10), severity=0.5,
-                                start_day=3),),
+        disruptions=(
+            Disruption("K", "P", "capacity", 0.0, Constant(10), severity=0.5, start_day=3),
+        ),
         settings=Settings(days=60, trials=1, warmup_days=0),
     )
     res = simulate(net)
@@ -101,7 +113,8 @@ def test_capacity_loss_limits_production():
     assert res.stockout_days("C")[0] == 24
     assert res.site_int[0, res.index("C"), kernel.I_FIRST_STOCKOUT] == 3
     assert res.site_out[0, res.index("C"), kernel.M_BACKORDER_SUM] == pytest.approx(
-        sum(30 * (t - 2) for t in range(3, 13)) + sum(300 - 20 * (t - 12) for t in range(13, 27)))
+        sum(30 * (t - 2) for t in range(3, 13)) + sum(300 - 20 * (t - 12) for t in range(13, 27))
+    )
     assert res.site_out[0, res.index("C"), kernel.M_LOST_REVENUE] == pytest.approx(2.0 * short)
 
 
@@ -110,8 +123,10 @@ def test_random_outage_frequency_matches_its_rate():
     p/(p + 1/m): checked through the days the supplier cannot ship at all."""
     p, m = 0.02, 5.0
     dis = (Disruption("D", "SUP", "outage", p, Constant(1)),)
-    net = replace(single_site(Constant(D), D, Constant(0), disruptions=dis, trials=1000,
-                              days=365), disruptions=dis)
+    net = replace(
+        single_site(Constant(D), D, Constant(0), disruptions=dis, trials=1000, days=365),
+        disruptions=dis,
+    )
     res = simulate(net)
     # one-day outages: the DC is short exactly on the day after each outage day
     share = res.stockout_days("X") / 365

@@ -14,8 +14,11 @@ from jitrisk.distributions import Constant, Geometric, Normal, Poisson, Uniform
 from jitrisk.engine import kernel, simulate
 from jitrisk.model import Disruption
 
-FAST = settings(max_examples=25, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 demands = st.sampled_from([Constant(30.0), Normal(30.0, 8.0), Poisson(25.0), Uniform(10.0, 40.0)])
 
@@ -29,12 +32,28 @@ def chains(draw):
     for i in range(n):
         if draw(st.booleans()):
             site = "RAW" if i == 0 else f"S{i}"
-            dis.append(Disruption(f"D{i}", site, "outage", draw(st.floats(0.0, 0.1)),
-                                  Geometric(draw(st.floats(1.0, 8.0)))))
+            dis.append(
+                Disruption(
+                    f"D{i}",
+                    site,
+                    "outage",
+                    draw(st.floats(0.0, 0.1)),
+                    Geometric(draw(st.floats(1.0, 8.0))),
+                )
+            )
     cap = draw(st.one_of(st.none(), st.floats(25.0, 60.0)))
-    return serial_chain(n, draw(demands), buffers, leads, disruptions=tuple(dis),
-                        processing=draw(st.integers(0, 3)), capacity=cap,
-                        trials=12, days=60, seed=draw(st.integers(0, 2**32)))
+    return serial_chain(
+        n,
+        draw(demands),
+        buffers,
+        leads,
+        disruptions=tuple(dis),
+        processing=draw(st.integers(0, 3)),
+        capacity=cap,
+        trials=12,
+        days=60,
+        seed=draw(st.integers(0, 2**32)),
+    )
 
 
 def _all_estimates(res):
@@ -42,8 +61,11 @@ def _all_estimates(res):
         s = res.site_stats(sid)
         for key in ("stockout_day_probability", "stockout_probability", "fill_rate"):
             yield s[key]
-    for key in ("any_customer_stockout_probability", "fill_rate",
-                "any_customer_stockout_day_probability"):
+    for key in (
+        "any_customer_stockout_probability",
+        "fill_rate",
+        "any_customer_stockout_day_probability",
+    ):
         e = res.network_stats()[key]
         yield type("E", (), {"mean": e["mean"], "lo": e["ci95"][0], "hi": e["ci95"][1]})
 
@@ -73,8 +95,10 @@ def test_units_are_conserved(net):
 
 def test_units_are_conserved_in_an_assembly_network():
     """Conservation through a BOM (two units of frame per unit), dual sourcing and outages."""
-    dis = (Disruption("D", "A1", "outage", 0.02, Geometric(6)),
-           Disruption("E", "region:EU", "capacity", 0.01, Constant(4), severity=0.5))
+    dis = (
+        Disruption("D", "A1", "outage", 0.02, Geometric(6)),
+        Disruption("E", "region:EU", "capacity", 0.01, Constant(4), severity=0.5),
+    )
     res = simulate(assembly(trials=40, disruptions=dis), keep_accounting=True)
     a = res.acct
     lhs = a[..., kernel.A_INITIAL] + a[..., kernel.A_IN]
@@ -84,7 +108,8 @@ def test_units_are_conserved_in_an_assembly_network():
     labels = res.compiled.buffer_labels()
     chip, frame = labels.index("P/chip"), labels.index("P/frame")
     assert a[:, res.compiled.n_sites + frame, kernel.A_OUT] == pytest.approx(
-        2 * a[:, res.compiled.n_sites + chip, kernel.A_OUT])
+        2 * a[:, res.compiled.n_sites + chip, kernel.A_OUT]
+    )
 
 
 @FAST
@@ -102,8 +127,13 @@ def test_more_safety_stock_never_raises_stockouts_serial(net, data):
 
 
 @FAST
-@given(demands, st.floats(0, 4), st.floats(0.5, 4), st.integers(0, 2**32),
-       st.sampled_from(["backorder", "lost"]))
+@given(
+    demands,
+    st.floats(0, 4),
+    st.floats(0.5, 4),
+    st.integers(0, 2**32),
+    st.sampled_from(["backorder", "lost"]),
+)
 def test_more_safety_stock_never_raises_stockouts_single_site(demand, b, extra, seed, unmet):
     """Single site with a random lead time (order crossing allowed) and an outage-prone
     supplier: more base stock never raises its stockout days, trial by trial."""
@@ -120,10 +150,12 @@ def test_more_safety_stock_never_raises_stockouts_single_site(demand, b, extra, 
 def test_zero_probability_disruptions_change_nothing_bit_for_bit():
     """Adding disruptions that never happen reproduces the run exactly."""
     net = assembly(trials=30)
-    never = (Disruption("N1", "A1", "outage", 0.0, Geometric(5)),
-             Disruption("N2", "region:EU", "capacity", 0.0, Constant(3), severity=0.4),
-             Disruption("N3", "lane:P->DC", "delay", 0.0, Constant(3), severity=5),
-             Disruption("N4", "C1", "demand", 0.0, Constant(3), severity=2.0))
+    never = (
+        Disruption("N1", "A1", "outage", 0.0, Geometric(5)),
+        Disruption("N2", "region:EU", "capacity", 0.0, Constant(3), severity=0.4),
+        Disruption("N3", "lane:P->DC", "delay", 0.0, Constant(3), severity=5),
+        Disruption("N4", "C1", "demand", 0.0, Constant(3), severity=2.0),
+    )
     a = simulate(net)
     b = simulate(replace(net, disruptions=never))
     assert np.array_equal(a.site_out, b.site_out)

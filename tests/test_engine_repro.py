@@ -18,8 +18,12 @@ DIS = (Disruption("D", "A2", "outage", 0.03, Geometric(5)),)
 
 
 def _same(a, b) -> bool:
-    return (np.array_equal(a.site_out, b.site_out) and np.array_equal(a.site_int, b.site_int)
-            and np.array_equal(a.buf_out, b.buf_out) and np.array_equal(a.net_out, b.net_out))
+    return (
+        np.array_equal(a.site_out, b.site_out)
+        and np.array_equal(a.site_int, b.site_int)
+        and np.array_equal(a.buf_out, b.buf_out)
+        and np.array_equal(a.net_out, b.net_out)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +62,12 @@ def test_progress_is_reported_and_cancel_stops_within_a_chunk():
         seen.append(p.done)
 
     with pytest.raises(SimulationCancelled):
-        simulate(assembly(trials=100), chunk_trials=10, progress=progress,
-                 cancelled=lambda: len(seen) >= 3)
+        simulate(
+            assembly(trials=100),
+            chunk_trials=10,
+            progress=progress,
+            cancelled=lambda: len(seen) >= 3,
+        )
     assert seen == [10, 20, 30]
 
     seen.clear()

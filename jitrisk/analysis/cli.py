@@ -17,17 +17,23 @@ def register(sub: Any) -> None:
     from ..cli import _nonnegative_int, _positive_int
 
     s = sub.add_parser(
-        "sweep", help="buffer curve: stockout risk against days of safety stock",
+        "sweep",
+        help="buffer curve: stockout risk against days of safety stock",
         description="Stockout-day probability and fill rate at a site and the customers it "
-                    "serves, and network lost revenue, for each buffer level (common random "
-                    "numbers across levels), with the knee of the curve.")
+        "serves, and network lost revenue, for each buffer level (common random "
+        "numbers across levels), with the knee of the curve.",
+    )
     s.add_argument("workbook")
     who = s.add_mutually_exclusive_group(required=True)
-    who.add_argument("--site", help="site id, or a group: tier:<n>, type:<supplier|plant|dc>, "
-                                    "region:<name>, network (every site set to each level)")
+    who.add_argument(
+        "--site",
+        help="site id, or a group: tier:<n>, type:<supplier|plant|dc>, "
+        "region:<name>, network (every site set to each level)",
+    )
     who.add_argument("--all", action="store_true", help="each stocking site in turn")
-    s.add_argument("--buffer-days", default="0:30:1", help="levels: start:stop:step or a,b,c "
-                                                            "(default 0:30:1)")
+    s.add_argument(
+        "--buffer-days", default="0:30:1", help="levels: start:stop:step or a,b,c (default 0:30:1)"
+    )
     s.add_argument("--scenario")
     s.add_argument("--trials", type=_positive_int, help="trials per level (default: Settings)")
     s.add_argument("--days", type=_positive_int)
@@ -38,17 +44,23 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_sweep)
 
     r = sub.add_parser(
-        "risk", help="time to survive vs time to recover, risk exposure index",
+        "risk",
+        help="time to survive vs time to recover, risk exposure index",
         description="For every stocking site and region: TTR, TTS (simulation and linear "
-                    "programme), performance impact and risk exposure index, ranked; flags "
-                    "sites whose TTS is shorter than their TTR.")
+        "programme), performance impact and risk exposure index, ranked; flags "
+        "sites whose TTS is shorter than their TTR.",
+    )
     r.add_argument("workbook")
     r.add_argument("--scenario")
     r.add_argument("--trials", type=_positive_int, default=200, help="trials per site (200)")
     r.add_argument("--days", type=_positive_int, help="horizon (default: Settings, at most 180)")
     r.add_argument("--seed", type=_nonnegative_int)
-    r.add_argument("--default-ttr", type=float, default=14.0,
-                   help="TTR of sites without ttr_days or outage profile (14 days)")
+    r.add_argument(
+        "--default-ttr",
+        type=float,
+        default=14.0,
+        help="TTR of sites without ttr_days or outage profile (14 days)",
+    )
     r.add_argument("--site", action="append", help="only this site (repeatable)")
     r.add_argument("--no-regions", action="store_true")
     r.add_argument("--workers", type=_positive_int)
@@ -58,11 +70,13 @@ def register(sub: Any) -> None:
     r.set_defaults(func=cmd_risk)
 
     p = sub.add_parser(
-        "place", help="where safety stock belongs (guaranteed-service or by simulation)",
+        "place",
+        help="where safety stock belongs (guaranteed-service or by simulation)",
         description="--method gsm: Graves-Willems guaranteed-service placement. --method "
-                    "simulation: spend --budget of inventory value on buffer days where they "
-                    "cut expected lost revenue (or stockout probability) most, confirmed on "
-                    "fresh random numbers and set beside the guaranteed-service plan.")
+        "simulation: spend --budget of inventory value on buffer days where they "
+        "cut expected lost revenue (or stockout probability) most, confirmed on "
+        "fresh random numbers and set beside the guaranteed-service plan.",
+    )
     p.add_argument("workbook")
     p.add_argument("--method", choices=("gsm", "simulation"), required=True)
     p.add_argument("--service-level", type=float, help="GSM service level (default: Settings)")
@@ -98,8 +112,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     docs = []
     for target in targets:
         bar, cb = _bar(args, f"sweep {target}")
-        res = sweep(net, target, levels, scenario=args.scenario, trials=args.trials,
-                    days=args.days, seed=args.seed, workers=args.workers, progress=cb)
+        res = sweep(
+            net,
+            target,
+            levels,
+            scenario=args.scenario,
+            trials=args.trials,
+            days=args.days,
+            seed=args.seed,
+            workers=args.workers,
+            progress=cb,
+        )
         if bar is not None:
             bar.done()
         doc = res.to_dict()
@@ -112,20 +135,29 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def _print_sweep(doc: dict[str, Any]) -> None:
     cur = doc["current_buffer_days"]
-    print(f"\nBuffer curve of {doc['site']} ({doc['trials']:,} trials per level, seed "
-          f"{doc['seed']}, scenario {doc['scenario']})"
-          + (f"; current buffer {cur:g} days" if cur is not None else ""))
-    print(f"{'days':>6}{'P(stockout day)':>26}{'change vs previous':>28}{'fill rate':>12}"
-          f"{'lost revenue':>16}")
+    print(
+        f"\nBuffer curve of {doc['site']} ({doc['trials']:,} trials per level, seed "
+        f"{doc['seed']}, scenario {doc['scenario']})"
+        + (f"; current buffer {cur:g} days" if cur is not None else "")
+    )
+    print(
+        f"{'days':>6}{'P(stockout day)':>26}{'change vs previous':>28}{'fill rate':>12}"
+        f"{'lost revenue':>16}"
+    )
     for lv in doc["levels"]:
         p = lv["stockout_day_probability"]
         d = lv.get("difference_from_previous", {}).get("stockout_day_probability")
-        dtxt = (f"{d['mean'] * 100:+.2f} [{d['ci95'][0] * 100:+.2f}, {d['ci95'][1] * 100:+.2f}]"
-                if d else "")
+        dtxt = (
+            f"{d['mean'] * 100:+.2f} [{d['ci95'][0] * 100:+.2f}, {d['ci95'][1] * 100:+.2f}]"
+            if d
+            else ""
+        )
         mark = " <- knee" if lv["buffer_days"] == doc["knee_buffer_days"] else ""
-        print(f"{lv['buffer_days']:>6g}{p['mean'] * 100:>10.2f}% [{p['ci95'][0] * 100:.2f}, "
-              f"{p['ci95'][1] * 100:.2f}]{dtxt:>28}{lv['fill_rate']['mean'] * 100:>11.2f}%"
-              f"{lv['lost_revenue']['mean']:>16,.0f}{mark}")
+        print(
+            f"{lv['buffer_days']:>6g}{p['mean'] * 100:>10.2f}% [{p['ci95'][0] * 100:.2f}, "
+            f"{p['ci95'][1] * 100:.2f}]{dtxt:>28}{lv['fill_rate']['mean'] * 100:>11.2f}%"
+            f"{lv['lost_revenue']['mean']:>16,.0f}{mark}"
+        )
     if doc["knee_buffer_days"] is not None:
         print(f"Knee: below {doc['knee_buffer_days']:g} days of buffer, risk climbs steeply.")
 
@@ -140,9 +172,18 @@ def cmd_risk(args: argparse.Namespace) -> int:
             if sid not in net.site_by_id or not net.site_by_id[sid].is_stocking:
                 raise JitriskError(f"'{sid}' is not a stocking site of the workbook")
     bar, cb = _bar(args, "risk")
-    rep = risk_report(net, scenario=args.scenario, trials=args.trials, days=args.days,
-                      seed=args.seed, default_ttr=args.default_ttr, sites=args.site,
-                      regions=not args.no_regions, workers=args.workers, progress=cb)
+    rep = risk_report(
+        net,
+        scenario=args.scenario,
+        trials=args.trials,
+        days=args.days,
+        seed=args.seed,
+        default_ttr=args.default_ttr,
+        sites=args.site,
+        regions=not args.no_regions,
+        workers=args.workers,
+        progress=cb,
+    )
     if bar is not None:
         bar.done()
     doc = rep.to_dict()
@@ -152,14 +193,18 @@ def cmd_risk(args: argparse.Namespace) -> int:
         if not rows:
             continue
         print(f"\n{title} ranked by risk exposure index ({rep.trials} trials, {rep.days} days)")
-        print(f"{'':<22}{'TTR':>6}{'TTS sim':>18}{'TTS LP':>8}{'impact (sim)':>17}"
-              f"{'impact (LP)':>15}{'REI':>6}  exposed")
+        print(
+            f"{'':<22}{'TTR':>6}{'TTS sim':>18}{'TTS LP':>8}{'impact (sim)':>17}"
+            f"{'impact (LP)':>15}{'REI':>6}  exposed"
+        )
         for r in rows[: args.top]:
             lp = f"{r.tts_lp_days:8.1f}" if math.isfinite(r.tts_lp_days) else f"{'inf':>8}"
             tts = f"{r.tts.mean:6.1f} [{r.tts.lo:.1f}, {r.tts.hi:.1f}]"
-            print(f"{r.target[:21]:<22}{r.ttr_days:>6.1f}{tts:>18}{lp}"
-                  f"{r.performance_impact.mean:>17,.0f}{r.performance_impact_lp:>15,.0f}"
-                  f"{r.risk_exposure_index:>6.2f}  {'YES: ' + r.advice() if r.exposed else ''}")
+            print(
+                f"{r.target[:21]:<22}{r.ttr_days:>6.1f}{tts:>18}{lp}"
+                f"{r.performance_impact.mean:>17,.0f}{r.performance_impact_lp:>15,.0f}"
+                f"{r.risk_exposure_index:>6.2f}  {'YES: ' + r.advice() if r.exposed else ''}"
+            )
     return 0
 
 
@@ -185,49 +230,69 @@ def cmd_place(args: argparse.Namespace) -> int:
         from .gsm import place_gsm
 
         gsm_doc = place_gsm(net, args.service_level).to_dict()
-        compare["gsm"] = {sid: float(v["safety_stock_days"]) for sid, v in
-                          gsm_doc["sites"].items()}
+        compare["gsm"] = {sid: float(v["safety_stock_days"]) for sid, v in gsm_doc["sites"].items()}
     except ImportError:
         gsm_doc = None
     bar, cb = _bar(args, "placing")
-    res = place_by_simulation(net, args.budget, objective=args.objective,
-                              scenario=args.scenario, step_days=args.step_days,
-                              trials=args.trials, days=args.days, seed=args.seed,
-                              workers=args.workers, compare=compare, progress=cb)
+    res = place_by_simulation(
+        net,
+        args.budget,
+        objective=args.objective,
+        scenario=args.scenario,
+        step_days=args.step_days,
+        trials=args.trials,
+        days=args.days,
+        seed=args.seed,
+        workers=args.workers,
+        compare=compare,
+        progress=cb,
+    )
     if bar is not None:
         bar.done()
     doc = res.to_dict()
     if args.json:
         _write_json(args.json, doc, args.workbook)
-    print(f"\nDisruption-aware plan: {res.spent:,.0f} of {res.budget:,.0f} "
-          f"{net.settings.currency} placed ({res.objective}; searched on {res.trials} trials, "
-          f"seed {res.seed}; confirmed on fresh numbers, seed {res.fresh_seed})")
+    print(
+        f"\nDisruption-aware plan: {res.spent:,.0f} of {res.budget:,.0f} "
+        f"{net.settings.currency} placed ({res.objective}; searched on {res.trials} trials, "
+        f"seed {res.seed}; confirmed on fresh numbers, seed {res.fresh_seed})"
+    )
     for sid, extra in sorted(res.extra_days.items(), key=lambda kv: -kv[1]):
         print(f"  {sid:<24} +{extra:g} days  (now {res.chosen.buffer_days[sid]:g})")
     plans = [("current", res.current), ("disruption-aware", res.chosen)]
     plans += list(res.compared.items())
-    print(f"\n{'plan':<20}{'inventory value':>18}{'expected lost revenue':>38}"
-          f"{'P(any customer stockout)':>30}")
+    print(
+        f"\n{'plan':<20}{'inventory value':>18}{'expected lost revenue':>38}"
+        f"{'P(any customer stockout)':>30}"
+    )
     for name, ev in plans:
         lr = ev.lost_revenue
         p = ev.any_customer_stockout
-        print(f"{name:<20}{ev.inventory_value:>18,.0f}{lr.mean:>16,.0f} [{lr.lo:,.0f}, "
-              f"{lr.hi:,.0f}]{p.mean * 100:>12.1f}% [{p.lo * 100:.1f}, {p.hi * 100:.1f}]")
+        print(
+            f"{name:<20}{ev.inventory_value:>18,.0f}{lr.mean:>16,.0f} [{lr.lo:,.0f}, "
+            f"{lr.hi:,.0f}]{p.mean * 100:>12.1f}% [{p.lo * 100:.1f}, {p.hi * 100:.1f}]"
+        )
     imp = res.improvement
     print(f"\nImprovement on fresh random numbers: {imp.mean:,.4g} [{imp.lo:,.4g}, {imp.hi:,.4g}]")
     print("\nMarginal value of one more step of cover (best first):")
     for m in res.marginals[:15]:
-        print(f"  {m.site_id:<24} step {m.step_cost:>14,.0f}  reduction {m.reduction.mean:>16,.0f}"
-              f"  per {net.settings.currency}: {m.value_per_cost:,.2f}")
+        print(
+            f"  {m.site_id:<24} step {m.step_cost:>14,.0f}  reduction {m.reduction.mean:>16,.0f}"
+            f"  per {net.settings.currency}: {m.value_per_cost:,.2f}"
+        )
     return 0
 
 
 def _print_gsm(doc: dict[str, Any]) -> None:
-    print(f"Guaranteed-service plan (service level {doc.get('service_level')}): total holding "
-          f"cost of safety stock {doc.get('total_cost', 0):,.0f}; "
-          f"{'optimal' if doc.get('optimal') else 'gap ' + str(doc.get('gap'))}")
+    print(
+        f"Guaranteed-service plan (service level {doc.get('service_level')}): total holding "
+        f"cost of safety stock {doc.get('total_cost', 0):,.0f}; "
+        f"{'optimal' if doc.get('optimal') else 'gap ' + str(doc.get('gap'))}"
+    )
     print(f"{'site':<24}{'S out':>7}{'NLT':>6}{'SS units':>12}{'SS days':>9}{'SS value':>16}")
     for sid, v in doc["sites"].items():
-        print(f"{sid[:23]:<24}{v['committed_service_time']:>7g}{v['net_lead_time']:>6g}"
-              f"{v['safety_stock_units']:>12,.1f}{v['safety_stock_days']:>9.2f}"
-              f"{v['safety_stock_value']:>16,.0f}")
+        print(
+            f"{sid[:23]:<24}{v['committed_service_time']:>7g}{v['net_lead_time']:>6g}"
+            f"{v['safety_stock_units']:>12,.1f}{v['safety_stock_days']:>9.2f}"
+            f"{v['safety_stock_value']:>16,.0f}"
+        )

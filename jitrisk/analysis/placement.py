@@ -69,9 +69,12 @@ class Marginal:
         return self.reduction.mean / self.step_cost if self.step_cost > 0 else 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"step_days": self.step_days, "step_cost": self.step_cost,
-                "reduction": self.reduction.as_dict(),
-                "reduction_per_currency": self.value_per_cost}
+        return {
+            "step_days": self.step_days,
+            "step_cost": self.step_cost,
+            "reduction": self.reduction.as_dict(),
+            "reduction_per_currency": self.value_per_cost,
+        }
 
 
 @dataclass
@@ -84,9 +87,11 @@ class PlanEvaluation:
     any_customer_stockout: Estimate
 
     def as_dict(self) -> dict[str, Any]:
-        return {"inventory_value": self.inventory_value,
-                "lost_revenue": self.lost_revenue.as_dict(),
-                "any_customer_stockout_probability": self.any_customer_stockout.as_dict()}
+        return {
+            "inventory_value": self.inventory_value,
+            "lost_revenue": self.lost_revenue.as_dict(),
+            "any_customer_stockout_probability": self.any_customer_stockout.as_dict(),
+        }
 
 
 @dataclass
@@ -114,9 +119,15 @@ class PlacementResult:
             extra = self.extra_days.get(sid, 0.0)
             sites[sid] = {"safety_stock_days": days, "extra_days": extra}
         return {
-            "method": "simulation", "objective": self.objective, "budget": self.budget,
-            "total_cost": self.spent, "optimal": False, "gap": None,
-            "scenario": self.scenario, "trials": self.trials, "seed": self.seed,
+            "method": "simulation",
+            "objective": self.objective,
+            "budget": self.budget,
+            "total_cost": self.spent,
+            "optimal": False,
+            "gap": None,
+            "scenario": self.scenario,
+            "trials": self.trials,
+            "seed": self.seed,
             "fresh_seed": self.fresh_seed,
             "sites": sites,
             "current_plan": self.current.as_dict(),
@@ -160,18 +171,34 @@ def current_days(net: Network, flows: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def evaluate_plan(net: Network, days: dict[str, float], flows: dict[str, float], *, trials: int,
-                  horizon: int | None, seed: int, workers: int | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> tuple[PlanEvaluation,
-                                                                          SimulationResult]:
+def evaluate_plan(
+    net: Network,
+    days: dict[str, float],
+    flows: dict[str, float],
+    *,
+    trials: int,
+    horizon: int | None,
+    seed: int,
+    workers: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[PlanEvaluation, SimulationResult]:
     """Simulate a plan (safety stock days per site)."""
-    res = simulate(net.with_buffer_days(days), trials=trials, days=horizon, seed=seed,
-                   workers=workers, cancelled=cancelled)
+    res = simulate(
+        net.with_buffer_days(days),
+        trials=trials,
+        days=horizon,
+        seed=seed,
+        workers=workers,
+        cancelled=cancelled,
+    )
     value = sum(d * flows[s] * net.site_by_id[s].unit_value for s, d in days.items())
     first = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]
-    ev = PlanEvaluation(dict(days), value,
-                        mean_estimate(res.network_lost_revenue(), (0.0, math.inf)),
-                        wilson_estimate(first >= 0))
+    ev = PlanEvaluation(
+        dict(days),
+        value,
+        mean_estimate(res.network_lost_revenue(), (0.0, math.inf)),
+        wilson_estimate(first >= 0),
+    )
     return ev, res
 
 
@@ -237,8 +264,14 @@ def place_by_simulation(
 
     def run(days_: dict[str, float]) -> NDArray[np.float64]:
         nonlocal evals
-        res = simulate(base.with_buffer_days(days_), trials=trials, days=days, seed=seed,
-                       workers=workers, cancelled=cancelled)
+        res = simulate(
+            base.with_buffer_days(days_),
+            trials=trials,
+            days=days,
+            seed=seed,
+            workers=workers,
+            cancelled=cancelled,
+        )
         evals += 1
         if progress is not None:
             progress(Progress(min(evals, total_guess), total_guess, time.perf_counter() - t0))
@@ -258,8 +291,11 @@ def place_by_simulation(
     extra: dict[str, float] = {}
     spent = 0.0
     for _ in range(max_steps):
-        fits = [m for m in marg.values()
-                if m.reduction.mean > 0 and spent + m.step_cost <= budget + 1e-9]
+        fits = [
+            m
+            for m in marg.values()
+            if m.reduction.mean > 0 and spent + m.step_cost <= budget + 1e-9
+        ]
         if not fits:
             break
         best = max(fits, key=lambda m: m.value_per_cost)
@@ -279,16 +315,53 @@ def place_by_simulation(
     fresh = seed + FRESH_SEED_OFFSET
     confirm = confirm_trials or 2 * trials
     start = current_days(base, flows)
-    cur, cur_res = evaluate_plan(base, start, flows, trials=confirm, horizon=days, seed=fresh,
-                                 workers=workers, cancelled=cancelled)
-    cho, cho_res = evaluate_plan(base, plan, flows, trials=confirm, horizon=days, seed=fresh,
-                                 workers=workers, cancelled=cancelled)
+    cur, cur_res = evaluate_plan(
+        base,
+        start,
+        flows,
+        trials=confirm,
+        horizon=days,
+        seed=fresh,
+        workers=workers,
+        cancelled=cancelled,
+    )
+    cho, cho_res = evaluate_plan(
+        base,
+        plan,
+        flows,
+        trials=confirm,
+        horizon=days,
+        seed=fresh,
+        workers=workers,
+        cancelled=cancelled,
+    )
     improvement = mean_estimate(_objective(cur_res, objective) - _objective(cho_res, objective))
     compared = {}
     for name, other in (compare or {}).items():
         full = dict(start)
         full.update(other)
-        compared[name], _ = evaluate_plan(base, full, flows, trials=confirm, horizon=days,
-                                          seed=fresh, workers=workers, cancelled=cancelled)
-    return PlacementResult(objective, budget, spent, extra, table, cur, cho, improvement,
-                           trials, seed, fresh, base.scenario, compared)
+        compared[name], _ = evaluate_plan(
+            base,
+            full,
+            flows,
+            trials=confirm,
+            horizon=days,
+            seed=fresh,
+            workers=workers,
+            cancelled=cancelled,
+        )
+    return PlacementResult(
+        objective,
+        budget,
+        spent,
+        extra,
+        table,
+        cur,
+        cho,
+        improvement,
+        trials,
+        seed,
+        fresh,
+        base.scenario,
+        compared,
+    )

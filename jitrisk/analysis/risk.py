@@ -80,8 +80,7 @@ class SiteRisk:
         if not self.exposed:
             return ""
         where = ", ".join(self.downstream) or "downstream"
-        return (f"add about {self.gap_days:g} days of cover of {self.target}'s supply at "
-                f"{where}")
+        return f"add about {self.gap_days:g} days of cover of {self.target}'s supply at {where}"
 
     def as_dict(self) -> dict[str, Any]:
         lp = self.tts_lp_days
@@ -114,7 +113,9 @@ class RiskReport:
     def to_dict(self) -> dict[str, Any]:
         """The ``jitrisk risk --json`` document."""
         return {
-            "scenario": self.scenario, "trials": self.trials, "days": self.days,
+            "scenario": self.scenario,
+            "trials": self.trials,
+            "days": self.days,
             "seed": self.seed,
             "sites": {r.target: r.as_dict() for r in self.sites},
             "regions": {r.target: r.as_dict() for r in self.regions},
@@ -126,17 +127,23 @@ def ttr_of(net: Network, site_id: str, default: float = DEFAULT_TTR) -> tuple[fl
     site = net.site_by_id[site_id]
     if site.ttr_days is not None:
         return float(site.ttr_days), "ttr_days"
-    durations = [d.duration.mean for d in net.disruptions
-                 if d.kind == "outage" and (d.scope == site_id
-                                            or (site.region and d.scope == f"region:{site.region}"))]
+    durations = [
+        d.duration.mean
+        for d in net.disruptions
+        if d.kind == "outage"
+        and (d.scope == site_id or (site.region and d.scope == f"region:{site.region}"))
+    ]
     if durations:
         return float(max(durations)), "disruption profile"
     return float(default), "default"
 
 
 def _region_ttr(net: Network, region: str, default: float) -> tuple[float, str]:
-    durations = [d.duration.mean for d in net.disruptions
-                 if d.kind == "outage" and d.scope == f"region:{region}"]
+    durations = [
+        d.duration.mean
+        for d in net.disruptions
+        if d.kind == "outage" and d.scope == f"region:{region}"
+    ]
     if durations:
         return float(max(durations)), "disruption profile"
     return float(default), "default"
@@ -147,17 +154,37 @@ def _calm(net: Network) -> Network:
     return replace(net, disruptions=())
 
 
-def _outage_run(net: Network, scope: str, duration: int, trials: int, days: int, seed: int,
-                workers: int | None, cancelled: Callable[[], bool] | None) -> Any:
-    down = Disruption("risk-outage", scope, "outage", 0.0, Constant(float(duration)),
-                      start_day=0)
-    return simulate(replace(net, disruptions=(down,)), trials=trials, days=days, seed=seed,
-                    workers=workers, cancelled=cancelled)
+def _outage_run(
+    net: Network,
+    scope: str,
+    duration: int,
+    trials: int,
+    days: int,
+    seed: int,
+    workers: int | None,
+    cancelled: Callable[[], bool] | None,
+) -> Any:
+    down = Disruption("risk-outage", scope, "outage", 0.0, Constant(float(duration)), start_day=0)
+    return simulate(
+        replace(net, disruptions=(down,)),
+        trials=trials,
+        days=days,
+        seed=seed,
+        workers=workers,
+        cancelled=cancelled,
+    )
 
 
 def analyse_target(
-    net: Network, scope: str, kind: str, ttr: tuple[float, str], baseline_lost: np.ndarray,
-    trials: int, days: int, seed: int, workers: int | None = None,
+    net: Network,
+    scope: str,
+    kind: str,
+    ttr: tuple[float, str],
+    baseline_lost: np.ndarray,
+    trials: int,
+    days: int,
+    seed: int,
+    workers: int | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> SiteRisk:
     """TTS and PI of one site or region (``net`` already without its own disruptions)."""
@@ -166,25 +193,30 @@ def analyse_target(
     first = long.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]
     censored = first < 0
     tts_samples = np.where(censored, float(days), first)
-    short = _outage_run(net, scope, max(1, int(round(ttr_days))), trials, days, seed, workers,
-                        cancelled)
+    short = _outage_run(net, scope, max(1, round(ttr_days)), trials, days, seed, workers, cancelled)
     pi = mean_estimate(short.network_lost_revenue() - baseline_lost)
     members = _members(net, scope)
     return SiteRisk(
-        target=scope.removeprefix("region:"), kind=kind, ttr_days=ttr_days, ttr_source=source,
+        target=scope.removeprefix("region:"),
+        kind=kind,
+        ttr_days=ttr_days,
+        ttr_source=source,
         tts=mean_estimate(tts_samples, (0.0, float(days))),
         tts_censored_share=float(np.mean(censored)),
         tts_lp_days=tts_lp(net, members),
         performance_impact=pi,
         performance_impact_lp=pi_lp(net, members, ttr_days),
-        downstream=tuple(sorted({la.target for m in members for la in net.lanes_from(m)
-                                 if la.target not in members})),
+        downstream=tuple(
+            sorted(
+                {la.target for m in members for la in net.lanes_from(m) if la.target not in members}
+            )
+        ),
     )
 
 
 def _members(net: Network, scope: str) -> list[str]:
     if scope.startswith("region:"):
-        region = scope[len("region:"):]
+        region = scope[len("region:") :]
         return [s.site_id for s in net.sites if s.region == region and s.is_stocking]
     return [scope]
 
@@ -211,8 +243,9 @@ def risk_report(
     baseline = simulate(calm, trials=trials, days=days, seed=seed, workers=workers)
     baseline_lost = baseline.network_lost_revenue()
     site_ids = list(sites) if sites else [s.site_id for s in base.sites if s.is_stocking]
-    region_names = sorted({s.region for s in base.sites if s.region and s.is_stocking}) \
-        if regions else []
+    region_names = (
+        sorted({s.region for s in base.sites if s.region and s.is_stocking}) if regions else []
+    )
     total = len(site_ids) + len(region_names)
     out_sites: list[SiteRisk] = []
     out_regions: list[SiteRisk] = []
@@ -220,13 +253,36 @@ def risk_report(
 
     t0 = time.perf_counter()
     for i, sid in enumerate(site_ids):
-        out_sites.append(analyse_target(calm, sid, "site", ttr_of(base, sid, default_ttr),
-                                        baseline_lost, trials, days, seed, workers, cancelled))
+        out_sites.append(
+            analyse_target(
+                calm,
+                sid,
+                "site",
+                ttr_of(base, sid, default_ttr),
+                baseline_lost,
+                trials,
+                days,
+                seed,
+                workers,
+                cancelled,
+            )
+        )
         _tick(progress, i + 1, total, t0, cancelled)
     for j, region in enumerate(region_names):
-        out_regions.append(analyse_target(calm, f"region:{region}", "region",
-                                          _region_ttr(base, region, default_ttr),
-                                          baseline_lost, trials, days, seed, workers, cancelled))
+        out_regions.append(
+            analyse_target(
+                calm,
+                f"region:{region}",
+                "region",
+                _region_ttr(base, region, default_ttr),
+                baseline_lost,
+                trials,
+                days,
+                seed,
+                workers,
+                cancelled,
+            )
+        )
         _tick(progress, len(site_ids) + j + 1, total, t0, cancelled)
     for group in (out_sites, out_regions):
         top = max((r.performance_impact.mean for r in group), default=0.0)
@@ -236,8 +292,13 @@ def risk_report(
     return RiskReport(out_sites, out_regions, trials, days, seed, base.scenario)
 
 
-def _tick(progress: Callable[[Progress], None] | None, done: int, total: int, t0: float,
-          cancelled: Callable[[], bool] | None) -> None:
+def _tick(
+    progress: Callable[[Progress], None] | None,
+    done: int,
+    total: int,
+    t0: float,
+    cancelled: Callable[[], bool] | None,
+) -> None:
     import time
 
     if progress is not None:
@@ -247,6 +308,7 @@ def _tick(progress: Callable[[Progress], None] | None, done: int, total: int, t0
 
 
 # ----------------------------------------------------------------------------- the LPs
+
 
 class _FlowModel:
     """Aggregate flow LP over a window of ``t`` days (Simchi-Levi et al. 2015).
@@ -268,8 +330,14 @@ class _FlowModel:
         self.cust = list(c.customer_sites)
         self.demand = {int(s): float(c.mean_flow[s]) for s in self.cust}
 
-    def _rows(self, t_coef_col: int | None, window: float | None, n_var: int,
-              prod_col: dict[int, int], lost_col: dict[int, int]) -> tuple[list, list]:
+    def _rows(
+        self,
+        t_coef_col: int | None,
+        window: float,
+        n_var: int,
+        prod_col: dict[int, int],
+        lost_col: dict[int, int],
+    ) -> tuple[list, list]:
         c = self.c
         a_ub: list[np.ndarray] = []
         b_ub: list[float] = []
@@ -279,11 +347,11 @@ class _FlowModel:
 
         for s in range(c.n_sites):
             kind = c.site_kind[s]
-            outs = c.out_edges[c.out_ptr[s]:c.out_ptr[s + 1]]
+            outs = c.out_edges[c.out_ptr[s] : c.out_ptr[s + 1]]
             if kind == 1:  # DC: shipped <= stock + received
                 r = row()
                 r[outs] = 1.0
-                ins = c.in_edges[c.in_ptr[s]:c.in_ptr[s + 1]]
+                ins = c.in_edges[c.in_ptr[s] : c.in_ptr[s + 1]]
                 r[ins] -= 1.0
                 a_ub.append(r)
                 b_ub.append(0.0 if s in self.down else float(c.base_stock[s]))
@@ -317,27 +385,27 @@ class _FlowModel:
                         z[t_coef_col] = -cap
                         b_ub.append(0.0)
                     else:
-                        b_ub.append(cap * float(window))
+                        b_ub.append(cap * window)
                     a_ub.append(z)
                 for b in range(c.site_buf_ptr[s], c.site_buf_ptr[s + 1]):
                     # components: qpu * produced <= line stock + received
                     z = row()
                     z[prod_col[s]] = c.buf_qpu[b]
-                    ins = c.in_edges[c.in_ptr[c.n_sites + b]:c.in_ptr[c.n_sites + b + 1]]
+                    ins = c.in_edges[c.in_ptr[c.n_sites + b] : c.in_ptr[c.n_sites + b + 1]]
                     z[ins] -= 1.0
                     a_ub.append(z)
                     b_ub.append(float(c.buf_base_stock[b]))
         for s in self.cust:
             # received (+ lost) >= demand * window
             r = row()
-            ins = c.in_edges[c.in_ptr[s]:c.in_ptr[s + 1]]
+            ins = c.in_edges[c.in_ptr[s] : c.in_ptr[s + 1]]
             r[ins] = -1.0
             if t_coef_col is not None:
                 r[t_coef_col] = self.demand[int(s)]
                 b_ub.append(0.0)
             else:
                 r[lost_col[int(s)]] = -1.0
-                b_ub.append(-self.demand[int(s)] * float(window))
+                b_ub.append(-self.demand[int(s)] * window)
             a_ub.append(r)
         return a_ub, b_ub
 
@@ -345,12 +413,11 @@ class _FlowModel:
         n_var = self.n_e + len(self.prod_sites) + 1
         prod_col = {s: self.n_e + i for i, s in enumerate(self.prod_sites)}
         t_col = n_var - 1
-        a_ub, b_ub = self._rows(t_col, None, n_var, prod_col, {})
+        a_ub, b_ub = self._rows(t_col, 0.0, n_var, prod_col, {})
         cost = np.zeros(n_var)
         cost[t_col] = -1.0
         bounds = [(0, None)] * (n_var - 1) + [(0, horizon)]
-        res = linprog(cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds,
-                      method="highs")
+        res = linprog(cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
         if res.status != 0:
             return math.nan
         t = float(res.x[t_col])
@@ -364,15 +431,21 @@ class _FlowModel:
         cost = np.zeros(n_var)
         for s, col in lost_col.items():
             cost[col] = self.c.price[s]
-        res = linprog(cost, A_ub=np.array(a_ub), b_ub=np.array(b_ub),
-                      bounds=[(0, None)] * n_var, method="highs")
+        res = linprog(
+            cost,
+            A_ub=np.array(a_ub),
+            b_ub=np.array(b_ub),
+            bounds=[(0, None)] * n_var,
+            method="highs",
+        )
         if res.status != 0:
             return math.nan
         baseline = _FlowModel.__new__(_FlowModel)
         baseline.__dict__.update(self.__dict__, down=set())
         a0, b0 = baseline._rows(None, window, n_var, prod_col, lost_col)
-        res0 = linprog(cost, A_ub=np.array(a0), b_ub=np.array(b0),
-                       bounds=[(0, None)] * n_var, method="highs")
+        res0 = linprog(
+            cost, A_ub=np.array(a0), b_ub=np.array(b0), bounds=[(0, None)] * n_var, method="highs"
+        )
         floor = float(res0.fun) if res0.status == 0 else 0.0
         return max(0.0, float(res.fun) - floor)
 

@@ -44,12 +44,14 @@ def parse_levels(text: str) -> list[float]:
             start, stop, step = parts
             if step <= 0 or stop < start:
                 raise ValueError
-            n = int(math.floor((stop - start) / step + 1e-9)) + 1
+            n = math.floor((stop - start) / step + 1e-9) + 1
             levels = [round(start + i * step, 10) for i in range(n)]
         else:
             levels = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
-        raise JitriskError(f"buffer levels must look like 0:30:1 or 0,1,2,5; got {text!r}") from None
+        raise JitriskError(
+            f"buffer levels must look like 0:30:1 or 0,1,2,5; got {text!r}"
+        ) from None
     if not levels or any(x < 0 or not math.isfinite(x) for x in levels):
         raise JitriskError(f"buffer levels must be non-negative numbers; got {text!r}")
     if len(levels) > 400:
@@ -101,21 +103,28 @@ class SweepResult:
 
     @property
     def knee_buffer_days(self) -> float | None:
-        return knee([lv.buffer_days for lv in self.levels],
-                    [lv.site["stockout_day_probability"].mean for lv in self.levels])
+        return knee(
+            [lv.buffer_days for lv in self.levels],
+            [lv.site["stockout_day_probability"].mean for lv in self.levels],
+        )
 
     def differences(self) -> list[dict[str, Any]]:
         """Change from each level to the next, with the CI of the paired difference."""
         out = []
         for a, b in zip(self.levels, self.levels[1:], strict=False):
-            out.append({
-                "from": a.buffer_days, "to": b.buffer_days,
-                "stockout_day_probability": paired_difference(
-                    a.per_trial["stockout_day_probability"],
-                    b.per_trial["stockout_day_probability"]).as_dict(),
-                "lost_revenue": paired_difference(a.per_trial["lost_revenue"],
-                                                  b.per_trial["lost_revenue"]).as_dict(),
-            })
+            out.append(
+                {
+                    "from": a.buffer_days,
+                    "to": b.buffer_days,
+                    "stockout_day_probability": paired_difference(
+                        a.per_trial["stockout_day_probability"],
+                        b.per_trial["stockout_day_probability"],
+                    ).as_dict(),
+                    "lost_revenue": paired_difference(
+                        a.per_trial["lost_revenue"], b.per_trial["lost_revenue"]
+                    ).as_dict(),
+                }
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,17 +135,23 @@ class SweepResult:
             d: dict[str, Any] = {"buffer_days": lv.buffer_days}
             d.update({k: v.as_dict() for k, v in lv.site.items()})
             d["lost_revenue"] = lv.lost_revenue.as_dict()
-            d["customers"] = {c: {k: v.as_dict() for k, v in m.items()}
-                              for c, m in lv.customers.items()}
+            d["customers"] = {
+                c: {k: v.as_dict() for k, v in m.items()} for c, m in lv.customers.items()
+            }
             if i > 0:
-                d["difference_from_previous"] = {k: v for k, v in diffs[i - 1].items()
-                                                 if k not in ("from", "to")}
+                d["difference_from_previous"] = {
+                    k: v for k, v in diffs[i - 1].items() if k not in ("from", "to")
+                }
             levels.append(d)
         return {
-            "site": self.target, "sites": list(self.sites), "scenario": self.scenario,
-            "trials": self.trials, "seed": self.seed,
+            "site": self.target,
+            "sites": list(self.sites),
+            "scenario": self.scenario,
+            "trials": self.trials,
+            "seed": self.seed,
             "current_buffer_days": self.current_buffer_days,
-            "levels": levels, "knee_buffer_days": self.knee_buffer_days,
+            "levels": levels,
+            "knee_buffer_days": self.knee_buffer_days,
         }
 
 
@@ -168,8 +183,11 @@ def group_sites(net: Network, target: str) -> tuple[str, tuple[str, ...]]:
             tier = int(target[5:])
         except ValueError:
             raise JitriskError(f"tier must be a number, got {target!r}") from None
-        members = [s for s in stocking if g.nodes[s]["type"] == "supplier"
-                   and g.nodes[s].get("tier") == tier]
+        members = [
+            s
+            for s in stocking
+            if g.nodes[s]["type"] == "supplier" and g.nodes[s].get("tier") == tier
+        ]
     elif target.startswith("type:"):
         members = [s for s in stocking if g.nodes[s]["type"] == target[5:]]
     elif target.startswith("region:"):
@@ -179,8 +197,10 @@ def group_sites(net: Network, target: str) -> tuple[str, tuple[str, ...]]:
 
         close = suggest(target, net.site_by_id)
         hint = f" (did you mean '{close}'?)" if close else ""
-        raise JitriskError(f"unknown site '{target}'{hint}; give a site id, tier:<n>, "
-                           "type:<supplier|plant|dc>, region:<name> or network")
+        raise JitriskError(
+            f"unknown site '{target}'{hint}; give a site id, tier:<n>, "
+            "type:<supplier|plant|dc>, region:<name> or network"
+        )
     if not members:
         raise JitriskError(f"no stocking site matches '{target}'")
     return target, tuple(members)
@@ -226,21 +246,30 @@ def sweep(
     out: list[SweepLevel] = []
     n_levels = len(levels)
     for i, level in enumerate(levels):
+
         def level_progress(p: Progress, i: int = i) -> None:
             if progress is not None:
                 progress(Progress(i * p.total + p.done, n_levels * p.total, p.elapsed))
 
         varied = base.with_buffer_days(dict.fromkeys(members, level))
-        res = simulate(varied, trials=trials, days=days, seed=seed, workers=workers,
-                       progress=level_progress, cancelled=cancelled)
+        res = simulate(
+            varied,
+            trials=trials,
+            days=days,
+            seed=seed,
+            workers=workers,
+            progress=level_progress,
+            cancelled=cancelled,
+        )
         out.append(_level(res, level, members, customers))
         if cancelled is not None and cancelled() and i + 1 < n_levels:
             raise SimulationCancelled(f"cancelled after {i + 1} of {n_levels} levels")
     return SweepResult(label, members, current, out, trials, seed, base.scenario)
 
 
-def _level(res: SimulationResult, level: float, members: Sequence[str],
-           customers: Sequence[str]) -> SweepLevel:
+def _level(
+    res: SimulationResult, level: float, members: Sequence[str], customers: Sequence[str]
+) -> SweepLevel:
     idx = [res.index(s) for s in members]
     days = res.days
     # a group's stockout day: any member short that day is not observable from totals,
@@ -256,7 +285,14 @@ def _level(res: SimulationResult, level: float, members: Sequence[str],
     cust = {}
     for c in customers:
         st = res.site_stats(c)
-        cust[c] = {"stockout_day_probability": st["stockout_day_probability"],
-                   "fill_rate": st["fill_rate"]}
-    return SweepLevel(level, site, cust, mean_estimate(lost, (0.0, math.inf)),
-                      {"stockout_day_probability": so, "lost_revenue": lost})
+        cust[c] = {
+            "stockout_day_probability": st["stockout_day_probability"],
+            "fill_rate": st["fill_rate"],
+        }
+    return SweepLevel(
+        level,
+        site,
+        cust,
+        mean_estimate(lost, (0.0, math.inf)),
+        {"stockout_day_probability": so, "lost_revenue": lost},
+    )

@@ -31,8 +31,12 @@ I = NDArray[np.int64]  # noqa: E741
 
 KIND_CUSTOMER, KIND_DC, KIND_PRODUCING = 0, 1, 2
 DIS_OUTAGE, DIS_CAPACITY, DIS_DELAY, DIS_DEMAND = 0, 1, 2, 3
-_DIS_CODE = {"outage": DIS_OUTAGE, "capacity": DIS_CAPACITY, "delay": DIS_DELAY,
-             "demand": DIS_DEMAND}
+_DIS_CODE = {
+    "outage": DIS_OUTAGE,
+    "capacity": DIS_CAPACITY,
+    "delay": DIS_DELAY,
+    "demand": DIS_DEMAND,
+}
 UNLIMITED = np.inf
 
 
@@ -105,8 +109,10 @@ class CompiledNetwork:
         return self.site_kind != KIND_CUSTOMER
 
     def buffer_labels(self) -> list[str]:
-        return [f"{self.site_ids[s]}/{c}" for s, c in zip(self.buf_site, self.buf_component,
-                                                          strict=True)]
+        return [
+            f"{self.site_ids[s]}/{c}"
+            for s, c in zip(self.buf_site, self.buf_component, strict=True)
+        ]
 
 
 def _pmf_mean(pmf: F) -> float:
@@ -123,8 +129,12 @@ def compile_network(net: Network) -> CompiledNetwork:
     n = len(order)
     sites = [net.site_by_id[s] for s in order]
     kind = np.array(
-        [KIND_CUSTOMER if s.type == "customer" else KIND_DC if s.type == "dc" else KIND_PRODUCING
-         for s in sites], dtype=np.int64)
+        [
+            KIND_CUSTOMER if s.type == "customer" else KIND_DC if s.type == "dc" else KIND_PRODUCING
+            for s in sites
+        ],
+        dtype=np.int64,
+    )
 
     # line-side buffers: one per (producing site, component)
     buf_key: dict[tuple[int, str], int] = {}
@@ -151,8 +161,9 @@ def compile_network(net: Network) -> CompiledNetwork:
         t = idx[la.target]
         edge_recv[e] = n + buf_key[(t, la.component)] if kind[t] == KIND_PRODUCING else t
     edge_share = np.array([la.share for la in lanes], dtype=np.float64)
-    edge_to_customer = np.array([kind[idx[la.target]] == KIND_CUSTOMER for la in lanes],
-                                dtype=np.bool_)
+    edge_to_customer = np.array(
+        [kind[idx[la.target]] == KIND_CUSTOMER for la in lanes], dtype=np.bool_
+    )
     lt_const = np.full(ne, -1, dtype=np.int64)
     lt_off = np.zeros(ne, dtype=np.int64)
     lt_len = np.zeros(ne, dtype=np.int64)
@@ -204,7 +215,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         if kind[s] == KIND_PRODUCING:
             mean_lead[s] = float(site.processing_days)
         elif kind[s] == KIND_DC:
-            es = in_edges[in_ptr[s]:in_ptr[s + 1]]
+            es = in_edges[in_ptr[s] : in_ptr[s + 1]]
             mean_lead[s] = float(np.dot(edge_share[es], lt_mean[es]))
         if kind[s] != KIND_CUSTOMER:
             if site.base_stock_units is not None:
@@ -222,7 +233,7 @@ def compile_network(net: Network) -> CompiledNetwork:
             if la.line_buffer_days is not None or la.line_buffer_units is not None:
                 buf_spec[b] = (la.line_buffer_days, la.line_buffer_units)
     for b in range(nb):
-        es = in_edges[in_ptr[n + b]:in_ptr[n + b + 1]]
+        es = in_edges[in_ptr[n + b] : in_ptr[n + b + 1]]
         buf_lead[b] = float(np.dot(edge_share[es], lt_mean[es]))
         days, units = buf_spec.get(b, (None, None))
         if units is not None:
@@ -230,8 +241,10 @@ def compile_network(net: Network) -> CompiledNetwork:
         else:
             buf_bs[b] = buf_flow[b] * (buf_lead[b] + 1.0 + (days or 0.0))
 
-    capacity = np.array([UNLIMITED if s.capacity_per_day is None else s.capacity_per_day
-                         for s in sites], dtype=np.float64)
+    capacity = np.array(
+        [UNLIMITED if s.capacity_per_day is None else s.capacity_per_day for s in sites],
+        dtype=np.float64,
+    )
     price = np.zeros(n)
     for d in net.demand:
         price[idx[d.site_id]] = d.unit_price
@@ -243,8 +256,9 @@ def compile_network(net: Network) -> CompiledNetwork:
     dis = list(net.disruptions)
     dis_kind = np.array([_DIS_CODE[d.kind] for d in dis], dtype=np.int64)
     dis_prob = np.array([d.probability_per_day for d in dis], dtype=np.float64)
-    dis_start = np.array([-1 if d.start_day is None else d.start_day + warm for d in dis],
-                         dtype=np.int64)
+    dis_start = np.array(
+        [-1 if d.start_day is None else d.start_day + warm for d in dis], dtype=np.int64
+    )
     dis_sev = np.array([d.severity for d in dis], dtype=np.float64)
     dur_tables: list[F] = []
     dur_off = np.zeros(len(dis), dtype=np.int64)
@@ -252,48 +266,78 @@ def compile_network(net: Network) -> CompiledNetwork:
     offset = 0
     tgt_ptr = [0]
     tgt: list[int] = []
-    for k, d in enumerate(dis):
-        cdf = cdf_table(d.duration.whole_day_pmf(1))
+    for k, dz in enumerate(dis):
+        cdf = cdf_table(dz.duration.whole_day_pmf(1))
         dur_tables.append(cdf)
         dur_off[k], dur_len[k] = offset, len(cdf)
         offset += len(cdf)
-        tgt.extend(_targets(d.kind, d.scope, sites, idx, lanes, lane_index, out_ptr, out_edges))
+        tgt.extend(_targets(dz.kind, dz.scope, sites, idx, lanes, lane_index, out_ptr, out_edges))
         tgt_ptr.append(len(tgt))
     dur_cdf = np.concatenate(dur_tables) if dur_tables else np.zeros(1)
     dur_guide = _guides(dur_tables)
 
     max_lead = int(max([*(lt_const.tolist() or [0]), *(lt_len.tolist() or [0])]))
-    max_delay = int(np.ceil(dis_sev[dis_kind == DIS_DELAY].max())) if np.any(
-        dis_kind == DIS_DELAY) else 0
+    max_delay = (
+        int(np.ceil(dis_sev[dis_kind == DIS_DELAY].max())) if np.any(dis_kind == DIS_DELAY) else 0
+    )
     max_proc = int(max((s.processing_days for s in sites), default=0))
     need = max(max_lead + max_delay, max_proc) + 3
     ring = 1 << int(np.ceil(np.log2(need)))
 
     return CompiledNetwork(
-        site_ids=tuple(order), site_kind=kind, site_type=tuple(s.type for s in sites),
-        capacity=capacity, processing_days=np.array([s.processing_days for s in sites],
-                                                    dtype=np.int64),
-        base_stock=base_stock, mean_flow=mean_flow, mean_lead=mean_lead,
-        unit_value=np.array([s.unit_value for s in sites], dtype=np.float64), price=price,
-        buf_site=np.array(buf_site, dtype=np.int64), buf_component=tuple(buf_comp),
-        buf_qpu=qpu, buf_base_stock=buf_bs, buf_mean_flow=buf_flow, buf_mean_lead=buf_lead,
+        site_ids=tuple(order),
+        site_kind=kind,
+        site_type=tuple(s.type for s in sites),
+        capacity=capacity,
+        processing_days=np.array([s.processing_days for s in sites], dtype=np.int64),
+        base_stock=base_stock,
+        mean_flow=mean_flow,
+        mean_lead=mean_lead,
+        unit_value=np.array([s.unit_value for s in sites], dtype=np.float64),
+        price=price,
+        buf_site=np.array(buf_site, dtype=np.int64),
+        buf_component=tuple(buf_comp),
+        buf_qpu=qpu,
+        buf_base_stock=buf_bs,
+        buf_mean_flow=buf_flow,
+        buf_mean_lead=buf_lead,
         site_buf_ptr=site_buf_ptr,
-        edge_src=edge_src, edge_recv=edge_recv, edge_share=edge_share,
-        edge_to_customer=edge_to_customer, edge_lt_const=lt_const, edge_lt_off=lt_off,
-        edge_lt_len=lt_len, lt_cdf=lt_cdf, lt_guide=lt_guide, out_ptr=out_ptr, out_edges=out_edges,
-        in_ptr=in_ptr, in_edges=in_edges, customer_sites=customers,
-        dis_kind=dis_kind, dis_prob=dis_prob, dis_start=dis_start, dis_severity=dis_sev,
-        dis_dur_off=dur_off, dis_dur_len=dur_len, dur_cdf=dur_cdf, dur_guide=dur_guide,
-        dis_tgt_ptr=np.array(tgt_ptr, dtype=np.int64), dis_tgt=np.array(tgt, dtype=np.int64),
-        horizon_ring=ring, disruption_ids=tuple(d.disruption_id for d in dis),
+        edge_src=edge_src,
+        edge_recv=edge_recv,
+        edge_share=edge_share,
+        edge_to_customer=edge_to_customer,
+        edge_lt_const=lt_const,
+        edge_lt_off=lt_off,
+        edge_lt_len=lt_len,
+        lt_cdf=lt_cdf,
+        lt_guide=lt_guide,
+        out_ptr=out_ptr,
+        out_edges=out_edges,
+        in_ptr=in_ptr,
+        in_edges=in_edges,
+        customer_sites=customers,
+        dis_kind=dis_kind,
+        dis_prob=dis_prob,
+        dis_start=dis_start,
+        dis_severity=dis_sev,
+        dis_dur_off=dur_off,
+        dis_dur_len=dur_len,
+        dur_cdf=dur_cdf,
+        dur_guide=dur_guide,
+        dis_tgt_ptr=np.array(tgt_ptr, dtype=np.int64),
+        dis_tgt=np.array(tgt, dtype=np.int64),
+        horizon_ring=ring,
+        disruption_ids=tuple(d.disruption_id for d in dis),
     )
 
 
 def _guides(tables: list[F]) -> I:
     """Guide tables for inverse-CDF sampling: entry i of a table of length m is the first
     index k with cdf[k] > i/m (concatenated like the tables)."""
-    out = [np.minimum(np.searchsorted(c, np.arange(len(c)) / len(c), side="right"),
-                      len(c) - 1) for c in tables]
+    out = [
+        np.minimum(np.searchsorted(c, np.arange(len(c)) / len(c), side="right"), len(c) - 1)
+        for c in tables
+    ]
     return np.concatenate(out).astype(np.int64) if out else np.zeros(1, dtype=np.int64)
 
 
@@ -307,15 +351,15 @@ def _csr(keys: I, n: int) -> tuple[I, I]:
 def _targets(kind, scope, sites, idx, lanes, lane_index, out_ptr, out_edges) -> list[int]:  # type: ignore[no-untyped-def]
     """Site indices (outage, capacity, demand) or edge indices (delay) a disruption hits."""
     if scope.startswith("lane:"):
-        a, _, b = (x.strip() for x in scope[len("lane:"):].partition("->"))
+        a, _, b = (x.strip() for x in scope[len("lane:") :].partition("->"))
         return [lane_index[(a, b)]]
     if scope.startswith("region:"):
-        region = scope[len("region:"):].strip()
+        region = scope[len("region:") :].strip()
         members = [i for i, s in enumerate(sites) if s.region == region]
     else:
         members = [idx[scope]]
     if kind == "delay":
-        return [int(e) for s in members for e in out_edges[out_ptr[s]:out_ptr[s + 1]]]
+        return [int(e) for s in members for e in out_edges[out_ptr[s] : out_ptr[s + 1]]]
     if kind == "demand":
         return [s for s in members if sites[s].type == "customer"]
     return [s for s in members if sites[s].type != "customer"]

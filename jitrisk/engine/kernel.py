@@ -54,7 +54,7 @@ _M2 = 0x94D049BB133111EB
 
 
 @njit(inline="always", cache=True)
-def uniform(key, stream, i, t):  # type: ignore[no-untyped-def]
+def uniform(key, stream, i, t):
     """Uniform on [0, 1) for draw (stream, i, t) of a trial with ``key`` (SplitMix64)."""
     ctr = (uint64(stream) << uint64(56)) ^ (uint64(i) << uint64(24)) ^ uint64(t)
     z = key + (ctr + uint64(1)) * uint64(_GOLDEN)
@@ -65,7 +65,7 @@ def uniform(key, stream, i, t):  # type: ignore[no-untyped-def]
 
 
 @njit(inline="always", cache=True)
-def draw_days(cdf, guide, off, n, u):  # type: ignore[no-untyped-def]
+def draw_days(cdf, guide, off, n, u):
     """Inverse-CDF draw of whole days from ``cdf[off:off+n]``.
 
     A guide table (Chen 1974; Devroye 1986, sec. III.2.4) gives the first
@@ -78,16 +78,55 @@ def draw_days(cdf, guide, off, n, u):  # type: ignore[no-untyped-def]
 
 
 @njit(parallel=True, cache=True)
-def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
-    keys, demand, warmup, lost_mode,
-    site_kind, capacity, proc_days, base_stock, mean_flow, mean_lead, price,
-    buf_site, buf_qpu, buf_base_stock, buf_mean_flow, buf_mean_lead, site_buf_ptr,
-    edge_src, edge_recv, edge_share, edge_to_customer, lt_const, lt_off, lt_len, lt_cdf, lt_guide,
-    out_ptr, out_edges, in_ptr, in_edges, customer_sites,
-    dis_kind, dis_prob, dis_start, dis_sev, dur_off, dur_len, dur_cdf, dur_guide, dis_tgt_ptr,
+def simulate_chunk(
+    keys,
+    demand,
+    warmup,
+    lost_mode,
+    site_kind,
+    capacity,
+    proc_days,
+    base_stock,
+    mean_flow,
+    mean_lead,
+    price,
+    buf_site,
+    buf_qpu,
+    buf_base_stock,
+    buf_mean_flow,
+    buf_mean_lead,
+    site_buf_ptr,
+    edge_src,
+    edge_recv,
+    edge_share,
+    edge_to_customer,
+    lt_const,
+    lt_off,
+    lt_len,
+    lt_cdf,
+    lt_guide,
+    out_ptr,
+    out_edges,
+    in_ptr,
+    in_edges,
+    customer_sites,
+    dis_kind,
+    dis_prob,
+    dis_start,
+    dis_sev,
+    dur_off,
+    dur_len,
+    dur_cdf,
+    dur_guide,
+    dis_tgt_ptr,
     dis_tgt,
     ring,
-    site_out, site_int, buf_out, net_out, acct, n_blocks,
+    site_out,
+    site_int,
+    buf_out,
+    net_out,
+    acct,
+    n_blocks,
 ):
     """Simulate ``len(keys)`` trials; write per-trial totals into the output arrays.
 
@@ -211,7 +250,7 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
                             active[k] = True
                             u = uniform(key, STREAM_DURATION, k, t)
                             remaining[k] = draw_days(dur_cdf, dur_guide, dur_off[k], dur_len[k], u)
-                    elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:
+                    elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:  # noqa: SIM102
                         # onset only from a day the event was not running (Markov chain)
                         if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
                             active[k] = True
@@ -339,8 +378,23 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
                                 if x > 0.0:
                                     bo[d, e] = 0.0
                                     bo_edge[e] -= x
-                                    _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
-                                          lt_cdf, lt_guide, edelay, edge_to_customer, arr, n, mask)
+                                    _ship(
+                                        e,
+                                        x,
+                                        t,
+                                        key,
+                                        edge_recv,
+                                        lt_const,
+                                        lt_off,
+                                        lt_len,
+                                        lt_cdf,
+                                        lt_guide,
+                                        edelay,
+                                        edge_to_customer,
+                                        arr,
+                                        n,
+                                        mask,
+                                    )
                             avail -= tot
                             bo_site[s] -= tot
                             d += 1
@@ -353,8 +407,23 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
                                 if x > 0.0:
                                     bo[d, e] -= x
                                     bo_edge[e] -= x
-                                    _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len,
-                                          lt_cdf, lt_guide, edelay, edge_to_customer, arr, n, mask)
+                                    _ship(
+                                        e,
+                                        x,
+                                        t,
+                                        key,
+                                        edge_recv,
+                                        lt_const,
+                                        lt_off,
+                                        lt_len,
+                                        lt_cdf,
+                                        lt_guide,
+                                        edelay,
+                                        edge_to_customer,
+                                        arr,
+                                        n,
+                                        mask,
+                                    )
                             bo_site[s] -= avail
                             avail = 0.0
                             break
@@ -380,8 +449,23 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
                             unf = 0.0
                             fill = x
                         if fill > 0.0:
-                            _ship(e, fill, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf,
-                                  lt_guide, edelay, edge_to_customer, arr, n, mask)
+                            _ship(
+                                e,
+                                fill,
+                                t,
+                                key,
+                                edge_recv,
+                                lt_const,
+                                lt_off,
+                                lt_len,
+                                lt_cdf,
+                                lt_guide,
+                                edelay,
+                                edge_to_customer,
+                                arr,
+                                n,
+                                mask,
+                            )
                         filled_total += fill
                         short_total += unf
                         if edge_to_customer[e]:
@@ -438,8 +522,7 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
                         if q > EPS:
                             backlog[s] += q
                         for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                            qb = buf_base_stock[b] - (boh[b] + b_on_order[b]
-                                                      - unmade * buf_qpu[b])
+                            qb = buf_base_stock[b] - (boh[b] + b_on_order[b] - unmade * buf_qpu[b])
                             if qb > EPS:
                                 b_on_order[b] += qb
                                 r = n + b
@@ -482,8 +565,23 @@ def simulate_chunk(  # type: ignore[no-untyped-def]  # noqa: PLR0913, PLR0915
 
 
 @njit(inline="always", cache=True)
-def _ship(e, x, t, key, edge_recv, lt_const, lt_off, lt_len, lt_cdf, lt_guide, edelay,  # type: ignore[no-untyped-def]
-          edge_to_customer, arr, n, mask):
+def _ship(
+    e,
+    x,
+    t,
+    key,
+    edge_recv,
+    lt_const,
+    lt_off,
+    lt_len,
+    lt_cdf,
+    lt_guide,
+    edelay,
+    edge_to_customer,
+    arr,
+    n,
+    mask,
+):
     """Send ``x`` units over edge ``e`` at the end of day ``t``."""
     if edge_to_customer[e]:
         return

@@ -113,22 +113,35 @@ class SimulationResult:
     net_out: NDArray[np.float64]
     acct: NDArray[np.float64] | None = None
     elapsed: float = 0.0
-    created: str = field(default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(
-        timespec="seconds"))
+    created: str = field(
+        default_factory=lambda: _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    )
 
     @classmethod
-    def from_chunks(cls, net: Network, compiled: CompiledNetwork, cfg: RunConfig,
-                    chunks: list[ChunkResult], elapsed: float = 0.0) -> SimulationResult:
+    def from_chunks(
+        cls,
+        net: Network,
+        compiled: CompiledNetwork,
+        cfg: RunConfig,
+        chunks: list[ChunkResult],
+        elapsed: float = 0.0,
+    ) -> SimulationResult:
         chunks = sorted(chunks, key=lambda c: c.start)
-        acct = (np.concatenate([c.acct for c in chunks])  # type: ignore[misc]
-                if chunks and all(c.acct is not None for c in chunks) else None)
+        acct = (
+            np.concatenate([c.acct for c in chunks])
+            if chunks and all(c.acct is not None for c in chunks)
+            else None
+        )
         return cls(
-            network=net, compiled=compiled, config=cfg,
+            network=net,
+            compiled=compiled,
+            config=cfg,
             site_out=np.concatenate([c.site_out for c in chunks]),
             site_int=np.concatenate([c.site_int for c in chunks]),
             buf_out=np.concatenate([c.buf_out for c in chunks]),
             net_out=np.concatenate([c.net_out for c in chunks]),
-            acct=acct, elapsed=elapsed,
+            acct=acct,
+            elapsed=elapsed,
         )
 
     # ------------------------------------------------------------------ access
@@ -200,11 +213,13 @@ class SimulationResult:
         return {
             "any_customer_stockout_probability": wilson_estimate(first >= 0).as_dict(),
             "any_customer_stockout_day_probability": mean_estimate(
-                self.net_out[:, K.N_ANY_CUSTOMER_DAYS] / days, (0.0, 1.0)).as_dict(),
+                self.net_out[:, K.N_ANY_CUSTOMER_DAYS] / days, (0.0, 1.0)
+            ).as_dict(),
             "fill_rate": ratio_estimate(filled, demand).as_dict(),
             "lost_revenue": lr,
-            "lost_units": mean_estimate(self.site_out[:, cust, K.M_LOST].sum(axis=1),
-                                        (0.0, math.inf)).as_dict(),
+            "lost_units": mean_estimate(
+                self.site_out[:, cust, K.M_LOST].sum(axis=1), (0.0, math.inf)
+            ).as_dict(),
         }
 
     def buffer_stats(self) -> dict[str, dict[str, Any]]:
@@ -214,8 +229,9 @@ class SimulationResult:
         for b, label in enumerate(self.compiled.buffer_labels()):
             x = self.buf_out[:, b, :]
             out[label] = {
-                "stockout_day_probability": mean_estimate(x[:, K.B_STOCKOUT_DAYS] / days,
-                                                          (0.0, 1.0)).as_dict(),
+                "stockout_day_probability": mean_estimate(
+                    x[:, K.B_STOCKOUT_DAYS] / days, (0.0, 1.0)
+                ).as_dict(),
                 "fill_rate": ratio_estimate(x[:, K.B_CONSUMED], x[:, K.B_REQUESTED]).as_dict(),
                 "average_on_hand": float(np.mean(x[:, K.B_ONHAND_SUM]) / days),
                 "base_stock": float(self.compiled.buf_base_stock[b]),
@@ -230,8 +246,7 @@ class SimulationResult:
         sites: dict[str, Any] = {}
         for sid in self.site_ids:
             st = self.site_stats(sid)
-            sites[sid] = {k: (v.as_dict() if isinstance(v, Estimate) else v)
-                          for k, v in st.items()}
+            sites[sid] = {k: (v.as_dict() if isinstance(v, Estimate) else v) for k, v in st.items()}
         return {
             "jitrisk_version": __version__,
             "workbook": net.source_path,
@@ -257,11 +272,20 @@ class SimulationResult:
         rows = []
         for s, sid in enumerate(self.site_ids):
             st = self.site_stats(sid)
-            row: dict[str, Any] = {"site_id": sid, "type": st["type"],
-                                   "name": self.network.site_by_id[sid].label,
-                                   "region": self.network.site_by_id[sid].region}
-            for key in ("stockout_day_probability", "stockout_probability", "fill_rate",
-                        "expected_backorders", "lost_units", "lost_revenue"):
+            row: dict[str, Any] = {
+                "site_id": sid,
+                "type": st["type"],
+                "name": self.network.site_by_id[sid].label,
+                "region": self.network.site_by_id[sid].region,
+            }
+            for key in (
+                "stockout_day_probability",
+                "stockout_probability",
+                "fill_rate",
+                "expected_backorders",
+                "lost_units",
+                "lost_revenue",
+            ):
                 est = st[key]
                 row[key] = est.mean
                 row[f"{key}_lo"] = est.lo
@@ -269,8 +293,9 @@ class SimulationResult:
             row["days_out_of_stock"] = st["days_out_of_stock"]["mean"]
             row["days_out_of_stock_p90"] = st["days_out_of_stock"]["p90"]
             row["average_on_hand"] = st["average_on_hand"]
-            row["base_stock"] = (st["base_stock"] if self.compiled.site_kind[s] != KIND_CUSTOMER
-                                 else 0.0)
+            row["base_stock"] = (
+                st["base_stock"] if self.compiled.site_kind[s] != KIND_CUSTOMER else 0.0
+            )
             rows.append(row)
         df = pd.DataFrame(rows).set_index("site_id")
         return df.sort_values(["stockout_day_probability", "lost_revenue"], ascending=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 
@@ -59,8 +59,13 @@ class RunConfig:
     @classmethod
     def from_network(cls, net: Network, **overrides: object) -> RunConfig:
         s = net.settings
-        base = cls(trials=s.trials, days=s.days, warmup_days=s.warmup_days, seed=s.seed,
-                   unmet_demand=s.unmet_demand)
+        base = cls(
+            trials=s.trials,
+            days=s.days,
+            warmup_days=s.warmup_days,
+            seed=s.seed,
+            unmet_demand=s.unmet_demand,
+        )
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(base, **given)  # type: ignore[arg-type]
 
@@ -112,19 +117,23 @@ def customer_demand(net: Network, compiled: CompiledNetwork) -> list[Distributio
     return out
 
 
-def trial_streams(seed: int, start: int, stop: int) -> tuple[NDArray[np.uint64], list[np.random.Generator]]:
+def trial_streams(
+    seed: int, start: int, stop: int
+) -> tuple[NDArray[np.uint64], list[np.random.Generator]]:
     """Kernel keys and demand generators of trials ``start .. stop-1``."""
     keys = np.empty(stop - start, dtype=np.uint64)
     gens: list[np.random.Generator] = []
     for j, i in enumerate(range(start, stop)):
         keys[j] = np.random.SeedSequence(seed, spawn_key=(i, 1)).generate_state(1, np.uint64)[0]
-        gens.append(np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed,
-                                                                               spawn_key=(i, 0)))))
+        gens.append(
+            np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(i, 0))))
+        )
     return keys, gens
 
 
-def sample_demand(dists: list[Distribution], gens: list[np.random.Generator],
-                  total_days: int) -> NDArray[np.float64]:
+def sample_demand(
+    dists: list[Distribution], gens: list[np.random.Generator], total_days: int
+) -> NDArray[np.float64]:
     """``demand[trial, day, customer]``, negative samples set to 0."""
     out = np.empty((len(gens), total_days, len(dists)))
     for j, dist in enumerate(dists):
@@ -138,8 +147,14 @@ def sample_demand(dists: list[Distribution], gens: list[np.random.Generator],
     return out
 
 
-def run_chunk(compiled: CompiledNetwork, dists: list[Distribution], cfg: RunConfig,
-              start: int, stop: int, keep_accounting: bool = False) -> ChunkResult:
+def run_chunk(
+    compiled: CompiledNetwork,
+    dists: list[Distribution],
+    cfg: RunConfig,
+    start: int,
+    stop: int,
+    keep_accounting: bool = False,
+) -> ChunkResult:
     """Simulate trials ``start .. stop-1`` (pure: same inputs, same outputs)."""
     c = compiled
     m = stop - start
@@ -152,17 +167,58 @@ def run_chunk(compiled: CompiledNetwork, dists: list[Distribution], cfg: RunConf
     net_out = np.zeros((m, K.N_NET_METRICS))
     acct = np.zeros((m, n + nb, 4))
     K.simulate_chunk(
-        keys, demand, cfg.warmup_days, cfg.unmet_demand == "lost",
-        c.site_kind, c.capacity, c.processing_days, c.base_stock, c.mean_flow, c.mean_lead,
-        c.price, c.buf_site, c.buf_qpu, c.buf_base_stock, c.buf_mean_flow, c.buf_mean_lead,
-        c.site_buf_ptr, c.edge_src, c.edge_recv, c.edge_share, c.edge_to_customer,
-        c.edge_lt_const, c.edge_lt_off, c.edge_lt_len, c.lt_cdf, c.lt_guide, c.out_ptr, c.out_edges,
-        c.in_ptr, c.in_edges, c.customer_sites, c.dis_kind, c.dis_prob, c.dis_start,
-        c.dis_severity, c.dis_dur_off, c.dis_dur_len, c.dur_cdf, c.dur_guide, c.dis_tgt_ptr, c.dis_tgt,
-        c.horizon_ring, site_out, site_int, buf_out, net_out, acct, 4 * _threads(),
+        keys,
+        demand,
+        cfg.warmup_days,
+        cfg.unmet_demand == "lost",
+        c.site_kind,
+        c.capacity,
+        c.processing_days,
+        c.base_stock,
+        c.mean_flow,
+        c.mean_lead,
+        c.price,
+        c.buf_site,
+        c.buf_qpu,
+        c.buf_base_stock,
+        c.buf_mean_flow,
+        c.buf_mean_lead,
+        c.site_buf_ptr,
+        c.edge_src,
+        c.edge_recv,
+        c.edge_share,
+        c.edge_to_customer,
+        c.edge_lt_const,
+        c.edge_lt_off,
+        c.edge_lt_len,
+        c.lt_cdf,
+        c.lt_guide,
+        c.out_ptr,
+        c.out_edges,
+        c.in_ptr,
+        c.in_edges,
+        c.customer_sites,
+        c.dis_kind,
+        c.dis_prob,
+        c.dis_start,
+        c.dis_severity,
+        c.dis_dur_off,
+        c.dis_dur_len,
+        c.dur_cdf,
+        c.dur_guide,
+        c.dis_tgt_ptr,
+        c.dis_tgt,
+        c.horizon_ring,
+        site_out,
+        site_int,
+        buf_out,
+        net_out,
+        acct,
+        4 * _threads(),
     )
-    return ChunkResult(start, stop, site_out, site_int, buf_out, net_out,
-                       acct if keep_accounting else None)
+    return ChunkResult(
+        start, stop, site_out, site_int, buf_out, net_out, acct if keep_accounting else None
+    )
 
 
 def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
@@ -175,9 +231,12 @@ def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
 
 
 def iter_chunks(
-    net: Network, cfg: RunConfig, keep_accounting: bool = False,
-    executor: Executor | None = None, compiled: CompiledNetwork | None = None,
-) -> Iterator[ChunkResult]:
+    net: Network,
+    cfg: RunConfig,
+    keep_accounting: bool = False,
+    executor: Executor | None = None,
+    compiled: CompiledNetwork | None = None,
+) -> Generator[ChunkResult, None, None]:
     """Yield chunk results in trial order; the caller owns the loop (and can stop it)."""
     compiled = compiled or compile_network(net)
     dists = customer_demand(net, compiled)
@@ -188,8 +247,9 @@ def iter_chunks(
         for a, b in bounds:
             yield run_chunk(compiled, dists, cfg, a, b, keep_accounting)
         return
-    futures = [executor.submit(run_chunk, compiled, dists, cfg, a, b, keep_accounting)
-               for a, b in bounds]
+    futures = [
+        executor.submit(run_chunk, compiled, dists, cfg, a, b, keep_accounting) for a, b in bounds
+    ]
     try:
         for fut in futures:
             yield fut.result()
@@ -207,7 +267,7 @@ def _threads() -> int:
 def _set_threads(workers: int | None) -> None:
     import numba
 
-    limit = numba.config.NUMBA_NUM_THREADS
+    limit = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
     numba.set_num_threads(max(1, min(workers or limit, limit)))
 
 
@@ -265,14 +325,21 @@ def simulate(
         net = apply_scenario(net, scenario)
     elif net.overrides:
         net = apply_scenario(net, net.scenario)
-    cfg = RunConfig.from_network(net, trials=trials, days=days, seed=seed,
-                                 warmup_days=warmup_days, workers=workers,
-                                 chunk_trials=chunk_trials)
+    cfg = RunConfig.from_network(
+        net,
+        trials=trials,
+        days=days,
+        seed=seed,
+        warmup_days=warmup_days,
+        workers=workers,
+        chunk_trials=chunk_trials,
+    )
     if warmup_days is not None and warmup_days != net.settings.warmup_days:
         net = net.with_settings(warmup_days=warmup_days)
     if cfg.trials < 1 or cfg.days < 1:
-        raise JitriskError(f"need at least one trial and one day, got trials={cfg.trials}, "
-                           f"days={cfg.days}")
+        raise JitriskError(
+            f"need at least one trial and one day, got trials={cfg.trials}, days={cfg.days}"
+        )
     compiled = compile_network(net)
     check_size(compiled, cfg)
     t0 = time.perf_counter()
@@ -289,8 +356,9 @@ def simulate(
                 raise SimulationCancelled(f"cancelled after {done:,} of {cfg.trials:,} trials")
     finally:
         gen.close()
-    return SimulationResult.from_chunks(net, compiled, cfg, chunks,
-                                        elapsed=time.perf_counter() - t0)
+    return SimulationResult.from_chunks(
+        net, compiled, cfg, chunks, elapsed=time.perf_counter() - t0
+    )
 
 
 def cpu_count() -> int:
