@@ -10,9 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from builders import set_cell, valid_rows, write_workbook
 from matplotlib.figure import Figure
 
+from builders import set_cell, valid_rows, write_workbook
 from jitrisk.errors import SimulationCancelled
 from ui import charts
 from ui.formatting import (

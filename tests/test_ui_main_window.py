@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import set_cell, valid_rows, write_workbook
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QPushButton
 
 import jitrisk
+from builders import set_cell, valid_rows, write_workbook
 from jitrisk import validate_workbook
 from jitrisk.errors import JitriskError
 from ui import workers
@@ -180,6 +180,7 @@ def test_run_fills_the_results(qtbot: Any, window: MainWindow, valid_path: Path)
     assert card.value_label.text() == outcome.kpis[0].value
     assert card.ci_label.text().startswith("95% CI [")
     assert view.kpi_cards["var95"].value_label.text().startswith("EUR ")
+    qtbot.waitUntil(view.charts_drawn)
     assert len(view.risk_canvas.figure.axes) == 1
     assert "120 trials" in view.run_label.text()
     assert window.run_panel.status_label.text().startswith("Finished 120 trials")

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import set_cell, valid_rows, write_workbook
 from PySide6.QtCore import QSettings, Qt
 
+from builders import set_cell, valid_rows, write_workbook
 from jitrisk.engine import Progress
 from jitrisk.errors import Problem
 from ui.messages import Infos, Warnings

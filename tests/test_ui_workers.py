@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import valid_rows, write_workbook
 from PySide6.QtCore import QThreadPool
 
+from builders import valid_rows, write_workbook
 from jitrisk import load_network
 from jitrisk.errors import SimulationCancelled
 from ui.tasks import RunOutcome, RunRequest

@@ -46,6 +46,7 @@ def apply_look(app: QApplication) -> None:
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The application's options (Qt's own, such as ``-platform``, are removed before)."""
     parser = argparse.ArgumentParser(
         prog="jitrisk-desktop",
         description="Supply-chain disruption risk analyser (desktop application).",
@@ -57,8 +58,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the application; ``argv`` without the program name."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    app = create_application([sys.argv[0]])
+    full = [sys.argv[0], *(sys.argv[1:] if argv is None else argv)]
+    if any(a in ("-h", "--help", "--version") for a in full[1:]):
+        parse_args(full[1:])  # prints and exits, without needing a display
+    app = create_application(full)
+    args = parse_args(app.arguments()[1:])  # Qt took its own options out
     window = MainWindow(QSettings())
     install_excepthook(lambda: window)
     window.show()

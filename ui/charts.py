@@ -157,9 +157,8 @@ def lost_revenue_figure(
     ax = fig.add_subplot(1, 1, 1)
     _style_axes(ax)
     bins = min(60, max(10, int(np.sqrt(x.size))))
-    ax.hist(
-        x, bins=bins, color=theme.OKABE_ITO["sky_blue"], edgecolor="white", linewidth=0.5, zorder=2
-    )
+    # one filled outline instead of a patch per bin: the same picture, drawn several times faster
+    ax.hist(x, bins=bins, histtype="stepfilled", color=theme.OKABE_ITO["sky_blue"], zorder=2)
     marks = (
         ("Mean", float(np.mean(x)), theme.OKABE_ITO["blue"], "-"),
         ("VaR95", float(var95), theme.OKABE_ITO["orange"], "--"),

@@ -310,5 +310,7 @@ class ProblemsDock(QDockWidget):
         errors = sum(p.severity == "error" for p in problems)
         warnings = len(problems) - errors
         self.setWindowTitle(
-            f"Problems ({errors} errors, {warnings} warnings)" if problems else "Problems"
+            f"Problems ({plural(errors, 'error')}, {plural(warnings, 'warning')})"
+            if problems
+            else "Problems"
         )

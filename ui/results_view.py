@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,8 @@ from .widgets import KpiCard
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
 KPI_TITLES = ("Any customer stockout", "Fill rate", "Expected lost revenue", "Lost revenue VaR95")
 TOP_SITES = 15
+#: Delay between the two chart renders, so input events are handled in between.
+CHART_STAGGER_MS = 40
 
 
 class ChartCanvas(FigureCanvasQTAgg):
@@ -39,9 +41,6 @@ class ChartCanvas(FigureCanvasQTAgg):
         super().__init__(figure)
         self.setMinimumSize(300, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def redraw(self) -> None:
-        self.draw_idle()
 
 
 class FillPage(QWidget):
@@ -64,6 +63,7 @@ class ResultsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.outcome: RunOutcome | None = None
+        self._drawn: set[str] = set()
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -219,7 +219,24 @@ class ResultsView(QWidget):
         for col, column in enumerate(SITE_COLUMNS):
             if column.key == "name":
                 self.table.setColumnWidth(col, min(self.table.columnWidth(col), 200))
+        self.stack.setCurrentIndex(1)
+        self._update_count()
+        self._drawn = set()
+        # one chart per event-loop turn: each render takes ~0.1 s, together they would
+        # hold the window longer than the 100 ms a planner notices
+        QTimer.singleShot(0, lambda: self._draw_risk_chart(outcome))
+        QTimer.singleShot(CHART_STAGGER_MS, lambda: self._draw_loss_chart(outcome))
+
+    def _draw_risk_chart(self, outcome: RunOutcome) -> None:
+        if outcome is not self.outcome:
+            return
         charts.top_risk_sites_figure(outcome.sites, n=TOP_SITES, figure=self.risk_canvas.figure)
+        self.risk_canvas.draw()
+        self._drawn.add("risk")
+
+    def _draw_loss_chart(self, outcome: RunOutcome) -> None:
+        if outcome is not self.outcome:
+            return
         lr = outcome.stats["lost_revenue"]
         charts.lost_revenue_figure(
             outcome.losses,
@@ -228,10 +245,12 @@ class ResultsView(QWidget):
             outcome.currency,
             figure=self.loss_canvas.figure,
         )
-        self.risk_canvas.redraw()
-        self.loss_canvas.redraw()
-        self.stack.setCurrentIndex(1)
-        self._update_count()
+        self.loss_canvas.draw()
+        self._drawn.add("loss")
+
+    def charts_drawn(self) -> bool:
+        """True once both charts show the current outcome (they are drawn just after it)."""
+        return self._drawn == {"risk", "loss"}
 
     def set_stale(self, stale: bool) -> None:
         """Mark the results as older than the open workbook."""

@@ -229,9 +229,9 @@ class SummaryView(QScrollArea):
         card = self._card(
             "single_sourced",
             "Single-sourced supply",
-            f"{plural(len(components), 'component')} at plants and "
-            f"{plural(len(rows) - len(components), 'site')} with one source of supply: "
-            "an outage at the source stops the flow.",
+            f"{plural(len(components), 'component')} with a single source, and "
+            f"{plural(len(rows) - len(components), 'site')} fed by a single lane: an outage "
+            "at that source stops the flow.",
         )
         table_rows = [
             [
