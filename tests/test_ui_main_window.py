@@ -86,7 +86,7 @@ def test_open_a_valid_workbook(qtbot: Any, window: MainWindow, valid_path: Path)
     assert window.windowTitle().startswith("valid.xlsx")
     assert window.summary_view.tiles["supplier"].value_label.text() == "3"
     assert window.problems_dock.panel.problem_count() == 0
-    assert window.actions["run"].isEnabled()
+    assert window.action("run").isEnabled()
     assert window.run_panel.run_button.isEnabled()
     assert window.recent.paths() == [str(valid_path.resolve())]
     assert window.messages.shown_keys() == []
@@ -107,7 +107,7 @@ def test_open_a_broken_workbook_lists_every_problem(
         shown["workbook_invalid"].text
         == Errors.workbook_invalid.format(name="broken.xlsx", errors="2 errors").text
     )
-    assert not window.actions["run"].isEnabled()
+    assert not window.action("run").isEnabled()
     assert not window.run_panel.run_button.isEnabled()
     assert "what_was_read" in window.summary_view.cards  # still shows what it could read
     assert window.summary_view.tiles["sites"].value_label.text() == "8"
@@ -184,7 +184,7 @@ def test_run_fills_the_results(qtbot: Any, window: MainWindow, valid_path: Path)
     assert len(view.risk_canvas.figure.axes) == 1
     assert "120 trials" in view.run_label.text()
     assert window.run_panel.status_label.text().startswith("Finished 120 trials")
-    assert window.actions["run"].isEnabled() and not window.actions["cancel"].isEnabled()
+    assert window.action("run").isEnabled() and not window.action("cancel").isEnabled()
 
 
 def test_run_action_uses_the_panel_settings(
@@ -194,7 +194,7 @@ def test_run_action_uses_the_panel_settings(
     window.run_panel.trials_spin.setValue(40)
     window.run_panel.days_spin.setValue(30)
     with qtbot.waitSignal(window.run_finished, timeout=RUN_TIMEOUT) as blocker:
-        window.actions["run"].trigger()
+        window.action("run").trigger()
     assert blocker.args[0].request == RunRequest("baseline", 40, 30, 7)
 
 
@@ -210,7 +210,7 @@ def test_cancel_stops_the_run_and_returns_to_idle(
     with qtbot.waitSignals(
         [window.run_cancelled, window.became_idle], order="strict", timeout=30_000
     ):
-        window.actions["cancel"].trigger()  # the Esc shortcut
+        window.action("cancel").trigger()  # the Esc shortcut
     assert window.state.activity is Activity.IDLE
     assert not window.run_panel.is_running()
     assert window.run_panel.run_button.isEnabled()
@@ -304,13 +304,13 @@ def test_reload_keeps_results_but_marks_them_stale(
 
 # --------------------------------------------------------------------------- menus and help
 def test_shortcuts_and_menus(window: MainWindow) -> None:
-    assert window.actions["open"].shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
-    assert window.actions["reload"].shortcut() == QKeySequence("F5")
-    assert window.actions["run"].shortcut() == QKeySequence("Ctrl+R")
-    assert window.actions["cancel"].shortcut() == QKeySequence("Esc")
+    assert window.action("open").shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert window.action("reload").shortcut() == QKeySequence("F5")
+    assert window.action("run").shortcut() == QKeySequence("Ctrl+R")
+    assert window.action("cancel").shortcut() == QKeySequence("Esc")
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "View", "Run", "Help"]
-    assert not window.actions["run"].isEnabled() and not window.actions["reload"].isEnabled()
+    assert not window.action("run").isEnabled() and not window.action("reload").isEnabled()
 
 
 def test_guide_and_about(window: MainWindow) -> None:

@@ -9,6 +9,8 @@ greyscale printing. Pass ``figure=`` to redraw into an existing figure.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -27,6 +29,7 @@ RISK_METRICS = {
     "fill_rate": "Fill rate",
 }
 
+LineStyle = Literal["-", "--", ":"]
 FONT_SIZE = 9
 LABEL_CHARS = 28
 
@@ -159,7 +162,7 @@ def lost_revenue_figure(
     bins = min(60, max(10, int(np.sqrt(x.size))))
     # one filled outline instead of a patch per bin: the same picture, drawn several times faster
     ax.hist(x, bins=bins, histtype="stepfilled", color=theme.OKABE_ITO["sky_blue"], zorder=2)
-    marks = (
+    marks: tuple[tuple[str, float, str, LineStyle], ...] = (
         ("Mean", float(np.mean(x)), theme.OKABE_ITO["blue"], "-"),
         ("VaR95", float(var95), theme.OKABE_ITO["orange"], "--"),
         ("CVaR95", float(cvar95), theme.OKABE_ITO["vermillion"], ":"),

@@ -10,6 +10,7 @@ from :mod:`ui.messages`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer, QUrl, Signal
@@ -135,8 +136,8 @@ class MainWindow(QMainWindow):
         self,
         key: str,
         text: str,
-        slot: object,
-        shortcut: QKeySequence | str | None = None,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
@@ -146,12 +147,17 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(tip)
         action.triggered.connect(slot)
-        self.actions[key] = action
+        self._actions[key] = action
         self.addAction(action)  # shortcuts work whichever widget has focus
         return action
 
+    def action(self, key: str) -> QAction:
+        """The window's action ``key``: new, open, reload, open_external, quit, run, cancel,
+        show_summary, show_results, guide, about, clear_recent."""
+        return self._actions[key]
+
     def _build_actions(self) -> None:
-        self.actions: dict[str, QAction] = {}
+        self._actions: dict[str, QAction] = {}
         std = QKeySequence.StandardKey
         self._action(
             "new",
@@ -192,29 +198,29 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.actions["new"])
-        file_menu.addAction(self.actions["open"])
+        file_menu.addAction(self._actions["new"])
+        file_menu.addAction(self._actions["open"])
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
-        file_menu.addAction(self.actions["reload"])
+        file_menu.addAction(self._actions["reload"])
         file_menu.addSeparator()
-        file_menu.addAction(self.actions["open_external"])
+        file_menu.addAction(self._actions["open_external"])
         file_menu.addSeparator()
-        file_menu.addAction(self.actions["quit"])
+        file_menu.addAction(self._actions["quit"])
         view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.actions["show_summary"])
-        view_menu.addAction(self.actions["show_results"])
+        view_menu.addAction(self._actions["show_summary"])
+        view_menu.addAction(self._actions["show_results"])
         view_menu.addSeparator()
         view_menu.addAction(self.problems_dock.toggleViewAction())
         view_menu.addAction(self.run_dock.toggleViewAction())
         run_menu = bar.addMenu("&Run")
-        run_menu.addAction(self.actions["run"])
-        run_menu.addAction(self.actions["cancel"])
+        run_menu.addAction(self._actions["run"])
+        run_menu.addAction(self._actions["cancel"])
         help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.actions["guide"])
+        help_menu.addAction(self._actions["guide"])
         help_menu.addSeparator()
-        help_menu.addAction(self.actions["about"])
+        help_menu.addAction(self._actions["about"])
         self._fill_recent_menu()
 
     def _build_status_bar(self) -> None:
@@ -230,13 +236,13 @@ class MainWindow(QMainWindow):
 
     def _apply_state(self) -> None:
         s = self.state
-        self.actions["new"].setEnabled(s.can_open)
-        self.actions["open"].setEnabled(s.can_open)
+        self._actions["new"].setEnabled(s.can_open)
+        self._actions["open"].setEnabled(s.can_open)
         self.recent_menu.setEnabled(s.can_open)
-        self.actions["reload"].setEnabled(s.can_reload)
-        self.actions["open_external"].setEnabled(s.has_workbook)
-        self.actions["run"].setEnabled(s.can_run)
-        self.actions["cancel"].setEnabled(s.can_cancel)
+        self._actions["reload"].setEnabled(s.can_reload)
+        self._actions["open_external"].setEnabled(s.has_workbook)
+        self._actions["run"].setEnabled(s.can_run)
+        self._actions["cancel"].setEnabled(s.can_cancel)
         self.activity_status.setText(
             {
                 Activity.IDLE: "",
@@ -399,8 +405,8 @@ class MainWindow(QMainWindow):
             empty = self.recent_menu.addAction("No recent workbooks")
             empty.setEnabled(False)
         self.recent_menu.addSeparator()
-        self.recent_menu.addAction(self.actions["clear_recent"])
-        self.actions["clear_recent"].setEnabled(bool(paths))
+        self.recent_menu.addAction(self._actions["clear_recent"])
+        self._actions["clear_recent"].setEnabled(bool(paths))
 
     def _clear_recent(self) -> None:
         self.recent.clear()
@@ -487,8 +493,11 @@ class MainWindow(QMainWindow):
             return
         self.messages.show_message(
             Infos.file_changed.format(name=self.document.name),
-            actions=[("Reload", self.reload), ("Ignore", self._ignore_file_change)],
+            actions=[("Reload", self._reload_now), ("Ignore", self._ignore_file_change)],
         )
+
+    def _reload_now(self) -> None:
+        self.reload()
 
     def _ignore_file_change(self) -> None:
         self.watcher.acknowledge()

@@ -20,8 +20,10 @@ class RecentFiles:
     def paths(self) -> list[str]:
         value = self._settings.value(KEY, [])
         if isinstance(value, str):  # QSettings returns a lone string for a one-item list
-            value = [value]
-        return [str(v) for v in (value or [])]
+            return [value]
+        if isinstance(value, list | tuple):
+            return [str(v) for v in value]
+        return []
 
     def add(self, path: str | os.PathLike[str]) -> None:
         text = str(Path(path).resolve())

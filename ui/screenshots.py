@@ -88,6 +88,7 @@ def render_all(
         _wait(app, window.became_idle, 60)
         written.append(_save(window, out / "summary.png"))
         page = window.summary_view.widget()
+        assert page is not None
         page.resize(window.summary_view.viewport().width(), page.sizeHint().height())
         _settle(app)
         written.append(_save(page, out / "summary_full.png", check_size=False))

@@ -64,7 +64,7 @@ class SiteColumn:
         value = row.get(self.key)
         if self.kind == "text":
             return "" if value is None else str(value).lower()
-        return float(value)
+        return float(value) if value is not None else float("nan")
 
 
 SITE_COLUMNS: tuple[SiteColumn, ...] = (
