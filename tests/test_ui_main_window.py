@@ -207,6 +207,9 @@ def test_cancel_stops_the_run_and_returns_to_idle(
         window.start_run(RunRequest("baseline", trials=total, days=365, seed=1))
     assert window.state.activity is Activity.RUNNING
     assert window.run_panel.eta_label.text().startswith("about")
+    assert not window.open_workbook(valid_path)  # refused while running, and said why
+    busy = next(m for m in window.messages.messages() if m.key == "busy")
+    assert busy.text.startswith("A simulation is running")
     with qtbot.waitSignals(
         [window.run_cancelled, window.became_idle], order="strict", timeout=30_000
     ):

@@ -186,8 +186,8 @@ def test_summary_of_an_invalid_workbook_shows_what_was_read(qtbot: Any, tmp_path
 def test_message_area_replaces_by_key_and_clears(qtbot: Any) -> None:
     area = MessageArea()
     qtbot.addWidget(area)
-    area.show_message(Warnings.busy.format(action="open a.xlsx"))
-    area.show_message(Warnings.busy.format(action="open b.xlsx"))
+    area.show_message(Warnings.busy.format(doing="Reading", action="open a.xlsx"))
+    area.show_message(Warnings.busy.format(doing="Reading", action="open b.xlsx"))
     area.show_message(Infos.file_changed.format(name="b.xlsx"))
     assert area.shown_keys() == ["busy", "file_changed"]
     assert "b.xlsx" in area.messages()[0].text

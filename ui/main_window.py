@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         self._reloading = False
         self._load_worker: Worker | None = None
         self._run_worker: Worker | None = None
+        # the last finished worker, kept until the next one finishes: its pool thread may
+        # still be returning from run() when the finished signal arrives here
+        self._retired: Worker | None = None
         self._guide: GuideDialog | None = None
 
         self.setWindowTitle(APP_TITLE)
@@ -267,7 +270,12 @@ class MainWindow(QMainWindow):
         """
         p = Path(path)
         if not self.state.can_open:
-            self.messages.show_message(Warnings.busy.format(action=f"open {p.name}"))
+            doing = (
+                "A workbook is being read"
+                if self.state.activity is Activity.LOADING
+                else "A simulation is running"
+            )
+            self.messages.show_message(Warnings.busy.format(doing=doing, action=f"open {p.name}"))
             return False
         if not is_workbook_path(p):
             self.messages.show_message(Errors.not_a_workbook.format(name=p.name))
@@ -361,7 +369,7 @@ class MainWindow(QMainWindow):
             show_error_dialog(exc, self)
 
     def _on_load_finished(self) -> None:
-        self._load_worker = None
+        self._retired, self._load_worker = self._load_worker, None
         self._set_activity(Activity.IDLE)
         self.became_idle.emit()
 
@@ -476,7 +484,7 @@ class MainWindow(QMainWindow):
         self.run_cancelled.emit(exc)
 
     def _on_run_finished(self) -> None:
-        self._run_worker = None
+        self._retired, self._run_worker = self._run_worker, None
         if self.run_panel.is_running():
             self.run_panel.show_finished("")
         self._set_activity(Activity.IDLE)

@@ -101,8 +101,8 @@ class Warnings:
     busy = Msg(
         "busy",
         "warning",
-        "A simulation is running",
-        "Cancel it first (Esc), then {action}.",
+        "Busy",
+        "{doing}: wait for it to finish or cancel it (Esc), then {action}.",
     )
     dropped_files = Msg(
         "dropped_files",
