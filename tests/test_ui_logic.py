@@ -1,6 +1,7 @@
-"""The Qt-free parts of the desktop application: formats, KPIs, state rules, tasks, charts.
+"""The Qt-free logic of the desktop application: formats, KPIs, state rules, tasks, charts.
 
-These run without a display or Qt; the tasks are exactly what the workers run.
+No window or event loop is involved (the tasks are exactly what the workers run);
+the module still imports PySide6 through ``ui.guide`` and ``ui.summary_view``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from ui.tasks import (
     progress_chunk_trials,
     run_simulation,
 )
+
+pytestmark = pytest.mark.gui
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
