@@ -71,6 +71,37 @@ def source_group_problems(
     return out
 
 
+def capacity_warnings(net: Network, site_columns: Mapping[str, int]) -> list[Problem]:
+    """Sites whose capacity is below the mean daily flow through them: they can never
+    keep up, whatever the buffers (a typo in the workbook, usually). Run on a network
+    without errors only."""
+    column = site_columns.get("capacity_per_day")
+    if not any(s.capacity_per_day is not None for s in net.sites):
+        return []
+    try:
+        from .engine.compiled import compile_network
+
+        c = compile_network(net)
+    except Exception:  # the checks above report what makes the network unusable
+        return []
+    out = []
+    for i, sid in enumerate(c.site_ids):
+        site = net.site_by_id[sid]
+        flow = float(c.mean_flow[i])
+        if site.capacity_per_day is not None and site.capacity_per_day < flow * (1 - 1e-9):
+            out.append(
+                Problem(
+                    "Sites",
+                    site.row,
+                    column,
+                    f"capacity_per_day {site.capacity_per_day:g} of '{sid}' is below the mean "
+                    f"daily demand through it ({flow:,.4g}): it can never keep up",
+                    "warning",
+                )
+            )
+    return out
+
+
 def check_network(
     net: Network,
     columns: Mapping[str, Mapping[str, int]] | None = None,

@@ -1001,6 +1001,10 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
     out.problems.extend(
         check_network(network, columns=columns, skip=skip.sites, skip_groups=skip.groups)
     )
+    if not out.has_errors:
+        from .validation import capacity_warnings
+
+        out.problems.extend(capacity_warnings(network, columns.get("Sites", {})))
     problems = sort_problems(out.problems)
     ok = not any(pr.severity == "error" for pr in problems)
     return ValidationReport(str(path), network if ok else None, problems)

@@ -1099,3 +1099,15 @@ def test_number_too_large_for_a_float(tmp_path: Path, rows: Rows) -> None:
         ("Demand!B2", "daily_demand: number too large"),
         ("Scenarios!D4", "unit_value: number too large"),
     ]
+
+
+def test_capacity_below_mean_flow_is_a_warning(make_workbook: MakeWorkbook, rows: Rows) -> None:
+    """PLANT makes 140 a day on average (100 + 40 demand): a capacity of 50 can never keep
+    up; the workbook still loads."""
+    set_cell(rows, "Sites", 5, "capacity_per_day", 50)
+    report = validate_workbook(make_workbook(rows))
+    assert report.ok
+    assert [str(p) for p in report.warnings] == [
+        "Sites!G5: warning: capacity_per_day 50 of 'PLANT' is below the mean daily demand "
+        "through it (140): it can never keep up"
+    ]

@@ -95,6 +95,21 @@ def tail_risk(x: NDArray[np.float64], level: float = 0.95) -> tuple[float, float
     return var, cvar
 
 
+def quantile_ci(x: NDArray[np.float64], q: float = 0.95) -> tuple[float, float]:
+    """Distribution-free 95% CI of the ``q`` quantile from i.i.d. samples.
+
+    The number of samples below the true quantile is Binomial(n, q), so the order
+    statistics at ranks ``n q ± 1.96 sqrt(n q (1 - q))`` bracket it with about
+    95% confidence (normal approximation to the binomial; e.g. Conover 1999, 3.2).
+    """
+    xs = np.sort(np.asarray(x, dtype=np.float64))
+    n = len(xs)
+    half = Z95 * math.sqrt(n * q * (1 - q))
+    lo = int(max(0, math.floor(n * q - half)))
+    hi = int(min(n - 1, math.ceil(n * q + half)))
+    return float(xs[lo]), float(xs[hi])
+
+
 @dataclass
 class SimulationResult:
     """Per-trial totals of one run, with statistics computed on demand.
@@ -206,7 +221,7 @@ class SimulationResult:
         lost = self.network_lost_revenue()
         var, cvar = tail_risk(lost)
         lr = mean_estimate(lost, (0.0, math.inf)).as_dict()
-        lr.update({"var95": var, "cvar95": cvar})
+        lr.update({"var95": var, "cvar95": cvar, "var95_ci95": list(quantile_ci(lost))})
         filled = self.site_out[:, cust, K.M_FILLED].sum(axis=1)
         demand = self.site_out[:, cust, K.M_DEMAND].sum(axis=1)
         first = self.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]

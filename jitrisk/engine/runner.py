@@ -222,12 +222,14 @@ def run_chunk(
 
 
 def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
-    """Trials per chunk: ~0.2 s of work for progress, capped by the demand memory budget."""
+    """Trials per chunk: at most ~0.2 s of work and at least ~25 progress reports per run
+    (so a run can be cancelled promptly), capped by the demand memory budget."""
     per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
     by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
     work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
     by_time = max(16, int(2e7 // max(work, 1)))
-    return int(max(1, min(cfg.trials, by_memory, by_time, 5000)))
+    by_reports = max(16, -(-cfg.trials // 25))
+    return int(max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000)))
 
 
 def iter_chunks(
