@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from builders import MakeWorkbook, Rows, add_column, set_cell, valid_rows, write_workbook
 
 import jitrisk.schema
 import jitrisk.workbook
+from builders import MakeWorkbook, Rows, add_column, set_cell, valid_rows, write_workbook
 from jitrisk.distributions import Constant, Geometric, Normal, Poisson, Uniform
 from jitrisk.errors import Problem, WorkbookError
 from jitrisk.model import Demand, Disruption, Lane, Override, Settings, Site
