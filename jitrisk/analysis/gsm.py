@@ -58,7 +58,18 @@ Algorithms
         + \sum_{i \to k} \min_{x \le SI - L_{ik}} f_i(x)
         + \sum_{k \to d} \min_{y \ge S + L_{kd}} g_d(y).
 
-* ``"milp"``: general acyclic networks. The constraints are difference
+* ``"lagrangian"``: general acyclic networks, bounded. The edges outside a
+  spanning tree are relaxed with Lagrange multipliers
+  :math:`\lambda_e \ge 0`; the tree DP (with the multipliers as linear costs
+  on :math:`S_i` and :math:`SI_j`) gives a lower bound for every
+  :math:`\lambda`, maximised by projected subgradient steps (Polyak step).
+  Policies come from the relaxed solutions made feasible
+  (:math:`SI_j = \max_i S_i + L_{ij}`, :math:`S_j \le SI_j + T_j`) and a
+  large-neighbourhood search that re-solves the DP exactly on a random
+  spanning tree with every other edge fixed through a threshold
+  :math:`S_i + L_e \le \theta_e \le SI_j`; its cost never increases.
+  The reported ``gap`` is proven: (policy cost − Lagrangian bound) / policy cost.
+* ``"milp"``: general acyclic networks, exact given time. The constraints are difference
   constraints (a totally unimodular matrix), so every vertex of the feasible
   polyhedron is integral, and a concave objective attains its minimum at a
   vertex: the integer GSM equals the continuous one. Each
@@ -70,7 +81,13 @@ Algorithms
   the net lead times of the solution are added as breakpoints and the MILP is
   solved again until the bounds meet or time runs out (the iterative
   refinement of Magnanti, Shen, Shu, Simchi-Levi & Teo 2006). The reported
-  ``gap`` is the proven relative gap :math:`(UB - LB)/UB`.
+  ``gap`` is the proven relative gap :math:`(UB - LB)/UB`. Exact and fast on
+  small networks; on large ones the convex envelope (a chord) of each
+  :math:`\sqrt{\cdot}` makes the relaxations weak and the branch and bound slow.
+* ``"auto"``: ``"dp"`` on trees and forests, otherwise ``"lagrangian"``, then,
+  for at most :data:`AUTO_MILP_MAX_STAGES` stages and while the gap is open,
+  the MILP started from the best policy (its net lead times as breakpoints, its
+  cost as a cutoff) with the time left (reported as ``"lagrangian+milp"``).
 
 References
 ----------
@@ -104,7 +121,9 @@ from ..model import Network
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
 
-METHODS = ("auto", "dp", "milp")
+METHODS = ("auto", "dp", "milp", "lagrangian")
+AUTO_MILP_MAX_STAGES = 150
+"""``method="auto"`` follows the Lagrangian bound with the MILP only up to this size."""
 DEFAULT_SERVICE_LEVEL = 0.95
 _INF = math.inf
 
@@ -213,7 +232,7 @@ class GSMSolution:
         ``(total_cost - lower_bound) / total_cost`` (0 when both are 0).
     optimal : bool
         The gap is within the requested tolerance (always True for ``"dp"``).
-    method : {"dp", "milp"}
+    method : {"dp", "lagrangian", "lagrangian+milp", "milp"}
         Algorithm used.
     z : float
         Safety factor :math:`z = \\Phi^{-1}(\\alpha)`.
@@ -221,7 +240,9 @@ class GSMSolution:
         :math:`\\alpha = \\Phi(z)`.
     solve_seconds : float
     iterations : int
-        MILP solves (1 for the DP).
+        Subgradient iterations plus MILP solves (1 for the DP).
+    notes : tuple of str
+        Why a bounded method stopped early (time limit, solver status).
     """
 
     stages: dict[str, StageResult]
@@ -542,12 +563,34 @@ def _elimination(p: _Problem, edge_ids: Sequence[int]) -> tuple[list[int], list[
     return order, parent, pedge
 
 
-def _node_cost(p: _Problem, a: F, k: int, node: _Node, nodes: list[_Node]) -> tuple[I, I, F]:
+@dataclass
+class _Sub:
+    r"""A tree subproblem: tighter bounds :math:`S_j \le \bar S_j`,
+    :math:`SI_j \ge \underline{SI}_j` and linear costs :math:`\alpha_j S_j + \beta_j SI_j`
+    added to stage costs (Lagrangian terms of relaxed edges)."""
+
+    s_hi: I
+    si_lo: I
+    lin_s: F
+    lin_si: F
+
+    @classmethod
+    def plain(cls, p: _Problem) -> _Sub:
+        return cls(p.s_hi.copy(), p.si.copy(), np.zeros(p.n), np.zeros(p.n))
+
+
+def _node_cost(
+    p: _Problem, a: F, sub: _Sub, k: int, node: _Node, nodes: list[_Node]
+) -> tuple[I, I, F]:
     """Grids of :math:`S` and :math:`SI` of stage ``k`` and :math:`c_k(S, SI)`."""
-    S = np.arange(int(p.s_hi[k]) + 1)
-    SI = np.arange(int(p.si[k]), int(p.si_hi[k]) + 1)
+    S = np.arange(int(sub.s_hi[k]) + 1)
+    SI = np.arange(int(sub.si_lo[k]), int(p.si_hi[k]) + 1)
     nlt = SI[None, :] + int(p.T[k]) - S[:, None]
     c = np.where(nlt >= 0, a[k] * np.sqrt(np.maximum(nlt, 0)), _INF)
+    if sub.lin_s[k] != 0:
+        c = c + (sub.lin_s[k] * S)[:, None]
+    if sub.lin_si[k] != 0:
+        c = c + (sub.lin_si[k] * SI)[None, :]
     for child, e, child_up in node.children:
         ch = nodes[child]
         assert ch.cmin is not None
@@ -555,18 +598,21 @@ def _node_cost(p: _Problem, a: F, k: int, node: _Node, nodes: list[_Node]) -> tu
             y = SI - int(p.L[e])
             vals = np.where(y >= 0, ch.cmin[np.clip(y, 0, len(ch.cmin) - 1)], _INF)
             c = c + vals[None, :]
-        else:  # SI_d >= S_k + L: best g_d over y >= S + L (grid of g_d starts at si_d)
-            y = np.maximum(S + int(p.L[e]) - int(p.si[child]), 0)
+        else:  # SI_d >= S_k + L: best g_d over y >= S + L (grid of g_d starts at si_lo_d)
+            y = np.maximum(S + int(p.L[e]) - int(sub.si_lo[child]), 0)
             c = c + ch.cmin[np.minimum(y, len(ch.cmin) - 1)][:, None]
     return S, SI, c
 
 
-def _solve_tree(p: _Problem, a: F, edge_ids: Sequence[int]) -> tuple[I, float]:
+def _solve_tree(
+    p: _Problem, a: F, edge_ids: Sequence[int], sub: _Sub | None = None
+) -> tuple[I, I, float]:
     """Graves & Willems' DP on the forest ``edge_ids`` (other edges ignored).
 
-    Returns the service times :math:`S` and the optimal value of that forest
-    problem (a lower bound for the full network when edges were left out).
+    Returns the service times :math:`S`, :math:`SI` and the optimal value of
+    that forest problem, linear terms included.
     """
+    sub = _Sub.plain(p) if sub is None else sub
     order, parent, pedge = _elimination(p, edge_ids)
     nodes = [_Node("root", []) for _ in range(p.n)]
     for k in order:
@@ -576,7 +622,7 @@ def _solve_tree(p: _Problem, a: F, edge_ids: Sequence[int]) -> tuple[I, float]:
     roots: list[int] = []
     for k in order:
         node = nodes[k]
-        S, SI, c = _node_cost(p, a, k, node, nodes)
+        S, SI, c = _node_cost(p, a, sub, k, node, nodes)
         if parent[k] < 0:
             node.kind = "root"
             flat = int(np.argmin(c))
@@ -586,7 +632,7 @@ def _solve_tree(p: _Problem, a: F, edge_ids: Sequence[int]) -> tuple[I, float]:
             roots.append(k)
         elif int(p.down[pedge[k]]) == parent[k]:  # parent downstream: f_k(S)
             node.kind = "f"
-            node.arg = (np.argmin(c, axis=1) + int(p.si[k])).astype(np.int64)
+            node.arg = (np.argmin(c, axis=1) + int(sub.si_lo[k])).astype(np.int64)
             node.best = c.min(axis=1)
             node.cmin, node.carg = _prefix_min(node.best)
         else:  # parent upstream: g_k(SI)
@@ -605,16 +651,17 @@ def _solve_tree(p: _Problem, a: F, edge_ids: Sequence[int]) -> tuple[I, float]:
         for child, e, child_up in nodes[k].children:
             ch = nodes[child]
             assert ch.carg is not None and ch.arg is not None
+            lo = int(sub.si_lo[child])
             if child_up:
                 y = min(int(SI_out[k]) - int(p.L[e]), len(ch.carg) - 1)
                 S_out[child] = int(ch.carg[y])
                 SI_out[child] = int(ch.arg[S_out[child]])
             else:
-                y = min(max(int(S_out[k]) + int(p.L[e]) - int(p.si[child]), 0), len(ch.carg) - 1)
-                SI_out[child] = int(ch.carg[y]) + int(p.si[child])
-                S_out[child] = int(ch.arg[SI_out[child] - int(p.si[child])])
+                y = min(max(int(S_out[k]) + int(p.L[e]) - lo, 0), len(ch.carg) - 1)
+                SI_out[child] = int(ch.carg[y]) + lo
+                S_out[child] = int(ch.arg[SI_out[child] - lo])
             stack.append(child)
-    return S_out, total
+    return S_out, SI_out, total
 
 
 def is_forest(n: int, edges: Sequence[tuple[int, int]]) -> bool:
@@ -657,7 +704,7 @@ def _initial_breakpoints(p: _Problem, a: F) -> _Pwl:
 
 
 def _milp_model(
-    p: _Problem, a: F, pwl: _Pwl
+    p: _Problem, a: F, pwl: _Pwl, cutoff: float = _INF
 ) -> tuple[F, LinearConstraint, Bounds, NDArray[np.int8]]:
     r"""Objective, constraints, bounds and integrality of the PWL MILP.
 
@@ -665,7 +712,9 @@ def _milp_model(
     stage with breakpoints :math:`b_0 = 0 < \dots < b_m`,
     :math:`SI_j + T_j - S_j = \sum_k (b_k - b_{k-1}) \delta_{jk}`,
     :math:`\delta_{j,k+1} \le w_{jk} \le \delta_{jk}` and cost
-    :math:`a_j \sum_k (\sqrt{b_k} - \sqrt{b_{k-1}}) \delta_{jk}`.
+    :math:`a_j \sum_k (\sqrt{b_k} - \sqrt{b_{k-1}}) \delta_{jk}`. A finite
+    ``cutoff`` (the cost of a known policy) adds the row objective :math:`\le` cutoff,
+    which keeps every optimum (the interpolant is below :math:`\sqrt{\cdot}`).
     """
     n = p.n
     seg = [len(pt) - 1 for pt in pwl.points]
@@ -709,7 +758,10 @@ def _milp_model(
             row([(w0 + k, 1.0), (d0 + k, -1.0)], -_INF, 0.0)
             row([(d0 + k + 1, 1.0), (w0 + k, -1.0)], -_INF, 0.0)
         d0 += m
-        w0 += m - 1
+        w0 += max(m - 1, 0)
+    if math.isfinite(cutoff):
+        nz = np.flatnonzero(c)
+        row([(int(k), float(c[k])) for k in nz], -_INF, cutoff * (1 + 1e-9) + 1e-9)
     A = sparse.csr_array((vals, (rows, cols)), shape=(len(lb), nv))
     lo = np.concatenate([np.zeros(n), p.si.astype(np.float64), np.zeros(n_delta + n_w)])
     hi = np.concatenate(
@@ -738,22 +790,30 @@ def _refine(p: _Problem, pwl: _Pwl, S: I, SI: I) -> int:
 
 
 def _solve_milp(
-    p: _Problem, a: F, time_limit: float, gap_tolerance: float
+    p: _Problem,
+    a: F,
+    time_limit: float,
+    gap_tolerance: float,
+    start: I | None = None,
+    lower_bound: float = 0.0,
 ) -> tuple[I, float, float, int, list[str]]:
-    """Iterative PWL refinement. Returns ``S``, upper and lower bounds, MILP solves, notes."""
+    """Iterative PWL refinement from the policy ``start`` (default: all :math:`S_j = 0`,
+    always feasible), whose net lead times become breakpoints and whose cost a cutoff.
+    Returns ``S``, upper and lower bounds, MILP solves, notes."""
     t0 = time.perf_counter()
     notes: list[str] = []
-    best_S, best_SI = _tight(p, np.zeros(p.n))  # S = 0 everywhere is always feasible
+    best_S, best_SI = _tight(p, np.zeros(p.n) if start is None else start)
     ub = _cost(p, a, best_S, best_SI)
-    lb = 0.0
+    lb = lower_bound
     pwl = _initial_breakpoints(p, a)
+    _refine(p, pwl, best_S, best_SI)
     iterations = 0
     while True:
         remaining = time_limit - (time.perf_counter() - t0)
         if remaining <= 0:
             notes.append(f"time limit of {time_limit:g} s reached")
             break
-        c, cons, bounds, integ = _milp_model(p, a, pwl)
+        c, cons, bounds, integ = _milp_model(p, a, pwl, ub)
         res = milp(
             c,
             constraints=cons,
@@ -790,6 +850,125 @@ def _gap(ub: float, lb: float) -> float:
     return max(0.0, (ub - lb) / ub)
 
 
+# --------------------------------------------------------------------------- Lagrangian
+
+
+def _spanning_forest(p: _Problem, weight: F) -> tuple[list[int], I]:
+    """Kruskal: a maximum-weight spanning forest (edge indices) and the other edges."""
+    parent = list(range(p.n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    tree: list[int] = []
+    rest: list[int] = []
+    for e in np.argsort(-weight, kind="stable").tolist():
+        ru, rv = find(int(p.up[e])), find(int(p.down[e]))
+        if ru == rv:
+            rest.append(e)
+        else:
+            parent[ru] = rv
+            tree.append(e)
+    return tree, np.array(sorted(rest), dtype=np.int64)
+
+
+def _lns(
+    p: _Problem, a: F, S: I, SI: I, rng: np.random.Generator, deadline: float, rounds: int
+) -> tuple[I, I, float]:
+    r"""Large-neighbourhood search: for a random spanning tree, fix a threshold
+    :math:`\theta_e \in [S_i + L_e, SI_j]` on every other edge
+    (:math:`S_i \le \theta_e - L_e`, :math:`SI_j \ge \theta_e`: the current
+    policy stays feasible) and solve the tree DP exactly over everything else.
+    The cost never increases."""
+    cost = _cost(p, a, S, SI)
+    for _ in range(rounds):
+        if time.perf_counter() >= deadline:
+            break
+        tree, rest = _spanning_forest(p, rng.random(len(p.up)))
+        sub = _Sub.plain(p)
+        if len(rest):
+            i, j, L = p.up[rest], p.down[rest], p.L[rest]
+            lo = S[i] + L
+            theta = lo + np.floor(rng.random(len(rest)) * (SI[j] - lo + 1)).astype(np.int64)
+            np.minimum.at(sub.s_hi, i, theta - L)
+            np.maximum.at(sub.si_lo, j, theta)
+        S2, _si, _v = _solve_tree(p, a, tree, sub)
+        S2, SI2 = _tight(p, S2)
+        c2 = _cost(p, a, S2, SI2)
+        if c2 <= cost:
+            S, SI, cost = S2, SI2, c2
+    return S, SI, cost
+
+
+def _solve_lagrangian(
+    p: _Problem, a: F, time_limit: float, gap_tolerance: float, seed: int = 0
+) -> tuple[I, float, float, int, list[str]]:
+    r"""Lagrangian relaxation of the edges outside a spanning tree, with the tree DP
+    as subproblem, and large-neighbourhood search for policies.
+
+    With multipliers :math:`\lambda_e \ge 0` on the relaxed edges
+    :math:`SI_j \ge S_i + L_e`,
+
+    .. math:: \mathcal L(\lambda) = \min_{\text{tree}} \sum_j a_j\sqrt{\tau_j}
+              + \sum_e \lambda_e (S_i + L_e - SI_j) \le \text{optimum},
+
+    maximised by projected subgradient steps with Polyak's step length. Every
+    subproblem solution, made feasible by :func:`_tight`, is a candidate policy;
+    :func:`_lns` improves the best one.
+
+    Returns ``S``, upper and lower bounds, iterations and notes.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    rng = np.random.default_rng(seed)
+    # keep the edges into costly stages in the tree (ties: costly upstream stages)
+    tree, rest = _spanning_forest(p, a[p.down] + 1e-3 * a[p.up])
+    du, dd, dL = p.up[rest], p.down[rest], p.L[rest].astype(np.float64)
+    best_S, best_SI = _tight(p, np.zeros(p.n))
+    ub = _cost(p, a, best_S, best_SI)
+    lb = 0.0
+    lam = np.zeros(len(rest))
+    step_scale, stall, it = 2.0, 0, 0
+    notes: list[str] = []
+    while time.perf_counter() < deadline:
+        it += 1
+        sub = _Sub.plain(p)
+        sub.lin_s = np.bincount(du, lam, p.n).astype(np.float64)
+        sub.lin_si = -np.bincount(dd, lam, p.n).astype(np.float64)
+        S, SI, val = _solve_tree(p, a, tree, sub)
+        lval = val + float(lam @ dL)
+        if lval > lb * (1 + 1e-9):
+            lb, stall = lval, 0
+        else:
+            stall += 1
+        St, SIt = _tight(p, S)
+        c = _cost(p, a, St, SIt)
+        if c < ub:
+            best_S, best_SI, ub = St, SIt, c
+        if it % 10 == 1:
+            best_S, best_SI, ub = _lns(p, a, best_S, best_SI, rng, deadline, 3)
+        if _gap(ub, lb) <= gap_tolerance:
+            break
+        g = S[du] + dL - SI[dd]
+        g[(lam <= 0) & (g < 0)] = 0.0
+        norm2 = float(g @ g)
+        if norm2 == 0.0:
+            break  # the relaxed solution is feasible and complementary: optimal
+        if stall >= 5:
+            step_scale, stall = step_scale / 2, 0
+        if step_scale < 1e-3:
+            break
+        lam = np.maximum(0.0, lam + step_scale * (ub - lval) / norm2 * g)
+    if _gap(ub, lb) > gap_tolerance:
+        best_S, best_SI, ub = _lns(p, a, best_S, best_SI, rng, deadline, 50)
+    if time.perf_counter() >= deadline:
+        notes.append(f"time limit of {time_limit:g} s reached")
+    return best_S, ub, min(lb, ub), it, notes
+
+
 # --------------------------------------------------------------------------- API
 
 
@@ -813,7 +992,7 @@ def solve_gsm(
     z: float | None = None,
     service_level: float | None = None,
     method: str = "auto",
-    time_limit: float = 60.0,
+    time_limit: float = 50.0,
     gap_tolerance: float = 1e-6,
 ) -> GSMSolution:
     r"""Optimal committed service times of the guaranteed-service model.
@@ -828,11 +1007,11 @@ def solve_gsm(
     service_level : float, optional
         :math:`\alpha`, giving :math:`z = \Phi^{-1}(\alpha)`; default 0.95 when
         neither is given.
-    method : {"auto", "dp", "milp"}
-        ``"dp"`` needs a tree or forest (undirected); ``"auto"`` uses it then and
-        ``"milp"`` otherwise.
+    method : {"auto", "dp", "lagrangian", "milp"}
+        See the module docstring; ``"dp"`` needs a tree or forest (undirected).
     time_limit : float
-        Seconds for the MILP (all refinement rounds together).
+        Seconds for the Lagrangian and MILP methods together (checked between
+        iterations, so it can be exceeded by one iteration).
     gap_tolerance : float
         Relative gap at which the MILP stops and the result counts as optimal.
 
@@ -855,16 +1034,25 @@ def solve_gsm(
     pairs = list(zip(p.up.tolist(), p.down.tolist(), strict=True))
     use = method
     if method == "auto":
-        use = "dp" if is_forest(p.n, pairs) else "milp"
+        use = "dp" if is_forest(p.n, pairs) else "lagrangian"
     notes: list[str] = []
     if use == "dp":
-        S, _value = _solve_tree(p, a, range(len(pairs)))
+        S, _si, _value = _solve_tree(p, a, range(len(pairs)))
         S, SI = _tight(p, S)
         ub = lb = _cost(p, a, S, SI)
         iterations = 1
-    else:
+    elif use == "milp":
         S, ub, lb, iterations, notes = _solve_milp(p, a, time_limit, gap_tolerance)
-        S, SI = _tight(p, S)
+    else:
+        S, ub, lb, iterations, notes = _solve_lagrangian(p, a, time_limit, gap_tolerance)
+        left = time_limit - (time.perf_counter() - t0)
+        small = p.n <= AUTO_MILP_MAX_STAGES
+        if method == "auto" and small and _gap(ub, lb) > gap_tolerance and left > 0:
+            S, ub, lb, more, notes2 = _solve_milp(p, a, left, gap_tolerance, S, lb)
+            iterations += more
+            notes += notes2
+            use = "lagrangian+milp"
+    S, SI = _tight(p, S)
     gap = 0.0 if use == "dp" else _gap(ub, lb)
     return GSMSolution(
         stages=_results(p, stages, zz, S, SI),
@@ -991,7 +1179,7 @@ def place_gsm(
     *,
     method: str = "auto",
     review_days: int = 1,
-    time_limit: float = 60.0,
+    time_limit: float = 50.0,
     gap_tolerance: float = 1e-6,
 ) -> GSMSolution:
     r"""Guaranteed-service safety stock for every stocking site of ``network``.
