@@ -1,0 +1,562 @@
+"""Everything a report shows, computed once: :func:`collect` → :class:`ReportData`.
+
+The Excel, PDF and PowerPoint writers only lay out what is here, so the three
+formats always show the same numbers, and a report can be rebuilt from the
+provenance it prints (workbook SHA-256, scenario, trials, days, seed, version).
+
+Per scenario, :func:`collect` runs
+
+* the **simulation** (``trials`` x ``days``, ``seed``): every metric with its
+  95% CI, kept as the ``simulate --json`` document, plus the per-trial network
+  lost revenue (for the histogram and paired scenario differences);
+* a **JIT buffer curve** at the *most at-risk stocking site*: the supplier,
+  plant or DC with the highest stockout-day probability (ties: lost revenue).
+  That site's own buffer is the knob a planner turns first, and a single site
+  has a current buffer to mark on the curve. When no stocking site ran out at
+  all the curve is taken for ``network`` (every stocking site set to each
+  level). Levels run from 0 to at least 20 days and twice the current buffer,
+  with the current buffer itself among them; the curve uses at most
+  :data:`CURVE_MAX_TRIALS` trials, the same seed (common random numbers make
+  the curve smooth with fewer trials);
+* a **risk report** (TTS/TTR/PI/REI, regions included) with cheap settings:
+  :data:`RISK_TRIALS` trials over at most :data:`RISK_MAX_DAYS` days;
+* the **guaranteed-service plan** (:func:`jitrisk.analysis.gsm.place_gsm`);
+* with a ``budget`` only, the **disruption-aware plan**
+  (:func:`jitrisk.analysis.placement.place_by_simulation`, at most
+  :data:`PLACEMENT_MAX_TRIALS` search trials), compared with the GSM plan on
+  the same fresh random numbers. It is the slow part, hence optional.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import __version__
+from ..engine import kernel as K
+from ..engine.runner import Progress, simulate
+from ..errors import JitriskError, SimulationCancelled
+from ..model import Network
+from ..scenarios import apply_scenario
+
+#: Trials per site of the TTS/PI analysis in a report.
+RISK_TRIALS = 100
+#: Longest horizon of the TTS/PI analysis (days).
+RISK_MAX_DAYS = 180
+#: Most trials per level of the buffer curve.
+CURVE_MAX_TRIALS = 500
+#: Most search trials of the disruption-aware placement.
+PLACEMENT_MAX_TRIALS = 200
+
+ProgressFn = Callable[[Progress], None]
+CancelFn = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What produced a report, printed on its first page."""
+
+    workbook: str
+    workbook_path: str
+    workbook_sha256: str
+    scenarios: tuple[str, ...]
+    trials: int
+    days: int
+    warmup_days: int
+    seed: int
+    unmet_demand: str
+    currency: str
+    jitrisk_version: str
+    created: str
+    risk_trials: int
+    risk_days: int
+    curve_trials: int
+    budget: float | None = None
+
+    def rows(self) -> list[tuple[str, object]]:
+        """(label, value) pairs in reading order, for every format's provenance table."""
+        return [
+            ("Workbook", self.workbook),
+            ("Workbook SHA-256", self.workbook_sha256 or "–"),
+            ("Scenarios", ", ".join(self.scenarios)),
+            ("Trials", self.trials),
+            ("Days simulated (after warm-up)", self.days),
+            ("Warm-up days", self.warmup_days),
+            ("Seed", self.seed),
+            ("Unmet customer demand", self.unmet_demand),
+            ("Currency", self.currency),
+            ("Buffer curve: trials per level", self.curve_trials),
+            ("Risk (TTS/TTR): trials per site", self.risk_trials),
+            ("Risk (TTS/TTR): days", self.risk_days),
+            ("Placement budget", self.budget if self.budget is not None else "–"),
+            ("jitrisk version", self.jitrisk_version),
+            ("Created (UTC)", self.created),
+        ]
+
+
+@dataclass(frozen=True)
+class ScenarioReport:
+    """The results of one scenario.
+
+    Attributes
+    ----------
+    name : str
+    network : Network
+        The network with the scenario applied.
+    simulation : dict
+        ``SimulationResult.to_dict()``.
+    lost_revenue : ndarray
+        Network lost revenue of each trial.
+    any_stockout : ndarray of bool
+        Per trial: some customer had a stockout day.
+    curve : dict or None
+        ``SweepResult.to_dict()`` of the buffer curve (``current_buffer_days``
+        filled in with the days equivalent of a units override).
+    curve_reason : str
+        Why the curve's target was chosen.
+    risk : dict or None
+        ``RiskReport.to_dict()``.
+    gsm : dict or None
+        ``GSMSolution.to_dict()``; None when it could not be computed (see ``notes``).
+    placement : dict or None
+        ``PlacementResult.to_dict()``; only with a budget.
+    current_buffer_days : dict
+        Safety stock of each stocking site in days of cover now.
+    notes : tuple of str
+        What could not be computed, and why.
+    """
+
+    name: str
+    network: Network
+    simulation: dict[str, Any]
+    lost_revenue: NDArray[np.float64]
+    any_stockout: NDArray[np.bool_]
+    curve: dict[str, Any] | None
+    curve_reason: str
+    risk: dict[str, Any] | None
+    gsm: dict[str, Any] | None
+    placement: dict[str, Any] | None
+    current_buffer_days: dict[str, float]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def currency(self) -> str:
+        return str(self.simulation.get("currency", ""))
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Site id -> descriptive name (empty when the workbook gives none)."""
+        return {s.site_id: s.name for s in self.network.sites}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report shows, for one or more scenarios."""
+
+    provenance: Provenance
+    scenarios: tuple[ScenarioReport, ...]
+    network: Network
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def currency(self) -> str:
+        return self.provenance.currency
+
+    def scenario(self, name: str) -> ScenarioReport:
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+# ----------------------------------------------------------------------------- collect
+
+
+def resolve_scenarios(net: Network, scenarios: Sequence[str] | str | None) -> tuple[str, ...]:
+    """``None`` → the network's own scenario; ``"all"`` → every scenario; names checked."""
+    if scenarios is None:
+        names: tuple[str, ...] = (net.scenario,)
+    elif isinstance(scenarios, str):
+        names = net.scenario_names if scenarios == "all" else (scenarios,)
+    else:
+        names = tuple(dict.fromkeys(scenarios))
+    known = set(net.scenario_names)
+    for n in names:
+        if n not in known:
+            raise JitriskError(
+                f"unknown scenario '{n}'; the workbook has: {', '.join(net.scenario_names)} "
+                "(or use all)"
+            )
+    if not names:
+        raise JitriskError("no scenario to report")
+    return names
+
+
+def collect(
+    net: Network,
+    scenarios: Sequence[str] | str | None = None,
+    trials: int | None = None,
+    seed: int | None = None,
+    days: int | None = None,
+    budget: float | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    *,
+    workers: int | None = None,
+    risk_trials: int = RISK_TRIALS,
+    curve_trials: int | None = None,
+) -> ReportData:
+    """Run every analysis a report shows.
+
+    Parameters
+    ----------
+    net : Network
+        As loaded (:func:`jitrisk.load_network`).
+    scenarios : str or sequence of str, optional
+        A scenario name, several, or ``"all"``; default the network's own
+        (baseline).
+    trials, seed, days : int, optional
+        Override the workbook's Settings for the simulation (and the curve).
+    budget : float, optional
+        Inventory value to place by simulation (disruption-aware plan); none
+        without it.
+    progress : callable, optional
+        Called with a :class:`~jitrisk.engine.Progress` over the whole job.
+    cancelled : callable, optional
+        Polled between steps (and by the simulations); True raises
+        :class:`~jitrisk.errors.SimulationCancelled`.
+    workers : int, optional
+        Kernel threads.
+    risk_trials : int
+        Trials per site of the TTS/PI analysis.
+    curve_trials : int, optional
+        Trials per level of the buffer curve (default ``min(trials, 500)``).
+
+    Returns
+    -------
+    ReportData
+    """
+    names = resolve_scenarios(net, scenarios)
+    if budget is not None and not (math.isfinite(budget) and budget >= 0):
+        raise JitriskError(f"budget must be a non-negative amount, got {budget!r}")
+    if risk_trials < 1:
+        raise JitriskError(f"risk trials must be >= 1, got {risk_trials}")
+    s = net.settings
+    n_trials = trials or s.trials
+    n_days = days or s.days
+    c_trials = curve_trials or min(n_trials, CURVE_MAX_TRIALS)
+    r_days = min(n_days, RISK_MAX_DAYS)
+    tracker = _Tracker(progress, cancelled)
+    n_stock = sum(1 for x in net.sites if x.is_stocking)
+    n_regions = len({x.region for x in net.sites if x.region and x.is_stocking})
+    per = {
+        "simulation": 1.0,
+        "curve": 14.0 * c_trials / n_trials,
+        "risk": (2 * (n_stock + n_regions) + 1) * risk_trials / n_trials * r_days / n_days,
+        "gsm": 0.5,
+        "placement": (n_stock + 12) * min(n_trials, PLACEMENT_MAX_TRIALS) / n_trials
+        if budget is not None
+        else 0.0,
+    }
+    tracker.total = sum(per.values()) * len(names)
+    out = [
+        _scenario(
+            net,
+            name,
+            tracker,
+            per,
+            trials=n_trials,
+            days=days,
+            seed=seed,
+            budget=budget,
+            workers=workers,
+            risk_trials=risk_trials,
+            risk_days=r_days,
+            curve_trials=c_trials,
+        )
+        for name in names
+    ]
+    first = out[0].simulation
+    source = net.source_path
+    prov = Provenance(
+        workbook=Path(source).name if source else "(built in code)",
+        workbook_path=str(source or ""),
+        workbook_sha256=net.source_sha256,
+        scenarios=names,
+        trials=int(first["trials"]),
+        days=int(first["days"]),
+        warmup_days=int(first["warmup_days"]),
+        seed=int(first["seed"]),
+        unmet_demand=str(first["unmet_demand"]),
+        currency=str(first.get("currency", s.currency)),
+        jitrisk_version=__version__,
+        created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        risk_trials=risk_trials,
+        risk_days=r_days,
+        curve_trials=c_trials,
+        budget=budget,
+    )
+    tracker.finish()
+    return ReportData(prov, tuple(out), net)
+
+
+class _Tracker:
+    """One progress bar over the steps of all scenarios (weights ~ simulation cost)."""
+
+    def __init__(self, progress: ProgressFn | None, cancelled: CancelFn | None):
+        self.progress = progress
+        self.cancelled = cancelled
+        self.total = 1.0
+        self.done = 0.0
+        self.t0 = time.perf_counter()
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise SimulationCancelled("report cancelled")
+
+    def emit(self, done: float) -> None:
+        if self.progress is not None:
+            frac = min(max(done / self.total, 0.0), 1.0) if self.total > 0 else 1.0
+            self.progress(Progress(round(frac * 10_000), 10_000, time.perf_counter() - self.t0))
+
+    def step(self, weight: float) -> ProgressFn:
+        """A progress callback for one step of ``weight``; call :meth:`advance` after it."""
+        base = self.done
+
+        def cb(p: Progress) -> None:
+            self.emit(base + weight * p.fraction)
+
+        return cb
+
+    def advance(self, weight: float) -> None:
+        self.done += weight
+        self.emit(self.done)
+        self.check()
+
+    def finish(self) -> None:
+        self.done = self.total
+        self.emit(self.done)
+
+
+def _scenario(
+    net: Network,
+    name: str,
+    tracker: _Tracker,
+    per: dict[str, float],
+    *,
+    trials: int,
+    days: int | None,
+    seed: int | None,
+    budget: float | None,
+    workers: int | None,
+    risk_trials: int,
+    risk_days: int,
+    curve_trials: int,
+) -> ScenarioReport:
+    from ..analysis.placement import current_days, mean_flows
+
+    tracker.check()
+    scen = apply_scenario(net, name)
+    notes: list[str] = []
+    res = simulate(
+        scen,
+        trials=trials,
+        days=days,
+        seed=seed,
+        workers=workers,
+        progress=tracker.step(per["simulation"]),
+        cancelled=tracker.cancelled,
+    )
+    doc = res.to_dict()
+    lost = res.network_lost_revenue().astype(np.float64)
+    any_out = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT] >= 0
+    used_seed = int(doc["seed"])
+    tracker.advance(per["simulation"])
+
+    current = {k: float(v) for k, v in current_days(scen, mean_flows(scen)).items()}
+    target, reason = curve_target(doc)
+    curve = _curve(
+        scen,
+        target,
+        current,
+        tracker,
+        per["curve"],
+        trials=curve_trials,
+        days=days,
+        seed=used_seed,
+        workers=workers,
+    )
+    tracker.advance(per["curve"])
+
+    from ..analysis.risk import risk_report
+
+    risk = risk_report(
+        scen,
+        trials=risk_trials,
+        days=risk_days,
+        seed=used_seed,
+        regions=True,
+        workers=workers,
+        progress=tracker.step(per["risk"]),
+        cancelled=tracker.cancelled,
+    ).to_dict()
+    tracker.advance(per["risk"])
+
+    gsm = _gsm(scen, notes)
+    tracker.advance(per["gsm"])
+
+    placement = None
+    if budget is not None:
+        from ..analysis.placement import place_by_simulation
+
+        compare = {}
+        if gsm is not None:
+            compare["gsm"] = {
+                sid: float(v["safety_stock_days"])
+                for sid, v in gsm["sites"].items()
+                if v.get("safety_stock_days") is not None
+            }
+        placement = place_by_simulation(
+            scen,
+            budget,
+            trials=min(trials, PLACEMENT_MAX_TRIALS),
+            days=days,
+            seed=used_seed,
+            workers=workers,
+            compare=compare,
+            progress=tracker.step(per["placement"]),
+            cancelled=tracker.cancelled,
+        ).to_dict()
+        tracker.advance(per["placement"])
+    return ScenarioReport(
+        name=name,
+        network=scen,
+        simulation=doc,
+        lost_revenue=lost,
+        any_stockout=np.asarray(any_out, dtype=bool),
+        curve=curve,
+        curve_reason=reason,
+        risk=risk,
+        gsm=gsm,
+        placement=placement,
+        current_buffer_days=current,
+        notes=tuple(notes),
+    )
+
+
+def curve_target(doc: dict[str, Any]) -> tuple[str, str]:
+    """The buffer curve's target for a simulation document, and why (see the module doc)."""
+    stocking = [(sid, st) for sid, st in doc["sites"].items() if st.get("type") != "customer"]
+    ranked = sorted(
+        stocking,
+        key=lambda kv: (
+            -kv[1]["stockout_day_probability"]["mean"],
+            -kv[1]["lost_revenue"]["mean"],
+            kv[0],
+        ),
+    )
+    if ranked and ranked[0][1]["stockout_day_probability"]["mean"] > 0:
+        sid, st = ranked[0]
+        p = st["stockout_day_probability"]["mean"]
+        return sid, (
+            f"{sid} is the stocking site most at risk (stockout-day probability "
+            f"{p * 100:.1f}%): the curve varies its safety stock, all else unchanged"
+        )
+    return "network", (
+        "no stocking site ran out, so the curve sets every stocking site's safety stock "
+        "to each level"
+    )
+
+
+#: Buffer levels of a report's curve: dense near zero, where the JIT cliff is.
+NICE_LEVELS = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    8,
+    10,
+    12,
+    15,
+    20,
+    25,
+    30,
+    40,
+    50,
+    60,
+    80,
+    100,
+    120,
+    150,
+    200,
+    250,
+    300,
+    365,
+)
+
+
+def curve_levels(current: float | None) -> list[float]:
+    """Buffer levels (days) of a report's curve: from 0 to at least 20 days and twice the
+    current buffer, dense near zero, with the current buffer itself included."""
+    cur = current if current is not None and math.isfinite(current) and current >= 0 else None
+    top = min(max(20.0, 2.0 * (cur or 0.0)), 365.0)
+    levels = {float(x) for x in NICE_LEVELS if x <= top}
+    bigger = [x for x in NICE_LEVELS if x >= top]
+    levels.add(float(bigger[0]) if bigger else 365.0)
+    if cur is not None and cur <= 365.0:
+        levels.add(float(round(cur, 6)))
+    return sorted(levels)
+
+
+def _curve(
+    scen: Network,
+    target: str,
+    current: dict[str, float],
+    tracker: _Tracker,
+    weight: float,
+    *,
+    trials: int,
+    days: int | None,
+    seed: int,
+    workers: int | None,
+) -> dict[str, Any]:
+    from ..analysis.sweep import sweep
+
+    cur = current.get(target)
+    res = sweep(
+        scen,
+        target,
+        curve_levels(cur),
+        trials=trials,
+        days=days,
+        seed=seed,
+        workers=workers,
+        progress=tracker.step(weight),
+        cancelled=tracker.cancelled,
+    )
+    doc = res.to_dict()
+    if doc.get("current_buffer_days") is None and cur is not None:
+        doc["current_buffer_days"] = cur
+    return doc
+
+
+def _gsm(scen: Network, notes: list[str]) -> dict[str, Any] | None:
+    """The guaranteed-service plan, or None with a note when it cannot be computed."""
+    from ..analysis.gsm import place_gsm
+
+    try:
+        return place_gsm(scen).to_dict()
+    except (JitriskError, ValueError, ArithmeticError, RuntimeError) as exc:
+        notes.append(f"guaranteed-service plan not available: {exc}")
+        return None

@@ -1,0 +1,582 @@
+"""The Excel report: one workbook a planner can take into a meeting and re-use.
+
+Sheets, in this order:
+
+``Summary``
+    Key results per scenario with 95% CIs, and what produced them.
+``Sites``
+    Every metric of every site, customer and line-side buffer, each estimate
+    with its CI; colour scales on the risk columns, frozen header, filters.
+``Buffer curves``, ``Risk``, ``Safety stock``, ``Scenarios``
+    Each a data table with a native Excel chart over it.
+``Network``
+    The network map of each scenario (picture).
+``Inputs``
+    The input workbook's sheets, copied as values, so the report stands alone.
+
+Input text is always written as text (see :mod:`jitrisk.report.xlsx`); the
+file is written atomically and never onto the input workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..fileio import atomic_write, refuse_overwrite_input
+from ..network import build_graph
+from ..schema import SHEETS
+from . import style, tables
+from . import xlsx as X
+from .build import ReportData, ScenarioReport
+from .figures import network_map_figure
+from .tables import Column
+from .xlsx_charts import CHART_ROWS, bar_chart, buffer_curve_chart, rows_for_height
+
+PathLike = str | os.PathLike[str]
+
+#: Sheet names, in order (the contract of issue 6).
+SHEET_NAMES = (
+    "Summary",
+    "Sites",
+    "Buffer curves",
+    "Risk",
+    "Safety stock",
+    "Scenarios",
+    "Network",
+    "Inputs",
+)
+#: Rows of a ranked table shown in its chart.
+CHART_TOP = 15
+MAP_DPI = 150
+MAP_WIDTH_PX = 1250
+
+
+def write_excel_report(data: ReportData, path: PathLike, input_path: PathLike | None) -> Path:
+    """Write the Excel report of ``data`` to ``path`` (atomically).
+
+    Parameters
+    ----------
+    data : ReportData
+        From :func:`jitrisk.report.collect`.
+    path : str or os.PathLike
+        The ``.xlsx`` file to write; replaced if it exists.
+    input_path : str or os.PathLike or None
+        The workbook that was read: never overwritten, and its sheets are
+        copied into ``Inputs``.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    jitrisk.errors.JitriskError
+        ``path`` is the input workbook, its folder does not exist, or the file
+        is locked (open in Excel) or read-only. A previous file at ``path`` is
+        then unchanged.
+    """
+    refuse_overwrite_input(path, input_path)
+    wb = build_workbook(data, input_path)
+    return atomic_write(path, wb.save)
+
+
+def build_workbook(data: ReportData, input_path: PathLike | None = None) -> Workbook:
+    """The report as an in-memory :class:`openpyxl.Workbook`."""
+    wb = Workbook()
+    default = wb.active
+    assert default is not None
+    wb.remove(default)
+    sheets = {name: wb.create_sheet(name) for name in SHEET_NAMES}
+    write_summary(sheets["Summary"], data)
+    write_sites(sheets["Sites"], data)
+    write_curves(sheets["Buffer curves"], data)
+    write_risk(sheets["Risk"], data)
+    write_safety_stock(sheets["Safety stock"], data)
+    write_scenarios(sheets["Scenarios"], data)
+    write_network(sheets["Network"], data)
+    write_inputs(sheets["Inputs"], data, input_path)
+    for ws in sheets.values():
+        _print_setup(ws)
+    sheets["Sites"].print_title_rows = "1:1"
+    wb.active = 0
+    return wb
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape A4, one page wide (as many pages tall as needed)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    props = ws.sheet_properties.pageSetUpPr
+    if props is None:
+        props = ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    props.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+# ----------------------------------------------------------------------------- Summary
+
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    Column("scenario", "Scenario"),
+    Column("any_customer_stockout_probability", "P(any customer stockout in horizon)", "pct"),
+    Column("any_customer_stockout_probability_lo", "CI low", "pct"),
+    Column("any_customer_stockout_probability_hi", "CI high", "pct"),
+    Column("any_customer_stockout_day_probability", "Share of days with a customer short", "pct"),
+    Column("any_customer_stockout_day_probability_lo", "CI low", "pct"),
+    Column("any_customer_stockout_day_probability_hi", "CI high", "pct"),
+    Column("fill_rate", "Customer fill rate", "pct"),
+    Column("fill_rate_lo", "CI low", "pct"),
+    Column("fill_rate_hi", "CI high", "pct"),
+    Column("lost_revenue", "Expected lost revenue", "money"),
+    Column("lost_revenue_lo", "CI low", "money"),
+    Column("lost_revenue_hi", "CI high", "money"),
+    Column("var95", "Lost revenue VaR95", "money"),
+    Column("cvar95", "Lost revenue CVaR95", "money"),
+    Column("trials", "Trials", "int"),
+    Column("days", "Days", "int"),
+    Column("warmup_days", "Warm-up days", "int"),
+    Column("seed", "Seed", "int"),
+    Column("unmet_demand", "Unmet demand"),
+)
+
+
+def summary_rows(data: ReportData) -> list[dict[str, Any]]:
+    """One row of key results per scenario (the Summary table)."""
+    rows = []
+    for s in data.scenarios:
+        row: dict[str, Any] = {"scenario": s.name}
+        for k in tables.kpis(s.simulation):
+            row[k.key] = k.mean
+            if k.lo is not None:
+                row[f"{k.key}_lo"], row[f"{k.key}_hi"] = k.lo, k.hi
+        for key in ("trials", "days", "warmup_days", "seed", "unmet_demand"):
+            row[key] = s.simulation.get(key)
+        rows.append(row)
+    return rows
+
+
+def write_summary(ws: Worksheet, data: ReportData) -> None:
+    p = data.provenance
+    X.title(ws, 1, f"jitrisk report: {p.workbook}")
+    X.note(
+        ws,
+        2,
+        "Key results per scenario with 95% confidence intervals; lost revenue in "
+        f"{p.currency}. Every number comes from the simulation named below.",
+    )
+    _first, last = X.table(ws, 4, SUMMARY_COLUMNS, summary_rows(data))
+    ws.row_dimensions[4].height = 45
+    row = last + 2
+    X.title(ws, row, "What produced these results", sub=True)
+    row += 1
+    for label, value in p.rows():
+        X.put(ws, row, 1, label).font = X.HEADER_FONT
+        c = X.put(ws, row, 2, value, "money" if label == "Placement budget" else None)
+        c.alignment = Alignment(horizontal="left")
+        row += 1
+    notes = [f"{s.name}: {n}" for s in data.scenarios for n in s.notes] + list(data.notes)
+    if notes:
+        row += 1
+        X.title(ws, row, "Notes", sub=True)
+        for n in notes:
+            row += 1
+            X.put(ws, row, 1, n)
+    X.fit_columns(ws, max_width=16)  # long provenance values run into the empty cells
+    ws.column_dimensions["A"].width = 34
+    ws.freeze_panes = "B5"
+
+
+# ----------------------------------------------------------------------------- Sites
+
+
+def write_sites(ws: Worksheet, data: ReportData) -> None:
+    cols = tables.site_columns()
+    rows = [r for s in data.scenarios for r in tables.site_rows(s)]
+    first, last = X.table(ws, 1, cols, rows)
+    ws.row_dimensions[1].height = 48
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{X.letter(len(cols))}{max(last, 1)}"
+    index = {c.key: j for j, c in enumerate(cols, start=1)}
+    for key in (
+        "stockout_day_probability",
+        "stockout_probability",
+        "expected_backorders",
+        "lost_revenue",
+        "days_out_of_stock",
+    ):
+        X.colour_scale(ws, index[key], first, last)
+    X.colour_scale(ws, index["fill_rate"], first, last, high_is_bad=False)
+    X.fit_columns(ws, max_width=30)
+
+
+# ----------------------------------------------------------------------------- Buffer curves
+
+
+def write_curves(ws: Worksheet, data: ReportData) -> None:
+    X.title(ws, 1, "JIT buffer curves: stockout risk against days of safety stock")
+    X.note(
+        ws,
+        2,
+        "Same random numbers at every level (common random numbers); bounds are 95% CIs. "
+        "The knee is where removing a day of buffer starts to cost markedly more risk.",
+    )
+    row = 4
+    cols = tables.CURVE_COLUMNS
+    idx = {c.key: j for j, c in enumerate(cols, start=1)}
+    for s in data.scenarios:
+        curve = s.curve or {}
+        target = str(curve.get("site", ""))
+        X.title(ws, row, f"Scenario {s.name}: buffer curve of {target}", sub=True)
+        X.note(ws, row + 1, s.curve_reason)
+        facts = (
+            f"Current buffer: {style.days(curve.get('current_buffer_days'))} days; knee: "
+            f"{style.days(curve.get('knee_buffer_days'))} days; {curve.get('trials', '–')} "
+            f"trials per level, seed {curve.get('seed', '–')}."
+        )
+        X.note(ws, row + 2, facts)
+        chart_row = row + 3
+        header_row = chart_row + CHART_ROWS
+        rows = tables.curve_rows(curve)
+        first, last = X.table(ws, header_row, cols, rows)
+        if rows:
+            ch = buffer_curve_chart(
+                ws,
+                header_row=header_row,
+                first=first,
+                last=last,
+                x_col=idx["buffer_days"],
+                so_cols=(
+                    idx["stockout_day_probability"],
+                    idx["stockout_day_probability_lo"],
+                    idx["stockout_day_probability_hi"],
+                ),
+                fr_cols=(idx["fill_rate"], idx["fill_rate_lo"], idx["fill_rate_hi"]),
+                title=style.clean_text(f"{s.name}: {target}"),
+                x_max=max(r["buffer_days"] for r in rows),
+            )
+            ws.add_chart(ch, f"A{chart_row}")
+        row = max(last, header_row) + 3
+    X.fit_columns(ws, max_width=24)
+
+
+# ----------------------------------------------------------------------------- Risk
+
+
+def write_risk(ws: Worksheet, data: ReportData) -> None:
+    X.title(ws, 1, "Time to survive (TTS) vs time to recover (TTR), and risk exposure")
+    X.note(
+        ws,
+        2,
+        "TTS: days the network keeps every customer served while the site is down "
+        "(simulation, 95% CI; LP: optimistic bound). A site is exposed when TTS < TTR. "
+        "Performance impact: lost revenue of an outage lasting TTR; the risk exposure index "
+        "divides it by the largest.",
+    )
+    row = 4
+    cols = tables.RISK_COLUMNS
+    idx = {c.key: j for j, c in enumerate(cols, start=1)}
+    for s in data.scenarios:
+        risk = s.risk or {}
+        X.title(ws, row, f"Scenario {s.name}", sub=True)
+        X.note(
+            ws,
+            row + 1,
+            f"{risk.get('trials', '–')} trials per site over {risk.get('days', '–')} days, "
+            f"seed {risk.get('seed', '–')}; other disruptions switched off.",
+        )
+        rows = tables.risk_rows(risk)
+        n_chart = min(CHART_TOP, sum(1 for r in rows if r["kind"] == "site"))
+        chart_rows = rows_for_height(max(11.0, 0.55 * n_chart + 3)) if n_chart else 0
+        chart_row = row + 2
+        header_row = chart_row + chart_rows
+        first, last = X.table(ws, header_row, cols, rows)
+        X.colour_scale(ws, idx["risk_exposure_index"], first, last)
+        if n_chart:
+            ch = bar_chart(
+                ws,
+                header_row=header_row,
+                first=first,
+                last=first + n_chart - 1,
+                cat_col=idx["target"],
+                value_cols=(idx["ttr_days"], idx["tts_days"]),
+                title=style.clean_text(f"{s.name}: TTR and TTS of the {n_chart} riskiest sites"),
+                x_title="Site",
+                y_title="Days",
+                horizontal=True,
+                colours=(style.OKABE_ITO["vermillion"][1:], style.OKABE_ITO["blue"][1:]),
+            )
+            ws.add_chart(ch, f"A{chart_row}")
+        row = max(last, header_row) + 3
+    X.fit_columns(ws, max_width=40)
+
+
+# ----------------------------------------------------------------------------- Safety stock
+
+
+def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
+    X.title(ws, 1, "Where safety stock belongs: guaranteed-service vs disruption-aware plans")
+    X.note(
+        ws,
+        2,
+        "Guaranteed-service model (Graves & Willems 2000): normal demand, the service level "
+        "of Settings, no disruptions. Disruption-aware plan: a budget placed by simulation "
+        "under the disruption profile (only when the report was made with a budget).",
+    )
+    row = 4
+    cols = tables.PLAN_COLUMNS
+    idx = {c.key: j for j, c in enumerate(cols, start=1)}
+    for s in data.scenarios:
+        X.title(ws, row, f"Scenario {s.name}", sub=True)
+        X.note(ws, row + 1, _plan_facts(s, data.currency))
+        rows = tables.plan_rows(s)
+        value_cols = [idx["current_days"], idx["gsm_days"]]
+        if s.placement is not None:
+            value_cols.append(idx["aware_days"])
+        n_chart = min(20, len(rows))
+        chart_row = row + 2
+        header_row = chart_row + (CHART_ROWS if n_chart else 0)
+        first, last = X.table(ws, header_row, cols, rows)
+        if n_chart:
+            ch = bar_chart(
+                ws,
+                header_row=header_row,
+                first=first,
+                last=first + n_chart - 1,
+                cat_col=idx["site_id"],
+                value_cols=value_cols,
+                title=style.clean_text(f"{s.name}: safety stock by plan (days of cover)"),
+                x_title="Site",
+                y_title="Days of cover",
+                colours=(
+                    style.OKABE_ITO["sky_blue"][1:],
+                    style.OKABE_ITO["blue"][1:],
+                    style.OKABE_ITO["vermillion"][1:],
+                ),
+            )
+            ws.add_chart(ch, f"A{chart_row}")
+        row = max(last, header_row) + 3
+    X.fit_columns(ws, max_width=60)
+
+
+def _plan_facts(s: ScenarioReport, currency: str) -> str:
+    parts = []
+    if s.gsm is not None:
+        gap = s.gsm.get("gap")
+        parts.append(
+            f"GSM: service level {style.pct(s.gsm.get('service_level'), 1)}, holding cost "
+            f"{style.money(s.gsm.get('total_cost'), currency)} per year, "
+            + ("optimal" if s.gsm.get("optimal") else f"gap {style.pct(gap, 2)}")
+        )
+    else:
+        parts.append("GSM: not available")
+    if s.placement is not None:
+        p = s.placement
+        imp = p.get("improvement", {})
+        parts.append(
+            f"disruption-aware: {style.money(p.get('total_cost'), currency)} of "
+            f"{style.money(p.get('budget'), currency)} placed; expected lost revenue lower by "
+            f"{style.money_ci(imp.get('mean'), imp.get('ci95'))} on fresh random numbers"
+        )
+    else:
+        parts.append("disruption-aware: not run (make the report with --budget AMOUNT)")
+    parts += list(s.notes)
+    return "; ".join(parts) + "."
+
+
+# ----------------------------------------------------------------------------- Scenarios
+
+
+def write_scenarios(ws: Worksheet, data: ReportData) -> None:
+    names, template, table = tables.scenario_kpis(data)
+    ref = names[0]
+    X.title(ws, 1, "Scenarios side by side")
+    X.note(
+        ws,
+        2,
+        f"Changes are against {ref} (probabilities: in percentage points). Runs with the same "
+        "seed, trials and days share their random numbers, so their differences get paired "
+        "95% CIs.",
+    )
+    deltas = tables.deltas(data)
+    heads = ["Key result", *names]
+    for n in names[1:]:
+        heads += [f"Change {n}", "CI low", "CI high"]
+    X.header(ws, 4, heads)
+    ws.row_dimensions[4].height = 45
+    for i, k in enumerate(template, start=5):
+        X.put(ws, i, 1, k.label)
+        for j, n in enumerate(names, start=2):
+            X.put(ws, i, j, table[n][i - 5].mean, k.kind)
+        col = 2 + len(names)
+        for n in names[1:]:
+            d = deltas[n][k.key]
+            X.put(ws, i, col, d.mean, k.kind)
+            X.put(ws, i, col + 1, d.lo, k.kind)
+            X.put(ws, i, col + 2, d.hi, k.kind)
+            col += 3
+    kpi_last = 4 + len(template)
+    chart_row = kpi_last + 2
+    scen_cols = list(range(2, 2 + len(names)))
+    pct_rows = [i for i, k in enumerate(template, start=5) if k.kind == "pct"]
+    money_rows = [i for i, k in enumerate(template, start=5) if k.kind == "money"]
+    for rows_, anchor, title_, fmt, ytitle in (
+        (pct_rows, chart_row, "Probabilities and fill rate", "0%", "Share"),
+        (
+            money_rows,
+            chart_row + CHART_ROWS,
+            f"Lost revenue ({data.currency})",
+            "#,##0",
+            data.currency,
+        ),
+    ):
+        ch = bar_chart(
+            ws,
+            header_row=4,
+            first=rows_[0],
+            last=rows_[-1],
+            cat_col=1,
+            value_cols=scen_cols,
+            title=style.clean_text(title_),
+            x_title="Key result",
+            y_title=style.clean_text(ytitle),
+            number_format=fmt,
+        )
+        ws.add_chart(ch, f"A{anchor}")
+    row = chart_row + 2 * CHART_ROWS + 1
+    X.title(ws, row, "Stockout-day probability of each site", sub=True)
+    cmp_cols = [Column("site_id", "Site"), Column("type", "Type")]
+    cmp_cols += [Column(n, n, "pct") for n in names]
+    cmp_cols += [Column(f"delta:{n}", f"Change {n}", "pct") for n in names[1:]]
+    first, last = X.table(ws, row + 1, cmp_cols, tables.site_comparison(data))
+    # one scale over all scenario columns, so equal colours mean equal risk
+    X.colour_scale(ws, 3, first, last, last_col=2 + len(names))
+    for j, c in enumerate(cmp_cols, start=1):
+        if c.key.startswith("delta:"):
+            X.diverging_scale(ws, j, first, last)
+    X.fit_columns(ws, max_width=40)
+    ws.column_dimensions["A"].width = 40
+
+
+# ----------------------------------------------------------------------------- Network
+
+
+def map_png(s: ScenarioReport, dpi: int = MAP_DPI) -> bytes:
+    """The network map of a scenario, coloured by stockout-day probability, as PNG."""
+    values = {
+        sid: st["stockout_day_probability"]["mean"] for sid, st in s.simulation["sites"].items()
+    }
+    fig = network_map_figure(
+        build_graph(s.network),
+        values,
+        title=f"Network map, scenario {s.name}: sites coloured by stockout-day probability",
+    )
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def write_network(ws: Worksheet, data: ReportData) -> None:
+    X.title(ws, 1, "Network maps")
+    X.note(
+        ws,
+        2,
+        "Raw suppliers on the left, customers on the right; fill colour is the stockout-day "
+        "probability, marker and outline the region.",
+    )
+    row = 4
+    for s in data.scenarios:
+        X.title(ws, row, f"Scenario {s.name}", sub=True)
+        img = Image(io.BytesIO(map_png(s)))
+        scale = MAP_WIDTH_PX / img.width
+        img.width, img.height = MAP_WIDTH_PX, round(img.height * scale)
+        ws.add_image(img, f"A{row + 1}")
+        row += int(img.height / 20) + 4
+
+
+# ----------------------------------------------------------------------------- Inputs
+
+
+def write_inputs(ws: Worksheet, data: ReportData, input_path: PathLike | None) -> None:
+    """The input sheets, one block under the other, values only and text as text."""
+    blocks, source_note = input_blocks(data, input_path)
+    X.title(ws, 1, f"Inputs: {data.provenance.workbook}")
+    X.note(ws, 2, source_note)
+    row = 4
+    for name, rows in blocks:
+        X.title(ws, row, name, sub=True)
+        if rows:
+            X.header(ws, row + 1, [X.cell_value(v) or "" for v in rows[0]])  # type: ignore[misc]
+            for i, values in enumerate(rows[1:], start=row + 2):
+                for j, v in enumerate(values, start=1):
+                    X.put(ws, i, j, v)
+        row += len(rows) + 3
+    X.fit_columns(ws, max_width=40)
+
+
+def input_blocks(
+    data: ReportData, input_path: PathLike | None
+) -> tuple[list[tuple[str, list[Sequence[object]]]], str]:
+    """Rows of each input sheet, and where they came from.
+
+    From the input file when it is still the one the analysis read (same
+    SHA-256); otherwise from the network itself, written in the template's
+    layout.
+    """
+    path = Path(input_path) if input_path else None
+    sha = data.provenance.workbook_sha256
+    if path is not None and path.is_file() and sha and _sha256(path) == sha:
+        try:
+            return _read_sheets(path), f"Copied from {path.name} (SHA-256 {sha}), values only."
+        except (OSError, ValueError, KeyError) as exc:
+            reason = f"{path.name} could not be read again ({exc})"
+    elif path is not None and path.is_file() and sha:
+        reason = f"{path.name} changed after it was read"
+    else:
+        reason = "no input workbook file"
+    from ..writer import network_workbook
+
+    wb = network_workbook(data.network)
+    blocks = [(s.name, _values(wb[s.name])) for s in SHEETS if s.name in wb.sheetnames]
+    return blocks, f"{reason}: these are the inputs the analysis used, in the template's layout."
+
+
+def _read_sheets(path: Path) -> list[tuple[str, list[Sequence[object]]]]:
+    wanted = {s.name.lower(): s.name for s in SHEETS}
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        out = []
+        for ws in wb.worksheets:
+            if ws.title.lower() in wanted:
+                out.append((ws.title, _values(ws)))
+        return out
+    finally:
+        wb.close()
+
+
+def _values(ws: Any) -> list[Sequence[object]]:
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    width = max(
+        (max((j + 1 for j, v in enumerate(r) if v is not None), default=0) for r in rows), default=0
+    )
+    return [r[:width] for r in rows]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
