@@ -1,0 +1,348 @@
+"""Charts of the Buffers, Risk and Safety stock views: data in, a matplotlib Figure out.
+
+Like :mod:`ui.charts`: no pyplot, no Qt. The buffer curve and the TTS-TTR
+scatter are the report's own figures (:mod:`jitrisk.report.figures`), so the
+desktop shows what the exported report shows; for the screen the buffer curve
+also gets the knee and the current buffer marked *on* the curve with a label
+(the report marks them with vertical lines and a legend entry). The plan
+comparison has no report counterpart yet and is drawn here, in the same style.
+
+Every function takes keyword-only ``figsize`` (inches) and ``figure`` (an
+existing figure to redraw into, e.g. a canvas's), and accepts the documents
+the analyses produce (``SweepResult.to_dict()``, ``RiskReport.to_dict()``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from jitrisk.report import figures as report
+from jitrisk.report import style
+
+from . import theme
+
+Doc = Mapping[str, Any]
+
+#: Type size (points) of the charts drawn here at the report's default size; scaled
+#: with the figure like the report's, so text stays legible on a small canvas.
+FONT = style.FONT
+KNEE_COLOUR = theme.TEXT
+CURRENT_COLOUR = theme.OKABE_ITO["bluish_green"]
+
+
+def _fs(fig: FigureBase, delta: float = 0.0) -> float:
+    """Type size scaled like the report figures' (1 at 10 x 5.625 in)."""
+    w, h = _root(fig).get_size_inches()
+    scale = min(max(min(w / style.FIGSIZE[0], h / style.FIGSIZE[1]), 0.62), 1.3)
+    return float((FONT + delta) * scale)
+
+
+def _root(fig: FigureBase) -> Figure:
+    root = fig if isinstance(fig, Figure) else fig.get_figure(root=True)
+    assert isinstance(root, Figure)
+    return root
+
+
+def _prepare(figure: FigureBase | None, figsize: tuple[float, float] | None) -> FigureBase:
+    if figure is None:
+        figure = Figure(figsize=figsize or style.FIGSIZE, dpi=100, layout="constrained")
+    else:
+        figure.clear()
+    figure.set_facecolor("white")
+    return figure
+
+
+def empty_figure(
+    message: str, *, figsize: tuple[float, float] | None = None, figure: FigureBase | None = None
+) -> Figure:
+    """A blank figure with a centred note (nothing computed yet)."""
+    return report.empty_figure(message, figsize=figsize, figure=figure)
+
+
+def _estimate(d: Any) -> tuple[float, float, float]:
+    """``{"mean", "ci95"}`` → (mean, lo, hi); the interval widened to hold the mean."""
+    if isinstance(d, Mapping):
+        m = float(d.get("mean", math.nan))
+        ci = d.get("ci95") or [m, m]
+        return m, min(float(ci[0]), m), max(float(ci[1]), m)
+    m = float(d) if d is not None else math.nan
+    return m, m, m
+
+
+def _days(value: float) -> str:
+    return f"{value:g} day" if value == 1 else f"{value:g} days"
+
+
+# ----------------------------------------------------------------------------- buffer curve
+
+
+def curve_value_at(curve: Doc, buffer_days: float, key: str = "stockout_day_probability") -> float:
+    """The curve's mean ``key`` at ``buffer_days``, interpolated between levels (NaN outside)."""
+    levels = list(curve.get("levels") or [])
+    if not levels:
+        return math.nan
+    x = np.array([float(lv["buffer_days"]) for lv in levels])
+    y = np.array([_estimate(lv[key])[0] for lv in levels])
+    if not (x.min() - 1e-9 <= buffer_days <= x.max() + 1e-9):
+        return math.nan
+    return float(np.interp(buffer_days, x, y))
+
+
+def buffer_curve_figure(
+    curve: Doc,
+    *,
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    figure: FigureBase | None = None,
+) -> Figure:
+    """The JIT buffer curve with the knee and the current buffer marked on it.
+
+    Parameters
+    ----------
+    curve : mapping
+        ``SweepResult.to_dict()``.
+    title : str, optional
+        Defaults to the report's ("JIT buffer curve: <target>").
+
+    Notes
+    -----
+    The report's figure (:func:`jitrisk.report.figures.buffer_curve_figure`):
+    stockout-day probability (left axis, solid, vermillion) and fill rate
+    (right axis, dashed, blue) with 95% CI bands, knee and current buffer as
+    vertical lines. Added here: a ring on the curve at the knee and a diamond
+    at the current buffer, each labelled with its days and stockout-day
+    probability; a current buffer outside the levels is named in a note.
+    """
+    fig = report.buffer_curve_figure(curve, title=title, figsize=figsize, figure=figure)
+    if not curve.get("levels") or not fig.axes:
+        return fig
+    ax = fig.axes[0]
+    marks: list[tuple[float, float, str, str, str]] = []
+    knee = curve.get("knee_buffer_days")
+    if style.finite(knee):
+        y = curve_value_at(curve, float(knee))
+        text = f"Knee: {_days(float(knee))}\n{style.pct(y)} stockout days"
+        marks.append((float(knee), y, text, KNEE_COLOUR, "o"))
+    current = curve.get("current_buffer_days")
+    if style.finite(current):
+        y = curve_value_at(curve, float(current))
+        if math.isfinite(y):
+            text = f"Current: {_days(float(current))}\n{style.pct(y)} stockout days"
+            marks.append((float(current), y, text, CURRENT_COLOUR, "D"))
+        else:
+            ax.text(
+                0.99,
+                0.97,
+                f"Current buffer {_days(float(current))}: outside the levels tried",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=_fs(fig, -3),
+                color=CURRENT_COLOUR,
+                fontweight="bold",
+            )
+    x0, x1 = ax.get_xlim()
+    y1 = ax.get_ylim()[1]
+    for i, (x, y, text, colour, marker) in enumerate(marks):
+        if not math.isfinite(y):
+            continue
+        ax.plot(
+            [x],
+            [y],
+            marker=marker,
+            markersize=13 if marker == "o" else 10,
+            markerfacecolor="none" if marker == "o" else colour,
+            markeredgecolor=colour,
+            markeredgewidth=2.4,
+            linestyle="",
+            zorder=6,
+        )
+        # the label above and to the right of its point, or to the left near the right
+        # edge; a second label sits higher, so knee and current never overlap
+        right = (x - x0) < 0.62 * (x1 - x0)
+        dy = y1 * (0.16 + 0.2 * i)
+        ty = min(y + dy, y1 * 0.9)
+        tx = x + (x1 - x0) * (0.05 if right else -0.05)
+        ax.annotate(
+            text,
+            xy=(x, y),
+            xytext=(tx, ty),
+            ha="left" if right else "right",
+            va="center",
+            fontsize=_fs(fig, -2),
+            color=colour,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-", "color": colour, "lw": 1.2, "shrinkB": 7},
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": colour, "lw": 0.8},
+            zorder=7,
+        )
+    return _root(fig)
+
+
+# ----------------------------------------------------------------------------- TTS vs TTR
+
+
+def tts_ttr_figure(
+    risk: Doc,
+    *,
+    labels: int | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    figure: FigureBase | None = None,
+) -> Figure:
+    """Time to survive against time to recover, one point per site or region.
+
+    The report's figure (:func:`jitrisk.report.figures.tts_ttr_figure`):
+    points below the diagonal TTS = TTR are exposed (vermillion crosses in a
+    shaded area). ``labels`` defaults to every exposed point, at most 12
+    (the five highest risk exposure indices when none is exposed).
+    """
+    if labels is None:
+        exposed = sum(
+            1
+            for kind in ("sites", "regions")
+            for r in (risk.get(kind) or {}).values()
+            if r.get("exposed")
+        )
+        labels = min(exposed, 12) if exposed else 5
+    return report.tts_ttr_figure(risk, labels=labels, title=title, figsize=figsize, figure=figure)
+
+
+# ----------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One safety-stock plan as the comparison chart shows it.
+
+    ``lost_revenue`` and ``stockout`` are (mean, lo, hi); NaN when the plan
+    was not simulated.
+    """
+
+    name: str
+    inventory_value: float
+    lost_revenue: tuple[float, float, float]
+    stockout: tuple[float, float, float]
+
+
+#: Colour and hatch of each plan, by position: current, guaranteed-service, disruption-aware.
+PLAN_STYLES = (
+    (theme.MUTED, ""),
+    (theme.OKABE_ITO["blue"], "//"),
+    (theme.OKABE_ITO["orange"], ".."),
+    (theme.OKABE_ITO["reddish_purple"], "xx"),
+)
+
+
+def plan_comparison_figure(
+    plans: Sequence[PlanSummary],
+    *,
+    currency: str = "",
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    figure: FigureBase | None = None,
+) -> Figure:
+    """The plans side by side: inventory value, expected lost revenue, P(any customer stockout).
+
+    Three panels of horizontal bars, one bar per plan (the same colour and
+    hatch in every panel), 95% CI whiskers on the simulated quantities and
+    each value written at its bar.
+    """
+    fig = _prepare(figure, figsize)
+    if not plans:
+        return empty_figure("No plans to compare yet.", figure=fig)
+    axes = fig.subplots(1, 3, sharey=True)
+    unit = f" ({style.plain(currency)})" if currency else ""
+    panels = (
+        ("Inventory value" + unit, "value", False),
+        ("Expected lost revenue" + unit, "lost", False),
+        ("P(any customer stockout)", "stockout", True),
+    )
+    y = np.arange(len(plans))[::-1]  # first plan on top
+    for ax, (label, key, is_pct) in zip(axes, panels, strict=True):
+        ax.spines[["top", "right"]].set_visible(False)
+        for spine in ("left", "bottom"):
+            ax.spines[spine].set_color(theme.BORDER)
+        ax.tick_params(labelsize=_fs(fig, -2), color=theme.MUTED, labelcolor=theme.TEXT)
+        est = np.array(
+            [
+                (p.inventory_value,) * 3
+                if key == "value"
+                else (p.lost_revenue if key == "lost" else p.stockout)
+                for p in plans
+            ],
+            dtype=float,
+        )
+        mean, lo, hi = est[:, 0], est[:, 1], est[:, 2]
+        shown = np.where(np.isfinite(mean), mean, 0.0)
+        for i, p in enumerate(plans):
+            colour, hatch = PLAN_STYLES[i % len(PLAN_STYLES)]
+            ax.barh(
+                y[i],
+                shown[i],
+                height=0.62,
+                color=colour,
+                hatch=hatch,
+                edgecolor="white",
+                zorder=2,
+                label=p.name,
+            )
+        if key != "value":
+            ok = np.isfinite(mean)
+            ax.errorbar(
+                mean[ok],
+                y[ok],
+                xerr=[mean[ok] - lo[ok], hi[ok] - mean[ok]],
+                fmt="none",
+                ecolor=theme.TEXT,
+                elinewidth=1.3,
+                capsize=4,
+                zorder=3,
+            )
+        top = float(np.nanmax(np.where(np.isfinite(hi), hi, 0.0))) if len(hi) else 0.0
+        top = max(top, 1e-6 if not is_pct else 0.01)
+        ax.set_xlim(0, top * 1.45)
+        for i in range(len(plans)):
+            m = mean[i]
+            text = (
+                "not simulated"
+                if not math.isfinite(m)
+                else (style.pct(m) if is_pct else style.compact(m))
+            )
+            end = hi[i] if math.isfinite(hi[i]) else 0.0
+            ax.text(
+                end + top * 0.03,
+                y[i],
+                text,
+                va="center",
+                ha="left",
+                fontsize=_fs(fig, -2),
+                color=theme.TEXT if math.isfinite(m) else theme.MUTED,
+                fontweight="bold" if math.isfinite(m) else "normal",
+            )
+        if is_pct:
+            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        else:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.compact(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.grid(axis="x", color=style.GRID, zorder=0)
+        ax.set_axisbelow(True)
+        ax.set_title(label, fontsize=_fs(fig, -1), loc="left", color=theme.TEXT)
+    axes[0].set_yticks(y, [style.plain(p.name, 24) for p in plans], fontsize=_fs(fig, -1))
+    axes[0].set_ylim(-0.6, len(plans) - 0.4)
+    fig.suptitle(
+        title or "Plans side by side (whiskers: 95% CI, simulated on the same random numbers)",
+        fontsize=_fs(fig, 1),
+        x=0.01,
+        ha="left",
+        color=theme.TEXT,
+        fontweight="bold",
+    )
+    return _root(fig)
