@@ -87,6 +87,31 @@ class Errors:
         "The template could not be written",
         "{reason} Choose another folder or file name.",
     )
+    whatif_failed = Msg(
+        "whatif_failed",
+        "error",
+        "The what-if could not be made",
+        "{reason}",
+    )
+    save_refused = Msg(
+        "save_refused",
+        "error",
+        "The opened workbook is never overwritten",
+        "{name} is the workbook you opened. Save the scenarios to a copy with another name "
+        "(the suggestion is {suggestion}).",
+    )
+    save_failed = Msg(
+        "save_failed",
+        "error",
+        "The scenarios could not be saved",
+        "{reason} Choose another folder or file name, or close the file in Excel.",
+    )
+    export_failed = Msg(
+        "export_failed",
+        "error",
+        "The map could not be exported",
+        "{reason} Choose another folder or file name.",
+    )
 
 
 class Warnings:
@@ -110,6 +135,13 @@ class Warnings:
         "Only Excel workbooks can be opened",
         "{name} is not an .xlsx workbook; drop an .xlsx file onto the window.",
     )
+    whatifs_dropped = Msg(
+        "whatifs_dropped",
+        "warning",
+        "Some what-if scenarios no longer apply",
+        "After the reload they could not be applied to the workbook and were removed: "
+        "{details}",
+    )
 
 
 class Infos:
@@ -132,6 +164,19 @@ class Infos:
         "info",
         "Results are from an earlier version of the workbook",
         "The workbook was reloaded after this run; run again to update the results.",
+    )
+    scenarios_saved = Msg(
+        "scenarios_saved",
+        "info",
+        "Scenarios saved to a copy",
+        "{name} holds the workbook with {scenarios}. {source} is unchanged; open the copy "
+        "to carry on from it.",
+    )
+    map_exported = Msg(
+        "map_exported",
+        "info",
+        "Map exported",
+        "{name} was written ({width} x {height} pixels).",
     )
     template_written = Msg(
         "template_written",

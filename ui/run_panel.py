@@ -119,6 +119,9 @@ class RunPanel(QWidget):
         self.progress_label.setWordWrap(True)
         self.eta_label = QLabel("")
         self.eta_label.setObjectName("Muted")
+        self.batch_label = QLabel("")
+        self.batch_label.setObjectName("CardTitle")
+        self.batch_label.setVisible(False)
         self.status_label = QLabel("Open a valid workbook to run a simulation.")
         self.status_label.setObjectName("Muted")
         self.status_label.setWordWrap(True)
@@ -128,6 +131,7 @@ class RunPanel(QWidget):
         layout.setSpacing(10)
         layout.addWidget(settings_box)
         layout.addLayout(buttons)
+        layout.addWidget(self.batch_label)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.progress_label)
         layout.addWidget(self.eta_label)
@@ -151,6 +155,25 @@ class RunPanel(QWidget):
         else:
             self.status_label.setText("Open a valid workbook to run a simulation.")
         self._update_enabled()
+
+    def set_scenarios(
+        self, names: list[str] | tuple[str, ...], network: Network | None = None
+    ) -> None:
+        """Offer ``names`` (e.g. after a what-if was added), keeping the settings and the choice."""
+        if network is not None:
+            self._network = network
+        current = self.scenario_combo.currentText()
+        self.scenario_combo.blockSignals(True)
+        self.scenario_combo.clear()
+        self.scenario_combo.addItems(list(names))
+        if current in names:
+            self.scenario_combo.setCurrentText(current)
+        self.scenario_combo.blockSignals(False)
+
+    def set_batch(self, position: int, total: int, scenario: str) -> None:
+        """Say which run of a batch (Run all scenarios) is going: ``position`` of ``total``."""
+        self.batch_label.setText(f"Run {position} of {total}: {scenario}" if total > 1 else "")
+        self.batch_label.setVisible(total > 1)
 
     def _reset_feedback(self) -> None:
         self.progress_bar.setVisible(False)

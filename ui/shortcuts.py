@@ -1,0 +1,70 @@
+"""Help > Keyboard shortcuts: every shortcut of the window, the map's mouse and the
+presentation keys, listed from the actions themselves so the list never goes stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+MAP_GESTURES: tuple[tuple[str, str], ...] = (
+    ("Click", "select a site and show its details"),
+    ("Ctrl+click", "add a site to the selection (or remove it)"),
+    ("Shift+drag, Ctrl+drag", "select the sites in a rectangle"),
+    ("Drag, middle-drag", "pan"),
+    ("Mouse wheel", "zoom around the pointer"),
+    ("Double-click the background", "fit the whole network"),
+)
+PRESENTATION_KEYS: tuple[tuple[str, str], ...] = (
+    ("Right, Left", "next, previous view"),
+    ("Page Down, Page Up", "next, previous scenario with results"),
+    ("Home, End", "first, last view"),
+    ("Esc or F11", "leave presentation mode"),
+)
+
+
+def action_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
+    """(keys, what) for every action with a shortcut, in the order given."""
+    rows = []
+    for action in actions:
+        keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
+        keys = [k for k in keys if k]
+        if keys:
+            text = action.text().replace("&", "").rstrip("…").rstrip(".")
+            rows.append((", ".join(keys), text))
+    return rows
+
+
+def _table(title: str, rows: Sequence[tuple[str, str]]) -> str:
+    body = "".join(
+        f"<tr><td style='padding:3px 16px 3px 0'><b>{escape(k)}</b></td>"
+        f"<td style='padding:3px 0'>{escape(v)}</td></tr>"
+        for k, v in rows
+    )
+    return f"<h3>{escape(title)}</h3><table cellspacing='0'>{body}</table>"
+
+
+def shortcuts_html(actions: Iterable[QAction]) -> str:
+    return (
+        _table("Window", action_rows(actions))
+        + _table("Network map", MAP_GESTURES)
+        + _table("Presentation mode (F11)", PRESENTATION_KEYS)
+    )
+
+
+class ShortcutsDialog(QDialog):
+    """A non-modal list of the shortcuts."""
+
+    def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(560, 640)
+        self.browser = QTextBrowser()
+        self.browser.setHtml(shortcuts_html(actions))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
