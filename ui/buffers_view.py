@@ -1041,7 +1041,7 @@ class BuffersView(AnalysisView):
         "random numbers, the knee marks the edge of the JIT cliff."
     )
     IDLE_TEXT = (
-        "Choose a site, a tier or the whole network, then press Run to compute the buffer curve."
+        "Choose a site, a tier or the whole network above. Press Run to compute the buffer curve."
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -1,0 +1,392 @@
+"""The Buffers, Risk and Safety stock views, and the Qt-free work behind them.
+
+The work functions (:func:`compute_buffer_curve`, :func:`compute_risk`,
+:func:`compute_plans`) and the worker are checked on the test thread first;
+then each view runs on its own thread pool as in the application: results
+populate, Cancel returns to idle, errors reach the planner as messages. The
+small teaching example keeps every run to a second or two.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from jitrisk import load_network
+from jitrisk.engine import Progress
+from jitrisk.errors import JitriskError, SimulationCancelled
+from jitrisk.model import Network
+from ui import analysis_charts
+from ui.analysis_charts import PlanSummary
+from ui.buffers_view import (
+    ANALYSIS_MESSAGES,
+    AnalysisErrors,
+    AnalysisInfos,
+    BufferOutcome,
+    BufferRequest,
+    BuffersView,
+    buffer_targets,
+    buffer_task,
+    compute_buffer_curve,
+    headline,
+)
+from ui.messages import ALL_MESSAGES
+from ui.risk_view import RiskRequest, RiskView, compute_risk
+from ui.safety_view import SafetyRequest, SafetyView, compute_plans, nice_amount
+from ui.workers import Worker
+
+pytestmark = pytest.mark.gui
+
+TEACHING = Path(__file__).resolve().parent.parent / "examples" / "teaching.xlsx"
+TRIALS = 24
+RUN_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def net() -> Network:
+    return load_network(TEACHING)
+
+
+@pytest.fixture(scope="module")
+def curve(net: Network) -> BufferOutcome:
+    request = BufferRequest("SUP-MOTOR", (0.0, 1.0, 2.0, 3.0, 5.0, 8.0), TRIALS, "baseline")
+    return compute_buffer_curve(net, request)
+
+
+def stocking(net: Network) -> list[str]:
+    return [s.site_id for s in net.sites if s.is_stocking]
+
+
+# --------------------------------------------------------------------------- work, no threads
+def test_messages_have_their_own_keys() -> None:
+    keys = [m.key for m in ANALYSIS_MESSAGES]
+    assert len(keys) == len(set(keys))
+    assert not set(keys) & {m.key for m in ALL_MESSAGES}
+    for m in ANALYSIS_MESSAGES:
+        assert m.text.strip().endswith(".") or m.text.strip().endswith("}")
+
+
+def test_targets_offer_network_tiers_and_every_stocking_site(net: Network) -> None:
+    targets = buffer_targets(net)
+    keys = [t.key for t in targets]
+    assert keys[0] == "network"
+    assert "tier:1" in keys and "type:plant" in keys and "region:DE" in keys
+    assert keys[-len(stocking(net)) :] == stocking(net)
+    motor = next(t for t in targets if t.key == "SUP-MOTOR")
+    assert "Motor supplier" in motor.label and "tier 1" in motor.label
+
+
+def test_buffer_curve_rows_mark_knee_current_and_paired_changes(curve: BufferOutcome) -> None:
+    rows = curve.rows
+    assert [r.buffer_days for r in rows] == [0, 1, 2, 3, 5, 8]
+    assert rows[0].change is None and all(r.change is not None for r in rows[1:])
+    for r in rows:
+        m, lo, hi = r.stockout
+        assert 0 <= lo <= m <= hi <= 1
+    assert curve.current == 3.0  # SUP-MOTOR holds 3 days in the workbook
+    assert [r.buffer_days for r in rows if r.is_current] == [3.0]
+    assert curve.knee is not None
+    assert [r.buffer_days for r in rows if r.is_knee] == [curve.knee]
+    # more buffer never raises the risk under common random numbers
+    means = [r.stockout[0] for r in rows]
+    assert all(b <= a + 1e-12 for a, b in itertools.pairwise(means))
+    text = headline(curve)
+    assert "Knee at" in text and "Current buffer" in text
+
+
+def test_buffer_curve_reports_progress_and_stops_when_cancelled(net: Network) -> None:
+    request = BufferRequest("network", (0.0, 5.0, 10.0), TRIALS, "baseline")
+    seen: list[Progress] = []
+    compute_buffer_curve(net, request, progress=seen.append)
+    assert seen and seen[-1].fraction == pytest.approx(1.0)
+    assert all(0 <= p.fraction <= 1 for p in seen)
+    with pytest.raises(SimulationCancelled):
+        compute_buffer_curve(net, request, cancelled=lambda: True)
+
+
+def test_worker_runs_the_buffer_task_without_threads(qapp: Any, net: Network) -> None:
+    request = BufferRequest("tier:1", (0.0, 4.0), TRIALS, "baseline")
+    worker = Worker(buffer_task(net, request))
+    events: list[str] = []
+    results: list[Any] = []
+    worker.signals.result.connect(results.append)
+    worker.signals.progress.connect(lambda _p: events.append("progress"))
+    worker.signals.finished.connect(lambda: events.append("finished"))
+    worker.run()
+    assert events[-1] == "finished" and "progress" in events
+    assert isinstance(results[0], BufferOutcome)
+    assert results[0].members == ("SUP-FRAME", "SUP-MOTOR")
+    assert results[0].current is None  # a group: the current buffers differ
+
+
+def test_risk_ranking_by_exposure_index_with_advice(net: Network) -> None:
+    stages: list[object] = []
+    outcome = compute_risk(net, RiskRequest(TRIALS, 120, 14.0, True, "baseline"), stages.append)
+    assert isinstance(stages[0], str)  # the undisrupted run first, then sites
+    assert isinstance(stages[-1], Progress) and stages[-1].fraction == 1.0
+    assert {r.target for r in outcome.sites} == set(stocking(net))
+    assert {r.target for r in outcome.regions} == {"PL", "CN", "DE"}
+    reis = [r.rei for r in outcome.sites]
+    assert reis == sorted(reis, reverse=True) and reis[0] == pytest.approx(1.0)
+    for r in outcome.sites:
+        assert r.exposed == (r.tts[0] < r.ttr)
+        assert bool(r.advice) == r.exposed
+    motor = next(r for r in outcome.sites if r.target == "SUP-MOTOR")
+    assert motor.ttr_source == "disruption profile" and motor.ttr == pytest.approx(7.0)
+
+
+def test_gsm_plan_alone_then_both_plans(net: Network) -> None:
+    request = SafetyRequest(0.95, None, "lost_revenue", TRIALS, "baseline")
+    alone = compute_plans(net, request)
+    assert alone.placement is None
+    assert [p.name for p in alone.plans] == ["Current plan", "Guaranteed service (GSM)"]
+    assert all(math.isnan(p.lost_revenue[0]) for p in alone.plans)
+    assert {r.site_id for r in alone.rows} == set(stocking(net))
+    assert all(math.isnan(r.extra_days) for r in alone.rows)
+    assert alone.current_value == pytest.approx(alone.plans[0].inventory_value)
+
+    both = compute_plans(
+        net, SafetyRequest(0.95, 500_000.0, "lost_revenue", TRIALS, "baseline"), alone.gsm
+    )
+    assert both.gsm is alone.gsm  # same settings: not solved again
+    p = both.placement
+    assert p is not None and p.spent <= 500_000.0 + 1e-6
+    assert len(both.plans) == 3
+    for plan in both.plans:
+        m, lo, hi = plan.lost_revenue
+        assert lo <= m <= hi
+        assert 0 <= plan.stockout[1] <= plan.stockout[0] <= plan.stockout[2] <= 1
+    assert both.plans[1].inventory_value == pytest.approx(both.gsm_value)
+    for r in both.rows:
+        assert r.extra_days == p.extra_days.get(r.site_id, 0.0)
+        assert r.aware_days == pytest.approx(r.current_days + r.extra_days)
+
+
+def test_nice_amounts() -> None:
+    assert nice_amount(1_547_907) == 1_000_000
+    assert nice_amount(2_600) == 2_000
+    assert nice_amount(73) == 50
+    assert nice_amount(0) == 0
+
+
+def test_charts_mark_the_knee_and_compare_plans(curve: BufferOutcome) -> None:
+    fig = analysis_charts.buffer_curve_figure(curve.doc, figsize=(8, 4.5))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("Knee:") for t in texts)
+    assert any(t.startswith("Current: 3 days") for t in texts)
+    nan3 = (math.nan, math.nan, math.nan)
+    plans = [
+        PlanSummary("Current plan", 1e6, (5e4, 4e4, 6e4), (0.3, 0.2, 0.4)),
+        PlanSummary("GSM", 8e5, nan3, nan3),
+    ]
+    fig = analysis_charts.plan_comparison_figure(plans, currency="EUR", figsize=(9, 3))
+    assert len(fig.axes) == 3
+    assert "not simulated" in [t.get_text() for t in fig.axes[1].texts]
+
+
+# --------------------------------------------------------------------------- views, threads
+def wait_idle(qtbot: Any, view: Any) -> None:
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
+        pass
+
+
+def run_and_wait(qtbot: Any, view: Any, start: Any = None) -> None:
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
+        assert (start or view.run)()
+
+
+def test_buffers_view_idle_states_and_run(qtbot: Any, net: Network) -> None:
+    view = BuffersView()
+    qtbot.addWidget(view)
+    assert not view.run_button.isEnabled()
+    assert "Open a valid workbook" in view.idle_label.text()
+    view.set_network(net)
+    assert "Press Run to compute the buffer curve" in view.idle_label.text()
+    assert view.run_button.isEnabled() and not view.cancel_button.isEnabled()
+    assert view.select_target("SUP-MOTOR")
+    view.levels_edit.setText("0:6:1")
+    view.trials_spin.setValue(TRIALS)
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
+        assert view.run()
+        assert view.is_running() and view.cancel_button.isEnabled()
+        assert not view.run_button.isEnabled() and not view.levels_edit.isEnabled()
+    assert view.has_results() and view.stack.currentIndex() == 1
+    assert view.model.rowCount() == 7
+    labels = [view.model.cell_text(i, "Buffer days") for i in range(7)]
+    assert any("knee" in t for t in labels)
+    assert "3  (current)" in labels or "3  (knee, current)" in labels
+    assert "Knee at" in view.headline.text()
+    qtbot.waitUntil(view.chart_drawn, timeout=5000)
+    assert view.run_button.isEnabled() and not view.cancel_button.isEnabled()
+
+
+def test_buffers_view_searches_sites_and_refuses_bad_input(qtbot: Any, net: Network) -> None:
+    view = BuffersView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    view.target_combo.setEditText("sup-frame")  # a typed id counts, in any case
+    assert view.target_key() == "SUP-FRAME"
+    view.target_combo.setEditText("no such site")
+    assert not view.run()
+    assert view.messages.shown_keys() == ["bad_input"]
+    view.select_target("network")
+    view.levels_edit.setText("30:0")
+    assert not view.run()
+    shown = view.messages.messages()[0]
+    assert (
+        shown.title
+        == AnalysisErrors.bad_input.format(what="Buffer levels", reason="", hint="").title
+    )
+    assert not view.is_running()
+
+
+def test_buffers_view_cancel_returns_to_idle(qtbot: Any, net: Network) -> None:
+    view = BuffersView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    view.select_target("network")
+    view.trials_spin.setValue(2000)
+    view.levels_edit.setText("0:60:1")
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
+        assert view.run()
+        assert view.cancel()
+        assert not view.cancel_button.isEnabled()
+    assert not view.is_running() and not view.has_results()
+    assert view.messages.shown_keys() == ["analysis_cancelled"]
+    assert view.stack.currentIndex() == 0
+    assert "Press Run" in view.idle_label.text()
+    assert view.run_button.isEnabled()
+
+
+def test_errors_reach_the_planner_as_messages(
+    qtbot: Any, net: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_args: object, **_kw: object) -> None:
+        raise JitriskError("no stocking site matches 'tier:9'")
+
+    monkeypatch.setattr("ui.buffers_view.sweep", refuse)
+    view = BuffersView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    run_and_wait(qtbot, view)
+    assert view.messages.shown_keys() == ["analysis_failed"]
+    text = view.messages.messages()[0].text
+    assert text.startswith("No stocking site matches 'tier:9'.")
+    assert view.stack.currentIndex() == 0 and view.run_button.isEnabled()
+
+
+def test_unexpected_errors_open_the_error_dialog(
+    qtbot: Any, net: Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*_args: object, **_kw: object) -> None:
+        raise ZeroDivisionError("bug")
+
+    shown: list[BaseException] = []
+    monkeypatch.setattr("ui.buffers_view.sweep", crash)
+    monkeypatch.setattr("ui.buffers_view.show_error_dialog", lambda exc, _p: shown.append(exc))
+    view = BuffersView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    run_and_wait(qtbot, view)
+    assert isinstance(shown[0], ZeroDivisionError)
+    assert "ZeroDivisionError" in view.messages.messages()[0].text
+
+
+def test_reload_keeps_results_marked_stale_and_a_new_network_clears(
+    qtbot: Any, net: Network, tmp_path: Path
+) -> None:
+    view = BuffersView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    view.select_target("SUP-FRAME")
+    view.levels_edit.setText("0,4")
+    view.trials_spin.setValue(TRIALS)
+    run_and_wait(qtbot, view)
+    view.set_network(load_network(TEACHING))  # the same workbook read again
+    assert view.has_results() and view.messages.shown_keys() == ["analysis_stale"]
+    assert view.target_key() == "SUP-FRAME"
+    view.set_network(None)
+    assert not view.has_results() and not view.run_button.isEnabled()
+    assert view.messages.shown_keys() == []
+
+
+def test_risk_view_sites_and_regions(qtbot: Any, net: Network) -> None:
+    view = RiskView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    assert "Press Run" in view.idle_label.text()
+    view.trials_spin.setValue(TRIALS)
+    view.days_spin.setValue(120)
+    run_and_wait(qtbot, view)
+    assert view.model.rowCount() == len(stocking(net))
+    assert view.model.cell_text(0, "REI") == "1.00"
+    exposed = [view.model.cell_text(i, "Exposed") for i in range(view.model.rowCount())]
+    assert all(t == "No" or t.startswith("Yes") for t in exposed)
+    assert "sites" in view.headline.text()
+    qtbot.waitUntil(lambda: view.chart_drawn() == "sites", timeout=5000)
+    view.kind_tabs.setCurrentIndex(1)
+    assert view.showing_regions() and view.model.rowCount() == 3
+    qtbot.waitUntil(lambda: view.chart_drawn() == "regions", timeout=5000)
+    # sorting is numeric: REI ascending puts the smallest first
+    proxy = view.table.model()
+    col = [c.header for c in view.model.columns].index("REI")
+    proxy.sort(col, Qt.SortOrder.AscendingOrder)
+    values = [float(proxy.index(r, col).data()) for r in range(proxy.rowCount())]
+    assert values == sorted(values)
+
+
+def test_risk_view_cancel(qtbot: Any, net: Network) -> None:
+    view = RiskView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    view.trials_spin.setValue(3000)
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
+        view.run()
+        view.cancel()
+    assert not view.has_results()
+    assert view.messages.shown_keys() == ["analysis_cancelled"]
+
+
+def test_safety_view_gsm_then_both_plans(qtbot: Any, net: Network) -> None:
+    view = SafetyView()
+    qtbot.addWidget(view)
+    view.show()
+    view.set_network(net)
+    qtbot.waitUntil(lambda: view.budget_spin.value() > 0, timeout=5000)
+    assert view.service_spin.value() == pytest.approx(95.0)
+    assert "Plan GSM" in view.idle_label.text()
+    run_and_wait(qtbot, view, view.run_gsm)
+    assert view.model.rowCount() == len(stocking(net))
+    assert view.cards[1].value_label.text().startswith("EUR ")
+    assert "not simulated" in view.cards[0].lost_label.text()
+    assert view.cards[2].value_label.text() == "–"
+    view.budget_spin.setValue(400_000)
+    view.trials_spin.setValue(TRIALS)
+    run_and_wait(qtbot, view)
+    outcome = view.outcome
+    assert outcome.placement is not None and len(outcome.plans) == 3
+    for card in view.cards:
+        assert "Expected lost revenue" in card.lost_label.text()
+        assert "[" in card.stockout_label.text()
+    assert "disruption-aware plan" in view.headline.text()
+    qtbot.waitUntil(view.chart_drawn, timeout=5000)
+
+
+def test_safety_view_refuses_a_zero_budget(qtbot: Any, net: Network) -> None:
+    view = SafetyView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    view.budget_spin.setValue(0)
+    view._budget_for = net  # keep the zero (the default is set when first shown)
+    assert not view.run()
+    assert view.messages.shown_keys() == ["bad_input"]
+    assert AnalysisInfos.analysis_cancelled.key not in view.messages.shown_keys()
