@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 
 from .. import __version__
 from ..engine import kernel as K
+from ..engine.results import SimulationResult
 from ..engine.runner import Progress, simulate
 from ..errors import JitriskError, SimulationCancelled
 from ..model import Network
@@ -284,6 +285,68 @@ def collect(
         )
         for name in names
     ]
+    tracker.finish()
+    return _assemble(net, names, out, risk_trials, r_days, c_trials, budget)
+
+
+def collect_from_result(
+    net: Network,
+    result: SimulationResult,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    *,
+    workers: int | None = None,
+    risk_trials: int = RISK_TRIALS,
+) -> ReportData:
+    """A report around a simulation already run (``jitrisk simulate ... --report``).
+
+    The result is used as it is (its scenario, trials, days and seed); the
+    buffer curve, risk report and guaranteed-service plan are added with the
+    same settings, as :func:`collect` makes them.
+    """
+    name = result.network.scenario
+    n_trials, n_days = result.trials, result.days
+    c_trials = min(n_trials, CURVE_MAX_TRIALS)
+    r_days = min(n_days, RISK_MAX_DAYS)
+    tracker = _Tracker(progress, cancelled)
+    n_stock = sum(1 for x in net.sites if x.is_stocking)
+    n_regions = len({x.region for x in net.sites if x.region and x.is_stocking})
+    per = {
+        "simulation": 0.0,
+        "curve": 14.0 * c_trials / n_trials,
+        "risk": (2 * (n_stock + n_regions) + 1) * risk_trials / n_trials * r_days / n_days,
+        "gsm": 0.5,
+        "placement": 0.0,
+    }
+    tracker.total = sum(per.values())
+    scen = _scenario(
+        net,
+        name,
+        tracker,
+        per,
+        trials=n_trials,
+        days=n_days,
+        seed=result.config.seed,
+        budget=None,
+        workers=workers,
+        risk_trials=risk_trials,
+        risk_days=r_days,
+        curve_trials=c_trials,
+        result=result,
+    )
+    tracker.finish()
+    return _assemble(net, (name,), [scen], risk_trials, r_days, c_trials, None)
+
+
+def _assemble(
+    net: Network,
+    names: tuple[str, ...],
+    out: list[ScenarioReport],
+    risk_trials: int,
+    r_days: int,
+    c_trials: int,
+    budget: float | None,
+) -> ReportData:
     first = out[0].simulation
     source = net.source_path
     prov = Provenance(
@@ -296,7 +359,7 @@ def collect(
         warmup_days=int(first["warmup_days"]),
         seed=int(first["seed"]),
         unmet_demand=str(first["unmet_demand"]),
-        currency=str(first.get("currency", s.currency)),
+        currency=str(first.get("currency", net.settings.currency)),
         jitrisk_version=__version__,
         created=_dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         risk_trials=risk_trials,
@@ -304,7 +367,6 @@ def collect(
         curve_trials=c_trials,
         budget=budget,
     )
-    tracker.finish()
     return ReportData(prov, tuple(out), net)
 
 
@@ -317,15 +379,20 @@ class _Tracker:
         self.total = 1.0
         self.done = 0.0
         self.t0 = time.perf_counter()
+        self._last = -1
 
     def check(self) -> None:
         if self.cancelled is not None and self.cancelled():
             raise SimulationCancelled("report cancelled")
 
     def emit(self, done: float) -> None:
-        if self.progress is not None:
-            frac = min(max(done / self.total, 0.0), 1.0) if self.total > 0 else 1.0
-            self.progress(Progress(round(frac * 10_000), 10_000, time.perf_counter() - self.t0))
+        if self.progress is None:
+            return
+        frac = min(max(done / self.total, 0.0), 1.0) if self.total > 0 else 1.0
+        units = round(frac * 10_000)
+        if units > self._last:  # never backwards (a step's own estimate of its work may grow)
+            self._last = units
+            self.progress(Progress(units, 10_000, time.perf_counter() - self.t0))
 
     def step(self, weight: float) -> ProgressFn:
         """A progress callback for one step of ``weight``; call :meth:`advance` after it."""
@@ -360,13 +427,14 @@ def _scenario(
     risk_trials: int,
     risk_days: int,
     curve_trials: int,
+    result: SimulationResult | None = None,
 ) -> ScenarioReport:
     from ..analysis.placement import current_days, mean_flows
 
     tracker.check()
     scen = apply_scenario(net, name)
     notes: list[str] = []
-    res = simulate(
+    res = result or simulate(
         scen,
         trials=trials,
         days=days,

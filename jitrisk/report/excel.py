@@ -33,13 +33,14 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fileio import atomic_write, refuse_overwrite_input
+from ..fileio import atomic_write
 from ..network import build_graph
 from ..schema import SHEETS
 from . import style, tables
 from . import xlsx as X
 from .build import ReportData, ScenarioReport
 from .figures import network_map_figure
+from .output import preflight
 from .tables import Column
 from .xlsx_charts import CHART_ROWS, bar_chart, buffer_curve_chart, rows_for_height
 
@@ -86,7 +87,7 @@ def write_excel_report(data: ReportData, path: PathLike, input_path: PathLike | 
         is locked (open in Excel) or read-only. A previous file at ``path`` is
         then unchanged.
     """
-    refuse_overwrite_input(path, input_path)
+    preflight(path, input_path)
     wb = build_workbook(data, input_path)
     return atomic_write(path, wb.save)
 

@@ -18,9 +18,10 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 
-from ..fileio import atomic_write, refuse_overwrite_input
+from ..fileio import atomic_write
 from . import figures, pages, style, tables
 from .build import ReportData, ScenarioReport
+from .output import preflight
 
 PathLike = str | os.PathLike[str]
 A4_LANDSCAPE = (11.69, 8.27)
@@ -42,7 +43,7 @@ def write_pdf_report(data: ReportData, path: PathLike, input_path: PathLike | No
         ``path`` is the input workbook, or cannot be written (folder missing,
         file locked or read-only); a previous file is then unchanged.
     """
-    refuse_overwrite_input(path, input_path)
+    preflight(path, input_path)
     page_fns = page_builders(data)
 
     def write(tmp: Path) -> None:

@@ -21,9 +21,10 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from ..fileio import atomic_write, refuse_overwrite_input
+from ..fileio import atomic_write
 from . import figures, pages, style
 from .build import ReportData, ScenarioReport
+from .output import preflight
 
 PathLike = str | os.PathLike[str]
 
@@ -51,7 +52,7 @@ def write_pptx_report(data: ReportData, path: PathLike, input_path: PathLike | N
         ``path`` is the input workbook, or cannot be written (folder missing,
         file locked or read-only); a previous file is then unchanged.
     """
-    refuse_overwrite_input(path, input_path)
+    preflight(path, input_path)
     prs = build_presentation(data)
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))
 
@@ -94,7 +95,9 @@ def _slide(prs: Any, title: str, subtitle: str = "") -> Any:
     tf.text = style.clean_text(title)
     para = tf.paragraphs[0]
     para.alignment = PP_ALIGN.LEFT
-    para.font.size = Pt(30)
+    # one line: shrink long titles (bold Calibri is about 0.55 em per character)
+    fit = (SLIDE_W - 2 * MARGIN) * 72 / (0.55 * max(len(title), 1))
+    para.font.size = Pt(max(18, min(30, int(fit))))
     para.font.bold = True
     para.font.color.rgb = TEXT
     tf.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -245,9 +248,10 @@ def title_slide(prs: Any, data: ReportData) -> Any:
 
 def kpi_slide(prs: Any, s: ScenarioReport) -> Any:
     slide = _slide(prs, f"Scenario {s.name}: key results", _sub(s))
-    table = pages.kpi_table(s)
-    _table(slide, table, MARGIN, 1.7, 5.6, size=16, row_height=0.6)
-    _text(slide, table.note, MARGIN, 1.7 + 0.6 * 7 + 0.15, 5.6, 0.8, size=12, colour=MUTED)
+    kpis = pages.kpi_table(s)
+    table = pages.TextTable(kpis.headers, kpis.rows, (2.7, 1.5, 2.2), kpis.align, kpis.note)
+    _table(slide, table, MARGIN, 1.7, 6.3, size=15, row_height=0.6)
+    _text(slide, table.note, MARGIN, 1.7 + 0.6 * 7 + 0.15, 6.3, 0.8, size=12, colour=MUTED)
     lr = s.simulation["network"]["lost_revenue"]
     _picture(
         slide,
@@ -258,9 +262,9 @@ def kpi_slide(prs: Any, s: ScenarioReport) -> Any:
             currency=s.currency,
             figsize=size,
         ),
-        6.4,
+        7.0,
         1.6,
-        SLIDE_W - 6.4 - MARGIN,
+        SLIDE_W - 7.0 - MARGIN,
         5.5,
     )
     return slide
@@ -304,7 +308,7 @@ def top_slide(prs: Any, s: ScenarioReport) -> Any:
 
 
 def risk_slide(prs: Any, s: ScenarioReport) -> Any:
-    slide = _slide(prs, f"Scenario {s.name}: time to survive vs time to recover")
+    slide = _slide(prs, f"Scenario {s.name}: time to survive vs recover")
     _picture(
         slide,
         lambda size: figures.tts_ttr_figure(s.risk or {}, figsize=size),

@@ -1,0 +1,135 @@
+"""CLI command ``report``: an Excel workbook, PDF brief or PowerPoint deck for a meeting.
+
+Registered into the main parser by :func:`jitrisk.cli.build_parser` (through
+``_register_extra``). :func:`write_simulation_report` serves
+``jitrisk simulate ... --report report.xlsx``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add ``report`` to the sub-command parsers ``sub``."""
+    from ..cli import _nonnegative_int, _positive_int
+
+    r = sub.add_parser(
+        "report",
+        help="Excel report, PDF brief or PowerPoint deck for a meeting",
+        description="Simulate the workbook and write a report: report.xlsx (every number, "
+        "native Excel charts, the inputs), brief.pdf or deck.pptx (key results, JIT buffer "
+        "curve, sites most at risk, time to survive vs time to recover, recommended buffers "
+        "per scenario). The format follows the file name. The workbook is never written.",
+    )
+    r.add_argument("workbook")
+    r.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="report.xlsx, brief.pdf or deck.pptx",
+    )
+    r.add_argument(
+        "--scenario",
+        default=None,
+        metavar="NAME|all",
+        help="a scenario, or all of them side by side (default: baseline)",
+    )
+    r.add_argument("--trials", type=_positive_int, help="trials (default: Settings)")
+    r.add_argument("--days", type=_positive_int, help="reported days (default: Settings)")
+    r.add_argument("--seed", type=_nonnegative_int, help="random seed (default: Settings)")
+    r.add_argument(
+        "--budget",
+        type=_amount,
+        metavar="AMOUNT",
+        help="also place this inventory value by simulation (disruption-aware plan; slow)",
+    )
+    r.add_argument("--workers", type=_positive_int, help="threads (default: all cores)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Run ``jitrisk report``."""
+    from ..cli import ProgressBar, _load
+    from . import collect, report_format, write_report
+
+    check_report_target(args.out, args.workbook)  # before minutes of simulation
+    kind = report_format(args.out)
+    net = _load(args.workbook, sys.stderr)
+    bar = None if args.quiet else ProgressBar("report")
+
+    def progress(p: Any) -> None:
+        if bar is not None:
+            bar.update(p.fraction, p.eta)
+
+    data = collect(
+        net,
+        args.scenario,
+        trials=args.trials,
+        seed=args.seed,
+        days=args.days,
+        budget=args.budget,
+        progress=progress,
+        workers=args.workers,
+    )
+    if bar is not None:
+        bar.done()
+    path = write_report(data, args.out, args.workbook)
+    names = ", ".join(data.provenance.scenarios)
+    print(f"wrote {path} ({_LABELS[kind]}; scenarios: {names})")
+    return 0
+
+
+_LABELS = {"excel": "Excel report", "pdf": "PDF brief", "pptx": "PowerPoint deck"}
+
+
+def write_simulation_report(
+    args: argparse.Namespace, net: Any, result: Any, *, quiet: bool = False
+) -> None:
+    """``jitrisk simulate ... --report FILE``: a report of the run just made.
+
+    The simulation result is reused as it is; the buffer curve, the risk report
+    and the guaranteed-service plan are computed on top (same scenario, trials,
+    days and seed), so the report's numbers are the ones ``simulate`` printed.
+    """
+    from ..cli import ProgressBar
+    from . import write_report
+    from .build import collect_from_result
+
+    check_report_target(args.report, args.workbook)
+    bar = None if quiet else ProgressBar("report")
+
+    def progress(p: Any) -> None:
+        if bar is not None:
+            bar.update(p.fraction, p.eta)
+
+    data = collect_from_result(
+        net, result, progress=progress, workers=getattr(args, "workers", None)
+    )
+    if bar is not None:
+        bar.done()
+    path = write_report(data, args.report, args.workbook)
+    print(f"wrote {path}")
+
+
+def _amount(text: str) -> float:
+    try:
+        v = float(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an amount, got {text!r}") from None
+    if not v >= 0 or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a non-negative amount, got {text}")
+    return v
+
+
+def check_report_target(path: str, workbook: str) -> None:
+    """Fail early (before simulating) on a report name with an unknown extension, the
+    input workbook, a missing folder or a folder."""
+    from . import report_format
+    from .output import preflight
+
+    report_format(path)
+    preflight(path, workbook)
