@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -169,7 +169,7 @@ class CompareView(QWidget):
         page_layout.addWidget(self.kpi_table)
 
         self.canvas = FigureCanvasQTAgg(charts.empty_figure("Comparing…", figsize=(11, 4)))
-        self.canvas.setMinimumHeight(260)
+        self.canvas.setMinimumHeight(230)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         sites_box = QWidget()
@@ -179,6 +179,7 @@ class CompareView(QWidget):
         self.sites_title = QLabel("Sites that change most")
         self.sites_title.setObjectName("CardTitle")
         self.sites_combo = QComboBox()
+        self.sites_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sites_combo.setToolTip("Scenario whose site changes are listed")
         self.sites_combo.currentIndexChanged.connect(lambda _i: self._fill_sites())
         sites_head.addWidget(self.sites_title)
@@ -197,7 +198,7 @@ class CompareView(QWidget):
         header = self.sites_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.sites_table.setMinimumHeight(150)
+        self.sites_table.setMinimumHeight(120)
         sites_layout.addWidget(self.sites_table)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -375,14 +376,29 @@ class CompareView(QWidget):
                 item = QTableWidgetItem(tip)  # the text, for copying and tests
                 item.setForeground(Qt.GlobalColor.transparent)
                 table.setItem(row, col, item)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.refit()
+
+    def refit(self) -> None:
+        """Row heights and table height for the current type size (presentation mode)."""
+        table = self.kpi_table
         table.resizeRowsToContents()
         for row in range(table.rowCount()):
-            table.setRowHeight(row, max(table.rowHeight(row), 46))
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+            needed = max(
+                (
+                    w.sizeHint().height()
+                    for c in range(1, table.columnCount())
+                    if (w := table.cellWidget(row, c)) is not None
+                ),
+                default=0,
+            )
+            table.setRowHeight(row, max(needed + 2, 46))
         height = table.horizontalHeader().sizeHint().height() + sum(
             table.rowHeight(r) for r in range(table.rowCount())
         )
         table.setFixedHeight(height + 4)
+        self.sites_table.resizeColumnsToContents()
+        self.sites_table.resizeRowsToContents()
 
     def _fill_sites(self) -> None:
         comparison = self.comparison
@@ -421,6 +437,11 @@ class CompareView(QWidget):
                     item.setForeground(QColor(VERDICT_COLOURS[verdict]))
                 table.setItem(row, col, item)
         table.resizeColumnsToContents()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self.refit)
 
     # ------------------------------------------------------------------ chart
     def showEvent(self, event: QShowEvent) -> None:

@@ -342,9 +342,11 @@ def format_delta(spec: KpiSpec, delta: Interval) -> str:
         if not math.isfinite(v):
             return MISSING
         if spec.kind == "percent":
-            return f"{v * 100:+.1f}".replace("-", "−")
-        text = format_compact(abs(v))
-        return ("−" if v < 0 else "+") + text
+            text = f"{v * 100:+.1f}"
+            return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "−")
+        if abs(v) < 0.5:  # money: less than half a currency unit is no change
+            return "0"
+        return ("−" if v < 0 else "+") + format_compact(abs(v))
 
     unit = " pp" if spec.kind == "percent" else ""
     return f"{signed(delta.mean)}{unit} [{signed(delta.lo)}, {signed(delta.hi)}]"

@@ -1061,6 +1061,12 @@ class MainWindow(QMainWindow):
     def _on_presentation_changed(self, active: bool) -> None:
         self._actions["presentation"].setChecked(active)
         self.map_view.set_presentation(active)
+        QTimer.singleShot(0, self._refit_tables)  # once the new type size is in place
+
+    def _refit_tables(self) -> None:
+        if self.results_view.has_results():
+            self.results_view.table.resizeColumnsToContents()
+        self.compare_view.refit()
 
     # ------------------------------------------------------------------ reactions
     def _on_problem_activated(self, problem: Problem) -> None:

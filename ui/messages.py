@@ -139,8 +139,7 @@ class Warnings:
         "whatifs_dropped",
         "warning",
         "Some what-if scenarios no longer apply",
-        "After the reload they could not be applied to the workbook and were removed: "
-        "{details}",
+        "After the reload they could not be applied to the workbook and were removed: {details}",
     )
 
 

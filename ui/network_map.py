@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -452,6 +452,12 @@ class LegendSpec:
 LEGEND_HEIGHT = 64
 
 
+def legend_height(font: QFont) -> int:
+    """Height the legend needs in ``font``: a title line, the bar or markers, a note line."""
+    line = QFontMetricsF(font).height()
+    return max(LEGEND_HEIGHT, int(8 + line + 4 + max(14.0, line) + 4 + line + 8))
+
+
 def paint_legend(painter: QPainter, rect: QRectF, spec: LegendSpec, font: QFont) -> None:
     """Draw the colour bar, type markers, region outlines and size note into ``rect``."""
     painter.save()
@@ -473,11 +479,11 @@ def paint_legend(painter: QPainter, rect: QRectF, spec: LegendSpec, font: QFont)
         painter.drawText(QPointF(at_x, top + fm.ascent()), text)
         painter.setFont(font)
 
-    # colour bar
-    bar_w = 230.0
+    # colour bar, as wide as about 32 characters so its tick labels never collide
+    bar_w = max(230.0, 32 * fm.averageCharWidth())
     if spec.scale is not None:
         title(f"Colour: {spec.metric_label}", x)
-        bar = QRectF(x, top + line + 4, bar_w, 12)
+        bar = QRectF(x, top + line + 4, bar_w, max(12.0, line * 0.7))
         steps = 60
         for i in range(steps):
             t = i / (steps - 1)
@@ -520,34 +526,39 @@ def paint_legend(painter: QPainter, rect: QRectF, spec: LegendSpec, font: QFont)
     # type markers
     title("Type", x)
     tx = x
-    ty = top + line + 6
+    ty = top + line + 4
+    glyph = max(10.0, fm.ascent() * 0.8)
     for site_type in theme.SITE_TYPES:
         painter.setPen(QPen(text_colour, 1.2))
         painter.setBrush(QColor("white"))
-        painter.drawPath(glyph_path(site_type, QPointF(tx + 6, ty + 7), 10))
+        painter.drawPath(glyph_path(site_type, QPointF(tx + glyph / 2, ty + line / 2), glyph))
         painter.setPen(text_colour)
         label = TYPE_NAMES[site_type]
-        painter.drawText(QPointF(tx + 15, ty + 7 + fm.ascent() / 2 - 1), label)
-        tx += 15 + fm.horizontalAdvance(label) + 14
+        painter.drawText(QPointF(tx + glyph + 5, ty + fm.ascent()), label)
+        tx += glyph + 5 + fm.horizontalAdvance(label) + 14
     painter.setPen(muted)
     painter.drawText(
-        QPointF(x, ty + 18 + fm.ascent()), f"Height: {spec.size_label}" if spec.size_label else ""
+        QPointF(x, ty + line + 4 + fm.ascent()),
+        f"Height: {spec.size_label}" if spec.size_label else "",
     )
     x = max(tx, x + fm.horizontalAdvance(f"Height: {spec.size_label}")) + 18
 
     # regions
     if spec.regions:
         title("Outline: region", x)
-        rx, ry = x, top + line + 6
+        rx, ry = x, top + line + 4
+        swatch = max(13.0, fm.ascent())
         for label, colour in spec.regions:
-            w = 18 + fm.horizontalAdvance(label) + 14
+            w = swatch + 5 + fm.horizontalAdvance(label) + 14
             if rx + w > rect.right() - 8 and rx > x:
                 rx, ry = x, ry + line + 4
             painter.setPen(QPen(QColor(colour), 2.5))
             painter.setBrush(QColor("white"))
-            painter.drawRoundedRect(QRectF(rx, ry + 1, 13, 11), 3, 3)
+            painter.drawRoundedRect(
+                QRectF(rx, ry + (line - swatch * 0.85) / 2, swatch, swatch * 0.85), 3, 3
+            )
             painter.setPen(text_colour)
-            painter.drawText(QPointF(rx + 18, ry + 1 + fm.ascent() - 1), label)
+            painter.drawText(QPointF(rx + swatch + 5, ry + fm.ascent()), label)
             rx += w
     painter.restore()
 
@@ -558,7 +569,7 @@ class MapLegend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = LegendSpec()
-        self.setFixedHeight(LEGEND_HEIGHT)
+        self.setFixedHeight(legend_height(self.font()))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_spec(self, spec: LegendSpec) -> None:
@@ -566,7 +577,12 @@ class MapLegend(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(900, LEGEND_HEIGHT)
+        return QSize(900, legend_height(self.font()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.setFixedHeight(legend_height(self.font()))  # larger type in presentation mode
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -577,6 +593,16 @@ class MapLegend(QWidget):
 
 
 # --------------------------------------------------------------------------- the widget
+class CompactCombo(QComboBox):
+    """A combo box that shows its whole text when there is room and shrinks when there is not."""
+
+    MINIMUM = 84
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.MINIMUM), hint.height())
+
+
 class NetworkMapWidget(QWidget):
     """Toolbar, map and legend; owns the selection of sites on the map.
 
@@ -602,28 +628,32 @@ class NetworkMapWidget(QWidget):
         self._outlines: dict[str, str] = {}
         self._syncing = False
 
-        self.metric_combo = QComboBox()
+        self.metric_combo = CompactCombo()
+        self.metric_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for key, metric in MAP_METRICS.items():
             self.metric_combo.addItem(metric.label, key)
         self.metric_combo.setToolTip("Risk metric the sites are coloured by (latest run)")
         self.metric_combo.currentIndexChanged.connect(lambda _i: self.refresh_colours())
-        self.size_combo = QComboBox()
+        self.size_combo = CompactCombo()
+        self.size_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for key, (label, _attr) in SIZE_MODES.items():
             self.size_combo.addItem(label, key)
         self.size_combo.setToolTip("What the height of a site's chip shows (log scale)")
         self.size_combo.currentIndexChanged.connect(lambda _i: self.refresh_sizes())
-        self.region_combo = QComboBox()
+        self.region_combo = CompactCombo()
         self.region_combo.setToolTip("Highlight the sites of one region")
-        self.region_combo.setMinimumContentsLength(12)
+        self.region_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.region_combo.currentIndexChanged.connect(lambda _i: self.refresh_highlight())
-        self.runs_combo = QComboBox()
+        self.runs_combo = CompactCombo()
         self.runs_combo.setToolTip("Whose results colour the map (every run is kept)")
-        self.runs_combo.setMinimumContentsLength(14)
+        self.runs_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.runs_combo.activated.connect(
             lambda _i: self.run_chosen.emit(self.runs_combo.currentText())
         )
         self.run_label = QLabel("")
         self.run_label.setObjectName("Muted")
+        # may be cut short in a narrow window rather than widen it
+        self.run_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         def tool(text: str, tip: str) -> QToolButton:
             button = QToolButton()
@@ -632,20 +662,17 @@ class NetworkMapWidget(QWidget):
             button.setAutoRaise(True)
             return button
 
-        self.zoom_in_button = tool("+", "Zoom in (Ctrl++ or the mouse wheel)")
-        self.zoom_in_button.clicked.connect(lambda: self.view.zoom_by(1.25))
-        self.zoom_out_button = tool("−", "Zoom out (Ctrl+- or the mouse wheel)")
-        self.zoom_out_button.clicked.connect(lambda: self.view.zoom_by(1 / 1.25))
-        self.fit_button = tool("Fit", "Show the whole network (Ctrl+0)")
+        self.fit_button = tool("Fit", "Show the whole network (Ctrl+0); zoom with the wheel")
         self.fit_button.clicked.connect(self.fit)
         self.export_button = tool("Export PNG…", "Save the map with its legend as a PNG image")
         self.export_button.clicked.connect(self.export_requested.emit)
 
-        bar = QHBoxLayout()
+        self.toolbar = QWidget()
+        bar = QHBoxLayout(self.toolbar)
         bar.setContentsMargins(12, 6, 8, 6)
         bar.setSpacing(6)
         for text, widget in (
-            ("Colour by", self.metric_combo),
+            ("Colour", self.metric_combo),
             ("Height", self.size_combo),
             ("Region", self.region_combo),
         ):
@@ -653,19 +680,14 @@ class NetworkMapWidget(QWidget):
             label.setObjectName("Muted")
             bar.addWidget(label)
             bar.addWidget(widget)
-            bar.addSpacing(8)
-        results_label = QLabel("Results of")
+            bar.addSpacing(6)
+        results_label = QLabel("Run")
         results_label.setObjectName("Muted")
         bar.addWidget(results_label)
         bar.addWidget(self.runs_combo)
         bar.addSpacing(6)
         bar.addWidget(self.run_label, 1)
-        for button in (
-            self.zoom_out_button,
-            self.zoom_in_button,
-            self.fit_button,
-            self.export_button,
-        ):
+        for button in (self.fit_button, self.export_button):
             bar.addWidget(button)
 
         self.scene = NetworkScene(self)
@@ -678,6 +700,7 @@ class NetworkMapWidget(QWidget):
             "what-if · drag to pan · wheel to zoom · double-click the background to fit"
         )
         self.hint.setObjectName("Muted")
+        self.hint.setWordWrap(True)
         self.hint.setContentsMargins(12, 2, 12, 4)
 
         self.empty_label = QLabel(
@@ -691,7 +714,7 @@ class NetworkMapWidget(QWidget):
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
         page_layout.setSpacing(0)
-        page_layout.addLayout(bar)
+        page_layout.addWidget(self.toolbar)
         page_layout.addWidget(self.view, 1)
         page_layout.addWidget(self.legend)
         page_layout.addWidget(self.hint)
@@ -754,8 +777,9 @@ class NetworkMapWidget(QWidget):
         self.runs_combo.blockSignals(False)
 
     def set_presentation(self, on: bool) -> None:
-        """Less chrome on the projector: no hint line."""
+        """Less chrome on the projector: no toolbar, no hint line (the caption names the run)."""
         self.hint.setVisible(not on)
+        self.toolbar.setVisible(not on)
 
     def colour_metric(self) -> str:
         return str(self.metric_combo.currentData())
@@ -809,11 +833,11 @@ class NetworkMapWidget(QWidget):
             chip.setToolTip(self.tooltip(sid))
         if self.outcome is not None:
             req = self.outcome.request
-            self.run_label.setText(
-                f"{self.outcome.result.trials:,} trials · {req.days:,} days · seed {req.seed}"
-            )
+            self.run_label.setText(f"{self.outcome.result.trials:,} trials, seed {req.seed}")
+            self.run_label.setToolTip(req.describe())
         else:
-            self.run_label.setText("No results yet: sites are grey until a run finishes")
+            self.run_label.setText("No results yet")
+            self.run_label.setToolTip("The sites are grey until a run finishes")
         self._update_legend(scale)
 
     def refresh_sizes(self) -> None:
@@ -944,7 +968,9 @@ class NetworkMapWidget(QWidget):
     def render_image(self, scale: float = EXPORT_SCALE) -> QImage:
         """The whole map with a title and the legend, as an image ``scale`` times the scene."""
         source = self.scene.sceneRect()
-        title_h, legend_h = 40.0, float(LEGEND_HEIGHT) + 8
+        legend_font = QFont(self.font())
+        legend_font.setPixelSize(12)
+        title_h, legend_h = 40.0, float(legend_height(legend_font)) + 8
         width = max(source.width(), 900.0)
         height = title_h + source.height() + legend_h
         image = QImage(
@@ -975,11 +1001,9 @@ class NetworkMapWidget(QWidget):
             for item in selected:
                 item.setSelected(True)
             self._syncing = False
-        legend_font = QFont(self.font())
-        legend_font.setPixelSize(12)
         paint_legend(
             painter,
-            QRectF(0, title_h + source.height() + 4, width, LEGEND_HEIGHT),
+            QRectF(0, title_h + source.height() + 4, width, legend_h - 8),
             self.legend.spec,
             legend_font,
         )

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -96,13 +96,12 @@ def scale_charts(root: QWidget, factor: float) -> int:
 
 @dataclass
 class _Saved:
-    geometry: QByteArray
+    geometry: QRect
     state: QByteArray
     window_state: Qt.WindowState
     menu_visible: bool
     status_visible: bool
     tabbar_visible: bool
-    cancel_shortcuts: list
 
 
 class PresentationMode(QObject):
@@ -176,13 +175,12 @@ class PresentationMode(QObject):
             return
         w = self.window
         self._saved = _Saved(
-            geometry=w.saveGeometry(),
+            geometry=w.geometry(),
             state=w.saveState(),
             window_state=w.windowState(),
             menu_visible=w.menuBar().isVisible(),
             status_visible=w.statusBar().isVisible(),
             tabbar_visible=self.tabs.tabBar().isVisible(),
-            cancel_shortcuts=[],
         )
         from PySide6.QtWidgets import QDockWidget
 
@@ -227,10 +225,14 @@ class PresentationMode(QObject):
         w.menuBar().setVisible(saved.menu_visible)
         w.statusBar().setVisible(saved.status_visible)
         self.tabs.tabBar().setVisible(saved.tabbar_visible)
-        if w.isFullScreen() and not (saved.window_state & Qt.WindowState.WindowFullScreen):
+        if saved.window_state & Qt.WindowState.WindowFullScreen:
+            pass  # it was full screen before: it stays so
+        elif saved.window_state & Qt.WindowState.WindowMaximized:
+            w.showMaximized()
+        else:
             w.showNormal()
-        w.setWindowState(saved.window_state)
-        w.restoreGeometry(saved.geometry)
+            if w.geometry() != saved.geometry:
+                w.setGeometry(saved.geometry)
         w.restoreState(saved.state)
         scale_charts(w, 1.0)
         self.changed.emit(False)

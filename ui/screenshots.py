@@ -9,7 +9,18 @@ otherwise:
 * ``problems.png``: the broken example, Problems dock and what was read;
 * ``problem_selected.png``: the same with a problem activated;
 * ``results.png``: the Results after a short run (500 trials);
+* ``map.png``: the network map coloured by that run;
+* ``map_site.png``: a site clicked on the map, with its detail panel;
+* ``whatif.png``: two sites selected on the map and an outage set up in the What-if panel;
+* ``compare.png``: the what-if and another scenario against the baseline (paired);
+* ``presentation_map.png``, ``presentation_results.png``, ``presentation_compare.png``:
+  presentation mode (F11), full screen, stepping through the views with the arrow keys;
+* ``export_map.png``: File > Export map as PNG (not a window: the exported file);
+* ``shortcuts.png``: Help > Keyboard shortcuts;
 * ``guide.png``: Help > Workbook guide.
+
+On the offscreen platform the "screen" is given the window's size, so
+presentation mode's full screen is as large as the other pictures.
 
 Look at every file before calling a view done.
 """
@@ -17,6 +28,7 @@ Look at every file before calling a view done.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -27,6 +39,10 @@ from pathlib import Path
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_SIZE = (1440, 900)
 MIN_SIZE = (1280, 800)
+#: Sites of the what-if picture: the Taiwanese foundry and display maker.
+WHATIF_SITES = ("T3-FOUNDRY-TW", "T2-DISPLAY-TW")
+#: The site clicked for the detail panel picture.
+DETAIL_SITE = "T1-CELLS-CN"
 
 
 def _settle(app: object, seconds: float = 0.3) -> None:
@@ -45,6 +61,27 @@ def _wait(app: object, signal: object, timeout_s: float) -> None:
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     loop.exec()
     _settle(app)
+
+
+def _offscreen_screen(size: tuple[int, int], folder: Path) -> None:
+    """Give the offscreen platform a screen of ``size`` (default: 800x800), before Qt starts."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    if platform != "offscreen":
+        return
+    config = folder / "offscreen-screen.json"
+    config.write_text(
+        json.dumps(
+            {"screens": [{"name": "shots", "x": 0, "y": 0, "width": size[0], "height": size[1]}]}
+        )
+    )
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
+
+
+def _key(app: object, widget: object, key: object) -> None:
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(widget, key)  # type: ignore[arg-type]
+    _settle(app, 0.6)
 
 
 def _save(widget: object, path: Path, check_size: bool = True) -> Path:
@@ -67,19 +104,21 @@ def render_all(
     size: tuple[int, int] = DEFAULT_SIZE,
 ) -> list[Path]:
     """Render every main view into ``outdir``; returns the files written."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QSettings
-
-    from .app import create_application
-    from .main_window import MainWindow
-
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    app = create_application([sys.argv[0]])
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
+        _offscreen_screen(size, Path(tmp))
+        from PySide6.QtCore import QSettings, Qt
+
+        from .app import create_application
+        from .main_window import MainWindow
+        from .scenario_edits import WhatIf
+
+        app = create_application([sys.argv[0]])
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings)
+        window.ask_before_discarding = False
         window.resize(*size)
         window.show()
         _settle(app)
@@ -98,6 +137,64 @@ def render_all(
         window.start_run()
         _wait(app, window.became_idle, 300)
         written.append(_save(window, out / "results.png"))
+
+        window.show_view(window.map_view)
+        _settle(app, 0.5)
+        written.append(_save(window, out / "map.png"))
+        written.append(window.map_view.export_png(out / "export_map.png"))
+        window.select_sites([DETAIL_SITE])
+        window.show_site_details(DETAIL_SITE)
+        _settle(app)
+        written.append(_save(window, out / "map_site.png"))
+
+        window.select_sites(list(WHATIF_SITES))
+        panel = window.whatif_panel
+        window.whatif_dock.raise_()
+        panel.name_edit.setText("taiwan-fab-down")
+        panel.buffer_check.setChecked(False)
+        panel.outage_check.setChecked(True)
+        panel.start_spin.setValue(30)
+        panel.length_spin.setValue(21)
+        _settle(app)
+        written.append(_save(window, out / "whatif.png"))
+
+        whatif = panel.what_if()
+        window.run_what_if(whatif)
+        _wait(app, window.became_idle, 300)
+        buffer = WhatIf("cells-buffer-10d", ("T1-CELLS-CN", "T1-CELLS-PL"), buffer_days=10.0)
+        window.run_what_if(buffer)
+        _wait(app, window.became_idle, 300)
+        window.show_view(window.compare_view)
+        end = time.monotonic() + 30
+        while not window.compare_view.chart_drawn() and time.monotonic() < end:
+            _settle(app, 0.1)
+        _settle(app)
+        written.append(_save(window, out / "compare.png"))
+
+        window.show_view(window.map_view)
+        window.show_run("taiwan-fab-down")
+        window.toggle_presentation()
+        _settle(app, 0.8)
+        written.append(_save(window, out / "presentation_map.png"))
+        _key(app, window.tabs, Qt.Key.Key_Right)
+        end = time.monotonic() + 10
+        while not window.results_view.charts_drawn() and time.monotonic() < end:
+            _settle(app, 0.1)
+        _settle(app)
+        written.append(_save(window, out / "presentation_results.png"))
+        _key(app, window.tabs, Qt.Key.Key_Right)
+        end = time.monotonic() + 10
+        while not window.compare_view.chart_drawn() and time.monotonic() < end:
+            _settle(app, 0.1)
+        _settle(app)
+        written.append(_save(window, out / "presentation_compare.png"))
+        _key(app, window.tabs, Qt.Key.Key_Escape)
+        _settle(app)
+
+        shortcuts = window.show_shortcuts()
+        _settle(app)
+        written.append(_save(shortcuts, out / "shortcuts.png", check_size=False))
+        shortcuts.close()
 
         guide = window.show_guide()
         guide.resize(*size)

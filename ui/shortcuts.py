@@ -37,20 +37,26 @@ def action_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
     return rows
 
 
-def _table(title: str, rows: Sequence[tuple[str, str]]) -> str:
-    body = "".join(
-        f"<tr><td style='padding:3px 16px 3px 0'><b>{escape(k)}</b></td>"
+def _section(title: str, rows: Sequence[tuple[str, str]]) -> str:
+    head = (
+        f"<tr><td colspan='2' style='padding:12px 0 4px 0; font-size:large'>"
+        f"<b>{escape(title)}</b></td></tr>"
+    )
+    return head + "".join(
+        f"<tr><td style='padding:3px 18px 3px 0'><b>{escape(k)}</b></td>"
         f"<td style='padding:3px 0'>{escape(v)}</td></tr>"
         for k, v in rows
     )
-    return f"<h3>{escape(title)}</h3><table cellspacing='0'>{body}</table>"
 
 
 def shortcuts_html(actions: Iterable[QAction]) -> str:
+    """One table, so the key column lines up across the sections."""
     return (
-        _table("Window", action_rows(actions))
-        + _table("Network map", MAP_GESTURES)
-        + _table("Presentation mode (F11)", PRESENTATION_KEYS)
+        "<table cellspacing='0'>"
+        + _section("Window", action_rows(actions))
+        + _section("Network map", MAP_GESTURES)
+        + _section("Presentation mode (F11)", PRESENTATION_KEYS)
+        + "</table>"
     )
 
 

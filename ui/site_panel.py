@@ -124,7 +124,9 @@ def metric_rows(outcome: RunOutcome, site_id: str) -> list[tuple[str, str]]:
     row = outcome.sites.loc[site_id]
 
     def ci(key: str, fmt: Any) -> str:
-        return str(fmt(float(row[key]), float(row[f"{key}_lo"]), float(row[f"{key}_hi"])))
+        # the interval never breaks across lines: "2.31% [2.10, 2.52]" wraps before "[" only
+        text = str(fmt(float(row[key]), float(row[f"{key}_lo"]), float(row[f"{key}_hi"])))
+        return text.replace(", ", ",\u00a0")
 
     rows = [
         ("Stockout days", ci("stockout_day_probability", format_percent_ci)),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -125,10 +126,6 @@ class WhatIfPanel(QWidget):
         self.buffer_spin.setSuffix(" days")
         self.buffer_now = QLabel("")
         self.buffer_now.setObjectName("Muted")
-        buffer_row = QHBoxLayout()
-        buffer_row.setContentsMargins(0, 0, 0, 0)
-        buffer_row.addWidget(self.buffer_spin)
-        buffer_row.addWidget(self.buffer_now, 1)
         self.outage_check = QCheckBox("Outage")
         self.outage_check.setToolTip(
             "The selected sites are down (produce and ship nothing) for a scripted period"
@@ -136,17 +133,13 @@ class WhatIfPanel(QWidget):
         self.start_spin = QSpinBox()
         self.start_spin.setRange(0, 36_500)
         self.start_spin.setValue(30)
-        self.start_spin.setPrefix("from day ")
+        self.start_spin.setPrefix("down from day ")
         self.start_spin.setToolTip("Day 0 is the first reported day, after the warm-up")
         self.length_spin = QSpinBox()
         self.length_spin.setRange(1, 3_650)
         self.length_spin.setValue(21)
-        self.length_spin.setPrefix("for ")
+        self.length_spin.setPrefix("lasting ")
         self.length_spin.setSuffix(" days")
-        outage_row = QHBoxLayout()
-        outage_row.setContentsMargins(0, 0, 0, 0)
-        outage_row.addWidget(self.start_spin)
-        outage_row.addWidget(self.length_spin)
         for box in (self.buffer_check, self.outage_check):
             box.toggled.connect(self._update_enabled)
 
@@ -154,8 +147,10 @@ class WhatIfPanel(QWidget):
         form = QFormLayout(change)
         form.addRow("Name", self.name_edit)
         form.addRow("Start from", self.base_combo)
-        form.addRow(self.buffer_check, buffer_row)
-        form.addRow(self.outage_check, outage_row)
+        form.addRow(self.buffer_check, self.buffer_spin)
+        form.addRow("", self.buffer_now)
+        form.addRow(self.outage_check, self.start_spin)
+        form.addRow("", self.length_spin)
 
         self.run_button = QPushButton("Run what-if")
         self.run_button.setObjectName("Primary")
@@ -169,7 +164,7 @@ class WhatIfPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.setMinimumHeight(70)
+        self.list.setMinimumHeight(56)
         self.list.currentRowChanged.connect(lambda _r: self._update_enabled())
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Remove the selected what-if scenario (and its results)")
@@ -295,8 +290,12 @@ class WhatIfDock(QDockWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("What-if", parent)
         self.setObjectName("WhatIfDock")
-        self.panel = WhatIfPanel(self)
-        self.setWidget(self.panel)
+        self.panel = WhatIfPanel()
+        scroller = QScrollArea()  # a short window scrolls the panel instead of growing
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(self.panel)
+        self.setWidget(scroller)
         self.setAllowedAreas(
             Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
         )
