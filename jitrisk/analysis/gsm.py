@@ -122,7 +122,7 @@ F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
 
 METHODS = ("auto", "dp", "milp", "lagrangian")
-AUTO_MILP_MAX_STAGES = 150
+AUTO_MILP_MAX_STAGES = 60
 """``method="auto"`` follows the Lagrangian bound with the MILP only up to this size."""
 DEFAULT_SERVICE_LEVEL = 0.95
 _INF = math.inf
@@ -573,39 +573,94 @@ class _Sub:
     si_lo: I
     lin_s: F
     lin_si: F
+    copies: _Copies | None = None
 
     @classmethod
     def plain(cls, p: _Problem) -> _Sub:
         return cls(p.s_hi.copy(), p.si.copy(), np.zeros(p.n), np.zeros(p.n))
 
 
+@dataclass
+class _Copies:
+    r"""Copies :math:`S'_e \in [0, \bar S_i]` of the service time of the upstream end
+    :math:`i` of relaxed edges :math:`e = (i, k)`, kept in stage :math:`k`'s problem
+    with :math:`SI_k \ge S'_e + L_e` and cost :math:`\mu_e S'_e`; grouped by :math:`k`
+    (CSR ``ptr``)."""
+
+    ptr: I
+    L: I
+    cap: I
+    mu: F
+
+    def cost(self, k: int, SI: I) -> F | None:
+        r""":math:`\sum_e \min_{0 \le x \le \min(SI - L_e, \bar S_i)} \mu_e x` over the
+        :math:`SI` grid of stage ``k`` (infinite where :math:`SI < L_e`)."""
+        lo, hi = int(self.ptr[k]), int(self.ptr[k + 1])
+        if lo == hi:
+            return None
+        room = SI[None, :] - self.L[lo:hi, None]
+        mu = np.minimum(self.mu[lo:hi], 0.0)[:, None]
+        val = np.where(room >= 0, mu * np.minimum(np.maximum(room, 0), self.cap[lo:hi, None]), _INF)
+        return np.asarray(val.sum(axis=0), dtype=np.float64)
+
+
+class _Own:
+    r"""Stage costs :math:`a_k\sqrt{SI + T_k - S}` (:math:`\infty` where the net lead
+    time is negative) on each stage's full grid, computed once per stage; tighter
+    bounds of a subproblem are slices. Kept only up to :data:`_OWN_CACHE_CELLS` cells."""
+
+    def __init__(self, p: _Problem, a: F) -> None:
+        self.p, self.a = p, a
+        cells = int(np.sum((p.s_hi + 1) * (p.si_hi - p.si + 1)))
+        self.keep = cells <= _OWN_CACHE_CELLS
+        self.mats: dict[int, F] = {}
+
+    def __call__(self, k: int, s_hi: int, si_lo: int) -> F:
+        p = self.p
+        m = self.mats.get(k)
+        if m is None:
+            S = np.arange(int(p.s_hi[k]) + 1)
+            SI = np.arange(int(p.si[k]), int(p.si_hi[k]) + 1)
+            nlt = (SI[None, :] + int(p.T[k]) - S[:, None]).astype(np.float64)
+            m = np.full(nlt.shape, _INF)
+            ok = nlt >= 0
+            m[ok] = self.a[k] * np.sqrt(nlt[ok])
+            if self.keep:
+                self.mats[k] = m
+        return m[: s_hi + 1, si_lo - int(p.si[k]) :]
+
+
+_OWN_CACHE_CELLS = 40_000_000
+
+
 def _node_cost(
-    p: _Problem, a: F, sub: _Sub, k: int, node: _Node, nodes: list[_Node]
+    p: _Problem, own: _Own, sub: _Sub, k: int, node: _Node, nodes: list[_Node]
 ) -> tuple[I, I, F]:
-    """Grids of :math:`S` and :math:`SI` of stage ``k`` and :math:`c_k(S, SI)`."""
+    """Grids of :math:`S` and :math:`SI` of stage ``k`` and :math:`c_k(S, SI)`: the
+    stage's own cost plus terms in :math:`S` only and in :math:`SI` only."""
     S = np.arange(int(sub.s_hi[k]) + 1)
     SI = np.arange(int(sub.si_lo[k]), int(p.si_hi[k]) + 1)
-    nlt = SI[None, :] + int(p.T[k]) - S[:, None]
-    c = np.where(nlt >= 0, a[k] * np.sqrt(np.maximum(nlt, 0)), _INF)
-    if sub.lin_s[k] != 0:
-        c = c + (sub.lin_s[k] * S)[:, None]
-    if sub.lin_si[k] != 0:
-        c = c + (sub.lin_si[k] * SI)[None, :]
+    row = sub.lin_s[k] * S.astype(np.float64)  # terms in S
+    col = sub.lin_si[k] * SI.astype(np.float64)  # terms in SI
+    extra = None if sub.copies is None else sub.copies.cost(k, SI)
+    if extra is not None:
+        col += extra
     for child, e, child_up in node.children:
         ch = nodes[child]
         assert ch.cmin is not None
         if child_up:  # SI_k >= S_i + L: best f_i over x <= SI - L
             y = SI - int(p.L[e])
-            vals = np.where(y >= 0, ch.cmin[np.clip(y, 0, len(ch.cmin) - 1)], _INF)
-            c = c + vals[None, :]
+            col += np.where(y >= 0, ch.cmin[np.clip(y, 0, len(ch.cmin) - 1)], _INF)
         else:  # SI_d >= S_k + L: best g_d over y >= S + L (grid of g_d starts at si_lo_d)
             y = np.maximum(S + int(p.L[e]) - int(sub.si_lo[child]), 0)
-            c = c + ch.cmin[np.minimum(y, len(ch.cmin) - 1)][:, None]
+            row += ch.cmin[np.minimum(y, len(ch.cmin) - 1)]
+    c = own(k, len(S) - 1, int(SI[0])) + col[None, :]
+    c += row[:, None]
     return S, SI, c
 
 
 def _solve_tree(
-    p: _Problem, a: F, edge_ids: Sequence[int], sub: _Sub | None = None
+    p: _Problem, a: F | _Own, edge_ids: Sequence[int], sub: _Sub | None = None
 ) -> tuple[I, I, float]:
     """Graves & Willems' DP on the forest ``edge_ids`` (other edges ignored).
 
@@ -613,6 +668,7 @@ def _solve_tree(
     that forest problem, linear terms included.
     """
     sub = _Sub.plain(p) if sub is None else sub
+    own = a if isinstance(a, _Own) else _Own(p, a)
     order, parent, pedge = _elimination(p, edge_ids)
     nodes = [_Node("root", []) for _ in range(p.n)]
     for k in order:
@@ -622,7 +678,7 @@ def _solve_tree(
     roots: list[int] = []
     for k in order:
         node = nodes[k]
-        S, SI, c = _node_cost(p, a, sub, k, node, nodes)
+        S, SI, c = _node_cost(p, own, sub, k, node, nodes)
         if parent[k] < 0:
             node.kind = "root"
             flat = int(np.argmin(c))
@@ -632,13 +688,15 @@ def _solve_tree(
             roots.append(k)
         elif int(p.down[pedge[k]]) == parent[k]:  # parent downstream: f_k(S)
             node.kind = "f"
-            node.arg = (np.argmin(c, axis=1) + int(sub.si_lo[k])).astype(np.int64)
-            node.best = c.min(axis=1)
+            j = np.argmin(c, axis=1)
+            node.best = c[np.arange(len(j)), j]
+            node.arg = (j + int(sub.si_lo[k])).astype(np.int64)
             node.cmin, node.carg = _prefix_min(node.best)
         else:  # parent upstream: g_k(SI)
             node.kind = "g"
-            node.arg = np.argmin(c, axis=0).astype(np.int64)
-            node.best = c.min(axis=0)
+            i = np.argmin(c, axis=0)
+            node.best = c[i, np.arange(len(i))]
+            node.arg = i.astype(np.int64)
             node.cmin, node.carg = _suffix_min(node.best)
     S_out = np.zeros(p.n, dtype=np.int64)
     SI_out = np.zeros(p.n, dtype=np.int64)
@@ -876,16 +934,26 @@ def _spanning_forest(p: _Problem, weight: F) -> tuple[list[int], I]:
 
 
 def _lns(
-    p: _Problem, a: F, S: I, SI: I, rng: np.random.Generator, deadline: float, rounds: int
+    p: _Problem,
+    own: _Own,
+    S: I,
+    SI: I,
+    rng: np.random.Generator,
+    deadline: float,
+    rounds: int,
+    patience: int | None = None,
 ) -> tuple[I, I, float]:
     r"""Large-neighbourhood search: for a random spanning tree, fix a threshold
     :math:`\theta_e \in [S_i + L_e, SI_j]` on every other edge
     (:math:`S_i \le \theta_e - L_e`, :math:`SI_j \ge \theta_e`: the current
     policy stays feasible) and solve the tree DP exactly over everything else.
-    The cost never increases."""
+    The cost never increases. Stops after ``rounds`` rounds, at ``deadline`` or
+    after ``patience`` rounds in a row without improvement."""
+    a = own.a
     cost = _cost(p, a, S, SI)
+    idle = 0
     for _ in range(rounds):
-        if time.perf_counter() >= deadline:
+        if time.perf_counter() >= deadline or (patience is not None and idle >= patience):
             break
         tree, rest = _spanning_forest(p, rng.random(len(p.up)))
         sub = _Sub.plain(p)
@@ -895,9 +963,10 @@ def _lns(
             theta = lo + np.floor(rng.random(len(rest)) * (SI[j] - lo + 1)).astype(np.int64)
             np.minimum.at(sub.s_hi, i, theta - L)
             np.maximum.at(sub.si_lo, j, theta)
-        S2, _si, _v = _solve_tree(p, a, tree, sub)
+        S2, _si, _v = _solve_tree(p, own, tree, sub)
         S2, SI2 = _tight(p, S2)
         c2 = _cost(p, a, S2, SI2)
+        idle = 0 if c2 < cost * (1 - 1e-12) else idle + 1
         if c2 <= cost:
             S, SI, cost = S2, SI2, c2
     return S, SI, cost
@@ -906,42 +975,49 @@ def _lns(
 def _solve_lagrangian(
     p: _Problem, a: F, time_limit: float, gap_tolerance: float, seed: int = 0
 ) -> tuple[I, float, float, int, list[str]]:
-    r"""Lagrangian relaxation of the edges outside a spanning tree, with the tree DP
-    as subproblem, and large-neighbourhood search for policies.
+    r"""Lagrangian decomposition over a spanning tree, with the tree DP as
+    subproblem, and large-neighbourhood search for policies.
 
-    With multipliers :math:`\lambda_e \ge 0` on the relaxed edges
-    :math:`SI_j \ge S_i + L_e`,
+    Every edge :math:`e = (i, j)` outside the tree keeps its constraint
+    :math:`SI_j \ge S'_e + L_e` in stage :math:`j`'s problem, with a copy
+    :math:`S'_e \in [0, \bar S_i]` of :math:`S_i`; the copies' equalities
+    :math:`S'_e = S_i` are relaxed with free multipliers :math:`\mu_e`:
 
-    .. math:: \mathcal L(\lambda) = \min_{\text{tree}} \sum_j a_j\sqrt{\tau_j}
-              + \sum_e \lambda_e (S_i + L_e - SI_j) \le \text{optimum},
+    .. math:: \mathcal L(\mu) = \min_{\text{tree, copies}} \sum_j a_j\sqrt{\tau_j}
+              + \sum_e \mu_e (S'_e - S_i) \le \text{optimum}.
 
-    maximised by projected subgradient steps with Polyak's step length. Every
-    subproblem solution, made feasible by :func:`_tight`, is a candidate policy;
-    :func:`_lns` improves the best one.
+    This dominates relaxing the edges themselves (the copy caps what stage
+    :math:`j` may gain from a late :math:`SI_j`). :math:`\mathcal L` is
+    maximised by subgradient steps with Polyak's step length, halved after 5
+    steps without progress. Every subproblem solution, made feasible by
+    :func:`_tight`, is a candidate policy; :func:`_lns` improves the best one.
 
     Returns ``S``, upper and lower bounds, iterations and notes.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     rng = np.random.default_rng(seed)
+    own = _Own(p, a)
     # keep the edges into costly stages in the tree (ties: costly upstream stages)
     tree, rest = _spanning_forest(p, a[p.down] + 1e-3 * a[p.up])
-    du, dd, dL = p.up[rest], p.down[rest], p.L[rest].astype(np.float64)
+    rest = rest[np.argsort(p.down[rest], kind="stable")]
+    du, dd, dL = p.up[rest], p.down[rest], p.L[rest]
+    ptr = np.zeros(p.n + 1, dtype=np.int64)
+    np.add.at(ptr, dd + 1, 1)
+    copies = _Copies(np.cumsum(ptr), dL, p.s_hi[du], np.zeros(len(rest)))
     best_S, best_SI = _tight(p, np.zeros(p.n))
     ub = _cost(p, a, best_S, best_SI)
     lb = 0.0
-    lam = np.zeros(len(rest))
     step_scale, stall, it = 2.0, 0, 0
     notes: list[str] = []
     while time.perf_counter() < deadline:
         it += 1
         sub = _Sub.plain(p)
-        sub.lin_s = np.bincount(du, lam, p.n).astype(np.float64)
-        sub.lin_si = -np.bincount(dd, lam, p.n).astype(np.float64)
-        S, SI, val = _solve_tree(p, a, tree, sub)
-        lval = val + float(lam @ dL)
-        if lval > lb * (1 + 1e-9):
-            lb, stall = lval, 0
+        sub.lin_s = -np.bincount(du, copies.mu, p.n).astype(np.float64)
+        sub.copies = copies
+        S, SI, val = _solve_tree(p, own, tree, sub)
+        if val > lb + 1e-9 * abs(lb):
+            lb, stall = val, 0
         else:
             stall += 1
         St, SIt = _tight(p, S)
@@ -949,21 +1025,21 @@ def _solve_lagrangian(
         if c < ub:
             best_S, best_SI, ub = St, SIt, c
         if it % 10 == 1:
-            best_S, best_SI, ub = _lns(p, a, best_S, best_SI, rng, deadline, 3)
+            best_S, best_SI, ub = _lns(p, own, best_S, best_SI, rng, deadline, 3)
         if _gap(ub, lb) <= gap_tolerance:
             break
-        g = S[du] + dL - SI[dd]
-        g[(lam <= 0) & (g < 0)] = 0.0
+        x = np.where(copies.mu < 0, np.minimum(SI[dd] - dL, copies.cap), 0)
+        g = (x - S[du]).astype(np.float64)
         norm2 = float(g @ g)
         if norm2 == 0.0:
-            break  # the relaxed solution is feasible and complementary: optimal
+            break  # copies agree: the subproblem solution is feasible and optimal
         if stall >= 5:
             step_scale, stall = step_scale / 2, 0
         if step_scale < 1e-3:
             break
-        lam = np.maximum(0.0, lam + step_scale * (ub - lval) / norm2 * g)
+        copies.mu = copies.mu + step_scale * (ub - val) / norm2 * g
     if _gap(ub, lb) > gap_tolerance:
-        best_S, best_SI, ub = _lns(p, a, best_S, best_SI, rng, deadline, 50)
+        best_S, best_SI, ub = _lns(p, own, best_S, best_SI, rng, deadline, 10_000, 30)
     if time.perf_counter() >= deadline:
         notes.append(f"time limit of {time_limit:g} s reached")
     return best_S, ub, min(lb, ub), it, notes
