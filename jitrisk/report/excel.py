@@ -303,6 +303,7 @@ def write_risk(ws: Worksheet, data: ReportData) -> None:
         header_row = chart_row + chart_rows
         first, last = X.table(ws, header_row, cols, rows)
         X.colour_scale(ws, idx["risk_exposure_index"], first, last)
+        X.wrap(ws, idx["advice"], first, last)
         if n_chart:
             ch = bar_chart(
                 ws,
@@ -320,6 +321,7 @@ def write_risk(ws: Worksheet, data: ReportData) -> None:
             ws.add_chart(ch, f"A{chart_row}")
         row = max(last, header_row) + 3
     X.fit_columns(ws, max_width=40)
+    ws.column_dimensions[X.letter(idx["advice"])].width = 70
 
 
 # ----------------------------------------------------------------------------- Safety stock
@@ -348,6 +350,7 @@ def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
         chart_row = row + 2
         header_row = chart_row + (CHART_ROWS if n_chart else 0)
         first, last = X.table(ws, header_row, cols, rows)
+        X.wrap(ws, idx["advice"], first, last)
         if n_chart:
             ch = bar_chart(
                 ws,
@@ -368,6 +371,7 @@ def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
             ws.add_chart(ch, f"A{chart_row}")
         row = max(last, header_row) + 3
     X.fit_columns(ws, max_width=60)
+    ws.column_dimensions[X.letter(idx["advice"])].width = 70
 
 
 def _plan_facts(s: ScenarioReport, currency: str) -> str:

@@ -103,7 +103,7 @@ def _title(ax: Any, fig: Canvas, text: str) -> None:
 
 def _label(ax: Any, fig: Canvas, x: str | None = None, y: str | None = None) -> None:
     if x is not None:
-        ax.set_xlabel(x, fontsize=_fs(fig), color=style.TEXT)
+        ax.set_xlabel(_fit(x, fig, _fs(fig) * 0.9, 0.85), fontsize=_fs(fig), color=style.TEXT)
     if y is not None:
         ax.set_ylabel(y, fontsize=_fs(fig), color=style.TEXT)
 
@@ -291,7 +291,7 @@ def top_risk_figure(
     ax.grid(axis="x", color=style.GRID, zorder=0)
     ax.set_axisbelow(True)
     label = RISK_METRICS.get(metric, metric)
-    _label(ax, fig, x=f"{label} (whiskers: 95% confidence interval)")
+    _label(ax, fig, x=f"{label} (whiskers: 95% CI)")
     _title(ax, fig, title or f"The {len(top)} sites most at risk")
     present = [t for t in style.SITE_TYPES if t in set(types)]
     _legend(
@@ -623,8 +623,9 @@ def _place_labels(
     """Labels right of their points in a column, nudged apart vertically, with leader lines."""
     if not items:
         return
-    axes_h = max(ax.get_position().height * _root(fig).get_size_inches()[1], 1.0)
-    gap = ymax * (_fs(fig, -3) * 1.7 / 72.0) / axes_h
+    # the axes will shrink a little when the layout is done: keep a margin
+    axes_h = max(float(ax.bbox.height) / _root(fig).dpi, 1.0)
+    gap = ymax * (_fs(fig, -3) * 2.0 / 72.0) / axes_h
     order = sorted(items, key=lambda t: t[1])
     ys: list[float] = []
     for _x, y, _t in order:

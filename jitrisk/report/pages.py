@@ -122,14 +122,14 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
     rows_, total = tables.recommended_rows(s, n)
     with_plan = s.placement is not None
     headers = ["Site", "Now (days)", "GSM plan (days)"]
-    widths = [1.7, 0.9, 1.1]
+    widths = [1.6, 0.8, 0.9]
     align = ["l", "r", "r"]
     if with_plan:
         headers.append("Disruption-aware (days)")
         widths.append(1.3)
         align.append("r")
     headers.append("Time to survive vs time to recover")
-    widths.append(4.2 if not with_plan else 3.6)
+    widths.append(4.9 if not with_plan else 4.2)
     align.append("l")
     rows = []
     highlight = []

@@ -229,10 +229,10 @@ def curve_risk_page(data: ReportData, s: ScenarioReport) -> Figure:
 
 def buffers_page(data: ReportData, s: ScenarioReport) -> Figure:
     fig, body = _page(f"Scenario {s.name}: recommended buffers", _sub(s))
-    rows, _total = tables.recommended_rows(s, 12)
-    top, bottom = figures.split(body, 2, 1, height_ratios=[0.45, 0.55])
+    rows, _total = tables.recommended_rows(s, 10)
+    top, bottom = figures.split(body, 2, 1, height_ratios=[0.56, 0.44])
     draw_table(
-        top, pages.recommended_table(s, 12), fontsize=10.5, title="Safety stock in days of cover"
+        top, pages.recommended_table(s, 10), fontsize=10.5, title="Safety stock in days of cover"
     )
     figures.buffer_plans_figure(rows, figure=bottom)
     return fig

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ SLIDE_W, SLIDE_H = 13.333, 7.5
 MARGIN = 0.5
 #: Resolution of chart pictures (dots per inch of the slide).
 DPI = 200
+#: Type on slides is this much larger than in the PDF brief (read from across a room).
+ZOOM = 1.3
 TEXT = RGBColor(0x1F, 0x23, 0x28)
 MUTED = RGBColor(0x5B, 0x64, 0x70)
 ACCENT = RGBColor(0x00, 0x72, 0xB2)
@@ -138,14 +141,44 @@ def _picture(
     width: float,
     height: float,
 ) -> Any:
-    """Draw a figure at exactly the size of its place on the slide, at :data:`DPI`."""
-    fig = make((width, height))
+    """Draw a figure for its place on the slide, :data:`ZOOM` times smaller and enlarged
+    back, so its type is :data:`ZOOM` times larger than on paper; :data:`DPI` pixels per
+    inch of the slide."""
+    fig = make((width / ZOOM, height / ZOOM))
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
+    fig.savefig(buf, format="png", dpi=DPI * ZOOM, facecolor="white")
     buf.seek(0)
     return slide.shapes.add_picture(
         buf, Inches(left), Inches(top), width=Inches(width), height=Inches(height)
     )
+
+
+def _row_heights(
+    table: pages.TextTable, width: float, size: float, row_height: float, header: bool
+) -> list[float]:
+    """Height (inches) of each row once its cells wrap (about 0.5 em per character)."""
+    total = sum(table.widths)
+    lines = ([table.headers] if header else []) + list(table.rows)
+    out = []
+    for row in lines:
+        n = 1
+        for j, text in enumerate(row):
+            chars = max(4, int((width * table.widths[j] / total - 0.16) * 72 / (0.5 * size)))
+            n = max(n, len(textwrap.wrap(str(text), chars)) or 1)
+        out.append(max(row_height, n * size * 1.2 / 72 + 0.12))
+    return out
+
+
+def table_height(
+    table: pages.TextTable,
+    width: float,
+    *,
+    size: float = 14,
+    row_height: float = 0.42,
+    header: bool = True,
+) -> float:
+    """Inches the table of :func:`_table` takes on the slide."""
+    return sum(_row_heights(table, width, size, row_height, header))
 
 
 def _table(
@@ -160,7 +193,8 @@ def _table(
     header: bool = True,
 ) -> Any:
     """An editable PowerPoint table of ``table`` (text only; the header row styled)."""
-    n_rows = len(table.rows) + (1 if header else 0)
+    heights = _row_heights(table, width, size, row_height, header)
+    n_rows = len(heights)
     n_cols = len(table.headers)
     shape = slide.shapes.add_table(
         n_rows,
@@ -168,7 +202,7 @@ def _table(
         Inches(left),
         Inches(top),
         Inches(width),
-        Inches(row_height * n_rows),
+        Inches(sum(heights)),
     )
     tbl = shape.table
     tbl.first_row = header
@@ -178,7 +212,7 @@ def _table(
     lines = ([table.headers] if header else []) + list(table.rows)
     align = {"l": PP_ALIGN.LEFT, "r": PP_ALIGN.RIGHT, "c": PP_ALIGN.CENTER}
     for i, row in enumerate(lines):
-        tbl.rows[i].height = Inches(row_height)
+        tbl.rows[i].height = Inches(heights[i])
         for j, text in enumerate(row):
             cell = tbl.cell(i, j)
             cell.text = style.clean_text(text)
@@ -323,20 +357,18 @@ def risk_slide(prs: Any, s: ScenarioReport) -> Any:
 
 def buffers_slide(prs: Any, s: ScenarioReport) -> Any:
     slide = _slide(prs, f"Scenario {s.name}: recommended buffers", _sub(s))
-    table = pages.recommended_table(s, 9)
+    width, top = SLIDE_W - 2 * MARGIN, 1.65
+    n = 9
+    table = pages.recommended_table(s, n)
+    while n > 1 and top + table_height(table, width, size=14, row_height=0.48) > SLIDE_H - 0.95:
+        n -= 1
+        table = pages.recommended_table(s, n)
     if table.rows:
-        _table(slide, table, MARGIN, 1.65, SLIDE_W - 2 * MARGIN, size=14, row_height=0.5)
-    top = 1.65 + 0.5 * (len(table.rows) + 1) + 0.15 if table.rows else 1.8
-    _text(
-        slide,
-        table.note,
-        MARGIN,
-        min(top, SLIDE_H - 0.9),
-        SLIDE_W - 2 * MARGIN,
-        0.7,
-        size=13,
-        colour=MUTED,
-    )
+        _table(slide, table, MARGIN, top, width, size=14, row_height=0.48)
+        top += table_height(table, width, size=14, row_height=0.48) + 0.15
+    else:
+        top = 1.8
+    _text(slide, table.note, MARGIN, top, width, 0.7, size=13, colour=MUTED)
     return slide
 
 

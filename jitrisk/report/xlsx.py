@@ -110,6 +110,12 @@ def table(
     return row + 1, row + len(rows)
 
 
+def wrap(ws: Worksheet, col: int, first: int, last: int) -> None:
+    """Wrap long text in a column instead of letting it run over the next cells."""
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=col).alignment = WRAP
+
+
 def letter(col: int) -> str:
     return get_column_letter(col)
 

@@ -140,6 +140,7 @@ def bar_chart(
         ch.y_axis.number_format = number_format
     if horizontal:
         ch.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
+        ch.y_axis.crosses = "max"  # and the value axis still at the bottom
         ch.height = max(HEIGHT_CM, round(0.55 * (last - first + 1) + 3))
     ch.gapWidth = 60
     return ch
