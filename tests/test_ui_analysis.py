@@ -191,6 +191,8 @@ def test_charts_mark_the_knee_and_compare_plans(curve: BufferOutcome) -> None:
     fig = analysis_charts.plan_comparison_figure(plans, currency="EUR", figsize=(9, 3))
     assert len(fig.axes) == 3
     assert "not simulated" in [t.get_text() for t in fig.axes[1].texts]
+    fig = analysis_charts.plan_comparison_figure(plans[1:], figsize=(9, 3))
+    assert any("Not simulated yet" in t.get_text() for t in fig.axes[2].texts)
 
 
 # --------------------------------------------------------------------------- views, threads
@@ -221,7 +223,7 @@ def test_buffers_view_idle_states_and_run(qtbot: Any, net: Network) -> None:
         assert not view.run_button.isEnabled() and not view.levels_edit.isEnabled()
     assert view.has_results() and view.stack.currentIndex() == 1
     assert view.model.rowCount() == 7
-    labels = [view.model.cell_text(i, "Buffer days") for i in range(7)]
+    labels = [view.model.cell_text(i, "Buffer\ndays") for i in range(7)]
     assert any("knee" in t for t in labels)
     assert "3  (current)" in labels or "3  (knee, current)" in labels
     assert "Knee at" in view.headline.text()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from matplotlib.figure import Figure, FigureBase
+from matplotlib.figure import Figure, FigureBase, SubFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from jitrisk.report import figures as report
@@ -29,6 +29,7 @@ from jitrisk.report import style
 from . import theme
 
 Doc = Mapping[str, Any]
+Canvas = Figure | SubFigure
 
 #: Type size (points) of the charts drawn here at the report's default size; scaled
 #: with the figure like the report's, so text stays legible on a small canvas.
@@ -50,7 +51,7 @@ def _root(fig: FigureBase) -> Figure:
     return root
 
 
-def _prepare(figure: FigureBase | None, figsize: tuple[float, float] | None) -> FigureBase:
+def _prepare(figure: Canvas | None, figsize: tuple[float, float] | None) -> Canvas:
     if figure is None:
         figure = Figure(figsize=figsize or style.FIGSIZE, dpi=100, layout="constrained")
     else:
@@ -60,7 +61,7 @@ def _prepare(figure: FigureBase | None, figsize: tuple[float, float] | None) -> 
 
 
 def empty_figure(
-    message: str, *, figsize: tuple[float, float] | None = None, figure: FigureBase | None = None
+    message: str, *, figsize: tuple[float, float] | None = None, figure: Canvas | None = None
 ) -> Figure:
     """A blank figure with a centred note (nothing computed yet)."""
     return report.empty_figure(message, figsize=figsize, figure=figure)
@@ -74,6 +75,13 @@ def _estimate(d: Any) -> tuple[float, float, float]:
         return m, min(float(ci[0]), m), max(float(ci[1]), m)
     m = float(d) if d is not None else math.nan
     return m, m, m
+
+
+def _number(value: object) -> float | None:
+    """A finite number, or None."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
 
 
 def _days(value: float) -> str:
@@ -100,7 +108,7 @@ def buffer_curve_figure(
     *,
     title: str | None = None,
     figsize: tuple[float, float] | None = None,
-    figure: FigureBase | None = None,
+    figure: Canvas | None = None,
 ) -> Figure:
     """The JIT buffer curve with the knee and the current buffer marked on it.
 
@@ -125,22 +133,22 @@ def buffer_curve_figure(
         return fig
     ax = fig.axes[0]
     marks: list[tuple[float, float, str, str, str]] = []
-    knee = curve.get("knee_buffer_days")
-    if style.finite(knee):
-        y = curve_value_at(curve, float(knee))
-        text = f"Knee: {_days(float(knee))}\n{style.pct(y)} stockout days"
-        marks.append((float(knee), y, text, KNEE_COLOUR, "o"))
-    current = curve.get("current_buffer_days")
-    if style.finite(current):
-        y = curve_value_at(curve, float(current))
+    knee = _number(curve.get("knee_buffer_days"))
+    if knee is not None:
+        y = curve_value_at(curve, knee)
+        text = f"Knee: {_days(knee)}\n{style.pct(y)} stockout days"
+        marks.append((knee, y, text, KNEE_COLOUR, "o"))
+    current = _number(curve.get("current_buffer_days"))
+    if current is not None:
+        y = curve_value_at(curve, current)
         if math.isfinite(y):
-            text = f"Current: {_days(float(current))}\n{style.pct(y)} stockout days"
-            marks.append((float(current), y, text, CURRENT_COLOUR, "D"))
+            text = f"Current: {_days(current)}\n{style.pct(y)} stockout days"
+            marks.append((current, y, text, CURRENT_COLOUR, "D"))
         else:
             ax.text(
                 0.99,
                 0.97,
-                f"Current buffer {_days(float(current))}: outside the levels tried",
+                f"Current buffer {_days(current)}: outside the levels tried",
                 transform=ax.transAxes,
                 ha="right",
                 va="top",
@@ -195,14 +203,15 @@ def tts_ttr_figure(
     labels: int | None = None,
     title: str | None = None,
     figsize: tuple[float, float] | None = None,
-    figure: FigureBase | None = None,
+    figure: Canvas | None = None,
 ) -> Figure:
     """Time to survive against time to recover, one point per site or region.
 
     The report's figure (:func:`jitrisk.report.figures.tts_ttr_figure`):
     points below the diagonal TTS = TTR are exposed (vermillion crosses in a
-    shaded area). ``labels`` defaults to every exposed point, at most 12
-    (the five highest risk exposure indices when none is exposed).
+    shaded area). ``labels`` defaults to the exposed points with the highest
+    risk exposure index, at most 8 (the five highest indices when none is
+    exposed); the ranking table names the others.
     """
     if labels is None:
         exposed = sum(
@@ -211,7 +220,7 @@ def tts_ttr_figure(
             for r in (risk.get(kind) or {}).values()
             if r.get("exposed")
         )
-        labels = min(exposed, 12) if exposed else 5
+        labels = min(exposed, 8) if exposed else 5
     return report.tts_ttr_figure(risk, labels=labels, title=title, figsize=figsize, figure=figure)
 
 
@@ -247,7 +256,7 @@ def plan_comparison_figure(
     currency: str = "",
     title: str | None = None,
     figsize: tuple[float, float] | None = None,
-    figure: FigureBase | None = None,
+    figure: Canvas | None = None,
 ) -> Figure:
     """The plans side by side: inventory value, expected lost revenue, P(any customer stockout).
 
@@ -281,6 +290,22 @@ def plan_comparison_figure(
             dtype=float,
         )
         mean, lo, hi = est[:, 0], est[:, 1], est[:, 2]
+        ax.set_title(label, fontsize=_fs(fig, -1), loc="left", color=theme.TEXT)
+        if not np.isfinite(mean).any():
+            # nothing simulated yet: a note instead of empty bars on a meaningless axis
+            ax.set_xticks([])
+            ax.spines["bottom"].set_visible(False)
+            ax.text(
+                0.5,
+                0.5,
+                "Not simulated yet:\npress Run",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=_fs(fig, -1),
+                color=theme.MUTED,
+            )
+            continue
         shown = np.where(np.isfinite(mean), mean, 0.0)
         for i, p in enumerate(plans):
             colour, hatch = PLAN_STYLES[i % len(PLAN_STYLES)]
@@ -334,7 +359,6 @@ def plan_comparison_figure(
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.grid(axis="x", color=style.GRID, zorder=0)
         ax.set_axisbelow(True)
-        ax.set_title(label, fontsize=_fs(fig, -1), loc="left", color=theme.TEXT)
     axes[0].set_yticks(y, [style.plain(p.name, 24) for p in plans], fontsize=_fs(fig, -1))
     axes[0].set_ylim(-0.6, len(plans) - 0.4)
     fig.suptitle(

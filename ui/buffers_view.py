@@ -370,7 +370,9 @@ class AnalysisView(QWidget):
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(8)
         self.messages = MessageArea()
-        self.messages.layout().setContentsMargins(0, 0, 0, 0)
+        messages_layout = self.messages.layout()
+        if messages_layout is not None:
+            messages_layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.messages)
 
         head = QHBoxLayout()
@@ -920,7 +922,7 @@ def _level_label(row: LevelRow) -> str:
 
 LEVEL_COLUMNS = (
     Column(
-        "Buffer days",
+        "Buffer\ndays",
         "Safety stock in days of cover set at the chosen site(s). The knee and the current "
         "buffer are marked.",
         _level_label,
@@ -929,7 +931,7 @@ LEVEL_COLUMNS = (
         bold=lambda r: r.is_knee or r.is_current,
     ),
     Column(
-        "Stockout-day probability",
+        "Stockout-day\nprobability",
         "Share of days ending with unfilled demand at the chosen site(s) (for a group: the mean "
         "over its sites), with its 95% CI.",
         lambda r: format_percent_ci(*r.stockout),
@@ -937,7 +939,7 @@ LEVEL_COLUMNS = (
         tint=_row_tint,
     ),
     Column(
-        "Change vs previous level",
+        "Change vs\nprevious level",
         "Change in stockout-day probability from the level above, in percentage points, with "
         "the 95% CI of the paired difference (same random numbers at every level).",
         lambda r: _pp(r.change),
@@ -953,14 +955,14 @@ LEVEL_COLUMNS = (
         tint=_row_tint,
     ),
     Column(
-        "Network lost revenue",
+        "Network\nlost revenue",
         "Revenue lost to shortages across all customers over the horizon, with its 95% CI.",
         lambda r: format_money_ci(*r.lost_revenue),
         lambda r: r.lost_revenue[0],
         tint=_row_tint,
     ),
     Column(
-        "Lost revenue change",
+        "Change in\nlost revenue",
         "Change in network lost revenue from the level above, with the 95% CI of the paired "
         "difference.",
         lambda r: _money_change(r.lost_change),
@@ -986,7 +988,7 @@ def headline(outcome: BufferOutcome) -> str:
         if math.isfinite(steep) and math.isfinite(flat):
             text += (
                 f": below it each day of buffer removed adds about "
-                f"<b>{steep * 100:.2f} percentage points</b> of stockout days; above it, "
+                f"<b>{steep * 100:.2f} percentage points</b> of stockout days; above it, about "
                 f"{flat * 100:.2f}."
             )
         else:
@@ -1053,7 +1055,9 @@ class BuffersView(AnalysisView):
         self.target_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.target_combo.setMinimumWidth(320)
         self.target_combo.setMaxVisibleItems(20)
-        self.target_combo.lineEdit().setPlaceholderText("Type to search sites…")
+        edit = self.target_combo.lineEdit()
+        if edit is not None:
+            edit.setPlaceholderText("Type to search sites…")
         completer = QCompleter(self.target_combo.model(), self.target_combo)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -16,14 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
-    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -208,7 +209,7 @@ def _tts_tip(r: RiskRow) -> str:
 def _lp_text(value: float) -> str:
     if math.isinf(value):
         return "∞ (not needed)"
-    return f"{value:,.1f}" if math.isfinite(value) else MISSING
+    return f"{max(value, 0.0):,.1f}" if math.isfinite(value) else MISSING
 
 
 def _exposed_tint(r: RiskRow) -> QColor | None:
@@ -219,12 +220,13 @@ def _rei_tint(r: RiskRow) -> QColor | None:
     return tint(theme.ERROR, int(15 + 120 * r.rei)) if r.rei > 0 else None
 
 
-def risk_columns(currency: str = "") -> tuple[Column, ...]:
+def risk_columns(currency: str = "", kind: str = "site") -> tuple[Column, ...]:
+    """The ranking's columns; ``kind`` "region" names the first one Region."""
     unit = f" ({currency})" if currency else ""
     return (
         Column(
-            "Site",
-            "Site id (regions: every stocking site of the region down together).",
+            "Region" if kind == "region" else "Site",
+            "Site id, or region (every stocking site of the region down together).",
             lambda r: r.target,
             lambda r: r.target.lower(),
             numeric=False,
@@ -330,6 +332,52 @@ def headline(outcome: RiskOutcome) -> str:
 # ----------------------------------------------------------------------------- view
 
 
+class KindSwitch(QWidget):
+    """Two buttons, one checked: the ranking and chart show sites (0) or regions (1)."""
+
+    currentChanged = Signal(int)
+
+    def __init__(self, texts: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: list[QPushButton] = []
+        for i, text in enumerate(texts):
+            button = QPushButton(text)
+            button.setCheckable(True)
+            button.setChecked(i == 0)
+            button.setStyleSheet(
+                f"QPushButton {{ padding: 3px 14px; border: 1px solid {theme.BORDER};"
+                f" background: {theme.SURFACE}; color: {theme.TEXT}; }}"
+                f" QPushButton:checked {{ background: {theme.ACCENT}; color: white;"
+                f" border-color: {theme.ACCENT}; }}"
+                f" QPushButton:disabled {{ color: {theme.MUTED}; }}"
+            )
+            self.group.addButton(button, i)
+            layout.addWidget(button)
+            self.buttons.append(button)
+        self.group.idToggled.connect(self._toggled)
+
+    def _toggled(self, index: int, checked: bool) -> None:
+        if checked:
+            self.currentChanged.emit(index)
+
+    def currentIndex(self) -> int:
+        return self.group.checkedId()
+
+    def setCurrentIndex(self, index: int) -> None:
+        self.buttons[index].setChecked(True)
+
+    def setTabText(self, index: int, text: str) -> None:
+        self.buttons[index].setText(text)
+
+    def setTabEnabled(self, index: int, enabled: bool) -> None:
+        self.buttons[index].setEnabled(enabled)
+
+
 class RiskView(AnalysisView):
     """TTS against TTR per site or region, and the risk exposure ranking."""
 
@@ -367,10 +415,8 @@ class RiskView(AnalysisView):
         self._request: RiskRequest | None = None
 
         self.canvas = ChartCanvas(analysis_charts.empty_figure("Press Run"))
-        self.kind_tabs = QTabBar()
-        self.kind_tabs.setDocumentMode(True)
-        self.kind_tabs.addTab("Sites")
-        self.kind_tabs.addTab("Regions")
+        self.kind_tabs = KindSwitch(("Sites", "Regions"))
+        self.kind_tabs.setToolTip("Rank sites, or regions with all their sites down together")
         self.kind_tabs.currentChanged.connect(self._show_kind)
         self.model = RecordsModel(risk_columns(), self)
         self.table = records_table(self.model, self)
@@ -396,7 +442,7 @@ class RiskView(AnalysisView):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.share_space(self.splitter, 1, 1)
+        self.share_space(self.splitter, 11, 9)
         self.result_layout.addWidget(self.splitter, 1)
         self._drawn = ""
         self.set_network(None)
@@ -438,7 +484,6 @@ class RiskView(AnalysisView):
             f"{outcome.report.days} days · seed {outcome.report.seed} · default TTR "
             f"{req.default_ttr:g} days · computed in {format_duration(outcome.elapsed)}"
         )
-        self.model.columns = risk_columns(outcome.currency)
         self.kind_tabs.setTabText(0, f"Sites ({len(outcome.sites)})")
         self.kind_tabs.setTabText(1, f"Regions ({len(outcome.regions)})")
         self.kind_tabs.setTabEnabled(1, bool(outcome.regions))
@@ -455,6 +500,7 @@ class RiskView(AnalysisView):
         if not isinstance(outcome, RiskOutcome):
             return
         rows = outcome.regions if index == 1 else outcome.sites
+        self.model.columns = risk_columns(outcome.currency, "region" if index == 1 else "site")
         self.model.set_rows(rows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.model().sort(-1)
