@@ -125,8 +125,28 @@ def sha256_of(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+#: Most parts (files inside the zip) a workbook may have; Excel writes a few dozen.
+MAX_PARTS = 10_000
+#: Largest zip directory (the list of parts) read before any part is opened.
+MAX_ZIP_DIRECTORY_BYTES = 4 * 2**20
+#: Largest uncompressed worksheet: openpyxl streams it row by row.
+MAX_PART_BYTES = 64 * 2**20
+#: Largest uncompressed other part: openpyxl reads these whole into memory
+#: (shared strings, styles, relationships, properties...).
+MAX_WHOLE_PART_BYTES = 8 * 2**20
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
 def _check_file(path: Path, out: _Collector) -> bool:
     """File-level checks before any parser touches the bytes. True when safe to open."""
+    try:
+        return _check_bytes(path, out)
+    except OSError as exc:  # no permission, a name too long, a file that vanished...
+        out.error("", None, None, f"cannot read the file {path}: {exc.strerror or exc}")
+        return False
+
+
+def _check_bytes(path: Path, out: _Collector) -> bool:
     if not path.exists():
         out.error("", None, None, f"file not found: {path}")
         return False
@@ -170,6 +190,7 @@ def _check_file(path: Path, out: _Collector) -> bool:
                     "save it as .xlsx (Excel Workbook)",
                 )
             return False
+        directory = _zip_directory_bytes(fh, size)
     if not zipfile.is_zipfile(path):
         if head.startswith(b"PK\x03\x04"):
             out.error(
@@ -182,12 +203,41 @@ def _check_file(path: Path, out: _Collector) -> bool:
         kind = "a text/CSV file" if _looks_like_text(path) else "not an Excel .xlsx file"
         out.error("", None, None, f"the file is {kind}; jitrisk reads Excel workbooks (.xlsx)")
         return False
+    if directory > MAX_ZIP_DIRECTORY_BYTES:
+        # checked before the zip module lists the parts: that list alone could fill memory
+        out.error(
+            "",
+            None,
+            None,
+            f"the file lists {directory / 2**20:.0f} MiB of parts; an Excel workbook "
+            f"lists far less (the limit is {MAX_ZIP_DIRECTORY_BYTES // 2**20} MiB)",
+        )
+        return False
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            total = sum(max(i.file_size, 0) for i in zf.infolist())
+            # from the directory, before anything is unpacked: encryption, then sizes
+            problem: str | None
+            if any(i.flag_bits & 0x1 for i in zf.infolist()):
+                problem = (
+                    "the workbook's parts are encrypted (password-protected); save an "
+                    "unprotected copy and open that"
+                )
+            else:
+                problem = _size_problem(zf)
+            if problem is not None:
+                out.error("", None, None, problem)
+                return False
             bad = zf.testzip() if size < 20 * 2**20 else None
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+    ) as exc:
         out.error(
             "", None, None, f"the file is damaged (corrupt zip: {exc}); re-save it from Excel"
         )
@@ -199,15 +249,6 @@ def _check_file(path: Path, out: _Collector) -> bool:
         return False
     if "xl/workbook.xml" not in names:
         out.error("", None, None, "the file is a zip archive but not an Excel workbook")
-        return False
-    if total > MAX_UNCOMPRESSED_BYTES:
-        out.error(
-            "",
-            None,
-            None,
-            f"the workbook unpacks to {total / 2**20:.0f} MiB; the limit "
-            f"is {MAX_UNCOMPRESSED_BYTES // 2**20} MiB",
-        )
         return False
     if any(n.startswith("xl/externalLinks/") for n in names):
         out.warn(
@@ -225,6 +266,65 @@ def _check_file(path: Path, out: _Collector) -> bool:
             "the workbook contains macros; jitrisk reads its data and never runs them",
         )
     return True
+
+
+def _zip_directory_bytes(fh: Any, size: int) -> int:
+    """Size of a zip's central directory, read from its end record (0 if there is none)."""
+    fh.seek(max(0, size - 22 - 0xFFFF))  # the end record, after a comment of up to 64 KiB
+    tail = fh.read()
+    i = tail.rfind(b"PK\x05\x06")
+    if i < 0 or i + 22 > len(tail):
+        return 0
+    n = int.from_bytes(tail[i + 12 : i + 16], "little")
+    z = i - 20 - 56  # a zip64 end record sits just before the zip64 locator
+    if n == 0xFFFFFFFF and z >= 0 and tail[z : z + 4] == b"PK\x06\x06":
+        n = int.from_bytes(tail[z + 40 : z + 48], "little")
+    return n
+
+
+def _size_problem(zf: zipfile.ZipFile) -> str | None:
+    """Why the parts of ``zf`` are too many or too large to unpack, from the zip directory."""
+    infos = zf.infolist()
+    if len(infos) > MAX_PARTS:
+        return f"the file has {len(infos):,} parts; the limit is {MAX_PARTS:,}"
+    total = sum(max(i.file_size, 0) for i in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        return (
+            f"the workbook unpacks to {total / 2**20:.0f} MiB; the limit "
+            f"is {MAX_UNCOMPRESSED_BYTES // 2**20} MiB"
+        )
+    sheets = _worksheet_parts(zf)
+    for info in infos:
+        limit = MAX_PART_BYTES if info.filename in sheets else MAX_WHOLE_PART_BYTES
+        if info.file_size > limit:
+            what = "a worksheet" if info.filename in sheets else "a part other than a worksheet"
+            return (
+                f"part {info.filename[:80]!r} unpacks to {info.file_size / 2**20:.0f} MiB; "
+                f"the limit for {what} is {limit // 2**20} MiB"
+            )
+    return None
+
+
+def _worksheet_parts(zf: zipfile.ZipFile) -> set[str]:
+    """Parts that ``[Content_Types].xml`` declares as worksheets (and as nothing else)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        info = zf.getinfo("[Content_Types].xml")
+    except KeyError:
+        return set()
+    if info.file_size > MAX_WHOLE_PART_BYTES:
+        return set()  # refused anyway
+    try:
+        root = ET.fromstring(zf.read(info))  # expat: no external entities, bounded expansion
+    except ET.ParseError:
+        return set()
+    types: dict[str, set[str]] = {}
+    for el in root:
+        if str(el.tag).endswith("Override"):
+            name = el.get("PartName", "").lstrip("/")
+            types.setdefault(name, set()).add(el.get("ContentType", ""))
+    return {name for name, kinds in types.items() if kinds == {_WORKSHEET_TYPE}}
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -263,16 +363,43 @@ def _find_sheet(wb: Any, sheet: Sheet, out: _Collector) -> Any | None:
     return None
 
 
-def _rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+#: Excel's last row: a row number beyond it only comes from a damaged or forged file.
+EXCEL_MAX_ROWS = 1_048_576
+#: Runs of up to this many empty rows get one warning per row; longer runs one warning.
+_BLANK_RUN_ROWS = 10
+
+
+def _rows(
+    ws: Any, min_row: int = 1, max_row: int | None = None, max_col: int | None = None
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    rows = ws.iter_rows(min_row=min_row, max_row=max_row, max_col=max_col, values_only=True)
+    for i, row in enumerate(rows, start=min_row):
         yield i, tuple(row)
+
+
+def _warn_blank_rows(out: _Collector, sheet: str, first: int, count: int) -> None:
+    if count > _BLANK_RUN_ROWS:
+        out.warn(
+            sheet,
+            first,
+            None,
+            f"{count:,} empty rows ignored (rows {first} to {first + count - 1})",
+        )
+        return
+    for b in range(first, first + count):
+        out.warn(sheet, b, None, "empty row ignored")
 
 
 def _read_sheet(ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector) -> _SheetData:
     """Header check and per-cell parsing of one sheet."""
-    rows = _rows(ws)
+    # the size a sheet declares (<dimension>) is often wrong: too small in files from some
+    # tools (rows or columns would be lost), absurdly large in forged ones (every row
+    # padded to 16,384 cells); read what is really there instead
+    for w in (ws, ws_formulas):
+        if w is not None:
+            w.reset_dimensions()
     header: tuple[Any, ...] | None = None
-    for _i, values in rows:
+    for _i, values in _rows(ws, 1, 1):
         header = values
         break
     if header is None or all(is_blank(v) for v in header):
@@ -290,7 +417,10 @@ def _read_sheet(ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector)
     for hj, h in enumerate(header, start=1):
         if is_blank(h):
             continue
-        text = as_text(h).strip()
+        try:
+            text = as_text(h).strip()
+        except CellError:  # too long to be a column name
+            text = str(h)[:40]
         key = text.lower()
         if key in known:
             name = known[key]
@@ -315,19 +445,32 @@ def _read_sheet(ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector)
     if missing:
         return _SheetData([], colmap, False)
 
+    # cells right of the last header are never read: do not let openpyxl pad rows to them
+    width = max(j for j, h in enumerate(header, start=1) if not is_blank(h))
+    rows = _rows(ws, 2, None, width)
     formula_rows: Iterator[tuple[int, tuple[Any, ...]]] | None = (
-        _rows(ws_formulas) if ws_formulas is not None else None
+        _rows(ws_formulas, 2, None, width) if ws_formulas is not None else None
     )
-    if formula_rows is not None:
-        next(formula_rows, None)
     limit = MAX_ROWS.get(sheet.name, 10_000)
     records: list[Record] = []
-    blank_rows: list[int] = []
+    blank_first = blank_count = 0
     complete = True
     for i, values in rows:
+        if i > EXCEL_MAX_ROWS:
+            out.error(
+                sheet.name,
+                None,
+                None,
+                f"a row number beyond Excel's last row ({EXCEL_MAX_ROWS:,}): the sheet is "
+                "damaged; re-save it from Excel",
+            )
+            complete = False
+            break
         fvalues = next(formula_rows, (i, ()))[1] if formula_rows is not None else ()
         if all(is_blank(v) for v in values) and not any(_is_formula(f) for f in fvalues):
-            blank_rows.append(i)
+            if blank_count == 0:
+                blank_first = i
+            blank_count += 1
             continue
         if len(records) >= limit:
             out.error(
@@ -338,9 +481,8 @@ def _read_sheet(ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector)
             )
             complete = False
             break
-        for b in blank_rows:
-            out.warn(sheet.name, b, None, "empty row ignored")
-        blank_rows.clear()
+        _warn_blank_rows(out, sheet.name, blank_first, blank_count)
+        blank_count = 0
         rec = Record(i, {}, colmap)
         for col in sheet.columns:
             j = colmap.get(col.name)
