@@ -141,17 +141,29 @@ def test_collect_runs_every_analysis(data: ReportData, workbook: Path) -> None:
         assert s.curve["site"] == target
 
 
-def test_curve_target_is_the_most_at_risk_stocking_site(data: ReportData) -> None:
-    sim = data.scenarios[0].simulation
-    target, why = curve_target(sim)
-    stocking = {k: v for k, v in sim["sites"].items() if v["type"] != "customer"}
-    best = max(v["stockout_day_probability"]["mean"] for v in stocking.values())
-    assert stocking[target]["stockout_day_probability"]["mean"] == best
-    assert target in why
-    calm = {
-        "sites": {k: {**v, "stockout_day_probability": {"mean": 0.0}} for k, v in stocking.items()}
+def test_curve_target_prefers_the_planners_own_stock_points() -> None:
+    def site(kind: str, p: float, lost: float = 0.0) -> dict[str, Any]:
+        return {
+            "type": kind,
+            "stockout_day_probability": {"mean": p},
+            "lost_revenue": {"mean": lost},
+        }
+
+    doc = {
+        "sites": {
+            "SUP": site("supplier", 0.9),
+            "PLANT": site("plant", 0.2),
+            "DC": site("dc", 0.2, 5.0),
+            "CUST": site("customer", 0.95),
+        }
     }
-    assert curve_target(calm)[0] == "network"
+    target, why = curve_target(doc)
+    assert target == "DC" and "plant or DC most at risk" in why
+    doc["sites"]["PLANT"] = site("plant", 0.0)
+    doc["sites"]["DC"] = site("dc", 0.0)
+    assert curve_target(doc)[0] == "SUP"
+    doc["sites"]["SUP"] = site("supplier", 0.0)
+    assert curve_target(doc)[0] == "network"
 
 
 def test_curve_levels_include_the_current_buffer() -> None:

@@ -9,12 +9,14 @@ Per scenario, :func:`collect` runs
 * the **simulation** (``trials`` x ``days``, ``seed``): every metric with its
   95% CI, kept as the ``simulate --json`` document, plus the per-trial network
   lost revenue (for the histogram and paired scenario differences);
-* a **JIT buffer curve** at the *most at-risk stocking site*: the supplier,
-  plant or DC with the highest stockout-day probability (ties: lost revenue).
-  That site's own buffer is the knob a planner turns first, and a single site
-  has a current buffer to mark on the curve. When no stocking site ran out at
-  all the curve is taken for ``network`` (every stocking site set to each
-  level). Levels run from 0 to at least 20 days and twice the current buffer,
+* a **JIT buffer curve** at the *most at-risk stock point of the planner's
+  own*: the plant or DC with the highest stockout-day probability (ties: lost
+  revenue). That buffer is the knob a planner turns first, and a single site
+  has a current buffer to mark on the curve. A supplier is taken only when no
+  plant or DC ran out (a supplier that runs out because it is down itself
+  gains nothing from its own buffer: a site that is down ships nothing). When
+  no stocking site ran out at all the curve is taken for ``network`` (every
+  stocking site set to each level). Levels run from 0 to at least 20 days and twice the current buffer,
   with the current buffer itself among them; the curve uses at most
   :data:`CURVE_MAX_TRIALS` trials, the same seed (common random numbers make
   the curve smooth with fewer trials);
@@ -521,23 +523,30 @@ def _scenario(
 
 
 def curve_target(doc: dict[str, Any]) -> tuple[str, str]:
-    """The buffer curve's target for a simulation document, and why (see the module doc)."""
-    stocking = [(sid, st) for sid, st in doc["sites"].items() if st.get("type") != "customer"]
+    """The buffer curve's target for a simulation document, and why (see the module doc).
+
+    The planner's own stock points come first: the plant or DC with the highest
+    stockout-day probability (ties: lost revenue). A supplier is taken only when
+    no plant or DC ran out; its own buffer cannot help while it is down itself,
+    which is often why it runs out. With no stockout anywhere: ``network``.
+    """
     ranked = sorted(
-        stocking,
+        ((sid, st) for sid, st in doc["sites"].items() if st.get("type") != "customer"),
         key=lambda kv: (
             -kv[1]["stockout_day_probability"]["mean"],
             -kv[1]["lost_revenue"]["mean"],
             kv[0],
         ),
     )
-    if ranked and ranked[0][1]["stockout_day_probability"]["mean"] > 0:
-        sid, st = ranked[0]
-        p = st["stockout_day_probability"]["mean"]
-        return sid, (
-            f"{sid} is the stocking site most at risk (stockout-day probability "
-            f"{p * 100:.1f}%): the curve varies its safety stock, all else unchanged"
-        )
+    for kinds, what in ((("plant", "dc"), "plant or DC"), (("supplier",), "stocking site")):
+        hit = [kv for kv in ranked if kv[1].get("type") in kinds]
+        if hit and hit[0][1]["stockout_day_probability"]["mean"] > 0:
+            sid, st = hit[0]
+            p = st["stockout_day_probability"]["mean"]
+            return sid, (
+                f"{sid} is the {what} most at risk (stockout-day probability {p * 100:.1f}%): "
+                "the curve varies its safety stock, all else unchanged"
+            )
     return "network", (
         "no stocking site ran out, so the curve sets every stocking site's safety stock "
         "to each level"
