@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow
 
 from jitrisk import load_network
 from jitrisk.engine import Progress
@@ -392,3 +393,19 @@ def test_safety_view_refuses_a_zero_budget(qtbot: Any, net: Network) -> None:
     assert not view.run()
     assert view.messages.shown_keys() == ["bad_input"]
     assert AnalysisInfos.analysis_cancelled.key not in view.messages.shown_keys()
+
+
+def test_closing_the_window_stops_the_analysis(qtbot: Any, net: Network) -> None:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    view = BuffersView()
+    window.setCentralWidget(view)
+    window.show()
+    view.set_network(net)
+    view.select_target("network")
+    view.trials_spin.setValue(2000)
+    view.levels_edit.setText("0:60:1")
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
+        assert view.run()
+        window.close()
+    assert view.messages.shown_keys() == ["analysis_cancelled"]

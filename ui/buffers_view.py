@@ -23,6 +23,7 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -363,6 +364,9 @@ class AnalysisView(QWidget):
         self._best_fraction = 0.0
         self._watched: QWidget | None = None
         self._shares: list[tuple[QSplitter, tuple[int, ...]]] = []
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)
 
         self.setObjectName("PageBody")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -575,9 +579,8 @@ class AnalysisView(QWidget):
         return True
 
     def shutdown(self, wait_ms: int = 15_000) -> None:
-        """Cancel and wait for the worker (the window is closing)."""
-        if self._worker is not None:
-            self._worker.quit()
+        """Cancel and wait for the worker."""
+        self.stop()
         self.pool.waitForDone(wait_ms)
 
     def _on_progress(self, worker: Worker, progress: object) -> None:
@@ -606,7 +609,7 @@ class AnalysisView(QWidget):
         self.show_outcome(outcome)
         self.stack.setCurrentIndex(1)
         if self._shares:
-            QTimer.singleShot(0, self._apply_shares)
+            QTimer.singleShot(0, self, self._apply_shares)
         elapsed = time.monotonic() - self._started
         self.status_label.setText(f"Finished in {format_duration(elapsed)}.")
         self.outcome_shown.emit(outcome)
@@ -673,10 +676,20 @@ class AnalysisView(QWidget):
             self._watched = window
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        closing = watched is self._watched and event.type() == QEvent.Type.Close
-        if closing and self._worker is not None:
-            self._worker.quit()  # stop at the next check; the pool waits when destroyed
+        if watched is self._watched and event.type() == QEvent.Type.Close:
+            # the window may still refuse to close (unsaved scenarios): look once it decided
+            QTimer.singleShot(0, self, self._stop_if_closed)
         return super().eventFilter(watched, event)
+
+    def _stop_if_closed(self) -> None:
+        if self._watched is not None and not self._watched.isVisible():
+            self.stop()
+
+    def stop(self) -> None:
+        """Ask the worker to stop (the window closed or the application quits); the pool
+        waits for it when the view is destroyed."""
+        if self._worker is not None:
+            self._worker.quit()
 
 
 def scenario_box() -> QComboBox:
@@ -1196,7 +1209,7 @@ class BuffersView(AnalysisView):
             self.table.scrollTo(self.table.model().index(knee_row, 0))
         self._drawn = False
         # the chart after this event-loop turn: the table shows at once
-        QTimer.singleShot(0, lambda: self._draw(outcome))
+        QTimer.singleShot(0, self, lambda: self._draw(outcome))
 
     def _draw(self, outcome: BufferOutcome) -> None:
         if outcome is not self.outcome:

@@ -209,7 +209,7 @@ def _tts_tip(r: RiskRow) -> str:
 def _lp_text(value: float) -> str:
     if math.isinf(value):
         return "∞ (not needed)"
-    return f"{max(value, 0.0):,.1f}" if math.isfinite(value) else MISSING
+    return f"{max(value, 0.0) + 0.0:,.1f}" if math.isfinite(value) else MISSING  # no "-0.0"
 
 
 def _exposed_tint(r: RiskRow) -> QColor | None:
@@ -509,7 +509,7 @@ class RiskView(AnalysisView):
         noun = "regions" if index == 1 else "sites"
         self.count_label.setText(f"{exposed} of {len(rows)} {noun} exposed · highest REI first")
         self._drawn = ""
-        QTimer.singleShot(0, lambda: self._draw(outcome, index))
+        QTimer.singleShot(0, self, lambda: self._draw(outcome, index))
 
     def _draw(self, outcome: RiskOutcome, index: int) -> None:
         if outcome is not self.outcome or index != self.kind_tabs.currentIndex():

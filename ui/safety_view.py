@@ -629,7 +629,7 @@ class SafetyView(AnalysisView):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.network is not None and self._budget_for is not self.network:
-            QTimer.singleShot(0, self._init_budget)
+            QTimer.singleShot(0, self, self._init_budget)
 
     def _init_budget(self) -> None:
         """Default budget: a round share of the current safety stock's value (computed
@@ -726,7 +726,7 @@ class SafetyView(AnalysisView):
         self.table.model().sort(-1)
         fit_columns(self.table, 160)
         self._drawn = False
-        QTimer.singleShot(0, lambda: self._draw(outcome))
+        QTimer.singleShot(0, self, lambda: self._draw(outcome))
 
     def _draw(self, outcome: SafetyOutcome) -> None:
         if outcome is not self.outcome:
