@@ -11,8 +11,8 @@ service time* :math:`S_j` (whole days) to its downstream stages and waits an
 
 from stock. Demand over :math:`\tau` days is bounded by
 :math:`\mu_j \tau + z \sigma_j \sqrt{\tau}`, so the safety stock is
-:math:`z \sigma_j \sqrt{\tau_j}` and the problem (Graves & Willems 2000, eq. 5;
-Snyder & Shen 2019, §6.3, problem (6.38)) is
+:math:`z \sigma_j \sqrt{\tau_j}` and the problem (Graves & Willems 2000;
+Snyder & Shen 2019, chapter 6) is
 
 .. math::
 
@@ -37,17 +37,18 @@ at stage :math:`c` needs :math:`m_{jc} = \sum_{\text{paths } j \to c}
 .. math:: \mu_j = \sum_c m_{jc} \mu_c, \qquad
           \sigma_j = \sqrt{\textstyle\sum_c (m_{jc} \sigma_c)^2}.
 
-On a tree this is Graves & Willems' (2000, §3.1) internal demand bound with
-:math:`p = 2`, :math:`\sigma_j = \sqrt{\sum_k (\phi_{jk}\sigma_k)^2}`, which is
-also the "net demand" of Snyder & Shen (2019, §6.3.5; stockpyl's
-``gsm_tree.net_demand``). On a network with several paths from :math:`j` to a
-customer the paths carry the *same* customer's demand, and summing over
+On a tree this is :math:`\sigma_j = \sqrt{\sum_k (\phi_{jk}\sigma_k)^2}` over the
+downstream stages :math:`k` (the :math:`p = 2` case of Graves & Willems' internal
+demand bounds), the convention of Snyder & Shen's stockpyl
+(``gsm_tree.net_demand``: :math:`\sqrt{4.1^2 + 6.2^2}` above the two demand
+stages of their Problem 6.9). On a network with several paths from :math:`j` to
+a customer the paths carry the *same* customer's demand, and summing over
 customers (not over downstream stages) keeps that correlation.
 
 Algorithms
 ----------
-* ``"dp"``: the exact dynamic programme of Graves & Willems (2000, §4) for
-  spanning trees (and forests), as in Snyder & Shen (2019, §6.3.6): stages are
+* ``"dp"``: the exact dynamic programme of Graves & Willems (2000) for
+  spanning trees (and forests), as in Snyder & Shen (2019, chapter 6): stages are
   labelled so that each has one neighbour of higher label; stage :math:`k`
   computes :math:`f_k(S)` (its parent is downstream) or :math:`g_k(SI)` (its
   parent is upstream) over the integer grid, from
@@ -58,17 +59,23 @@ Algorithms
         + \sum_{i \to k} \min_{x \le SI - L_{ik}} f_i(x)
         + \sum_{k \to d} \min_{y \ge S + L_{kd}} g_d(y).
 
-* ``"lagrangian"``: general acyclic networks, bounded. The edges outside a
-  spanning tree are relaxed with Lagrange multipliers
-  :math:`\lambda_e \ge 0`; the tree DP (with the multipliers as linear costs
-  on :math:`S_i` and :math:`SI_j`) gives a lower bound for every
-  :math:`\lambda`, maximised by projected subgradient steps (Polyak step).
+* ``"lagrangian"``: general acyclic networks, bounded. For every edge
+  :math:`(i, j)` outside a spanning tree, stage :math:`j` gets a private copy
+  :math:`S'_{ij} \in [0, \bar S_i]` of :math:`S_i` with
+  :math:`SI_j \ge S'_{ij} + L_{ij}`, and the copies' equalities
+  :math:`S'_{ij} = S_i` are relaxed with multipliers (Lagrangian
+  decomposition, which dominates relaxing the edges themselves). The tree DP,
+  with the multipliers as linear costs, gives a lower bound for every
+  multiplier vector, maximised by subgradient steps (Polyak step).
   Policies come from the relaxed solutions made feasible
   (:math:`SI_j = \max_i S_i + L_{ij}`, :math:`S_j \le SI_j + T_j`) and a
   large-neighbourhood search that re-solves the DP exactly on a random
   spanning tree with every other edge fixed through a threshold
   :math:`S_i + L_e \le \theta_e \le SI_j`; its cost never increases.
   The reported ``gap`` is proven: (policy cost − Lagrangian bound) / policy cost.
+  On generated 100- to 2,000-stage networks it is 2-4 %; nearly all of it is
+  the bound (on a 94-stage case the MILP, given minutes, brackets the optimum
+  within 0.65 % of the policy's cost).
 * ``"milp"``: general acyclic networks, exact given time. The constraints are difference
   constraints (a totally unimodular matrix), so every vertex of the feasible
   polyhedron is integral, and a concave objective attains its minimum at a
@@ -1201,6 +1208,13 @@ def network_stages(
       of material, exactly as the engine's mean flows, with independent
       customers (:func:`propagate_demand`). A site that ships to customers
       gets :math:`s_j` = the smallest ``service_time_days`` among them.
+
+    Notes
+    -----
+    The promised service time bounds the site's committed service time; the
+    transit to the customer is not deducted from it. Lead-time variability,
+    capacities, disruptions and line-side buffers are outside the GSM (it
+    covers demand variability only: see the disruption-aware placement).
     """
     sites = {s.site_id: s for s in network.sites}
     order_ids = [s.site_id for s in network.sites]
