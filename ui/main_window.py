@@ -59,6 +59,7 @@ from jitrisk.model import Network
 from jitrisk.template import write_template
 
 from .about import about_html
+from .buffers_view import BuffersView
 from .compare_view import CompareView
 from .error_dialog import show_error_dialog
 from .file_watcher import WorkbookWatcher
@@ -70,7 +71,9 @@ from .presentation import PresentationMode
 from .problems_dock import ProblemsDock
 from .recent_files import RecentFiles
 from .results_view import ResultsView
+from .risk_view import RiskView
 from .run_panel import RunDock
+from .safety_view import SafetyView
 from .scenario_edits import (
     WhatIf,
     add_what_if,
@@ -206,6 +209,16 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.map_view, "Map")
         self.tabs.addTab(self.results_view, "Results")
         self.tabs.addTab(self.compare_view, "Compare")
+        self.buffers_view = BuffersView()
+        self.risk_view = RiskView()
+        self.safety_view = SafetyView()
+        for view, title in (
+            (self.buffers_view, "Buffers"),
+            (self.risk_view, "Risk"),
+            (self.safety_view, "Safety stock"),
+        ):
+            self.tabs.addTab(view, title)
+            self.workbook_loaded.connect(lambda doc, v=view: v.set_network(doc.network))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.map_view.selection_changed.connect(lambda ids: self._set_selection(ids, "map"))
