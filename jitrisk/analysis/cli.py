@@ -283,6 +283,10 @@ def cmd_place(args: argparse.Namespace) -> int:
     return 0
 
 
+def _days(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
 def _print_gsm(doc: dict[str, Any]) -> None:
     print(
         f"Guaranteed-service plan (service level {doc.get('service_level')}): total holding "
@@ -293,6 +297,6 @@ def _print_gsm(doc: dict[str, Any]) -> None:
     for sid, v in doc["sites"].items():
         print(
             f"{sid[:23]:<24}{v['committed_service_time']:>7g}{v['net_lead_time']:>6g}"
-            f"{v['safety_stock_units']:>12,.1f}{v['safety_stock_days']:>9.2f}"
+            f"{v['safety_stock_units']:>12,.1f}{_days(v['safety_stock_days']):>9}"
             f"{v['safety_stock_value']:>16,.0f}"
         )
