@@ -173,6 +173,13 @@ def test_curve_levels_include_the_current_buffer() -> None:
     assert curve_levels(1000.0)[-1] == 365.0
 
 
+def test_collect_can_be_cancelled(data: ReportData) -> None:
+    from jitrisk.errors import SimulationCancelled
+
+    with pytest.raises(SimulationCancelled):
+        collect(data.network, None, trials=10, days=10, cancelled=lambda: True)
+
+
 def test_unknown_scenario_is_refused(data: ReportData) -> None:
     with pytest.raises(JitriskError, match="unknown scenario 'nope'"):
         resolve_scenarios(data.network, "nope")

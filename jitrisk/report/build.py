@@ -16,8 +16,9 @@ Per scenario, :func:`collect` runs
   plant or DC ran out (a supplier that runs out because it is down itself
   gains nothing from its own buffer: a site that is down ships nothing). When
   no stocking site ran out at all the curve is taken for ``network`` (every
-  stocking site set to each level). Levels run from 0 to at least 20 days and twice the current buffer,
-  with the current buffer itself among them; the curve uses at most
+  stocking site set to each level). Levels run from 0 to at least 20 days
+  and twice the current buffer, dense near zero, with the current buffer
+  itself among them; the curve uses at most
   :data:`CURVE_MAX_TRIALS` trials, the same seed (common random numbers make
   the curve smooth with fewer trials);
 * a **risk report** (TTS/TTR/PI/REI, regions included) with cheap settings:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -457,6 +458,8 @@ def write_scenarios(ws: Worksheet, data: ReportData) -> None:
             y_title=style.clean_text(ytitle),
             number_format=fmt,
         )
+        if fmt == "0%":
+            ch.y_axis.scaling.min, ch.y_axis.scaling.max = 0, 1
         ws.add_chart(ch, f"A{anchor}")
     row = chart_row + 2 * CHART_ROWS + 1
     X.title(ws, row, "Stockout-day probability of each site", sub=True)
@@ -558,7 +561,9 @@ def input_blocks(
 
 def _read_sheets(path: Path) -> list[tuple[str, list[Sequence[object]]]]:
     wanted = {s.name.lower(): s.name for s in SHEETS}
-    wb = load_workbook(path, read_only=True, data_only=True)
+    with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path, read_only=True, data_only=True)
     try:
         out = []
         for ws in wb.worksheets:
