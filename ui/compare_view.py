@@ -314,7 +314,7 @@ class CompareView(QWidget):
         self.status_label.setText("")
         self._chart_dirty = True
         if self.isVisible():
-            QTimer.singleShot(0, self._draw_chart)
+            QTimer.singleShot(0, self, self._draw_chart)
         self.updated.emit(comparison)
 
     def _on_error(self, exc: BaseException) -> None:
@@ -431,7 +431,7 @@ class CompareView(QWidget):
                 item = QTableWidgetItem(text)
                 if col in (2, 3, 4):
                     item.setTextAlignment(
-                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 if col in (4, 5) and verdict in VERDICT_COLOURS:
                     item.setForeground(QColor(VERDICT_COLOURS[verdict]))
@@ -441,13 +441,13 @@ class CompareView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            QTimer.singleShot(0, self.refit)
+            QTimer.singleShot(0, self, self.refit)
 
     # ------------------------------------------------------------------ chart
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._chart_dirty:
-            QTimer.singleShot(0, self._draw_chart)
+            QTimer.singleShot(0, self, self._draw_chart)
 
     def _draw_chart(self) -> None:
         if not self._chart_dirty or self.comparison is None or not self.isVisible():

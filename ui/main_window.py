@@ -701,8 +701,8 @@ class MainWindow(QMainWindow):
         self.run_panel.show_elapsed(outcome.result.trials, outcome.elapsed)
         self.statusBar().showMessage(f"Finished {outcome.request.describe()}", 8000)
         # the other views follow in later event-loop turns (see MAP_UPDATE_MS)
-        QTimer.singleShot(MAP_UPDATE_MS, lambda: self._show_outcome_in_map(outcome))
-        QTimer.singleShot(COMPARE_UPDATE_MS, lambda: self.compare_view.set_runs(self.runs))
+        QTimer.singleShot(MAP_UPDATE_MS, self, lambda: self._show_outcome_in_map(outcome))
+        QTimer.singleShot(COMPARE_UPDATE_MS, self, lambda: self.compare_view.set_runs(self.runs))
         self.run_finished.emit(outcome)
 
     def _open_view_after_run(self) -> None:
@@ -1074,7 +1074,7 @@ class MainWindow(QMainWindow):
     def _on_presentation_changed(self, active: bool) -> None:
         self._actions["presentation"].setChecked(active)
         self.map_view.set_presentation(active)
-        QTimer.singleShot(0, self._refit_tables)  # once the new type size is in place
+        QTimer.singleShot(0, self, self._refit_tables)  # once the new type size is in place
 
     def _refit_tables(self) -> None:
         if self.results_view.has_results():

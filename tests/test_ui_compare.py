@@ -1,0 +1,196 @@
+"""Comparing scenarios: paired differences (common random numbers), the view, Run all."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PySide6.QtCore import QSettings
+
+from builders import valid_rows, write_workbook
+from jitrisk import load_network
+from jitrisk.model import Network
+from ui.app import apply_look
+from ui.compare_view import CompareView
+from ui.comparison import (
+    KPI_BY_KEY,
+    Interval,
+    KpiRow,
+    compare,
+    comparison_figure,
+    format_delta,
+    is_paired,
+    kpi_deltas,
+)
+from ui.main_window import MainWindow
+from ui.scenario_edits import WhatIf, add_what_if
+from ui.tasks import RunOutcome, RunRequest, run_simulation
+
+pytestmark = pytest.mark.gui
+
+LOAD_TIMEOUT = 60_000
+RUN_TIMEOUT = 180_000
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Network:
+    path = write_workbook(tmp_path_factory.mktemp("cmp") / "plan.xlsx", valid_rows())
+    return add_what_if(load_network(path), WhatIf("dc-10", ("DC", "PLANT"), buffer_days=10))
+
+
+@pytest.fixture(scope="module")
+def runs(network: Network) -> dict[str, RunOutcome]:
+    return {
+        name: run_simulation(network, RunRequest(name, 200, 60, 4))
+        for name in ("baseline", "dc-10", "strike")
+    }
+
+
+# --------------------------------------------------------------------------- statistics
+def test_a_scenario_against_itself_differs_by_exactly_nothing(
+    runs: dict[str, RunOutcome],
+) -> None:
+    """Common random numbers: the same run twice gives per-trial differences of zero."""
+    deltas, paired = kpi_deltas(runs["baseline"], runs["baseline"])
+    assert paired
+    for key in ("any_customer_stockout", "fill_rate", "lost_revenue", "var95"):
+        assert deltas[key] == Interval(0.0, 0.0, 0.0)
+
+
+def test_paired_differences_are_the_per_trial_means_and_narrower_than_independent_ones(
+    network: Network, runs: dict[str, RunOutcome]
+) -> None:
+    base, more = runs["baseline"], runs["dc-10"]
+    deltas, paired = kpi_deltas(base, more)
+    assert paired
+    per_trial = more.losses - base.losses
+    assert deltas["lost_revenue"].mean == pytest.approx(float(np.mean(per_trial)))
+    half = 1.959963984540054 * np.std(per_trial, ddof=1) / np.sqrt(len(per_trial))
+    assert deltas["lost_revenue"].hi - deltas["lost_revenue"].mean == pytest.approx(half)
+    fill = more.stats["fill_rate"]["mean"] - base.stats["fill_rate"]["mean"]
+    assert deltas["fill_rate"].mean == pytest.approx(fill)
+    # the same two runs taken as independent samples would give a wider interval
+    z = 1.959963984540054
+
+    def se(outcome: RunOutcome) -> float:
+        lo, hi = outcome.stats["lost_revenue"]["ci95"]
+        return (hi - lo) / (2 * z)
+
+    independent = 2 * z * float(np.hypot(se(base), se(more)))
+    assert deltas["lost_revenue"].hi - deltas["lost_revenue"].lo < independent
+    # another seed: no common random numbers, so the runs are compared as independent
+    other = run_simulation(network, RunRequest("dc-10", 200, 60, 5))
+    assert not is_paired(base, other)
+    loose, paired = kpi_deltas(base, other)
+    assert not paired
+    width = 2 * z * float(np.hypot(se(base), se(other)))
+    assert loose["lost_revenue"].hi - loose["lost_revenue"].lo == pytest.approx(width)
+
+
+def test_comparison_rows_verdicts_and_words(runs: dict[str, RunOutcome]) -> None:
+    result = compare(runs, "baseline")
+    assert result.scenarios == ["baseline", "dc-10", "strike"] and result.all_paired
+    assert result.rows["baseline"]["fill_rate"].delta is None
+    strike = result.rows["strike"]["lost_revenue"]
+    per_trial = runs["strike"].losses - runs["baseline"].losses
+    assert strike.delta is not None and strike.delta.mean == pytest.approx(np.mean(per_trial))
+    # "strike" delays the plant's lane but also raises the DC's buffer to 10 days
+    assert strike.delta.hi < 0 and strike.verdict() == "better"
+    assert set(result.sites) == {"dc-10", "strike"}
+    assert list(result.sites["strike"].columns) == [
+        "name",
+        "type",
+        "reference",
+        "value",
+        "delta",
+        "lo",
+        "hi",
+    ]
+    spec = KPI_BY_KEY["fill_rate"]
+    assert KpiRow(spec, Interval(0.9, 0.89, 0.91), Interval(0.02, 0.01, 0.03)).verdict() == "better"
+    assert KpiRow(spec, Interval(0.9, 0.89, 0.91), Interval(0.02, -0.01, 0.05)).verdict() == (
+        "no clear change"
+    )
+    assert format_delta(spec, Interval(-0.031, -0.042, -0.02)) == "−3.1 pp [−4.2, −2.0]"
+    money = KPI_BY_KEY["lost_revenue"]
+    assert format_delta(money, Interval(-57.1e6, -72.7e6, 0.1)) == "−57.1M [−72.7M, 0]"
+    figure = comparison_figure(result)
+    assert isinstance(figure, Figure) and len(figure.axes) == 3
+
+
+# --------------------------------------------------------------------------- the view
+def test_compare_view_shows_values_and_changes_with_cis(
+    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
+) -> None:
+    apply_look(qapp)
+    view = CompareView()
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    view.set_runs({"baseline": runs["baseline"]})
+    assert view.stack.currentIndex() == 0  # one scenario: nothing to compare yet
+    with qtbot.waitSignal(view.updated, timeout=30_000) as done:
+        view.set_runs(runs)
+    comparison = done.args[0]
+    text = view.kpi_text("strike", "lost_revenue")
+    delta = comparison.rows["strike"]["lost_revenue"].delta
+    assert format_delta(KPI_BY_KEY["lost_revenue"], delta) in text and "paired" in text
+    assert "reference" not in view.kpi_text("dc-10", "fill_rate")
+    assert view.sites_table.rowCount() > 0
+    qtbot.waitUntil(view.chart_drawn, timeout=10_000)
+    assert len(view.canvas.figure.axes) == 3
+    with qtbot.waitSignal(view.updated, timeout=30_000) as again:
+        view.set_checked("strike", False)
+    assert again.args[0].scenarios == ["baseline", "dc-10"]
+    with qtbot.waitSignal(view.updated, timeout=30_000) as swapped:
+        view.set_reference("dc-10")
+    assert swapped.args[0].reference == "dc-10"
+    assert swapped.args[0].rows["dc-10"]["var95"].delta is None
+
+
+# --------------------------------------------------------------------------- in the window
+@pytest.fixture
+def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    apply_look(qapp)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+    win.ask_before_discarding = False
+    qtbot.addWidget(win)
+    win.resize(1440, 900)
+    win.show()
+    yield win
+    win.close()
+
+
+def test_run_all_scenarios_runs_each_with_the_same_settings_and_opens_compare(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    path = write_workbook(tmp_path / "plan.xlsx", valid_rows())
+    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
+        window.open_workbook(path)
+    window.run_panel.set_request(RunRequest("baseline", 24, 40, 2))
+    finished: list[str] = []
+    window.run_finished.connect(lambda o: finished.append(o.request.scenario))
+    idle: list[bool] = []
+    window.became_idle.connect(lambda: idle.append(True))
+    with (
+        qtbot.waitSignal(window.compare_view.updated, timeout=RUN_TIMEOUT),
+        qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT),
+    ):
+        assert window.run_all_scenarios()
+    assert finished == ["baseline", "strike"] and idle == [True]  # idle once, at the end
+    assert {o.request.seed for o in window.runs.values()} == {2}
+    assert window.tabs.currentWidget() is window.compare_view
+    comparison = window.compare_view.comparison
+    assert comparison is not None and comparison.all_paired
+    assert window.compare_view.kpi_text("strike", "fill_rate").count("[") == 2
+    assert window.show_run("baseline") and window.results_view.outcome is window.runs["baseline"]
+    assert window.map_view.runs_combo.currentText() == "baseline"

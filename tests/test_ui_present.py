@@ -1,0 +1,183 @@
+"""Presentation mode (F11 in, keys to move, Esc out), remembered settings, shortcuts."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtTest import QTest
+
+from builders import valid_rows, write_workbook
+from ui.app import apply_look
+from ui.main_window import MainWindow
+from ui.presentation import presentation_style_sheet
+from ui.settings_store import MAX_WORKBOOKS, SettingsStore
+from ui.tasks import RunRequest
+
+pytestmark = pytest.mark.gui
+
+LOAD_TIMEOUT = 60_000
+RUN_TIMEOUT = 180_000
+
+
+def make_window(qtbot: Any, settings_path: Path) -> MainWindow:
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+    win.ask_before_discarding = False
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return write_workbook(tmp_path / "plan.xlsx", valid_rows())
+
+
+@pytest.fixture
+def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    apply_look(qapp)
+    win = make_window(qtbot, tmp_path / "settings.ini")
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    yield win
+    win.close()
+
+
+def key(widget: Any, k: Qt.Key) -> None:
+    QTest.keyClick(widget, k)
+
+
+# --------------------------------------------------------------------------- presentation
+def test_f11_presents_keys_move_through_views_and_scenarios_esc_restores(
+    qtbot: Any, window: MainWindow, book: Path
+) -> None:
+    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
+        window.open_workbook(book)
+    window.run_panel.set_request(RunRequest("baseline", 24, 40, 1))
+    with qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT):
+        window.run_all_scenarios()
+    assert list(window.runs) == ["baseline", "strike"] and window.current_run == "strike"
+    window.show_view(window.summary_view)
+    qtbot.wait(50)
+    geometry = window.geometry()
+    canvas = window.results_view.risk_canvas
+    dpi = canvas.figure.dpi
+
+    window.activateWindow()  # shortcuts go to the active window, as on a desktop
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    key(window, Qt.Key.Key_F11)
+    assert window.presentation.active and window.action("presentation").isChecked()
+    qtbot.waitUntil(window.isFullScreen, timeout=5_000)
+    assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
+    assert not window.run_dock.isVisible() and not window.whatif_dock.isVisible()
+    assert not window.tabs.tabBar().isVisible()
+    assert window.styleSheet() == presentation_style_sheet()
+    assert canvas.figure.dpi > 1.4 * dpi  # charts are drawn with larger type
+    caption = window.presentation.caption.text()
+    assert caption.startswith("plan.xlsx — Summary — scenario strike (2 of 2)")
+
+    focus = window.focusWidget() or window
+    key(focus, Qt.Key.Key_Right)
+    assert window.tabs.currentWidget() is window.map_view
+    key(window.focusWidget() or window, Qt.Key.Key_Right)
+    assert window.tabs.currentWidget() is window.results_view
+    key(window.focusWidget() or window, Qt.Key.Key_PageDown)  # next scenario, wrapping
+    assert window.current_run == "baseline"
+    assert window.results_view.outcome is window.runs["baseline"]
+    assert "scenario baseline (1 of 2)" in window.presentation.caption.text()
+    key(window.focusWidget() or window, Qt.Key.Key_PageUp)
+    assert window.current_run == "strike"
+    key(window.focusWidget() or window, Qt.Key.Key_Left)
+    assert window.tabs.currentWidget() is window.map_view
+
+    key(window.focusWidget() or window, Qt.Key.Key_Escape)  # Esc is also Cancel: it leaves
+    assert not window.presentation.active and not window.action("presentation").isChecked()
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=5_000)
+    qtbot.waitUntil(lambda: window.geometry() == geometry, timeout=5_000)
+    assert window.menuBar().isVisible() and window.statusBar().isVisible()
+    assert window.run_dock.isVisible() and window.tabs.tabBar().isVisible()
+    assert window.styleSheet() == "" and canvas.figure.dpi == pytest.approx(dpi)
+    assert window.state.activity.value == "idle"  # Esc did not reach Cancel
+
+
+def test_presentation_without_results_still_moves_through_the_views(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.toggle_presentation()
+    assert window.presentation.active
+    assert window.presentation.step_scenario(1) is None  # nothing to step through
+    assert window.presentation.step_view(-1) == window.tabs.count() - 1  # wraps around
+    window.toggle_presentation()
+    assert not window.presentation.active
+
+
+# --------------------------------------------------------------------------- settings
+def test_settings_survive_a_new_window(qtbot: Any, qapp: Any, tmp_path: Path, book: Path) -> None:
+    apply_look(qapp)
+    settings_path = tmp_path / "remembered.ini"
+    first = make_window(qtbot, settings_path)
+    first.resize(1300, 820)
+    first.show()
+    qtbot.waitExposed(first)
+    with qtbot.waitSignal(first.became_idle, timeout=LOAD_TIMEOUT):
+        first.open_workbook(book)
+    first.run_panel.set_request(RunRequest("strike", 123, 45, 7))
+    first.map_view.set_metric("fill_rate")
+    first.map_view.set_size_mode("flow")
+    first.whatif_dock.hide()
+    geometry = first.saveGeometry()
+    first.close()
+
+    second = make_window(qtbot, settings_path)
+    second.show()
+    qtbot.waitExposed(second)
+    try:
+        # the test screen is 800 x 800, so Qt fits the restored window to it: check the
+        # stored geometry, and that the new window was given it
+        stored = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        assert stored.value("window/geometry") == geometry
+        assert second.size() != QSize(1440, 900)  # not the default size of a first start
+        assert not second.whatif_dock.isVisible() and second.run_dock.isVisible()
+        assert second.map_view.colour_metric() == "fill_rate"
+        assert second.map_view.size_mode() == "flow"
+        assert second.recent.paths() == [str(book.resolve())]
+        with qtbot.waitSignal(second.became_idle, timeout=LOAD_TIMEOUT):
+            second.open_workbook(book)
+        assert second.run_panel.request() == RunRequest("strike", 123, 45, 7)
+    finally:
+        second.close()
+
+
+def test_run_settings_are_kept_per_workbook(tmp_path: Path) -> None:
+    store = SettingsStore(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert store.run_settings(tmp_path / "a.xlsx") is None
+    store.save_run_settings(tmp_path / "a.xlsx", RunRequest("baseline", 10, 20, 3))
+    store.save_run_settings(tmp_path / "b.xlsx", RunRequest("x", 11, 21, 4))
+    assert store.run_settings(tmp_path / "sub" / ".." / "a.xlsx") == RunRequest(
+        "baseline", 10, 20, 3
+    )
+    for i in range(MAX_WORKBOOKS):
+        store.save_run_settings(tmp_path / f"n{i}.xlsx", RunRequest("baseline", 1, 1, i))
+    assert store.run_settings(tmp_path / "a.xlsx") is None  # the oldest is forgotten
+    store.settings.setValue("run_settings/by_workbook", "{not json")
+    assert store.run_settings(tmp_path / "n1.xlsx") is None  # a damaged entry is ignored
+
+
+def test_shortcuts_are_listed_in_help(window: MainWindow) -> None:
+    dialog = window.show_shortcuts()
+    text = dialog.browser.toPlainText()
+    for entry in ("F11", "Presentation mode", "Ctrl+R", "Ctrl+Shift+S", "Ctrl+0", "Shift+drag"):
+        assert entry in text
+    assert window.action("presentation").shortcut().toString() == "F11"
+    menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    assert menus == ["File", "View", "Run", "Help"]
+    dialog.close()
