@@ -332,7 +332,7 @@ def top_slide(prs: Any, s: ScenarioReport) -> Any:
     )
     table = pages.top_table(s, 10)
     slim = pages.TextTable(
-        ("Site", "Stockout days", "Fill rate"),
+        ("Site", "P(stockout day)", "Fill rate"),
         tuple((r[0], r[2].split(" [")[0], r[3]) for r in table.rows),
         (2.2, 1.3, 1.1),
         ("l", "r", "r"),
