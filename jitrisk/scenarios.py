@@ -239,6 +239,10 @@ def apply_scenario(network: Network, name: str = BASELINE) -> Network:
         Unknown scenario, an override that cannot be applied, or overrides that
         leave alternative sources inconsistent (shares not summing to 1).
     """
+    if name == network.scenario and not network.overrides:
+        # already applied (or a plain baseline): applying again changes nothing
+        active = tuple(d for d in network.disruptions if d.scenario in ("", name))
+        return replace(network, disruptions=active)
     if name not in network.scenario_names:
         raise ScenarioError(
             f"unknown scenario '{name}'; choose one of {', '.join(network.scenario_names)}"

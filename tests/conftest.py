@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import MakeWorkbook, Rows, valid_rows, write_workbook
 
+from builders import MakeWorkbook, Rows, valid_rows, write_workbook
 from jitrisk.model import Network
 from jitrisk.workbook import load_network
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from builders import MakeWorkbook, Rows, valid_rows
 
+from builders import MakeWorkbook, Rows, valid_rows
 from jitrisk.distributions import Constant, Normal, Poisson
 from jitrisk.errors import ScenarioError
 from jitrisk.model import Network, Override
@@ -323,3 +323,22 @@ def test_scenario_from_a_workbook(make_workbook: MakeWorkbook) -> None:
     assert out.disruptions[0].probability_per_day == pytest.approx(6 / 365)
     assert out.settings.trials == 50
     assert [d.disruption_id for d in out.disruptions] == ["D-SUPA", "D-EU"]
+
+
+def test_applying_a_scenario_twice_changes_nothing(valid_network: Network) -> None:
+    once = apply_scenario(valid_network, "strike")
+    assert apply_scenario(once, "strike") == once
+    assert apply_scenario(apply_scenario(valid_network), "baseline") == apply_scenario(
+        valid_network
+    )
+
+
+def test_baseline_run_ignores_disruptions_of_named_scenarios(valid_network: Network) -> None:
+    """A network with no Scenarios rows but a scenario-only disruption: the baseline
+    simulation must not include it."""
+    from jitrisk.engine import simulate
+
+    net = replace(valid_network, overrides=())
+    res = simulate(net, trials=2, days=10)
+    assert all(d.scenario in ("", "baseline") for d in res.network.disruptions)
+    assert any(d.scenario == "strike" for d in net.disruptions)

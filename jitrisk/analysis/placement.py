@@ -249,7 +249,7 @@ def place_by_simulation(
         raise JitriskError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
     if not (budget >= 0 and math.isfinite(budget)):
         raise JitriskError(f"budget must be a non-negative amount, got {budget!r}")
-    base = apply_scenario(net, scenario or net.scenario) if (scenario or net.overrides) else net
+    base = apply_scenario(net, scenario or net.scenario)
     seed = base.settings.seed if seed is None else seed
     flows = mean_flows(base)
     plan = current_days(base, flows)

@@ -236,7 +236,7 @@ def risk_report(
     cancelled: Callable[[], bool] | None = None,
 ) -> RiskReport:
     """TTS/TTR/PI/REI for every stocking site (or ``sites``) and every region."""
-    base = apply_scenario(net, scenario or net.scenario) if (scenario or net.overrides) else net
+    base = apply_scenario(net, scenario or net.scenario)
     days = days or min(base.settings.days, 180)
     seed = base.settings.seed if seed is None else seed
     calm = _calm(base)

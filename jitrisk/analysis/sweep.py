@@ -234,7 +234,7 @@ def sweep(
     progress, cancelled
         Progress over all levels; cancellation between chunks.
     """
-    base = apply_scenario(net, scenario or net.scenario) if (scenario or net.overrides) else net
+    base = apply_scenario(net, scenario or net.scenario)
     label, members = group_sites(base, target)
     seed = base.settings.seed if seed is None else seed
     trials = trials or base.settings.trials

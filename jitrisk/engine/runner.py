@@ -323,10 +323,8 @@ def simulate(
     -------
     SimulationResult
     """
-    if scenario is not None and scenario != net.scenario:
-        net = apply_scenario(net, scenario)
-    elif net.overrides:
-        net = apply_scenario(net, net.scenario)
+    # scenario overrides applied and other scenarios' disruptions dropped (idempotent)
+    net = apply_scenario(net, scenario or net.scenario)
     cfg = RunConfig.from_network(
         net,
         trials=trials,
