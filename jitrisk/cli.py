@@ -135,6 +135,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from .engine import simulate
 
+    if args.report:
+        from .report.cli import check_report_target
+
+        check_report_target(args.report, args.workbook)
     net = _load(args.workbook, sys.stderr)
     bar = ProgressBar("simulating") if not args.quiet else None
 
@@ -157,6 +161,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.json:
         _write_json(args.json, doc, args.workbook)
     _print_simulation(doc, sys.stdout, top=args.top)
+    if args.report:
+        from .report.cli import write_simulation_report
+
+        write_simulation_report(args, net, result, quiet=args.quiet)
     return EXIT_OK
 
 
@@ -185,7 +193,7 @@ def _print_simulation(doc: dict[str, Any], out: TextIO, top: int = 20) -> None:
         key=lambda kv: (-kv[1]["stockout_day_probability"]["mean"], -kv[1]["lost_revenue"]["mean"]),
     )
     head = (
-        f"{'site':<18}{'type':<10}{'P(stockout day)':>24}{'fill rate':>22}{'days out':>10}"
+        f"{'site':<18}{'type':<10}{'P(stockout day)':>24}{'fill rate':>26}{'days out':>10}"
         f"{'p90':>6}{'lost revenue':>16}\n"
     )
     out.write(head)
@@ -193,7 +201,7 @@ def _print_simulation(doc: dict[str, Any], out: TextIO, top: int = 20) -> None:
     for sid, st in rows[:top]:
         out.write(
             f"{sid[:17]:<18}{st['type']:<10}{_pct(st['stockout_day_probability']):>24}"
-            f"{_pct(st['fill_rate']):>22}{st['days_out_of_stock']['mean']:>10.1f}"
+            f"{_pct(st['fill_rate']):>26}{st['days_out_of_stock']['mean']:>10.1f}"
             f"{st['days_out_of_stock']['p90']:>6.0f}{_money(st['lost_revenue']['mean']):>16}\n"
         )
     if len(rows) > top:
@@ -277,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", metavar="OUT.json", help="write the full results as JSON")
     s.add_argument("--top", type=_positive_int, default=20, help="rows in the table (20)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--report", metavar="FILE", help="also write a report: .xlsx, .pdf or .pptx")
     s.set_defaults(func=cmd_simulate)
     _register_extra(sub)
     return p
@@ -285,8 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_extra(sub: Any) -> None:
     """Commands of the analytics (sweep, risk, place)."""
     from .analysis.cli import register
+    from .report.cli import register as register_report
 
     register(sub)
+    register_report(sub)
 
 
 def _positive_int(text: str) -> int:
