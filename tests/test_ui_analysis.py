@@ -184,6 +184,10 @@ def test_charts_mark_the_knee_and_compare_plans(curve: BufferOutcome) -> None:
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(t.startswith("Knee:") for t in texts)
     assert any(t.startswith("Current: 3 days") for t in texts)
+    full_top = fig.axes[0].get_ylim()[1]
+    zoomed = analysis_charts.buffer_curve_figure(curve.doc, zoom=True, figsize=(8, 4.5))
+    assert zoomed.axes[0].get_ylim()[1] < full_top
+    assert any("off the chart: 0 days" in t.get_text() for t in zoomed.axes[0].texts)
     nan3 = (math.nan, math.nan, math.nan)
     plans = [
         PlanSummary("Current plan", 1e6, (5e4, 4e4, 6e4), (0.3, 0.2, 0.4)),

@@ -34,6 +34,9 @@ Canvas = Figure | SubFigure
 #: Type size (points) of the charts drawn here at the report's default size; scaled
 #: with the figure like the report's, so text stays legible on a small canvas.
 FONT = style.FONT
+#: Where the knee and current-buffer labels go, as fractions of the axes' height:
+#: this far above their point, never above LABEL_TOP, at least LABEL_GAP apart.
+LABEL_RISE, LABEL_TOP, LABEL_GAP = 0.16, 0.8, 0.17
 KNEE_COLOUR = theme.TEXT
 CURRENT_COLOUR = theme.OKABE_ITO["bluish_green"]
 
@@ -107,6 +110,7 @@ def buffer_curve_figure(
     curve: Doc,
     *,
     title: str | None = None,
+    zoom: bool = False,
     figsize: tuple[float, float] | None = None,
     figure: Canvas | None = None,
 ) -> Figure:
@@ -118,6 +122,10 @@ def buffer_curve_figure(
         ``SweepResult.to_dict()``.
     title : str, optional
         Defaults to the report's ("JIT buffer curve: <target>").
+    zoom : bool
+        Scale both axes to the levels from the knee on: the cliff below the
+        knee leaves the chart (a note gives its values) and the shape of the
+        curve where buffers are usually set becomes readable.
 
     Notes
     -----
@@ -132,6 +140,8 @@ def buffer_curve_figure(
     if not curve.get("levels") or not fig.axes:
         return fig
     ax = fig.axes[0]
+    if zoom and len(fig.axes) > 1:
+        _zoom_past_knee(fig, curve)
     marks: list[tuple[float, float, str, str, str]] = []
     knee = _number(curve.get("knee_buffer_days"))
     if knee is not None:
@@ -158,7 +168,8 @@ def buffer_curve_figure(
             )
     x0, x1 = ax.get_xlim()
     y1 = ax.get_ylim()[1]
-    for i, (x, y, text, colour, marker) in enumerate(marks):
+    placed: list[float] = []  # label heights, as fractions of the axes
+    for x, y, text, colour, marker in marks:
         if not math.isfinite(y):
             continue
         ax.plot(
@@ -172,16 +183,23 @@ def buffer_curve_figure(
             linestyle="",
             zorder=6,
         )
-        # the label above and to the right of its point, or to the left near the right
-        # edge; a second label sits higher, so knee and current never overlap
+        # the curve falls to the right, so above-right of a point is empty; the second
+        # label keeps a label's height away from the first, below it if there is room
         right = (x - x0) < 0.62 * (x1 - x0)
-        dy = y1 * (0.16 + 0.2 * i)
-        ty = min(y + dy, y1 * 0.9)
-        tx = x + (x1 - x0) * (0.05 if right else -0.05)
+        yf = min(y / y1, 1.0) if y1 > 0 else 0.0
+        ty = min(yf + LABEL_RISE, LABEL_TOP)
+        for other in placed:
+            if abs(ty - other) < LABEL_GAP:
+                below = other - LABEL_GAP
+                ty = below if below >= yf + 0.04 else min(other + LABEL_GAP, LABEL_TOP)
+        placed.append(ty)
+        # a label level with its point (no room above) moves further out, clear of it
+        reach = 0.04 if ty - yf >= 0.1 else 0.07
+        tx = x + (x1 - x0) * (reach if right else -reach)
         ax.annotate(
             text,
             xy=(x, y),
-            xytext=(tx, ty),
+            xytext=(tx, ty * y1),
             ha="left" if right else "right",
             va="center",
             fontsize=_fs(fig, -2),
@@ -192,6 +210,52 @@ def buffer_curve_figure(
             zorder=7,
         )
     return _root(fig)
+
+
+def _zoom_past_knee(fig: Figure, curve: Doc) -> None:
+    """Scale the stockout (left) and fill-rate (right) axes to the levels from the knee
+    (or the current buffer, if lower) on."""
+    knee = _number(curve.get("knee_buffer_days"))
+    levels = list(curve.get("levels") or [])
+    if knee is None or not levels:
+        return
+    current = _number(curve.get("current_buffer_days"))
+    start = min(knee, current) if current is not None else knee  # the current stays in view
+    ax, ax2 = fig.axes[0], fig.axes[1]
+    tail = [lv for lv in levels if float(lv["buffer_days"]) >= start - 1e-9]
+    cliff = [lv for lv in levels if float(lv["buffer_days"]) < start - 1e-9]
+    if not tail or not cliff:
+        return
+    top = max(_estimate(lv["stockout_day_probability"])[2] for lv in tail) * 1.18
+    low = min(_estimate(lv["fill_rate"])[1] for lv in tail)
+    low = max(0.0, low - (1.0 - low) * 0.15 - 0.002)
+    if top >= ax.get_ylim()[1] * 0.8:
+        return  # hardly a cliff: nothing to gain
+    ax.set_ylim(0, max(top, 1e-3))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None if top < 0.05 else 0))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax2.set_ylim(low, 1.0005)
+    ax2.yaxis.set_major_formatter(
+        PercentFormatter(xmax=1.0, decimals=None if 1.0 - low < 0.05 else 0)
+    )
+    ax2.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    off = ", ".join(
+        f"{_days(float(lv['buffer_days']))}: "
+        f"{style.pct(_estimate(lv['stockout_day_probability'])[0])}"
+        for lv in cliff[-3:]
+    )
+    ax.text(
+        0.01,
+        0.985,
+        f"▲ Zoomed past the knee; off the chart: {off} stockout days",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=_fs(fig, -3),
+        color=theme.MUTED,
+        zorder=8,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
 
 
 # ----------------------------------------------------------------------------- TTS vs TTR

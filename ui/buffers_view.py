@@ -38,6 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFrame,
@@ -445,7 +446,9 @@ class AnalysisView(QWidget):
         self.run_info.setObjectName("Muted")
         self.run_info.setWordWrap(True)
         self.result_layout.addWidget(self.headline)
-        self.result_layout.addWidget(self.run_info)
+        self.info_row = QHBoxLayout()  # the run's settings, then a view's display options
+        self.info_row.addWidget(self.run_info, 1)
+        self.result_layout.addLayout(self.info_row)
         self.stack.addWidget(self.result_page)
         layout.addWidget(self.stack, 1)
 
@@ -1091,6 +1094,14 @@ class BuffersView(AnalysisView):
         self.controls.addWidget(labelled("Scenario", self.scenario_combo))
         self.run_button.setToolTip("Compute the buffer curve")
 
+        self.zoom_check = QCheckBox("Zoom past the knee")
+        self.zoom_check.setChecked(True)
+        self.zoom_check.setToolTip(
+            "Scale the chart to the levels from the knee on, where buffers are usually set; "
+            "the cliff below the knee leaves the chart and a note gives its values."
+        )
+        self.zoom_check.toggled.connect(self._redraw)
+        self.info_row.addWidget(self.zoom_check)
         self.canvas = ChartCanvas(analysis_charts.empty_figure("Press Run"))
         self.model = RecordsModel(LEVEL_COLUMNS, self)
         self.table = records_table(self.model, self)
@@ -1218,10 +1229,16 @@ class BuffersView(AnalysisView):
         analysis_charts.buffer_curve_figure(
             outcome.doc,
             title=f"JIT buffer curve: {req.title or req.target}",
+            zoom=self.zoom_check.isChecked(),
             figure=self.canvas.figure,
         )
         self.canvas.draw()
         self._drawn = True
+
+    def _redraw(self) -> None:
+        if isinstance(self.outcome, BufferOutcome):
+            self._drawn = False
+            self._draw(self.outcome)
 
     def chart_drawn(self) -> bool:
         return self._drawn
