@@ -34,9 +34,8 @@ Canvas = Figure | SubFigure
 #: Type size (points) of the charts drawn here at the report's default size; scaled
 #: with the figure like the report's, so text stays legible on a small canvas.
 FONT = style.FONT
-#: Where the knee and current-buffer labels go, as fractions of the axes' height:
-#: this far above their point, never above LABEL_TOP, at least LABEL_GAP apart.
-LABEL_RISE, LABEL_TOP, LABEL_GAP = 0.16, 0.8, 0.17
+#: Heights of the knee and current-buffer labels, as fractions of the axes' height.
+LABEL_SLOTS = (0.62, 0.38)
 KNEE_COLOUR = theme.TEXT
 CURRENT_COLOUR = theme.OKABE_ITO["bluish_green"]
 
@@ -168,10 +167,12 @@ def buffer_curve_figure(
             )
     x0, x1 = ax.get_xlim()
     y1 = ax.get_ylim()[1]
-    placed: list[float] = []  # label heights, as fractions of the axes
-    for x, y, text, colour, marker in marks:
-        if not math.isfinite(y):
-            continue
+    shown = [m for m in marks if math.isfinite(m[1])]
+    # labels in the band between the two curves, which is empty: the stockout curve runs
+    # low and the fill rate high once past the cliff; the higher point gets the upper slot
+    for slot, (x, y, text, colour, marker) in zip(
+        LABEL_SLOTS, sorted(shown, key=lambda m: -m[1]), strict=False
+    ):
         ax.plot(
             [x],
             [y],
@@ -183,30 +184,19 @@ def buffer_curve_figure(
             linestyle="",
             zorder=6,
         )
-        # the curve falls to the right, so above-right of a point is empty; the second
-        # label keeps a label's height away from the first, below it if there is room
-        right = (x - x0) < 0.62 * (x1 - x0)
-        yf = min(y / y1, 1.0) if y1 > 0 else 0.0
-        ty = min(yf + LABEL_RISE, LABEL_TOP)
-        for other in placed:
-            if abs(ty - other) < LABEL_GAP:
-                below = other - LABEL_GAP
-                ty = below if below >= yf + 0.04 else min(other + LABEL_GAP, LABEL_TOP)
-        placed.append(ty)
-        # a label level with its point (no room above) moves further out, clear of it
-        reach = 0.04 if ty - yf >= 0.1 else 0.07
-        tx = x + (x1 - x0) * (reach if right else -reach)
+        left_half = (x - x0) < 0.38 * (x1 - x0)
+        tx = x0 + 0.42 * (x1 - x0) if left_half else x - 0.08 * (x1 - x0)
         ax.annotate(
             text,
             xy=(x, y),
-            xytext=(tx, ty * y1),
-            ha="left" if right else "right",
+            xytext=(tx, slot * y1),
+            ha="left" if left_half else "right",
             va="center",
             fontsize=_fs(fig, -2),
             color=colour,
             fontweight="bold",
             arrowprops={"arrowstyle": "-", "color": colour, "lw": 1.2, "shrinkB": 7},
-            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": colour, "lw": 0.8},
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colour, "lw": 0.9},
             zorder=7,
         )
     return _root(fig)
