@@ -395,6 +395,11 @@ def site_columns(currency: str = "") -> tuple[Column, ...]:
     )
 
 
+def gap_text(gap: float) -> str:
+    """A proven optimality gap: ``'0.4%'``, or ``'0.1%'`` for anything smaller."""
+    return f"{max(gap, 0.001):.1%}"
+
+
 def headline(outcome: SafetyOutcome) -> str:
     """What the plans say, in two sentences (rich text)."""
     cur = outcome.currency
@@ -403,7 +408,7 @@ def headline(outcome: SafetyOutcome) -> str:
         f"The <b>guaranteed-service plan</b> at {gsm.service_level:.1%} holds "
         f"{format_money(outcome.gsm_value, cur)} of safety stock (current plan "
         f"{format_money(outcome.current_value, cur)})"
-        + ("" if gsm.optimal else f", within {gsm.gap:.1%} of optimal")
+        + ("" if gsm.optimal else f", within {gap_text(gsm.gap)} of optimal")
         + "."
     )
     p = outcome.placement
@@ -708,7 +713,7 @@ class SafetyView(AnalysisView):
         notes = [
             "Safety stock as set in the workbook.",
             f"Annual holding cost {format_money(gsm.total_cost, cur)}; "
-            + ("optimal." if gsm.optimal else f"gap {gsm.gap:.1%}."),
+            + ("optimal." if gsm.optimal else f"within {gap_text(gsm.gap)} of optimal."),
             "",
         ]
         if outcome.placement is not None:

@@ -16,6 +16,10 @@ otherwise:
 * ``presentation_map.png``, ``presentation_results.png``, ``presentation_compare.png``:
   presentation mode (F11), full screen, stepping through the views with the arrow keys;
 * ``export_map.png``: File > Export map as PNG (not a window: the exported file);
+* ``buffers.png``: the JIT buffer curve of the EV plant (100 trials per level);
+* ``risk.png``, ``risk_regions.png``: time to survive vs time to recover and the risk
+  exposure ranking of sites, then of regions (50 trials per site);
+* ``safety.png``: the guaranteed-service and the disruption-aware plan side by side (50 trials);
 * ``shortcuts.png``: Help > Keyboard shortcuts;
 * ``guide.png``: Help > Workbook guide.
 
@@ -43,6 +47,10 @@ MIN_SIZE = (1280, 800)
 WHATIF_SITES = ("T3-FOUNDRY-TW", "T2-DISPLAY-TW")
 #: The site clicked for the detail panel picture.
 DETAIL_SITE = "T1-CELLS-CN"
+#: The buffer curve's site: the EV plant, whose current buffer sits below the knee.
+BUFFER_SITE = "OEM-LEIPZIG"
+#: Trials of the analysis pictures: modest, so each run takes well under a minute.
+ANALYSIS_TRIALS = {"buffers": 100, "risk": 50, "safety": 50}
 
 
 def _settle(app: object, seconds: float = 0.3) -> None:
@@ -82,6 +90,30 @@ def _key(app: object, widget: object, key: object) -> None:
 
     QTest.keyClick(widget, key)  # type: ignore[arg-type]
     _settle(app, 0.6)
+
+
+def _analysis_views(app: object, window: object, out: Path) -> list[Path]:
+    """The Buffers, Risk and Safety stock views, each after a run of its own."""
+    w: object = window
+    views = (
+        ("buffers", w.buffers_view),  # type: ignore[attr-defined]
+        ("risk", w.risk_view),  # type: ignore[attr-defined]
+        ("safety", w.safety_view),  # type: ignore[attr-defined]
+    )
+    views[0][1].select_target(BUFFER_SITE)
+    shots: list[Path] = []
+    for name, view in views:
+        w.show_view(view)  # type: ignore[attr-defined]
+        view.trials_spin.setValue(ANALYSIS_TRIALS[name])
+        view.run()
+        _wait(app, view.became_idle, 600)
+        _settle(app, 0.6)
+        shots.append(_save(w, out / f"{name}.png"))
+        if name == "risk":
+            view.kind_tabs.setCurrentIndex(1)
+            _settle(app, 0.6)
+            shots.append(_save(w, out / "risk_regions.png"))
+    return shots
 
 
 def _save(widget: object, path: Path, check_size: bool = True) -> Path:
@@ -190,6 +222,7 @@ def render_all(
         written.append(_save(window, out / "presentation_compare.png"))
         _key(app, window.tabs, Qt.Key.Key_Escape)
         _settle(app)
+        written.extend(_analysis_views(app, window, out))
 
         shortcuts = window.show_shortcuts()
         _settle(app)
