@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from builders import valid_rows, write_workbook
 from jitrisk import load_network
 from jitrisk.model import Network
 from ui.app import apply_look
+from ui.async_chart import ChartImage, render_figure
 from ui.compare_view import CompareView
 from ui.comparison import (
     KPI_BY_KEY,
@@ -145,8 +147,9 @@ def test_compare_view_shows_values_and_changes_with_cis(
     assert format_delta(KPI_BY_KEY["lost_revenue"], delta) in text and "paired" in text
     assert "reference" not in view.kpi_text("dc-10", "fill_rate")
     assert view.sites_table.rowCount() > 0
-    qtbot.waitUntil(view.chart_drawn, timeout=10_000)
-    assert len(view.canvas.figure.axes) == 3
+    qtbot.waitUntil(view.chart_drawn, timeout=20_000)  # rendered off the GUI thread
+    image = view.canvas.image()
+    assert image is not None and image.width() >= view.canvas.width()
     with qtbot.waitSignal(view.updated, timeout=30_000) as again:
         view.set_checked("strike", False)
     assert again.args[0].scenarios == ["baseline", "dc-10"]
@@ -154,6 +157,33 @@ def test_compare_view_shows_values_and_changes_with_cis(
         view.set_reference("dc-10")
     assert swapped.args[0].reference == "dc-10"
     assert swapped.args[0].rows["dc-10"]["var95"].delta is None
+
+
+def test_chart_image_renders_off_the_gui_thread_and_again_on_resize_and_scale(
+    qtbot: Any, qapp: Any
+) -> None:
+    threads: list[Any] = []
+
+    def draw(figure: Figure) -> None:
+        threads.append(threading.current_thread())
+        figure.add_subplot(1, 1, 1).plot([0, 1], [1, 0])
+
+    image = render_figure(draw, 300, 200, 100)
+    assert (image.width(), image.height()) == (300, 200)
+    chart = ChartImage()
+    qtbot.addWidget(chart)
+    chart.resize(400, 250)
+    chart.show()
+    with qtbot.waitSignal(chart.rendered, timeout=20_000):
+        chart.set_figure(draw)
+    assert chart.is_current() and threads[-1] is not threading.main_thread()
+    with qtbot.waitSignal(chart.rendered, timeout=20_000):
+        chart.resize(500, 300)
+    shown = chart.image()
+    assert shown is not None and shown.width() == round(500 * chart.devicePixelRatioF())
+    with qtbot.waitSignal(chart.rendered, timeout=20_000):
+        chart.set_scale(1.5)
+    assert chart.is_current()
 
 
 # --------------------------------------------------------------------------- in the window

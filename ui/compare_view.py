@@ -6,8 +6,9 @@ change against the reference with its CI (paired when the runs share seed,
 horizon and trials: common random numbers, see :mod:`ui.comparison`), a
 grouped bar chart, and the sites whose stockout-day probability changes most.
 
-The statistics (including a bootstrap) are computed on a worker thread; the
-chart is drawn only while the view is visible.
+The statistics (including a bootstrap) are computed on a worker thread, and
+the chart is rendered on one too (:class:`~ui.async_chart.ChartImage`), so the
+window never waits for either.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import charts, theme
+from . import theme
+from .async_chart import ChartImage
 from .comparison import (
     KPIS,
     Comparison,
@@ -83,7 +84,6 @@ class CompareView(QWidget):
         self._worker: Worker | None = None
         self._retired: Worker | None = None
         self._pending = False
-        self._chart_dirty = False
         self._checks: dict[str, QCheckBox] = {}
         self._generation = 0
 
@@ -168,9 +168,9 @@ class CompareView(QWidget):
         self.kpi_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         page_layout.addWidget(self.kpi_table)
 
-        self.canvas = FigureCanvasQTAgg(charts.empty_figure("Comparing…", figsize=(11, 4)))
+        self.canvas = ChartImage(self.pool)
+        self.canvas.set_figure(None, "Comparing…")
         self.canvas.setMinimumHeight(230)
-        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         sites_box = QWidget()
         sites_layout = QVBoxLayout(sites_box)
@@ -312,9 +312,7 @@ class CompareView(QWidget):
             )
         self.note_label.setText(note)
         self.status_label.setText("")
-        self._chart_dirty = True
-        if self.isVisible():
-            QTimer.singleShot(0, self, self._draw_chart)
+        self.canvas.set_figure(lambda figure: comparison_figure(comparison, figure=figure))
         self.updated.emit(comparison)
 
     def _on_error(self, exc: BaseException) -> None:
@@ -444,20 +442,9 @@ class CompareView(QWidget):
             QTimer.singleShot(0, self, self.refit)
 
     # ------------------------------------------------------------------ chart
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._chart_dirty:
-            QTimer.singleShot(0, self, self._draw_chart)
-
-    def _draw_chart(self) -> None:
-        if not self._chart_dirty or self.comparison is None or not self.isVisible():
-            return
-        comparison_figure(self.comparison, figure=self.canvas.figure)
-        self.canvas.draw()
-        self._chart_dirty = False
-
     def chart_drawn(self) -> bool:
-        return self.comparison is not None and not self._chart_dirty
+        """True once the chart on show is that of the current comparison."""
+        return self.comparison is not None and self.canvas.is_current()
 
     def kpi_text(self, scenario: str, key: str) -> str:
         """Value and change of KPI ``key`` for ``scenario``, as shown (for tests)."""

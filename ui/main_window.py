@@ -98,9 +98,9 @@ FILE_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
 #: Seconds to wait for a running chunk when the window closes.
 CLOSE_WAIT_MS = 15_000
 #: After a run the map and the Compare view follow the Results view's two charts, each
-#: in its own event-loop turn, so that no single turn holds the window for long.
-MAP_UPDATE_MS = 90
-COMPARE_UPDATE_MS = 140
+#: in its own event-loop turn: polled every POLL_MS, for at most RESULTS_WAIT_MS.
+POLL_MS = 25
+RESULTS_WAIT_MS = 3_000
 PNG_FILTER = "PNG image (*.png)"
 
 
@@ -700,10 +700,18 @@ class MainWindow(QMainWindow):
             self._open_view_after_run()
         self.run_panel.show_elapsed(outcome.result.trials, outcome.elapsed)
         self.statusBar().showMessage(f"Finished {outcome.request.describe()}", 8000)
-        # the other views follow in later event-loop turns (see MAP_UPDATE_MS)
-        QTimer.singleShot(MAP_UPDATE_MS, self, lambda: self._show_outcome_in_map(outcome))
-        QTimer.singleShot(COMPARE_UPDATE_MS, self, lambda: self.compare_view.set_runs(self.runs))
+        # the map and Compare follow once the Results view has drawn its charts, each in
+        # its own event-loop turn, so no turn holds the window for long
+        self._after_results_drawn(lambda: self._show_outcome_in_map(outcome))
         self.run_finished.emit(outcome)
+
+    def _after_results_drawn(self, then: Callable[[], object], waited_ms: int = 0) -> None:
+        if not self.results_view.charts_drawn() and waited_ms < RESULTS_WAIT_MS:
+            QTimer.singleShot(
+                POLL_MS, self, lambda: self._after_results_drawn(then, waited_ms + POLL_MS)
+            )
+        else:
+            QTimer.singleShot(0, self, then)
 
     def _open_view_after_run(self) -> None:
         """Results, unless the planner watches the map or the comparison (or a what-if ran)."""
@@ -717,14 +725,14 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(target)
 
     def _show_outcome_in_map(self, outcome: RunOutcome) -> None:
-        if self.current_run != outcome.request.scenario or (
-            self.runs.get(outcome.request.scenario) is not outcome
-        ):
-            return
-        self.map_view.set_outcome(outcome)
-        self.map_view.set_runs(list(self.runs), self.current_run)
-        self.site_panel.set_context(self.session_network, outcome)
-        self.presentation.update_caption()
+        """After a run: the map and the site panel, then (next turn) the Compare view."""
+        current = self.current_run == outcome.request.scenario
+        if current and self.runs.get(outcome.request.scenario) is outcome:
+            self.map_view.set_outcome(outcome)
+            self.map_view.set_runs(list(self.runs), self.current_run)
+            self.site_panel.set_context(self.session_network, outcome)
+            self.presentation.update_caption()
+        QTimer.singleShot(0, self, lambda: self.compare_view.set_runs(self.runs))
 
     def show_run(self, name: str) -> bool:
         """Show the kept results of scenario ``name`` in every view; False if it has none."""

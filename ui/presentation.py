@@ -79,7 +79,12 @@ def scale_charts(root: QWidget, factor: float) -> int:
     A Qt canvas sizes its figure in inches as pixels / dpi, so a higher dpi
     gives the same pixels larger text and lines. ``factor=1`` restores them.
     """
+    from .async_chart import ChartImage
+
     count = 0
+    for image in root.findChildren(ChartImage):
+        image.set_scale(factor)
+        count += 1
     for canvas in root.findChildren(FigureCanvasQTAgg):
         fig = canvas.figure
         base = fig.__dict__.setdefault("_jitrisk_base_dpi", getattr(fig, "_original_dpi", fig.dpi))
