@@ -86,6 +86,11 @@ def _number(value: object) -> float | None:
     return None
 
 
+def _tick(value: float) -> str:
+    """An axis tick in short form without needless decimals: ``'60M'``, ``'1.5bn'``."""
+    return style.compact(value).replace(".0", "")
+
+
 def _days(value: float) -> str:
     return f"{value:g} day" if value == 1 else f"{value:g} days"
 
@@ -222,12 +227,10 @@ def _zoom_past_knee(fig: Figure, curve: Doc) -> None:
     if top >= ax.get_ylim()[1] * 0.8:
         return  # hardly a cliff: nothing to gain
     ax.set_ylim(0, max(top, 1e-3))
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None if top < 0.05 else 0))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1 if top < 0.05 else 0))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     ax2.set_ylim(low, 1.0005)
-    ax2.yaxis.set_major_formatter(
-        PercentFormatter(xmax=1.0, decimals=None if 1.0 - low < 0.05 else 0)
-    )
+    ax2.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1 if 1.0 - low < 0.05 else 0))
     ax2.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     off = ", ".join(
         f"{_days(float(lv['buffer_days']))}: "
@@ -325,8 +328,8 @@ def plan_comparison_figure(
     unit = f" ({style.plain(currency)})" if currency else ""
     panels = (
         ("Inventory value" + unit, "value", False),
-        ("Expected lost revenue" + unit, "lost", False),
-        ("P(any customer stockout)", "stockout", True),
+        ("Exp. lost revenue" + unit, "lost", False),
+        ("P(any stockout)", "stockout", True),
     )
     y = np.arange(len(plans))[::-1]  # first plan on top
     for ax, (label, key, is_pct) in zip(axes, panels, strict=True):
@@ -409,14 +412,14 @@ def plan_comparison_figure(
         if is_pct:
             ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         else:
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.compact(v)))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _tick(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
         ax.grid(axis="x", color=style.GRID, zorder=0)
         ax.set_axisbelow(True)
     axes[0].set_yticks(y, [style.plain(p.name, 24) for p in plans], fontsize=_fs(fig, -1))
     axes[0].set_ylim(-0.6, len(plans) - 0.4)
     fig.suptitle(
-        title or "Plans side by side (whiskers: 95% CI, simulated on the same random numbers)",
+        title or "The plans side by side (whiskers: 95% CI)",
         fontsize=_fs(fig, 1),
         x=0.01,
         ha="left",

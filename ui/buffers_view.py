@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -74,6 +75,7 @@ from .formatting import (
     format_percent_ci,
 )
 from .messages import Msg, ShownMessage
+from .results_view import FillPage
 from .widgets import MessageArea
 from .workers import TaskContext, Worker
 
@@ -369,9 +371,17 @@ class AnalysisView(QWidget):
         if app is not None:
             app.aboutToQuit.connect(self.stop)
 
-        self.setObjectName("PageBody")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        layout = QVBoxLayout(self)
+        # a small window scrolls the page instead of growing the main window to fit it
+        page = FillPage()
+        page.setObjectName("PageBody")
+        scroller = QScrollArea()
+        scroller.setObjectName("Page")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroller)
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(8)
         self.messages = MessageArea()
@@ -408,8 +418,6 @@ class AnalysisView(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop after the current batch of trials")
         self.cancel_button.clicked.connect(self.cancel)
-        inputs_row.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignBottom)
-        inputs_row.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
         bar_layout.addLayout(inputs_row)
         feedback_row = QHBoxLayout()
         feedback_row.setSpacing(10)
@@ -419,6 +427,9 @@ class AnalysisView(QWidget):
         self.progress_bar.setFormat("")
         self.progress_bar.setFixedWidth(240)
         self.progress_bar.setVisible(False)
+        feedback_row.addWidget(self.run_button)
+        feedback_row.addWidget(self.cancel_button)
+        feedback_row.addSpacing(6)
         feedback_row.addWidget(self.progress_bar)
         self.status_label = QLabel("")
         self.status_label.setObjectName("Muted")
@@ -451,6 +462,7 @@ class AnalysisView(QWidget):
         self.result_layout.addLayout(self.info_row)
         self.stack.addWidget(self.result_page)
         layout.addWidget(self.stack, 1)
+        scroller.setWidget(page)
 
     # ------------------------------------------------------------------ to override
     def make_task(self) -> tuple[Callable[[TaskContext], Any], str]:

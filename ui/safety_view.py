@@ -86,6 +86,8 @@ OBJECTIVES = {
     "stockout": "P(any customer stockout)",
 }
 PLAN_NAMES = ("Current plan", "Guaranteed service (GSM)", "Disruption-aware")
+#: The same plans on the cards (narrower: the stock value shares the line).
+CARD_TITLES = ("Current plan", "Guaranteed service", "Disruption-aware")
 
 
 def nice_amount(value: float) -> float:
@@ -403,43 +405,37 @@ def gap_text(gap: float) -> str:
 def headline(outcome: SafetyOutcome) -> str:
     """What the plans say, in two sentences (rich text)."""
     cur = outcome.currency
-    gsm = outcome.gsm.solution
     gsm_text = (
-        f"The <b>guaranteed-service plan</b> at {gsm.service_level:.1%} holds "
-        f"{format_money(outcome.gsm_value, cur)} of safety stock (current plan "
-        f"{format_money(outcome.current_value, cur)})"
-        + ("" if gsm.optimal else f", within {gap_text(gsm.gap)} of optimal")
-        + "."
+        f"The <b>guaranteed-service plan</b> ({outcome.gsm.solution.service_level:.1%}) holds "
+        f"{format_money(outcome.gsm_value, cur)} of safety stock, against "
+        f"{format_money(outcome.current_value, cur)} now."
     )
     p = outcome.placement
     if p is None:
         return gsm_text + " Set a budget and press Run to add the disruption-aware plan."
-    sites = sorted(p.extra_days.items(), key=lambda kv: -kv[1])
-    where = ", ".join(f"{s} +{d:g} d" for s, d in sites[:3]) + (" …" if len(sites) > 3 else "")
+    n = len(p.extra_days)
+    if not n:
+        return (
+            f"{gsm_text} The <b>disruption-aware plan</b> found no day of cover worth "
+            f"{format_money(p.budget, cur)} or less that lowers the risk."
+        )
     imp = p.improvement
     if p.objective == "lost_revenue":
         change = (
-            f"expected lost revenue {'down' if imp.mean >= 0 else 'up'} by "
+            f"{'cuts' if imp.mean >= 0 else 'raises'} expected lost revenue by "
             f"<b>{format_money(abs(imp.mean), cur)}</b> "
             f"[{format_compact(imp.lo)}, {format_compact(imp.hi)}]"
         )
     else:
         change = (
-            f"P(any customer stockout) {'down' if imp.mean >= 0 else 'up'} by "
+            f"{'cuts' if imp.mean >= 0 else 'raises'} P(any customer stockout) by "
             f"<b>{abs(imp.mean) * 100:.1f} points</b> [{imp.lo * 100:.1f}, {imp.hi * 100:.1f}]"
         )
-    aware = (
-        f"The <b>disruption-aware plan</b> places {format_money(p.spent, cur)} of the "
-        f"{format_money(p.budget, cur)} budget"
-        + (f" at {len(sites)} site{'s' if len(sites) != 1 else ''} ({where})" if sites else "")
-        + f": {change} against the current plan, on fresh random numbers."
+    return (
+        f"{gsm_text} The <b>disruption-aware plan</b> places {format_money(p.spent, cur)} of "
+        f"the {format_money(p.budget, cur)} budget at {n} site{'s' if n != 1 else ''} and "
+        f"{change} against the current plan, on fresh random numbers."
     )
-    if not sites:
-        aware = (
-            f"The <b>disruption-aware plan</b> found no day of cover worth "
-            f"{format_money(p.budget, cur)} or less that lowers the risk."
-        )
-    return f"{gsm_text} {aware}"
 
 
 # ----------------------------------------------------------------------------- view
@@ -459,7 +455,7 @@ class PlanCard(QFrame):
         self.title_label = QLabel(title)
         self.title_label.setObjectName("KpiTitle")
         self.value_label = QLabel(MISSING)
-        self.value_label.setStyleSheet(f"font-size: 14pt; font-weight: 600; color: {theme.TEXT};")
+        self.value_label.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {theme.TEXT};")
         self.value_label.setToolTip("Inventory value of the plan's safety stock")
         head.addWidget(self.title_label)
         head.addStretch(1)
@@ -489,7 +485,10 @@ class PlanCard(QFrame):
             self.stockout_label.setText("")
             self.note_label.setText(note)
             return
-        self.value_label.setText(f"{format_money(plan.inventory_value, currency)} held")
+        self.value_label.setText(
+            f"<span style='font-size:9pt; font-weight:400; color:{theme.MUTED}'>stock value"
+            f"</span> {format_money(plan.inventory_value, currency)}"
+        )
         lr, so = plan.lost_revenue, plan.stockout
         if math.isfinite(lr[0]):
             self.lost_label.setText(f"Expected lost revenue <b>{format_money_ci(*lr)}</b>")
@@ -592,9 +591,9 @@ class SafetyView(AnalysisView):
         top_layout.setSpacing(10)
         cards = QVBoxLayout()
         cards.setSpacing(6)
-        self.cards = [PlanCard(name, PLAN_STYLES[i][0]) for i, name in enumerate(PLAN_NAMES)]
+        self.cards = [PlanCard(name, PLAN_STYLES[i][0]) for i, name in enumerate(CARD_TITLES)]
         for card in self.cards:
-            card.setFixedWidth(400)
+            card.setFixedWidth(360)
             cards.addWidget(card)
         cards.addStretch(1)
         top_layout.addLayout(cards)
@@ -704,16 +703,16 @@ class SafetyView(AnalysisView):
         if outcome.placement is not None:
             p = outcome.placement
             info += [
-                f"searched on {p.trials:,} trials (seed {p.seed})",
-                f"plans confirmed on {2 * p.trials:,} fresh trials (seed {p.fresh_seed})",
+                f"searched on {p.trials:,} trials, confirmed on {2 * p.trials:,} fresh ones "
+                f"(seeds {p.seed}, {p.fresh_seed})",
             ]
         info.append(f"computed in {format_duration(outcome.elapsed)}")
         self.run_info.setText(" · ".join(info))
         gsm = outcome.gsm.solution
         notes = [
             "Safety stock as set in the workbook.",
-            f"Annual holding cost {format_money(gsm.total_cost, cur)}; "
-            + ("optimal." if gsm.optimal else f"within {gap_text(gsm.gap)} of optimal."),
+            f"Holding cost {format_money(gsm.total_cost, cur)} a year "
+            + ("(optimal)." if gsm.optimal else f"(gap ≤ {gap_text(gsm.gap)})."),
             "",
         ]
         if outcome.placement is not None:
