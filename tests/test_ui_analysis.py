@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -413,3 +414,23 @@ def test_closing_the_window_stops_the_analysis(qtbot: Any, net: Network) -> None
         assert view.run()
         window.close()
     assert view.messages.shown_keys() == ["analysis_cancelled"]
+
+
+def test_worker_signals_reach_the_view_on_the_gui_thread(qtbot: Any, net: Network) -> None:
+    view = BuffersView()
+    qtbot.addWidget(view)
+    view.set_network(net)
+    view.select_target("SUP-FRAME")
+    view.levels_edit.setText("0,2,4")
+    view.trials_spin.setValue(TRIALS)
+    on_gui_thread: list[bool] = []
+    report = view._on_progress
+
+    def spy(worker: Worker, progress: object) -> None:
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        report(worker, progress)
+
+    view._on_progress = spy  # type: ignore[method-assign]
+    run_and_wait(qtbot, view)
+    assert on_gui_thread and all(on_gui_thread)
+    assert view.has_results()
