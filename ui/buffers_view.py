@@ -260,11 +260,17 @@ def records_table(model: RecordsModel, parent: QWidget | None = None) -> QTableV
 
 
 def fit_columns(table: QTableView, max_width: int = 260) -> None:
-    """Columns as wide as their contents, none wider than ``max_width`` pixels."""
+    """Columns as wide as their contents, none wider than ``max_width`` pixels; the last
+    one fills the rest of the width, but is never squeezed below its contents."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
     table.resizeColumnsToContents()
+    total = 0
     for col in range(table.model().columnCount()):
         if table.columnWidth(col) > max_width:
             table.setColumnWidth(col, max_width)
+        total += table.columnWidth(col)
+    header.setStretchLastSection(total < table.viewport().width())
 
 
 def tint(colour: str, alpha: int) -> QColor:
