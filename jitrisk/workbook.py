@@ -8,6 +8,7 @@ carrying them all. The file is opened read-only and never written.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import zipfile
@@ -15,7 +16,7 @@ import zlib
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .cells import (
     SEVERITY_DEFAULT,
@@ -337,10 +338,10 @@ def _looks_like_text(path: Path) -> bool:
     return b"," in chunk or b";" in chunk or b"\t" in chunk
 
 
-def _open(path: Path, data_only: bool) -> Any:
+def _open(fh: BinaryIO, data_only: bool) -> Any:
     import openpyxl  # imported here: heavy, and not needed for file checks
 
-    return openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    return openpyxl.load_workbook(fh, read_only=True, data_only=data_only, keep_links=False)
 
 
 # --------------------------------------------------------------------------- sheets
@@ -448,9 +449,7 @@ def _read_sheet(ws: Any, ws_formulas: Any | None, sheet: Sheet, out: _Collector)
     # cells right of the last header are never read: do not let openpyxl pad rows to them
     width = max(j for j, h in enumerate(header, start=1) if not is_blank(h))
     rows = _rows(ws, 2, None, width)
-    formula_rows: Iterator[tuple[int, tuple[Any, ...]]] | None = (
-        _rows(ws_formulas, 2, None, width) if ws_formulas is not None else None
-    )
+    formula_rows = _rows(ws_formulas, 2, None, width) if ws_formulas is not None else None
     limit = MAX_ROWS.get(sheet.name, 10_000)
     records: list[Record] = []
     blank_first = blank_count = 0
@@ -1059,23 +1058,25 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
     out = _Collector()
     if not _check_file(p, out):
         return ValidationReport(str(path), None, sort_problems(out.problems))
-    wb = wbf = None
-    try:
-        wb = _open(p, data_only=True)
-        wbf = _open(p, data_only=False)
-    except Exception as exc:  # openpyxl raises many types on damaged files
-        if wb is not None:
-            wb.close()
-        out.error(
-            "",
-            None,
-            None,
-            f"cannot read the workbook ({type(exc).__name__}: "
-            f"{str(exc)[:200]}); re-save it from Excel as .xlsx",
-        )
-        return ValidationReport(str(path), None, sort_problems(out.problems))
     data: dict[str, _SheetData] = {}
-    try:
+    # openpyxl reads file objects owned here: whatever it raises, and whatever it leaves
+    # open in reference cycles after an error, the file is closed when this block ends
+    # (an open file is a locked file on Windows)
+    with contextlib.ExitStack() as files:
+        try:
+            wb = _open(files.enter_context(open(p, "rb")), data_only=True)
+            files.callback(wb.close)
+            wbf = _open(files.enter_context(open(p, "rb")), data_only=False)
+            files.callback(wbf.close)
+        except Exception as exc:  # openpyxl raises many types on damaged files
+            out.error(
+                "",
+                None,
+                None,
+                f"cannot read the workbook ({type(exc).__name__}: "
+                f"{str(exc)[:200]}); re-save it from Excel as .xlsx",
+            )
+            return ValidationReport(str(path), None, sort_problems(out.problems))
         for sheet in SHEETS:
             ws = _find_sheet(wb, sheet, out)
             if ws is None:
@@ -1092,9 +1093,6 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
                     f"cannot read the sheet ({type(exc).__name__}: {str(exc)[:200]})",
                 )
                 data[sheet.name] = _SheetData([], {}, False)
-    finally:
-        wb.close()
-        wbf.close()
     records = {name: d.records for name, d in data.items()}
 
     site_list, site_ids = _sites(records["Sites"], out)
