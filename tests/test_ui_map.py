@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from jitrisk import load_network
 from jitrisk.engine import compile_network
@@ -33,6 +34,7 @@ from ui.map_layout import (
     region_outlines,
 )
 from ui.network_map import NetworkMapWidget
+from ui.sites_model import SiteIdRole
 from ui.tasks import RunOutcome, RunRequest, run_simulation
 
 pytestmark = pytest.mark.gui
@@ -204,6 +206,20 @@ def test_click_selects_ctrl_click_adds_and_shift_drag_selects_a_box(
 def test_wheel_zooms_and_fit_shows_everything(qtbot: Any, map_widget: NetworkMapWidget) -> None:
     view = map_widget.view
     fitted = view.zoom()
+    centre = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(
+        centre,
+        view.viewport().mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, 120),  # one notch forward
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.zoom() == pytest.approx(fitted * 1.18) and not view.auto_fit
+    map_widget.fit()
     view.zoom_by(2.0)
     assert view.zoom() == pytest.approx(fitted * 2.0) and not view.auto_fit
     map_widget.fit()
@@ -254,11 +270,9 @@ def test_map_in_the_window_colours_after_a_run_and_a_click_opens_the_site_panel(
     # the Results table follows the map selection, and the map follows the table
     table = window.results_view.table
     rows = table.selectionModel().selectedRows()
-    assert [str(table.model().data(i, Qt.ItemDataRole.UserRole + 11)) for i in rows] == [
-        "T1-CELLS-CN"
-    ]
+    assert [str(table.model().data(i, SiteIdRole)) for i in rows] == ["T1-CELLS-CN"]
     table.selectRow(0)
-    first = str(table.model().data(table.model().index(0, 0), Qt.ItemDataRole.UserRole + 11))
+    first = str(table.model().data(table.model().index(0, 0), SiteIdRole))
     assert window.map_view.selected_sites() == [first] == window.selected_sites
 
     written = window.export_map(tmp_path / "out.png")
