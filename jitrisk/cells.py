@@ -113,23 +113,27 @@ def parse_cell(column: Column, value: object) -> object:
 # Checked after a cell parsed, in its home sheet and in the Scenarios sheet alike.
 # (sheet, column) -> (minimum, strict minimum, maximum, style). Distributions are checked
 # through their mean. Style "interval" says "must be in [lo, hi]"; "limit" says
-# "... is over the limit of hi".
+# "... is over the limit of hi". The maxima of quantities and money keep every sum the
+# engine forms (units x price x days) finite: a unit price of 1e308 passed, and its
+# lost revenue came out as infinity and NaN in the results.
+_UNITS_MAX = 1e12
+_MONEY_MAX = 1e12
 
 _RANGES: dict[tuple[str, str], tuple[float | None, bool, float | None, str]] = {
     ("Sites", "safety_stock_days"): (0.0, False, 3650.0, "limit"),
-    ("Sites", "base_stock_units"): (0.0, False, None, "limit"),
+    ("Sites", "base_stock_units"): (0.0, False, _UNITS_MAX, "limit"),
     ("Sites", "processing_days"): (0.0, False, 365.0, "limit"),
     ("Sites", "capacity_per_day"): (0.0, True, None, "limit"),
-    ("Sites", "unit_value"): (0.0, False, None, "limit"),
+    ("Sites", "unit_value"): (0.0, False, _MONEY_MAX, "limit"),
     ("Sites", "holding_cost_rate"): (0.0, False, None, "limit"),
     ("Sites", "ttr_days"): (0.0, False, None, "limit"),
     ("Lanes", "lead_time_days"): (0.0, False, 365.0, "limit"),
-    ("Lanes", "quantity_per_unit"): (0.0, True, None, "limit"),
+    ("Lanes", "quantity_per_unit"): (0.0, True, 1e6, "limit"),
     ("Lanes", "share"): (0.0, True, 1.0, "interval"),
-    ("Lanes", "line_buffer_days"): (0.0, False, None, "limit"),
-    ("Lanes", "line_buffer_units"): (0.0, False, None, "limit"),
+    ("Lanes", "line_buffer_days"): (0.0, False, 3650.0, "limit"),
+    ("Lanes", "line_buffer_units"): (0.0, False, _UNITS_MAX, "limit"),
     ("Demand", "daily_demand"): (0.0, False, 1e9, "limit"),
-    ("Demand", "unit_price"): (0.0, False, None, "limit"),
+    ("Demand", "unit_price"): (0.0, False, _MONEY_MAX, "limit"),
     ("Demand", "service_time_days"): (0.0, False, None, "limit"),
     ("Disruptions", "probability_per_day"): (0.0, False, 1.0, "interval"),
     ("Disruptions", "events_per_year"): (0.0, False, 365.0, "interval"),
