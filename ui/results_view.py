@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -13,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -22,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import charts, theme
+from .async_chart import ChartImage
 from .formatting import format_duration
 from .sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 from .tasks import RunOutcome
@@ -30,17 +28,6 @@ from .widgets import KpiCard
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
 KPI_TITLES = ("Any customer stockout", "Fill rate", "Expected lost revenue", "Lost revenue VaR95")
 TOP_SITES = 15
-#: Delay between the two chart renders, so input events are handled in between.
-CHART_STAGGER_MS = 40
-
-
-class ChartCanvas(FigureCanvasQTAgg):
-    """A matplotlib canvas that can be handed a new figure from :mod:`ui.charts`."""
-
-    def __init__(self, figure: Figure) -> None:
-        super().__init__(figure)
-        self.setMinimumSize(300, 220)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
 
 class FillPage(QWidget):
@@ -63,7 +50,6 @@ class ResultsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.outcome: RunOutcome | None = None
-        self._drawn: set[str] = set()
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -118,8 +104,13 @@ class ResultsView(QWidget):
             cards.addWidget(card)
         page_layout.addLayout(cards)
 
-        self.risk_canvas = ChartCanvas(charts.empty_figure("Run a simulation"))
-        self.loss_canvas = ChartCanvas(charts.empty_figure("Run a simulation"))
+        # rendered off the GUI thread: drawing them here stalled the window ~0.1-0.3 s at
+        # the end of every run (benchmarks/bench_ui_stall.py)
+        self.risk_canvas = ChartImage(parent=self)
+        self.loss_canvas = ChartImage(parent=self)
+        for image in (self.risk_canvas, self.loss_canvas):
+            image.setMinimumSize(300, 220)
+            image.set_figure(None, "Run a simulation")
         chart_split = QSplitter(Qt.Orientation.Horizontal)
         chart_split.addWidget(self.risk_canvas)
         chart_split.addWidget(self.loss_canvas)
@@ -221,36 +212,26 @@ class ResultsView(QWidget):
                 self.table.setColumnWidth(col, min(self.table.columnWidth(col), 200))
         self.stack.setCurrentIndex(1)
         self._update_count()
-        self._drawn = set()
-        # one chart per event-loop turn: each render takes ~0.1 s, together they would
-        # hold the window longer than the 100 ms a planner notices
-        QTimer.singleShot(0, lambda: self._draw_risk_chart(outcome))
-        QTimer.singleShot(CHART_STAGGER_MS, lambda: self._draw_loss_chart(outcome))
-
-    def _draw_risk_chart(self, outcome: RunOutcome) -> None:
-        if outcome is not self.outcome:
-            return
-        charts.top_risk_sites_figure(outcome.sites, n=TOP_SITES, figure=self.risk_canvas.figure)
-        self.risk_canvas.draw()
-        self._drawn.add("risk")
-
-    def _draw_loss_chart(self, outcome: RunOutcome) -> None:
-        if outcome is not self.outcome:
-            return
+        sites = outcome.sites
         lr = outcome.stats["lost_revenue"]
-        charts.lost_revenue_figure(
+        losses, var95, cvar95, currency = (
             outcome.losses,
             lr["var95"],
             lr["cvar95"],
-            outcome.currency,
-            figure=self.loss_canvas.figure,
+            (outcome.currency),
         )
-        self.loss_canvas.draw()
-        self._drawn.add("loss")
+        self.risk_canvas.set_figure(
+            lambda fig: charts.top_risk_sites_figure(sites, n=TOP_SITES, figure=fig)
+        )
+        self.loss_canvas.set_figure(
+            lambda fig: charts.lost_revenue_figure(losses, var95, cvar95, currency, figure=fig)
+        )
 
     def charts_drawn(self) -> bool:
-        """True once both charts show the current outcome (they are drawn just after it)."""
-        return self._drawn == {"risk", "loss"}
+        """True once both charts show the current outcome (they render just after it)."""
+        return self.outcome is not None and all(
+            image.is_current() for image in (self.risk_canvas, self.loss_canvas)
+        )
 
     def set_stale(self, stale: bool) -> None:
         """Mark the results as older than the open workbook."""
