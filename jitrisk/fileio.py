@@ -5,14 +5,18 @@ Everything jitrisk writes (workbooks, reports, exports) goes through
 folder, flushed to disk, and only then renamed onto the target with
 :func:`os.replace`. An interrupted write (a crash, a full disk, Ctrl+C) therefore
 leaves either the complete old file or the complete new one, never half a file,
-and the temporary file is removed.
+and the temporary file is removed. A writer killed outright (SIGKILL, power loss)
+cannot remove it: the next write of the same file removes such leftovers once they
+are :data:`STALE_TEMP_SECONDS` old.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +25,9 @@ from .errors import JitriskError
 PathLike = str | os.PathLike[str]
 
 _TEMP_ATTEMPTS = 100
+#: Age after which a temporary file of a target is taken as left over by a killed
+#: writer (a live one touches its file far more often than that).
+STALE_TEMP_SECONDS = 3600.0
 
 
 def atomic_write(path: PathLike, write_fn: Callable[[Path], object]) -> Path:
@@ -75,6 +82,7 @@ def atomic_write(path: PathLike, write_fn: Callable[[Path], object]) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    _remove_stale_temps(folder, target)
     _fsync_folder(folder)
     return target
 
@@ -155,6 +163,19 @@ def _create_temp(folder: Path, target: Path) -> Path:
         os.close(fd)
         return tmp
     raise JitriskError(f"cannot write {target}: no free temporary file name in {folder}")
+
+
+def _remove_stale_temps(folder: Path, target: Path) -> None:
+    """Remove the temporary files of ``target`` that a killed writer left behind."""
+    name = re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp")
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if not name.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
 
 
 def _fsync_file(path: Path) -> None:
