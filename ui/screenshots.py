@@ -168,6 +168,10 @@ def render_all(
             window.run_panel.trials_spin.setValue(trials)
         window.start_run()
         _wait(app, window.became_idle, 300)
+        end = time.monotonic() + 30  # the charts render on a worker thread
+        while not window.results_view.charts_drawn() and time.monotonic() < end:
+            _settle(app, 0.1)
+        _settle(app)
         written.append(_save(window, out / "results.png"))
 
         window.show_view(window.map_view)
