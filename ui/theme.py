@@ -8,27 +8,10 @@ same colour in tables, cards and charts. The constants are plain strings so
 
 from __future__ import annotations
 
-#: Okabe & Ito (2008), "Color Universal Design".
-OKABE_ITO = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
+# one palette for the app and the reports: Okabe & Ito (2008), "Color Universal Design"
+from jitrisk.report.style import OKABE_ITO, SITE_TYPES, TYPE_COLOURS, TYPE_LABELS
 
-#: Colour of each site type (tables, summary, charts, later the network map).
-TYPE_COLOURS = {
-    "supplier": OKABE_ITO["orange"],
-    "plant": OKABE_ITO["blue"],
-    "dc": OKABE_ITO["bluish_green"],
-    "customer": OKABE_ITO["reddish_purple"],
-}
-TYPE_LABELS = {"supplier": "Suppliers", "plant": "Plants", "dc": "DCs", "customer": "Customers"}
-SITE_TYPES = ("supplier", "plant", "dc", "customer")
+__all__ = ["OKABE_ITO", "SITE_TYPES", "TYPE_COLOURS", "TYPE_LABELS"]
 
 ERROR = OKABE_ITO["vermillion"]
 WARNING = OKABE_ITO["orange"]
