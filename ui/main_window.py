@@ -15,6 +15,7 @@ the Results table are one selection, which the What-if panel acts on.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -59,7 +60,15 @@ from jitrisk.model import Network
 from jitrisk.template import write_template
 
 from .about import about_html
-from .buffers_view import BuffersView
+from .autosave import (
+    Autosave,
+    AutosaveError,
+    ScenarioAutosave,
+    default_folder,
+    file_digest,
+    saved_at_text,
+)
+from .buffers_view import AnalysisView, BuffersView
 from .compare_view import CompareView
 from .error_dialog import show_error_dialog
 from .file_watcher import WorkbookWatcher
@@ -103,6 +112,8 @@ POLL_MS = 25
 RESULTS_WAIT_MS = 3_000
 PNG_FILTER = "PNG image (*.png)"
 
+log = logging.getLogger(__name__)
+
 
 def _sentence(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
@@ -118,6 +129,10 @@ class MainWindow(QMainWindow):
     settings : QSettings, optional
         Where recent files and the window layout are kept (tests pass a
         throw-away file); defaults to the application's settings.
+    autosave_dir : path, optional
+        Where the what-if scenarios are autosaved (see :mod:`ui.autosave`);
+        by default ``$JITRISK_AUTOSAVE_DIR``, next to an INI settings file, or
+        the application's data folder.
     """
 
     workbook_loaded = Signal(object)
@@ -128,10 +143,21 @@ class MainWindow(QMainWindow):
     whatif_created = Signal(str)
     scenarios_saved = Signal(object)  # Path of the copy
     save_failed = Signal(object)
+    whatifs_restored = Signal(list)  # names of the what-if scenarios restored
 
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        autosave_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.settings = settings or QSettings()
+        self.autosave = ScenarioAutosave(autosave_dir or default_folder(self.settings))
+        #: SHA-256 of the open workbook as read, which its autosave records.
+        self._digest = ""
+        #: An autosave offered for restoring, until the planner restores or discards it.
+        self._pending_restore: Autosave | None = None
         self.recent = RecentFiles(self.settings)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
@@ -190,6 +216,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._restore_view_settings()
         self._apply_state()
+        self._offer_latest_autosave()
 
     # ------------------------------------------------------------------ construction
     def _build_views(self) -> None:
@@ -512,6 +539,7 @@ class MainWindow(QMainWindow):
             self._set_unsaved(False)
             self.site_panel.clear()
         self.document = doc
+        self._digest = file_digest(doc.path)
         self.state = self.state.with_(has_workbook=True, workbook_ok=doc.ok)
         self.setWindowTitle(f"{doc.name}[*] — {APP_TITLE}")
         self.setWindowFilePath(str(doc.path))
@@ -532,8 +560,14 @@ class MainWindow(QMainWindow):
             "save_refused",
             "save_failed",
             "export_failed",
+            "autosave_elsewhere",
+            "autosave_found",
+            "autosave_partly",
+            "autosave_unreadable",
         ):
             self.messages.clear(key)
+        if not self._reloading:
+            self._pending_restore = None
         network = doc.network
         if network is not None and self.whatifs:  # a reload keeps the what-ifs that still apply
             network, dropped = with_what_ifs(network, self.whatifs.values())
@@ -543,6 +577,7 @@ class MainWindow(QMainWindow):
                 self.messages.show_message(
                     Warnings.whatifs_dropped.format(details="; ".join(dropped))
                 )
+            self._autosave_now()  # the workbook's new digest, without the dropped ones
         self.session_network = network
         self.summary_view.set_workbook(doc)
         self.problems_dock.set_problems(doc.report.problems, doc.outline)
@@ -586,6 +621,8 @@ class MainWindow(QMainWindow):
         self.site_panel.set_context(network, shown)
         self.compare_view.set_runs(self.runs)
         self.statusBar().showMessage(f"Opened {doc.name}", 5000)
+        if not self._reloading and network is not None:
+            self._offer_restore(doc)
         self.workbook_loaded.emit(doc)
 
     def _resize_problems_dock(self, share: float) -> None:
@@ -895,6 +932,7 @@ class MainWindow(QMainWindow):
         self.whatifs[name] = replace(whatif, name=name)
         self._set_session_network(network)
         self._set_unsaved(True)
+        self._autosave_now()
         self.whatif_created.emit(name)
         request = replace(self.run_panel.request(), scenario=name)
         self.run_panel.set_request(request)
@@ -921,6 +959,7 @@ class MainWindow(QMainWindow):
         self.map_view.set_runs(list(self.runs), self.current_run)
         self.compare_view.set_runs(self.runs)
         self._set_unsaved(bool(self.whatifs))
+        self._autosave_now()
         return True
 
     def _set_session_network(self, network: Network) -> None:
@@ -960,6 +999,7 @@ class MainWindow(QMainWindow):
             return False
         if clicked is save:
             return self._save_now()
+        self.discard_autosave()
         return True
 
     def _save_now(self) -> bool:
@@ -975,6 +1015,7 @@ class MainWindow(QMainWindow):
             self.messages.show_message(Errors.save_failed.format(reason=_sentence(exc)))
             return False
         self._set_unsaved(False)
+        self.autosave.clear(self.document.path)
         return True
 
     def _ask_copy_path(self) -> str:
@@ -1028,6 +1069,7 @@ class MainWindow(QMainWindow):
 
     def _on_saved(self, path: Path, doc: LoadedWorkbook, count: int) -> None:
         self._set_unsaved(False)
+        self.autosave.clear(doc.path)
         self.messages.show_message(
             Infos.scenarios_saved.format(
                 name=path.name,
@@ -1048,6 +1090,110 @@ class MainWindow(QMainWindow):
     def _on_save_finished(self) -> None:
         self._retired, self._save_worker = self._save_worker, None
         self._apply_state()
+
+    # ------------------------------------------------------------------ autosave
+    def _autosave_now(self) -> None:
+        """Write the session's what-ifs (and any still offered for restoring) to the
+        workbook's autosave, atomically; a failure is a warning, never a stop."""
+        if self.document is None:
+            return
+        items = dict(self.whatifs)
+        if self._pending_restore is not None:
+            offered = {w.name: w for w in self._pending_restore.whatifs if w.name not in items}
+            items = {**offered, **items}
+        try:
+            self.autosave.write(self.document.path, self._digest, items.values())
+        except (JitriskError, OSError) as exc:
+            log.warning("autosave of the what-if scenarios failed: %s", exc)
+            self.messages.show_message(Warnings.autosave_failed.format(reason=_sentence(exc)))
+        else:
+            self.messages.clear("autosave_failed")
+
+    def _offer_restore(self, doc: LoadedWorkbook) -> None:
+        """When ``doc`` has an autosave, offer to restore it (a message bar, not a dialog)."""
+        try:
+            saved = self.autosave.read(doc.path)
+        except AutosaveError as exc:
+            log.warning("ignoring the autosave of %s: %s", doc.path, exc)
+            self.autosave.set_aside(doc.path)
+            self.messages.show_message(
+                Warnings.autosave_unreadable.format(name=doc.name, reason=str(exc))
+            )
+            return
+        if saved is None or not saved.whatifs:
+            return
+        self._pending_restore = saved
+        changed = (
+            "; the workbook changed since, so those that no longer apply will be left out"
+            if saved.sha256 and self._digest and saved.sha256 != self._digest
+            else ""
+        )
+        when = saved_at_text(saved.saved_at)
+        self.messages.show_message(
+            Infos.autosave_found.format(
+                scenarios=plural(len(saved.whatifs), "what-if scenario"),
+                name=doc.name,
+                saved_at=when or "autosaved",
+                changed=changed,
+            ),
+            actions=[("Restore", self.restore_autosave), ("Discard", self.discard_autosave)],
+        )
+
+    def _offer_latest_autosave(self) -> None:
+        """At start: point at the most recent autosave whose workbook still exists."""
+        try:
+            saved = self.autosave.latest()
+        except OSError:
+            return
+        if saved is None:
+            return
+        path = Path(saved.workbook)
+        self.messages.show_message(
+            Infos.autosave_elsewhere.format(
+                scenarios=plural(len(saved.whatifs), "what-if scenario"), name=path.name
+            ),
+            actions=[
+                (f"Open {path.name}", lambda: self.open_workbook(path)),
+                ("Discard", lambda: self._discard_autosave_of(path)),
+            ],
+        )
+
+    def _discard_autosave_of(self, path: Path) -> None:
+        self.autosave.clear(path)
+        self.messages.clear("autosave_elsewhere")
+
+    def restore_autosave(self) -> list[str]:
+        """Add the autosaved what-ifs offered for the open workbook; the names restored."""
+        saved, self._pending_restore = self._pending_restore, None
+        self.messages.clear("autosave_found")
+        network = self.session_network
+        if saved is None or network is None or self.state.activity is Activity.LOADING:
+            return []
+        todo = [w for w in saved.whatifs if w.name not in self.whatifs]
+        network, dropped = with_what_ifs(network, todo)
+        failed = {line.split(":", 1)[0] for line in dropped}
+        restored = [w.name for w in todo if w.name not in failed]
+        for whatif in todo:
+            if whatif.name not in failed:
+                self.whatifs[whatif.name] = whatif
+        self._set_session_network(network)
+        self._set_unsaved(bool(self.whatifs))
+        self._autosave_now()
+        if dropped:
+            self.messages.show_message(Warnings.autosave_partly.format(details="; ".join(dropped)))
+        if restored:
+            self.statusBar().showMessage(
+                f"Restored {plural(len(restored), 'what-if scenario')}", 8000
+            )
+        self.whatifs_restored.emit(restored)
+        return restored
+
+    def discard_autosave(self) -> None:
+        """Drop the open workbook's autosave (and the offer to restore it)."""
+        self._pending_restore = None
+        self.messages.clear("autosave_found")
+        if self.document is not None:
+            self.autosave.clear(self.document.path)
 
     # ------------------------------------------------------------------ map export
     def export_map_dialog(self) -> None:
@@ -1187,7 +1333,12 @@ class MainWindow(QMainWindow):
         if self._run_worker is not None:
             self._run_worker.quit()
         self._batch = []
+        views: list[AnalysisView] = [self.buffers_view, self.risk_view, self.safety_view]
+        for view in views:  # every worker is asked to stop first, then each is waited for
+            view.stop()
         self.pool.waitForDone(CLOSE_WAIT_MS)
+        for view in views:
+            view.shutdown(CLOSE_WAIT_MS)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.store.set_text("map/metric", self.map_view.colour_metric())

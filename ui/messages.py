@@ -141,10 +141,42 @@ class Warnings:
         "Some what-if scenarios no longer apply",
         "After the reload they could not be applied to the workbook and were removed: {details}",
     )
+    autosave_unreadable = Msg(
+        "autosave_unreadable",
+        "warning",
+        "An autosave could not be read",
+        "The what-if scenarios autosaved for {name} could not be read back ({reason}); it was "
+        "set aside and nothing was restored.",
+    )
+    autosave_partly = Msg(
+        "autosave_partly",
+        "warning",
+        "Some autosaved what-if scenarios no longer apply",
+        "They could not be applied to the workbook as it is now and were left out: {details}",
+    )
+    autosave_failed = Msg(
+        "autosave_failed",
+        "warning",
+        "What-if scenarios are not being autosaved",
+        "{reason} Save the scenarios to a copy of the workbook to keep them.",
+    )
 
 
 class Infos:
     """Status worth a line in the message area."""
+
+    autosave_found = Msg(
+        "autosave_found",
+        "info",
+        "Unsaved what-if scenarios",
+        "{name} has {scenarios} not saved in a workbook ({saved_at}){changed}. Restore or discard?",
+    )
+    autosave_elsewhere = Msg(
+        "autosave_elsewhere",
+        "info",
+        "Unsaved what-if scenarios",
+        "{name} has {scenarios} not saved in a workbook. Open it to restore or discard.",
+    )
 
     file_changed = Msg(
         "file_changed",
