@@ -43,8 +43,9 @@ LOAD_TIMEOUT = 60_000
 #: The first simulation in a fresh checkout compiles the numba kernel.
 RUN_TIMEOUT = 180_000
 SMALL_RUN = RunRequest("baseline", 24, 40, 9)
-#: Cancel to idle, seconds: the goal is 1 s; asserted with room for a loaded 2-core machine.
-CANCEL_LIMIT_S = 2.0
+#: Cancel to idle, seconds. Measured 0.04-0.41 s on a 2-core machine with both cores kept
+#: busy by two other processes (0.17 s unloaded): the 1 s goal holds with room to spare.
+CANCEL_LIMIT_S = 1.0
 
 
 @pytest.fixture
