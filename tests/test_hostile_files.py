@@ -38,6 +38,7 @@ from jitrisk.schema import MAX_UNCOMPRESSED_BYTES
 from jitrisk.workbook import (
     MAX_PART_BYTES,
     MAX_PARTS,
+    MAX_STYLE_ELEMENTS,
     MAX_WHOLE_PART_BYTES,
     MAX_ZIP_DIRECTORY_BYTES,
     ValidationReport,
@@ -254,21 +255,26 @@ def test_shared_strings_disguised_as_a_worksheet_get_the_small_limit(
     refused_quickly(path, "part 'xl/worksheets/sheet9.xml' unpacks to", parser_calls)
 
 
+STYLES_HEAD = b"<styleSheet " + NS + b"><cellXfs>"
+STYLES_END = b"</cellXfs></styleSheet>"
+
+
 def test_styles_bomb(tmp_path: Path, parser_calls: list[Path]) -> None:
     parts = valid_parts(tmp_path)
-    path = write_zip(
-        tmp_path / "styles.xlsx",
-        parts,
-        {
-            "xl/styles.xml": (
-                b"<styleSheet " + NS + b"><cellXfs>",
-                b"<xf/>" * 1000,
-                2000,
-                b"</cellXfs></styleSheet>",
-            )
-        },
-    )
+    styles = (STYLES_HEAD, b"<xf/>" * 1000, 2000, STYLES_END)
+    path = write_zip(tmp_path / "styles.xlsx", parts, {"xl/styles.xml": styles})
     refused_quickly(path, "part 'xl/styles.xml' unpacks to", parser_calls)
+
+
+def test_styles_with_too_many_entries(tmp_path: Path, parser_calls: list[Path]) -> None:
+    """Under the size limit but dense: 8 MiB of empty <xf/> took 37 s and 1.3 GB in
+    openpyxl, from a 20 KB file."""
+    parts = valid_parts(tmp_path)
+    styles = (STYLES_HEAD, b"<xf/>" * 1000, MAX_STYLE_ELEMENTS // 1000 + 1, STYLES_END)
+    path = write_zip(tmp_path / "styles.xlsx", parts, {"xl/styles.xml": styles})
+    assert path.stat().st_size < 64 * 1024
+    message = refused_quickly(path, "the workbook's formatting has", parser_calls)
+    assert f"the limit is {MAX_STYLE_ELEMENTS:,}" in message
 
 
 def test_declared_size_that_lies_reads_no_more_than_declared(tmp_path: Path) -> None:
