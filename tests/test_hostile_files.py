@@ -785,3 +785,13 @@ def test_the_source_scan_finds_what_it_looks_for(tmp_path: Path) -> None:
         ("jitrisk/a.py", "os.system", 5),
         ("jitrisk/a.py", "pickle.loads", 6),
     ]
+
+
+def test_header_too_long_for_a_cell_is_an_unknown_column(tmp_path: Path) -> None:
+    """It used to make the whole sheet unreadable ("cannot read the sheet (CellError")."""
+    rows = valid_rows()
+    rows["Sites"][0].append("x" * 20_000)
+    report = validate_workbook(write_workbook(tmp_path / "header.xlsx", rows))
+    assert [(p.location, p.severity) for p in report.problems] == [("Sites!I1", "warning")]
+    assert report.problems[0].message.startswith("unknown column 'xxxx")
+    assert report.network is not None
