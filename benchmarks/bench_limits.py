@@ -14,7 +14,9 @@ each step in a fresh subprocess so its peak resident memory (``ru_maxrss``) is i
 each written with :func:`jitrisk.writer.write_network`, then validated and loaded,
 then simulated for N trials x 365 days (after a 4-trial warm-up that loads the
 compiled kernel; N = ``--trials`` for max sites, a fifth of it for max lanes).
-Memory per trial comes from two runs (N/4 and N trials).
+Memory per trial comes from two runs (N/4 and N trials) and from the size of the
+per-trial result arrays, which a run holds twice at its end (chunks and their
+concatenation): the projection for the largest admitted run uses the latter.
 
 Beyond the limits it shows a message, not a hang: one Sites row or one Lanes row too
 many, and a run over the engine's work limit (``check_size``/``MAX_WORK``). For the
@@ -279,14 +281,19 @@ def main() -> None:
                 f"({per_trial_s:.2f} s/trial, {work / big['seconds'] / 1e6:.1f} M "
                 f"stock-point-days/s), peak {big['peak_mib']:,.0f} MiB "
                 f"({small['trials']} trials: {small['peak_mib']:,.0f} MiB; "
-                f"{per_trial_mib * 1024:,.0f} KiB per trial); warm-up {big['warmup_s']:.1f} s, "
+                f"{per_trial_mib * 1024:,.0f} KiB per trial, result arrays "
+                f"{big['result_bytes'] / trials / 1024:,.0f} KiB per trial); "
+                f"warm-up {big['warmup_s']:.1f} s, "
                 f"load {big['load_s']:.1f} s, to_dict {big['to_dict_s']:.1f} s; stock points "
                 f"{big['stock_points']:,}, fill rate {big['fill_rate']:.3f}"
             )
             o = run({"step": "over-work", "path": str(path)})
             allowed = o["allowed_trials"]
             proj_s = allowed * per_trial_s
-            proj_mib = big["peak_mib"] + (allowed - trials) * per_trial_mib
+            # the per-trial result arrays are held twice at the end of a run: the chunks
+            # and their concatenation (SimulationResult.from_chunks)
+            result_mib = big["result_bytes"] / trials / 2**20
+            proj_mib = big["peak_mib"] + (allowed - trials) * 2 * result_mib
             verdict = (
                 "fits" if proj_mib * 2**20 < 0.8 * ram else "DOES NOT FIT in this machine's RAM"
             )
