@@ -77,7 +77,7 @@ def draw_days(cdf, guide, off, n, u):
     return k
 
 
-@njit(parallel=True, cache=True)
+@njit(parallel=True, nogil=True, cache=True)
 def simulate_chunk(
     keys,
     demand,
