@@ -37,24 +37,42 @@ def main() -> None:
     rows = []
     site = "T1-CELLS-CN"
     t0 = time.perf_counter()
-    res = sweep(net, site, parse_levels("0:30:1"), trials=2000 // scale, days=365,
-                workers=args.workers)
-    rows.append((f"sweep {site}, 31 levels x {2000 // scale:,} trials x 365 days",
-                 time.perf_counter() - t0, "<= 30 s", f"knee {res.knee_buffer_days} days"))
+    res = sweep(
+        net, site, parse_levels("0:30:1"), trials=2000 // scale, days=365, workers=args.workers
+    )
+    rows.append(
+        (
+            f"sweep {site}, 31 levels x {2000 // scale:,} trials x 365 days",
+            time.perf_counter() - t0,
+            "<= 30 s",
+            f"knee {res.knee_buffer_days} days",
+        )
+    )
 
     t0 = time.perf_counter()
     rep = risk_report(net, trials=200 // scale, workers=args.workers)
     exposed = sum(r.exposed for r in rep.sites)
-    rows.append((f"risk: {len(rep.sites)} sites + {len(rep.regions)} regions, "
-                 f"{200 // scale} trials x {rep.days} days",
-                 time.perf_counter() - t0, "<= 60 s", f"{exposed} sites exposed"))
+    rows.append(
+        (
+            f"risk: {len(rep.sites)} sites + {len(rep.regions)} regions, "
+            f"{200 // scale} trials x {rep.days} days",
+            time.perf_counter() - t0,
+            "<= 60 s",
+            f"{exposed} sites exposed",
+        )
+    )
 
     t0 = time.perf_counter()
     pl = place_by_simulation(net, budget=20e6, trials=200 // scale, workers=args.workers)
-    rows.append((f"place --method simulation, budget 20M, {200 // scale} trials",
-                 time.perf_counter() - t0, "(no target)",
-                 f"improvement {pl.improvement.mean:,.0f} [{pl.improvement.lo:,.0f}, "
-                 f"{pl.improvement.hi:,.0f}]"))
+    rows.append(
+        (
+            f"place --method simulation, budget 20M, {200 // scale} trials",
+            time.perf_counter() - t0,
+            "(no target)",
+            f"improvement {pl.improvement.mean:,.0f} [{pl.improvement.lo:,.0f}, "
+            f"{pl.improvement.hi:,.0f}]",
+        )
+    )
 
     print(f"{'task':<62}{'wall s':>9}  {'target':<12}result")
     for name, wall, target, note in rows:

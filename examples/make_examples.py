@@ -399,8 +399,16 @@ TIER1_BUFFER_DAYS = 5
 # capacity above mean flow that lets a site work off a backlog after an outage
 MIN_HEADROOM = 1.3
 TIGHT_CAPACITY: set[str] = set()  # sites kept at their stated headroom
-DISTRIBUTION_SITES = {"DC-BREMEN", "DC-MUNICH", "DC-LYON", "MKT-DE", "MKT-FR",
-                      "MKT-BNL", "MKT-PL", "MKT-NORDIC"}
+DISTRIBUTION_SITES = {
+    "DC-BREMEN",
+    "DC-MUNICH",
+    "DC-LYON",
+    "MKT-DE",
+    "MKT-FR",
+    "MKT-BNL",
+    "MKT-PL",
+    "MKT-NORDIC",
+}
 
 # fmt: off
 AUTOMOTIVE_NOTES: dict[tuple[str, str, str], str] = {
