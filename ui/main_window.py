@@ -100,7 +100,7 @@ from .summary_view import SummaryView
 from .tasks import LoadedWorkbook, RunOutcome, RunRequest, is_workbook_path
 from .whatif import WhatIfDock
 from .widgets import MessageArea
-from .workers import Worker, load_task, simulation_task
+from .workers import TaskContext, Worker, load_task, simulation_task
 
 APP_TITLE = "jitrisk"
 FILE_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
@@ -111,6 +111,7 @@ CLOSE_WAIT_MS = 15_000
 POLL_MS = 25
 RESULTS_WAIT_MS = 3_000
 PNG_FILTER = "PNG image (*.png)"
+REPORT_FILTER = "Excel report (*.xlsx);;PDF brief (*.pdf);;PowerPoint deck (*.pptx)"
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +327,13 @@ class MainWindow(QMainWindow):
             self.save_scenarios_dialog,
             "Ctrl+Shift+S",
             "Write the workbook with the what-if scenarios to a new file",
+        )
+        self._action(
+            "export_report",
+            "Export &report…",
+            self.export_report_dialog,
+            "Ctrl+Shift+E",
+            "Excel report, PDF brief or PowerPoint deck of the run on screen",
         )
         self._action(
             "export_map",
@@ -1219,6 +1227,66 @@ class MainWindow(QMainWindow):
         )
         self.store.set_text("export_dir", str(written.parent))
         return written
+
+    # ------------------------------------------------------------------ report export
+    def export_report_dialog(self) -> None:
+        """File > Export report: the run on screen as .xlsx, .pdf or .pptx."""
+        outcome = self.runs.get(self.current_run or "")
+        if outcome is None or self.document is None:
+            self.messages.show_message(Infos.report_needs_run)
+            return
+        folder = self.store.text("export_dir") or str(self.document.path.parent)
+        start = Path(folder) / f"{self.document.path.stem}-{outcome.request.scenario}-report.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", str(start), REPORT_FILTER)
+        if path:
+            self.export_report(path)
+
+    def export_report(self, path: str | os.PathLike[str]) -> Worker | None:
+        """Write the report of the run on screen to ``path`` off the GUI thread."""
+        from jitrisk.report import write_report
+        from jitrisk.report.build import collect_from_result
+        from jitrisk.report.cli import check_report_target
+
+        outcome = self.runs.get(self.current_run or "")
+        network = self.session_network
+        if outcome is None or self.document is None or network is None:
+            self.messages.show_message(Infos.report_needs_run)
+            return None
+        source = self.document.path
+        try:
+            check_report_target(str(path), str(source))
+        except (JitriskError, OSError) as exc:
+            self.messages.show_message(Errors.report_failed.format(reason=_sentence(exc)))
+            return None
+        result = outcome.result
+
+        def task(context: TaskContext) -> Path:
+            data = collect_from_result(network, result, context.report, context.is_cancel_requested)
+            return write_report(data, path, source)
+
+        worker = Worker(task, "report")
+        worker.signals.progress.connect(
+            lambda p: self.statusBar().showMessage(f"Writing the report… {p.fraction:.0%}")
+        )
+        worker.signals.result.connect(
+            lambda written: self._on_report_written(written, outcome.request.scenario)
+        )
+        worker.signals.errored.connect(
+            lambda exc: self.messages.show_message(
+                Errors.report_failed.format(reason=_sentence(exc))
+            )
+        )
+        self._report_worker = worker
+        self.statusBar().showMessage("Writing the report…")
+        worker.start(self.pool)
+        return worker
+
+    def _on_report_written(self, written: Path, scenario: str) -> None:
+        self.messages.show_message(
+            Infos.report_written.format(name=written.name, scenario=scenario)
+        )
+        self.statusBar().showMessage(f"Report written: {written}")
+        self.store.set_text("export_dir", str(written.parent))
 
     # ------------------------------------------------------------------ presentation
     def toggle_presentation(self) -> None:

@@ -106,6 +106,12 @@ class Errors:
         "The scenarios could not be saved",
         "{reason} Choose another folder or file name, or close the file in Excel.",
     )
+    report_failed = Msg(
+        "report_failed",
+        "error",
+        "The report could not be written",
+        "{reason} Choose another folder or file name; a previous report was left as it was.",
+    )
     export_failed = Msg(
         "export_failed",
         "error",
@@ -208,6 +214,19 @@ class Infos:
         "info",
         "Map exported",
         "{name} was written ({width} x {height} pixels).",
+    )
+    report_written = Msg(
+        "report_written",
+        "info",
+        "Report exported",
+        "{name} was written: the run of scenario {scenario} with its buffer curve, risk "
+        "ranking and safety-stock plan.",
+    )
+    report_needs_run = Msg(
+        "report_needs_run",
+        "info",
+        "Run a simulation first",
+        "The report shows the numbers of the run on screen: press Run (Ctrl+R), then export.",
     )
     template_written = Msg(
         "template_written",
