@@ -277,11 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
         "site (worst first) with 95%% confidence intervals.",
     )
     s.add_argument("workbook")
-    s.add_argument("--scenario", help="scenario name (default: baseline)")
-    s.add_argument("--trials", type=_positive_int, help="trials (default: Settings)")
-    s.add_argument("--days", type=_positive_int, help="reported days (default: Settings)")
-    s.add_argument("--seed", type=_nonnegative_int, help="random seed (default: Settings)")
-    s.add_argument("--workers", type=_positive_int, help="threads (default: all cores)")
+    add_run_options(s)
     s.add_argument("--json", metavar="OUT.json", help="write the full results as JSON")
     s.add_argument("--top", type=_positive_int, default=20, help="rows in the table (20)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -298,6 +294,23 @@ def _register_extra(sub: Any) -> None:
 
     register(sub)
     register_report(sub)
+
+
+def add_run_options(
+    parser: argparse.ArgumentParser,
+    *,
+    trials_default: int | None = None,
+    trials_help: str = "trials (default: Settings)",
+    days_help: str = "reported days (default: Settings)",
+    scenario: bool = True,
+) -> None:
+    """The options every simulating command shares: scenario, trials, days, seed, workers."""
+    if scenario:
+        parser.add_argument("--scenario", help="scenario name (default: baseline)")
+    parser.add_argument("--trials", type=_positive_int, default=trials_default, help=trials_help)
+    parser.add_argument("--days", type=_positive_int, help=days_help)
+    parser.add_argument("--seed", type=_nonnegative_int, help="random seed (default: Settings)")
+    parser.add_argument("--workers", type=_positive_int, help="threads (default: all cores)")
 
 
 def _positive_int(text: str) -> int:

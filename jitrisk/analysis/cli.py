@@ -14,7 +14,7 @@ from ..errors import JitriskError
 
 
 def register(sub: Any) -> None:
-    from ..cli import _nonnegative_int, _positive_int
+    from ..cli import _positive_int, add_run_options
 
     s = sub.add_parser(
         "sweep",
@@ -34,11 +34,7 @@ def register(sub: Any) -> None:
     s.add_argument(
         "--buffer-days", default="0:30:1", help="levels: start:stop:step or a,b,c (default 0:30:1)"
     )
-    s.add_argument("--scenario")
-    s.add_argument("--trials", type=_positive_int, help="trials per level (default: Settings)")
-    s.add_argument("--days", type=_positive_int)
-    s.add_argument("--seed", type=_nonnegative_int)
-    s.add_argument("--workers", type=_positive_int)
+    add_run_options(s, trials_help="trials per level (default: Settings)")
     s.add_argument("--json", metavar="OUT.json")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_sweep)
@@ -51,10 +47,12 @@ def register(sub: Any) -> None:
         "sites whose TTS is shorter than their TTR.",
     )
     r.add_argument("workbook")
-    r.add_argument("--scenario")
-    r.add_argument("--trials", type=_positive_int, default=200, help="trials per site (200)")
-    r.add_argument("--days", type=_positive_int, help="horizon (default: Settings, at most 180)")
-    r.add_argument("--seed", type=_nonnegative_int)
+    add_run_options(
+        r,
+        trials_default=200,
+        trials_help="trials per site (200)",
+        days_help="horizon (default: Settings, at most 180)",
+    )
     r.add_argument(
         "--default-ttr",
         type=float,
@@ -63,7 +61,6 @@ def register(sub: Any) -> None:
     )
     r.add_argument("--site", action="append", help="only this site (repeatable)")
     r.add_argument("--no-regions", action="store_true")
-    r.add_argument("--workers", type=_positive_int)
     r.add_argument("--json", metavar="OUT.json")
     r.add_argument("--top", type=_positive_int, default=25)
     r.add_argument("--quiet", action="store_true")
@@ -83,11 +80,7 @@ def register(sub: Any) -> None:
     p.add_argument("--budget", type=float, help="extra inventory value to place (simulation)")
     p.add_argument("--objective", choices=("lost_revenue", "stockout"), default="lost_revenue")
     p.add_argument("--step-days", type=float, default=1.0)
-    p.add_argument("--scenario")
-    p.add_argument("--trials", type=_positive_int, default=200)
-    p.add_argument("--days", type=_positive_int)
-    p.add_argument("--seed", type=_nonnegative_int)
-    p.add_argument("--workers", type=_positive_int)
+    add_run_options(p, trials_default=200, trials_help="trials of the search (200)")
     p.add_argument("--json", metavar="OUT.json")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_place)
