@@ -14,7 +14,7 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add ``report`` to the sub-command parsers ``sub``."""
-    from ..cli import _nonnegative_int, _positive_int
+    from ..cli import add_run_options
 
     r = sub.add_parser(
         "report",
@@ -37,16 +37,13 @@ def register(sub: Any) -> None:
         metavar="NAME|all",
         help="a scenario, or all of them side by side (default: baseline)",
     )
-    r.add_argument("--trials", type=_positive_int, help="trials (default: Settings)")
-    r.add_argument("--days", type=_positive_int, help="reported days (default: Settings)")
-    r.add_argument("--seed", type=_nonnegative_int, help="random seed (default: Settings)")
+    add_run_options(r, scenario=False)
     r.add_argument(
         "--budget",
         type=_amount,
         metavar="AMOUNT",
         help="also place this inventory value by simulation (disruption-aware plan; slow)",
     )
-    r.add_argument("--workers", type=_positive_int, help="threads (default: all cores)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_report)
 
