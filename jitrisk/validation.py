@@ -71,23 +71,42 @@ def source_group_problems(
     return out
 
 
+#: Largest mean daily flow through a site (units/day) that results stay finite for.
+MAX_MEAN_FLOW = 1e18
+
+
 def capacity_warnings(net: Network, site_columns: Mapping[str, int]) -> list[Problem]:
-    """Sites whose capacity is below the mean daily flow through them: they can never
-    keep up, whatever the buffers (a typo in the workbook, usually). Run on a network
-    without errors only."""
+    """Checks on the mean daily flow through each site (run on a network without errors):
+    capacity below it is a warning (the site can never keep up, whatever the buffers);
+    a flow over MAX_MEAN_FLOW units a day (bills of material multiplying up a long
+    chain) is an error, because the simulation's sums would overflow."""
     column = site_columns.get("capacity_per_day")
-    if not any(s.capacity_per_day is not None for s in net.sites):
-        return []
     try:
+        import numpy as np
+
         from .engine.compiled import compile_network
 
-        c = compile_network(net)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we look for
+            c = compile_network(net)
     except Exception:  # the checks above report what makes the network unusable
         return []
-    out = []
-    for i, sid in enumerate(c.site_ids):
+    out: list[Problem] = []
+    # downstream first, so the one error names the site where the flow first passes the limit
+    for i in reversed(range(len(c.site_ids))):
+        sid = c.site_ids[i]
         site = net.site_by_id[sid]
         flow = float(c.mean_flow[i])
+        if not flow <= MAX_MEAN_FLOW and not any(p.severity == "error" for p in out):
+            out.append(
+                Problem(
+                    "Sites",
+                    site.row,
+                    None,
+                    f"the mean daily demand through '{sid}' is {flow:,.3g} units, over the "
+                    f"limit of {MAX_MEAN_FLOW:,.0g}: check quantity_per_unit along its chain",
+                )
+            )
+            continue
         if site.capacity_per_day is not None and site.capacity_per_day < flow * (1 - 1e-9):
             out.append(
                 Problem(

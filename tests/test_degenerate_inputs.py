@@ -337,3 +337,38 @@ def test_every_limit_at_once_stays_finite(tmp_path: Path) -> None:
     add_column(rows, "Lanes", "line_buffer_days", {4: 3650})
     report = load(tmp_path, rows)
     run(report, trials=3, days=3650, warmup_days=3650)
+
+
+def test_bills_of_material_that_multiply_past_the_flow_limit_are_refused(tmp_path):
+    """A chain of 60 plants each needing 1e6 units of the next overflows any sum: the
+    workbook is refused at the site where the mean flow passes 1e18 a day."""
+    from builders import write_workbook
+    from jitrisk.workbook import validate_workbook
+
+    sites = [["site_id", "type"], ["C", "customer"]]
+    sites += [[f"P{k}", "plant"] for k in range(59)] + [["P59", "supplier"]]
+    lanes = [["from", "to", "lead_time_days", "quantity_per_unit"], ["P0", "C", 0, 1]]
+    lanes += [[f"P{k}", f"P{k - 1}", 0, 1e6] for k in range(1, 60)]
+    rows = {"Sites": sites, "Lanes": lanes, "Demand": [["site_id", "daily_demand"], ["C", 1e9]]}
+    report = validate_workbook(write_workbook(tmp_path / "chain.xlsx", rows))
+    assert not report.ok
+    assert any("over the limit of 1e+18" in p.message for p in report.errors)
+
+
+def test_result_documents_never_hold_non_finite_numbers():
+    import math
+
+    from jitrisk.engine.results import _finite
+
+    doc = _finite({"a": math.inf, "b": [1.0, math.nan], "c": {"d": 2.0}})
+    assert doc == {"a": None, "b": [1.0, None], "c": {"d": 2.0}}
+
+
+def test_runs_whose_results_would_not_fit_in_memory_are_refused(monkeypatch):
+    from engine_networks import assembly
+    from jitrisk.engine import runner
+    from jitrisk.errors import JitriskError
+
+    monkeypatch.setattr(runner, "memory_budget", lambda: 10_000)
+    with pytest.raises(JitriskError, match="use at most"):
+        runner.simulate(assembly(trials=100))

@@ -16,6 +16,7 @@ the same code feeds the exported reports.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -28,6 +29,8 @@ from . import theme
 from .workers import TaskContext, Worker
 
 DrawFigure = Callable[[Figure], object]
+#: Serialises off-thread matplotlib rendering (see :func:`render_figure`).
+RENDER_LOCK = threading.Lock()
 #: Pause after the last resize before rendering again.
 RESIZE_PAUSE_MS = 120
 BASE_DPI = 100.0
@@ -39,13 +42,16 @@ def render_figure(draw: DrawFigure, width: int, height: int, dpi: float) -> QIma
     Safe on a worker thread: no pyplot, no GUI canvas, and the QImage is copied
     out of matplotlib's buffer.
     """
-    figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
-    draw(figure)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    buffer = canvas.buffer_rgba()
-    w, h = int(buffer.shape[1]), int(buffer.shape[0])
-    return QImage(bytes(buffer), w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+    # one render at a time: matplotlib's font and text caches are not made for
+    # concurrent drawing from several threads
+    with RENDER_LOCK:
+        figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, layout="constrained")
+        draw(figure)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        buffer = canvas.buffer_rgba()
+        w, h = int(buffer.shape[1]), int(buffer.shape[0])
+        return QImage(bytes(buffer), w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
 
 
 class ChartImage(QWidget):

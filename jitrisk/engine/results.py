@@ -49,6 +49,17 @@ class Estimate:
         return {"mean": _f(self.mean), "ci95": [_f(self.lo), _f(self.hi)], "se": _f(self.se)}
 
 
+def _finite(doc: Any) -> Any:
+    """``doc`` with every non-finite float replaced by None (recursively)."""
+    if isinstance(doc, dict):
+        return {k: _finite(v) for k, v in doc.items()}
+    if isinstance(doc, list | tuple):
+        return [_finite(v) for v in doc]
+    if isinstance(doc, float | np.floating) and not math.isfinite(doc):
+        return None
+    return doc
+
+
 def _f(x: float) -> float:
     return float(x) if math.isfinite(x) else 0.0
 
@@ -254,7 +265,14 @@ class SimulationResult:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``jitrisk simulate --json`` document (see the CLI contract)."""
+        """The ``jitrisk simulate --json`` document (see the CLI contract).
+
+        Any non-finite number (only possible at the edge of the input limits) becomes
+        ``None`` so the document is always valid JSON.
+        """
+        return _finite(self._document())
+
+    def _document(self) -> dict[str, Any]:
         from .. import __version__
 
         net = self.network

@@ -273,13 +273,40 @@ def _set_threads(workers: int | None) -> None:
     numba.set_num_threads(max(1, min(workers or limit, limit)))
 
 
-def check_size(compiled: CompiledNetwork, cfg: RunConfig) -> None:
-    work = cfg.trials * cfg.total_days * (compiled.n_sites + compiled.n_buffers)
+def result_bytes_per_trial(compiled: CompiledNetwork, keep_accounting: bool = False) -> int:
+    """Bytes of per-trial results a run keeps (held twice at its end: chunks + result)."""
+    n, nb = compiled.n_sites, compiled.n_buffers
+    per = 8 * (n * (K.N_SITE_METRICS + K.N_SITE_INT) + nb * K.N_BUF_METRICS + K.N_NET_METRICS)
+    if keep_accounting:
+        per += 8 * 4 * (n + nb)
+    return 2 * per
+
+
+def memory_budget() -> int:
+    """Half the machine's physical memory (bytes), the most a run's results may take."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2)
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def check_size(compiled: CompiledNetwork, cfg: RunConfig, keep_accounting: bool = False) -> None:
+    """Refuse runs over the work limit or whose results would not fit in memory."""
+    points = compiled.n_sites + compiled.n_buffers
+    work = cfg.trials * cfg.total_days * points
     if work > MAX_WORK:
         raise JitriskError(
-            f"{cfg.trials:,} trials x {cfg.total_days:,} days x "
-            f"{compiled.n_sites + compiled.n_buffers:,} stock points is {work:.2g} node-days, "
-            f"over the limit of {MAX_WORK:.0e}; use fewer trials or days"
+            f"{cfg.trials:,} trials x {cfg.total_days:,} days x {points:,} stock points is "
+            f"{work:,.0f} node-days, over the limit of {MAX_WORK:,.0f}; use fewer trials or days"
+        )
+    need = cfg.trials * result_bytes_per_trial(compiled, keep_accounting)
+    budget = memory_budget()
+    if need > budget:
+        most = max(1, budget // result_bytes_per_trial(compiled, keep_accounting))
+        raise JitriskError(
+            f"{cfg.trials:,} trials of a network of {points:,} stock points need about "
+            f"{need / 2**30:,.1f} GiB for their results, over the {budget / 2**30:,.1f} GiB this "
+            f"machine allows; use at most {most:,} trials"
         )
 
 
@@ -341,7 +368,7 @@ def simulate(
             f"need at least one trial and one day, got trials={cfg.trials}, days={cfg.days}"
         )
     compiled = compile_network(net)
-    check_size(compiled, cfg)
+    check_size(compiled, cfg, keep_accounting)
     t0 = time.perf_counter()
     chunks: list[ChunkResult] = []
     done = 0
