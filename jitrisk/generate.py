@@ -9,13 +9,21 @@
       -> distribution centres -> customers (markets with normal or Poisson demand)
 
 Some components are dual-sourced (two lanes with the same ``component`` label
-and shares summing to 1); every site leads to a customer; buffers are thin
-(0.5-3 days of cover); lead times mix constants and distributions according to
-the distance between the regions of the two sites; unit values grow downstream
-(a BOM's material value times a markup); capacities sit 15-50 % above the mean
-flow through the site. The disruption profile holds supplier outages with
-geometric durations, one or two regional events, a lane delay, a plant capacity
-loss and a demand shock.
+and shares summing to 1); every site leads to a customer; lead times mix
+constants and distributions according to the distance between the regions of
+the two sites; unit values grow downstream (a BOM's material value times a
+markup); capacities sit 15-50 % above the mean flow through the site.
+
+Buffers are thin, as in a JIT network, but sized the way a planner would: 0.5-3
+days of cover (0.5-2 days line-side at plants and suppliers), plus one standard
+deviation of the transit time of the lanes that restock them, so a buffer fed
+over a 40 ± 10-day ocean lane holds about 10 more days. Without disruptions
+such a network serves its customers at a fill rate near 1 (tested).
+
+The disruption profile holds supplier outages (15 % of suppliers, each 0.1-0.5
+times a year, geometric durations of 3-14 days on average), one or two
+regional events, a lane delay, a plant capacity loss and a demand shock; with
+it, customer fill rates sit near 0.9, like the bundled automotive example.
 
 The result depends only on the arguments: all randomness comes from one
 :func:`numpy.random.default_rng` seeded with ``seed``. Every number is rounded
@@ -354,11 +362,24 @@ def _lanes(
                 buffer = float(rng.choice(LINE_BUFFER_DAYS))
             else:
                 qpu = float(rng.choice([0.5, 1, 1, 2, 3]))
-                buffer = None
-            for src, share in zip(comp.sources, comp.shares, strict=True):
-                lead = _lead_time(rng, regions[src], regions[target])
+                buffer = float(rng.choice(LINE_BUFFER_DAYS))
+            leads = [_lead_time(rng, regions[src], regions[target]) for src in comp.sources]
+            if buffer is not None:
+                buffer += _lead_time_cover(leads)
+            for src, share, lead in zip(comp.sources, comp.shares, leads, strict=True):
                 lanes.append(Lane(src, target, lead, qpu, share, comp.label, buffer))
     return lanes
+
+
+def _lead_time_cover(leads: Sequence[Distribution]) -> float:
+    """Extra days of cover a planner keeps for uncertain transit: one σ of the worst lane.
+
+    Rounded up to half days. Without it a 0.5-day buffer fed over a 40 ± 10-day
+    ocean lane is out of stock most days, which is a network in crisis, not a
+    lean one.
+    """
+    sd = max(lead.std for lead in leads)
+    return math.ceil(2 * sd) / 2
 
 
 def _lead_time(rng: np.random.Generator, a: str, b: str) -> Distribution:
@@ -428,6 +449,9 @@ def _sites(
 ) -> tuple[list[Site], dict[str, float]]:
     """Sites with buffers, capacities and values; and customer prices."""
     value = _unit_values(rng, layout, lanes)
+    into: dict[str, list[Distribution]] = defaultdict(list)
+    for lane in lanes:
+        into[lane.target].append(lane.lead_time)
     sites: list[Site] = []
     tier_of = {s: t for t, tier in enumerate(layout.tiers, start=1) for s in tier}
     for sid in [*layout.plants, *layout.dcs, *layout.customers, *tier_of]:
@@ -447,13 +471,16 @@ def _sites(
         else:
             sites.append(Site(sid, "customer", f"Market {sid.split('-')[1]} ({region})", region))
             continue
+        safety = float(rng.choice(SAFETY_DAYS))
+        if stype == "dc":  # a DC restocks over lanes; producers buffer their components
+            safety += _lead_time_cover(into[sid])
         sites.append(
             Site(
                 sid,
                 stype,
                 name,
                 region,
-                safety_stock_days=float(rng.choice(SAFETY_DAYS)),
+                safety_stock_days=safety,
                 processing_days=processing,
                 capacity_per_day=capacity,
                 unit_value=value[sid],
@@ -515,8 +542,8 @@ def _disruptions(
     out: list[Disruption] = []
     n_out = max(2, round(0.15 * len(suppliers)))
     for sid in sorted(rng.choice(suppliers, size=n_out, replace=False).tolist()):
-        per_year = rate * float(rng.choice([0.5, 1.0, 1.0, 1.5, 2.0]))
-        out.append(_event(f"OUT-{sid}", sid, "outage", per_year, int(rng.integers(3, 22))))
+        per_year = rate * float(rng.choice([0.1, 0.2, 0.25, 0.5]))
+        out.append(_event(f"OUT-{sid}", sid, "outage", per_year, int(rng.integers(3, 15))))
     for plant in layout.plants[: max(1, len(layout.plants) // 4)]:
         out.append(_event(f"CAP-{plant}", plant, "capacity", rate * 2, 3, severity=0.3))
     out += _regional(rng, regions, suppliers, rate)
