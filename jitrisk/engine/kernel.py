@@ -53,6 +53,17 @@ _M1 = 0xBF58476D1CE4E5B9
 _M2 = 0x94D049BB133111EB
 
 
+@njit(inline="always", cache=True, error_model="numpy")
+def _fmin(a, b):
+    """``min`` of two floats without NaN handling (none arise here): inlines to one instruction."""
+    return a if a < b else b
+
+
+@njit(inline="always", cache=True, error_model="numpy")
+def _fmax(a, b):
+    return a if a > b else b
+
+
 @njit(inline="always", cache=True)
 def uniform(key, stream, i, t):
     """Uniform on [0, 1) for draw (stream, i, t) of a trial with ``key`` (SplitMix64)."""
@@ -77,7 +88,7 @@ def draw_days(cdf, guide, off, n, u):
     return k
 
 
-@njit(parallel=True, nogil=True, cache=True)
+@njit(parallel=True, nogil=True, cache=True, error_model="numpy")
 def simulate_chunk(
     keys,
     demand,
@@ -126,6 +137,7 @@ def simulate_chunk(
     buf_out,
     net_out,
     acct,
+    keep_acct,
     n_blocks,
 ):
     """Simulate ``len(keys)`` trials; write per-trial totals into the output arrays.
@@ -286,10 +298,10 @@ def simulate_chunk(
                         if r < n:
                             oh[r] += a
                             on_order[r] -= a
-                            acct[tr, r, A_IN] += a
                         else:
                             boh[r - n] += a
                             b_on_order[r - n] -= a
+                        if keep_acct:
                             acct[tr, r, A_IN] += a
                 for s in range(n):
                     w = wip[slot, s]
@@ -297,7 +309,8 @@ def simulate_chunk(
                         wip[slot, s] = 0.0
                         oh[s] += w
                         wip_total[s] -= w
-                        acct[tr, s, A_IN] += w
+                        if keep_acct:
+                            acct[tr, s, A_IN] += w
 
                 # ---- 3. production
                 for s in range(n):
@@ -306,12 +319,12 @@ def simulate_chunk(
                     want = backlog[s]
                     if want <= EPS:
                         continue
-                    q = min(want, capacity[s] * (1.0 - loss[s]))
+                    q = _fmin(want, capacity[s] * (1.0 - loss[s]))
                     if loss[s] >= 1.0:
                         q = 0.0
                     plan = q
                     for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                        q = min(q, boh[b] / buf_qpu[b])
+                        q = _fmin(q, boh[b] / buf_qpu[b])
                     if q < 0.0:
                         q = 0.0
                     for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
@@ -322,12 +335,14 @@ def simulate_chunk(
                             if boh[b] < (plan - EPS) * buf_qpu[b]:
                                 # this component alone could not cover today's plan
                                 buf_out[tr, b, B_STOCKOUT_DAYS] += 1.0
-                        boh[b] = max(boh[b] - use, 0.0)
-                        acct[tr, n + b, A_OUT] += use
+                        boh[b] = _fmax(boh[b] - use, 0.0)
+                        if keep_acct:
+                            acct[tr, n + b, A_OUT] += use
                     backlog[s] -= q
                     if proc_days[s] == 0:
                         oh[s] += q
-                        acct[tr, s, A_IN] += q
+                        if keep_acct:
+                            acct[tr, s, A_IN] += q
                     else:
                         wip[(t + proc_days[s]) & mask, s] += q
                         wip_total[s] += q
@@ -355,7 +370,7 @@ def simulate_chunk(
                     if loss[s] >= 1.0:
                         avail = 0.0
                     elif kind == 1 and capacity[s] < np.inf:
-                        avail = min(avail, capacity[s] * (1.0 - loss[s]))
+                        avail = _fmin(avail, capacity[s] * (1.0 - loss[s]))
                     start_avail = avail
                     e0 = out_ptr[s]
                     e1 = out_ptr[s + 1]
@@ -488,8 +503,9 @@ def simulate_chunk(
                     shipped = start_avail - avail + filled_total
                     oh[s] -= shipped
                     if oh[s] < EPS:
-                        oh[s] = max(oh[s], 0.0)
-                    acct[tr, s, A_OUT] += shipped
+                        oh[s] = _fmax(oh[s], 0.0)
+                    if keep_acct:
+                        acct[tr, s, A_OUT] += shipped
                     if rec:
                         site_out[tr, s, M_DEMAND] += tot
                         site_out[tr, s, M_FILLED] += filled_total

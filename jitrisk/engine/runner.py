@@ -214,6 +214,7 @@ def run_chunk(
         buf_out,
         net_out,
         acct,
+        keep_accounting,
         4 * _threads(),
     )
     return ChunkResult(
