@@ -29,6 +29,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a tenth of the trials")
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument(
+        "--full-sweep",
+        action="store_true",
+        help="also time the sweep simulating every level in full (no replay)",
+    )
     args = ap.parse_args()
     scale = 10 if args.quick else 1
     net = load_network(ROOT / "examples" / "automotive.xlsx")
@@ -48,6 +53,26 @@ def main() -> None:
             f"knee {res.knee_buffer_days} days",
         )
     )
+
+    if args.full_sweep:
+        t0 = time.perf_counter()
+        sweep(
+            net,
+            site,
+            parse_levels("0:30:1"),
+            trials=2000 // scale,
+            days=365,
+            workers=args.workers,
+            replay=False,
+        )
+        rows.append(
+            (
+                "  same sweep, every level simulated in full",
+                time.perf_counter() - t0,
+                "(reference)",
+                "",
+            )
+        )
 
     t0 = time.perf_counter()
     rep = risk_report(net, trials=200 // scale, workers=args.workers)

@@ -6,6 +6,12 @@ stock levels), so the curve is smooth and the difference between adjacent
 levels is estimated from paired per-trial differences, far more precisely than
 two independent runs would allow.
 
+Only the swept sites and what lies downstream of them are simulated again at
+each level: orders pass straight upstream under base-stock control with
+backorders, so everything else is pathwise the same at every level and is
+replayed from the first level (:func:`jitrisk.engine.runner.simulate_variants`;
+lost-sales runs, where that argument fails, simulate every level in full).
+
 The **knee** is the buffer level with the largest distance below the chord
 joining the curve's end points, after scaling both axes to [0, 1] (the
 "Kneedle" rule of Satopää et al., 2011, for a decreasing convex curve): below
@@ -25,8 +31,8 @@ from numpy.typing import NDArray
 
 from ..engine import kernel as K
 from ..engine.results import Estimate, SimulationResult, mean_estimate, ratio_estimate
-from ..engine.runner import Progress, simulate
-from ..errors import JitriskError, SimulationCancelled
+from ..engine.runner import Progress, simulate_variants
+from ..errors import JitriskError
 from ..model import Network
 from ..network import build_graph
 from ..scenarios import apply_scenario
@@ -218,6 +224,7 @@ def sweep(
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    replay: bool = True,
 ) -> SweepResult:
     """Stockout risk against buffer days for a site (or a group set to the same level).
 
@@ -233,6 +240,9 @@ def sweep(
         (common random numbers).
     progress, cancelled
         Progress over all levels; cancellation between chunks.
+    replay : bool
+        Re-simulate only the swept sites and what lies downstream (default);
+        False simulates every level in full (same answer, for checking).
     """
     base = apply_scenario(net, scenario or net.scenario)
     label, members = group_sites(base, target)
@@ -243,27 +253,22 @@ def sweep(
     if len(members) == 1:
         s = base.site_by_id[members[0]]
         current = None if s.base_stock_units is not None else s.safety_stock_days
-    out: list[SweepLevel] = []
-    n_levels = len(levels)
-    for i, level in enumerate(levels):
-
-        def level_progress(p: Progress, i: int = i) -> None:
-            if progress is not None:
-                progress(Progress(i * p.total + p.done, n_levels * p.total, p.elapsed))
-
-        varied = base.with_buffer_days(dict.fromkeys(members, level))
-        res = simulate(
-            varied,
-            trials=trials,
-            days=days,
-            seed=seed,
-            workers=workers,
-            progress=level_progress,
-            cancelled=cancelled,
-        )
-        out.append(_level(res, level, members, customers))
-        if cancelled is not None and cancelled() and i + 1 < n_levels:
-            raise SimulationCancelled(f"cancelled after {i + 1} of {n_levels} levels")
+    variants = [base.with_buffer_days(dict.fromkeys(members, level)) for level in levels]
+    # only the members and what lies downstream are simulated again at each level
+    results = simulate_variants(
+        variants,
+        list(members),
+        trials=trials,
+        days=days,
+        seed=seed,
+        workers=workers,
+        progress=progress,
+        cancelled=cancelled,
+        replay=replay,
+    )
+    out = [
+        _level(res, level, members, customers) for res, level in zip(results, levels, strict=True)
+    ]
     return SweepResult(label, members, current, out, trials, seed, base.scenario)
 
 

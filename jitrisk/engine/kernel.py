@@ -139,11 +139,25 @@ def simulate_chunk(
     acct,
     keep_acct,
     n_blocks,
+    mode,
+    site_active,
+    ext_recv,
+    ext_slot,
+    ext_arr,
+    ext_short,
 ):
     """Simulate ``len(keys)`` trials; write per-trial totals into the output arrays.
 
     ``demand[trial, day, j]`` is the (non-negative) demand of customer
     ``customer_sites[j]``. Metrics are accumulated over days ``>= warmup``.
+
+    ``mode`` 0 simulates every site. Mode 1 (record) does the same and also
+    writes, for each receiver ``ext_recv[j]`` of an active site, what arrives
+    there each day over the edges marked in ``ext_slot`` (from inactive sites)
+    into ``ext_arr[trial, day, j]``, and whether an inactive customer was short
+    into ``ext_short[trial, day]``.
+    Mode 2 (replay) simulates only the active sites, feeding them those
+    recorded arrivals; metrics of inactive sites are left at zero.
     """
     n_trials = keys.shape[0]
     n_days = demand.shape[1]
@@ -182,6 +196,9 @@ def simulate_chunk(
         site_dem_today = np.zeros(n)
         site_fill_today = np.zeros(n)
         site_rev_today = np.zeros(n)
+        n_ext = ext_recv.shape[0]
+        ext_ring = np.zeros((ring, max(n_ext, 1)))
+        replay = mode == 2
         lo_tr = blk * n_trials // n_blocks
         hi_tr = (blk + 1) * n_trials // n_blocks
         for tr in range(lo_tr, hi_tr):
@@ -210,6 +227,7 @@ def simulate_chunk(
             active[:] = False
             was_active[:] = False
             cust_short[:] = False
+            ext_ring[:] = 0
 
             # ---- steady-state start: IP = S, pipelines full at mean flow
             for s in range(n):
@@ -291,6 +309,13 @@ def simulate_chunk(
                                 dmult[x] *= dis_sev[k]
 
                 # ---- 2. arrivals and completed production
+                if mode == 1:
+                    for j in range(n_ext):
+                        ext_arr[tr, t, j] = ext_ring[slot, j]
+                        ext_ring[slot, j] = 0.0
+                elif replay:
+                    for j in range(n_ext):
+                        arr[slot, ext_recv[j]] += ext_arr[tr, t, j]
                 for r in range(n + nb):
                     a = arr[slot, r]
                     if a != 0.0:
@@ -314,7 +339,7 @@ def simulate_chunk(
 
                 # ---- 3. production
                 for s in range(n):
-                    if site_kind[s] != 2:
+                    if site_kind[s] != 2 or (replay and not site_active[s]):
                         continue
                     want = backlog[s]
                     if want <= EPS:
@@ -350,6 +375,8 @@ def simulate_chunk(
                 # ---- 4. external demand, ordered from the customers' sources
                 for j in range(nc):
                     c = customer_sites[j]
+                    if replay and not site_active[c]:
+                        continue
                     dem = demand[tr, t, j] * dmult[c]
                     site_dem_today[c] = dem
                     for k in range(in_ptr[c], in_ptr[c + 1]):
@@ -364,8 +391,11 @@ def simulate_chunk(
                 # ---- 5-7. sites downstream first: fill, order, ship
                 for s in range(n - 1, -1, -1):
                     kind = site_kind[s]
-                    if kind == 0:
+                    if kind == 0 or (replay and not site_active[s]):
                         continue
+                    # "nothing" is relative to the flow: absolute 1e-9 units is below the
+                    # rounding error of a site shipping millions of units a day
+                    tol = EPS * _fmax(1.0, mean_flow[s])
                     avail = oh[s]
                     if loss[s] >= 1.0:
                         avail = 0.0
@@ -376,17 +406,17 @@ def simulate_chunk(
                     e1 = out_ptr[s + 1]
                     # backorders, oldest day first
                     d = head[s]
-                    while d < t and bo_site[s] > EPS:
+                    while d < t and bo_site[s] > tol:
                         tot = 0.0
                         for k in range(e0, e1):
                             tot += bo[d, out_edges[k]]
-                        if tot <= EPS:
+                        if tot <= tol:
                             d += 1
                             head[s] = d
                             continue
-                        if avail <= EPS:
+                        if avail <= tol:
                             break
-                        if avail >= tot - EPS:
+                        if avail >= tot - tol:
                             for k in range(e0, e1):
                                 e = out_edges[k]
                                 x = bo[d, e]
@@ -409,6 +439,8 @@ def simulate_chunk(
                                         arr,
                                         n,
                                         mask,
+                                        ext_slot,
+                                        ext_ring,
                                     )
                             avail -= tot
                             bo_site[s] -= tot
@@ -438,18 +470,22 @@ def simulate_chunk(
                                         arr,
                                         n,
                                         mask,
+                                        ext_slot,
+                                        ext_ring,
                                     )
                             bo_site[s] -= avail
                             avail = 0.0
                             break
-                    if bo_site[s] <= EPS:
+                    if bo_site[s] <= tol or d >= t:
+                        # nothing owed, or only rounding residue left after every
+                        # past day's backorders were filled: not a stockout
                         bo_site[s] = 0.0
                         head[s] = t
                     # today's orders
                     tot = 0.0
                     for k in range(e0, e1):
                         tot += order_e[out_edges[k]]
-                    f = 1.0 if avail >= tot - EPS else (avail / tot if tot > 0.0 else 1.0)
+                    f = 1.0 if avail >= tot - tol else (avail / tot if tot > 0.0 else 1.0)
                     filled_total = 0.0
                     short_total = 0.0
                     lost_total = 0.0
@@ -460,7 +496,7 @@ def simulate_chunk(
                         order_e[e] = 0.0
                         fill = x * f if f < 1.0 else x
                         unf = x - fill
-                        if unf <= EPS:
+                        if unf <= tol:
                             unf = 0.0
                             fill = x
                         if fill > 0.0:
@@ -480,6 +516,8 @@ def simulate_chunk(
                                 arr,
                                 n,
                                 mask,
+                                ext_slot,
+                                ext_ring,
                             )
                         filled_total += fill
                         short_total += unf
@@ -502,7 +540,7 @@ def simulate_chunk(
                             bo[t, e] = 0.0
                     shipped = start_avail - avail + filled_total
                     oh[s] -= shipped
-                    if oh[s] < EPS:
+                    if oh[s] < tol:
                         oh[s] = _fmax(oh[s], 0.0)
                     if keep_acct:
                         acct[tr, s, A_OUT] += shipped
@@ -514,7 +552,7 @@ def simulate_chunk(
                         site_out[tr, s, M_LOST] += lost_total
                         site_out[tr, s, M_LOST_REVENUE] += rev_total
                         site_out[tr, s, M_ONHAND_SUM] += oh[s]
-                        if bo_site[s] > EPS or lost_total > EPS:
+                        if bo_site[s] > tol or lost_total > tol:
                             site_int[tr, s, I_STOCKOUT_DAYS] += 1
                             if site_int[tr, s, I_FIRST_STOCKOUT] < 0:
                                 site_int[tr, s, I_FIRST_STOCKOUT] = t - warmup
@@ -551,12 +589,18 @@ def simulate_chunk(
                 # ---- customers' end of day
                 if rec:
                     any_short = False
+                    ext_any = False
+                    if replay:
+                        any_short = ext_short[tr, t] != 0
                     for j in range(nc):
                         c = customer_sites[j]
+                        if replay and not site_active[c]:
+                            continue
                         owed = 0.0
                         for k in range(in_ptr[c], in_ptr[c + 1]):
                             owed += bo_edge[in_edges[k]]
-                        if owed < EPS:
+                        tol = EPS * _fmax(1.0, mean_flow[c])
+                        if owed < tol:
                             owed = 0.0
                         site_out[tr, c, M_DEMAND] += site_dem_today[c]
                         site_out[tr, c, M_FILLED] += site_fill_today[c]
@@ -564,11 +608,15 @@ def simulate_chunk(
                         site_out[tr, c, M_SHORT] += site_short_today[c]
                         site_out[tr, c, M_LOST] += site_lost_today[c]
                         site_out[tr, c, M_LOST_REVENUE] += site_rev_today[c]
-                        if cust_short[c] or owed > EPS:
+                        if cust_short[c] or owed > tol:
                             any_short = True
+                            if mode == 1 and not site_active[c]:
+                                ext_any = True
                             site_int[tr, c, I_STOCKOUT_DAYS] += 1
                             if site_int[tr, c, I_FIRST_STOCKOUT] < 0:
                                 site_int[tr, c, I_FIRST_STOCKOUT] = t - warmup
+                    if mode == 1:
+                        ext_short[tr, t] = ext_any
                     if any_short:
                         net_out[tr, N_ANY_CUSTOMER_DAYS] += 1.0
                         if net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] < 0:
@@ -597,12 +645,24 @@ def _ship(
     arr,
     n,
     mask,
+    ext_slot,
+    ext_ring,
 ):
-    """Send ``x`` units over edge ``e`` at the end of day ``t``."""
+    """Send ``x`` units over edge ``e`` at the end of day ``t``.
+
+    ``ext_slot[e] = j >= 0`` (record mode only) marks an edge from an inactive
+    site into receiver ``ext_recv[j]`` of an active one: what it carries is also
+    noted in ``ext_ring[:, j]``.
+    """
     if edge_to_customer[e]:
         return
     if lt_const[e] >= 0:
         lead = lt_const[e]
     else:
         lead = draw_days(lt_cdf, lt_guide, lt_off[e], lt_len[e], uniform(key, STREAM_LEAD, e, t))
-    arr[(t + 1 + lead + edelay[e]) & mask, edge_recv[e]] += x
+    day = (t + 1 + lead + edelay[e]) & mask
+    r = edge_recv[e]
+    arr[day, r] += x
+    j = ext_slot[e]
+    if j >= 0:
+        ext_ring[day, j] += x

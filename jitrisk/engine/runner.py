@@ -105,6 +105,73 @@ class ChunkResult:
     buf_out: NDArray[np.float64]
     net_out: NDArray[np.float64]
     acct: NDArray[np.float64] | None = field(default=None)
+    #: record mode: arrivals from inactive sites and inactive customers' short days
+    ext_arr: NDArray[np.float64] | None = field(default=None, repr=False)
+    ext_short: NDArray[np.uint8] | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Subnetwork:
+    """The sites a change of some sites' base stock can affect, and their inputs.
+
+    With base-stock ordering and backorders every order is passed straight
+    upstream (after ordering, inventory position is back at ``S``), so order
+    streams do not depend on any ``S``. Changing the base stock of some sites
+    therefore changes only what those sites and the sites downstream of them
+    ship; everything else, including what it delivers into them, is the same
+    pathwise under common random numbers. :func:`subnetwork` finds those
+    sites: the changed ones, everything downstream, and, for a customer among
+    them, all its sources and everything downstream of those (a customer's
+    service mixes all its sources), to a fixed point.
+
+    Attributes
+    ----------
+    active : bool array, one per site
+    ext_recv : int array
+        Receivers (sites, or ``n + b`` for line-side buffer ``b``) of active
+        sites fed by an inactive site; their arrivals are recorded and replayed.
+    ext_slot : int array, one per edge
+        Index into ``ext_recv`` of an edge from an inactive site into an
+        active one, else -1.
+    """
+
+    active: NDArray[np.bool_]
+    ext_recv: NDArray[np.int64]
+    ext_slot: NDArray[np.int64]
+
+    @property
+    def n_active(self) -> int:
+        return int(self.active.sum())
+
+
+def subnetwork(compiled: CompiledNetwork, changed: list[int]) -> Subnetwork:
+    """The :class:`Subnetwork` of sites whose base stock changes (site indices)."""
+    c = compiled
+    n = c.n_sites
+    recv_site = [int(r) if r < n else int(c.buf_site[r - n]) for r in c.edge_recv]
+    out: list[list[int]] = [[] for _ in range(n)]
+    into: list[list[int]] = [[] for _ in range(n)]
+    for e in range(c.n_edges):
+        out[int(c.edge_src[e])].append(int(recv_site[e]))
+        into[int(recv_site[e])].append(int(c.edge_src[e]))
+    active = np.zeros(n, dtype=np.bool_)
+    stack = list(changed)
+    while stack:
+        s = stack.pop()
+        if active[s]:
+            continue
+        active[s] = True
+        stack.extend(out[s])
+        if c.site_kind[s] == 0:  # a customer: every source of it, and downstream of those
+            stack.extend(into[s])
+    ext_slot = np.full(c.n_edges, -1, dtype=np.int64)
+    recv: dict[int, int] = {}
+    for e in range(c.n_edges):
+        if active[recv_site[e]] and not active[c.edge_src[e]]:
+            r = int(c.edge_recv[e])
+            ext_slot[e] = recv.setdefault(r, len(recv))
+    ext_recv = np.array(sorted(recv, key=recv.__getitem__), dtype=np.int64)
+    return Subnetwork(active, ext_recv, ext_slot)
 
 
 def customer_demand(net: Network, compiled: CompiledNetwork) -> list[Distribution]:
@@ -147,6 +214,14 @@ def sample_demand(
     return out
 
 
+def chunk_draws(
+    dists: list[Distribution], cfg: RunConfig, start: int, stop: int
+) -> tuple[NDArray[np.uint64], NDArray[np.float64]]:
+    """Kernel keys and demand of trials ``start .. stop-1`` (shared by every level of a sweep)."""
+    keys, gens = trial_streams(cfg.seed, start, stop)
+    return keys, sample_demand(dists, gens, cfg.total_days)
+
+
 def run_chunk(
     compiled: CompiledNetwork,
     dists: list[Distribution],
@@ -154,18 +229,42 @@ def run_chunk(
     start: int,
     stop: int,
     keep_accounting: bool = False,
+    *,
+    draws: tuple[NDArray[np.uint64], NDArray[np.float64]] | None = None,
+    sub: Subnetwork | None = None,
+    record: ChunkResult | None = None,
 ) -> ChunkResult:
-    """Simulate trials ``start .. stop-1`` (pure: same inputs, same outputs)."""
+    """Simulate trials ``start .. stop-1`` (pure: same inputs, same outputs).
+
+    With ``sub`` and no ``record``, also record what flows into ``sub``'s
+    active sites from the rest; with ``sub`` and the ``record`` of the same
+    trials, simulate only the active sites (replay) and take the inactive
+    sites' figures from ``record``. ``draws`` are :func:`chunk_draws` of the
+    same trials, to save drawing them again.
+    """
     c = compiled
     m = stop - start
-    keys, gens = trial_streams(cfg.seed, start, stop)
-    demand = sample_demand(dists, gens, cfg.total_days)
+    keys, demand = draws if draws is not None else chunk_draws(dists, cfg, start, stop)
     n, nb = c.n_sites, c.n_buffers
     site_out = np.zeros((m, n, K.N_SITE_METRICS))
     site_int = np.zeros((m, n, K.N_SITE_INT), dtype=np.int64)
     buf_out = np.zeros((m, nb, K.N_BUF_METRICS))
     net_out = np.zeros((m, K.N_NET_METRICS))
     acct = np.zeros((m, n + nb, 4))
+    mode, active, ext_recv = 0, np.ones(n, dtype=np.bool_), np.zeros(0, dtype=np.int64)
+    ext_slot = np.full(c.n_edges, -1, dtype=np.int64)
+    ext_arr = np.zeros((0, 0, 0))
+    ext_short = np.zeros((0, 0), dtype=np.uint8)
+    if sub is not None:
+        active, ext_recv = sub.active, sub.ext_recv
+        if record is None:
+            mode, ext_slot = 1, sub.ext_slot
+            ext_arr = np.zeros((m, cfg.total_days, len(ext_recv)))
+            ext_short = np.zeros((m, cfg.total_days), dtype=np.uint8)
+        else:
+            if record.ext_arr is None or record.ext_short is None:
+                raise ValueError("replay needs a chunk run in record mode")
+            mode, ext_arr, ext_short = 2, record.ext_arr, record.ext_short
     K.simulate_chunk(
         keys,
         demand,
@@ -216,10 +315,25 @@ def run_chunk(
         acct,
         keep_accounting,
         4 * _threads(),
+        mode,
+        active,
+        ext_recv,
+        ext_slot,
+        ext_arr,
+        ext_short,
     )
-    return ChunkResult(
+    if mode == 2 and record is not None:
+        idle = ~active
+        site_out[:, idle] = record.site_out[:, idle]
+        site_int[:, idle] = record.site_int[:, idle]
+        idle_buf = idle[c.buf_site]
+        buf_out[:, idle_buf] = record.buf_out[:, idle_buf]
+    out = ChunkResult(
         start, stop, site_out, site_int, buf_out, net_out, acct if keep_accounting else None
     )
+    if mode == 1:
+        out.ext_arr, out.ext_short = ext_arr, ext_short
+    return out
 
 
 def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
@@ -391,3 +505,101 @@ def simulate(
 
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def simulate_variants(
+    variants: list[Network],
+    changed: list[str],
+    *,
+    trials: int | None = None,
+    days: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    replay: bool = True,
+) -> list[SimulationResult]:
+    """Simulate networks that differ only in the buffers of ``changed`` sites, with
+    common random numbers: the result for each equals ``simulate(variant, ...)``.
+
+    The first variant is simulated in full, recording what flows into the
+    :class:`Subnetwork` of ``changed``; the others re-simulate only that
+    subnetwork and replay the rest (exact by the pass-through argument of
+    :class:`Subnetwork`; equal to a full run up to floating-point rounding).
+    Lost-sales runs break pass-through, so they, and ``replay=False``, run
+    every variant in full.
+
+    Parameters
+    ----------
+    variants : list of Network
+        Scenario already applied; same sites, lanes and settings; only
+        buffers of ``changed`` differ.
+    changed : list of str
+        Site ids whose safety stock differs between variants.
+    trials, days, seed, workers, progress, cancelled
+        As for :func:`simulate`; progress counts trials over all variants.
+    """
+    if not variants:
+        return []
+    variants = [apply_scenario(v, v.scenario) for v in variants]  # idempotent
+    first = variants[0]
+    cfg = RunConfig.from_network(first, trials=trials, days=days, seed=seed, workers=workers)
+    if cfg.trials < 1 or cfg.days < 1:
+        raise JitriskError(
+            f"need at least one trial and one day, got trials={cfg.trials}, days={cfg.days}"
+        )
+    compiled = [compile_network(v) for v in variants]
+    _check_variants(compiled, changed)
+    check_size(compiled[0], cfg)
+    dists = customer_demand(first, compiled[0])
+    index = {sid: i for i, sid in enumerate(compiled[0].site_ids)}
+    sub = subnetwork(compiled[0], [index[s] for s in changed])
+    if not replay or cfg.unmet_demand == "lost" or sub.n_active == compiled[0].n_sites:
+        sub = None
+    size = default_chunk_trials(compiled[0], cfg)
+    chunks: list[list[ChunkResult]] = [[] for _ in variants]
+    total = cfg.trials * len(variants)
+    _set_threads(cfg.workers)
+    t0 = time.perf_counter()
+    done = 0
+    for a in range(0, cfg.trials, size):
+        b = min(a + size, cfg.trials)
+        draws = chunk_draws(dists, cfg, a, b)
+        rec: ChunkResult | None = None
+        for i, comp in enumerate(compiled):
+            ch = run_chunk(comp, dists, cfg, a, b, draws=draws, sub=sub, record=rec)
+            chunks[i].append(ch)
+            if sub is not None and rec is None:
+                rec = ch
+            done += b - a
+            if progress is not None:
+                progress(Progress(done, total, time.perf_counter() - t0))
+            if cancelled is not None and cancelled() and done < total:
+                raise SimulationCancelled(
+                    f"cancelled after {done:,} of {total:,} trial runs ({len(variants)} variants)"
+                )
+        if rec is not None:
+            rec.ext_arr = rec.ext_short = None  # replayed; free the memory
+    elapsed = time.perf_counter() - t0
+    return [
+        SimulationResult.from_chunks(v, comp, cfg, ch, elapsed=elapsed)
+        for v, comp, ch in zip(variants, compiled, chunks, strict=True)
+    ]
+
+
+def _check_variants(compiled: list[CompiledNetwork], changed: list[str]) -> None:
+    """Variants must share everything but the base stock of the changed sites."""
+    first = compiled[0]
+    keep = np.array([sid not in set(changed) for sid in first.site_ids])
+    for c in compiled[1:]:
+        same = (
+            c.site_ids == first.site_ids
+            and np.array_equal(c.edge_src, first.edge_src)
+            and np.array_equal(c.edge_recv, first.edge_recv)
+            and np.array_equal(c.base_stock[keep], first.base_stock[keep])
+            and np.array_equal(c.buf_base_stock, first.buf_base_stock)
+            and np.array_equal(c.capacity, first.capacity)
+            and np.array_equal(c.dis_prob, first.dis_prob)
+        )
+        if not same:
+            raise ValueError("variants differ in more than the buffers of the changed sites")
