@@ -553,9 +553,9 @@ def simulate_variants(
     check_size(compiled[0], cfg)
     dists = customer_demand(first, compiled[0])
     index = {sid: i for i, sid in enumerate(compiled[0].site_ids)}
-    sub: Subnetwork | None = subnetwork(compiled[0], [index[s] for s in changed])
-    if not replay or cfg.unmet_demand == "lost" or sub.n_active == compiled[0].n_sites:
-        sub = None
+    whole = subnetwork(compiled[0], [index[s] for s in changed])
+    full = not replay or cfg.unmet_demand == "lost" or whole.n_active == compiled[0].n_sites
+    sub = None if full else whole
     size = default_chunk_trials(compiled[0], cfg)
     chunks: list[list[ChunkResult]] = [[] for _ in variants]
     total = cfg.trials * len(variants)
