@@ -167,6 +167,9 @@ def simulate_chunk(
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
     mask = ring - 1
+    # "nothing" is relative to the flow: an absolute 1e-9 units is below the
+    # rounding error of a site shipping millions of units a day
+    tol_site = EPS * np.maximum(mean_flow, 1.0)
     n_blocks = max(1, min(n_trials, n_blocks))
     for blk in prange(n_blocks):
         # state is allocated once per block of trials and reset per trial: much cheaper
@@ -393,9 +396,7 @@ def simulate_chunk(
                     kind = site_kind[s]
                     if kind == 0 or (replay and not site_active[s]):
                         continue
-                    # "nothing" is relative to the flow: absolute 1e-9 units is below the
-                    # rounding error of a site shipping millions of units a day
-                    tol = EPS * _fmax(1.0, mean_flow[s])
+                    tol = tol_site[s]
                     avail = oh[s]
                     if loss[s] >= 1.0:
                         avail = 0.0
@@ -599,7 +600,7 @@ def simulate_chunk(
                         owed = 0.0
                         for k in range(in_ptr[c], in_ptr[c + 1]):
                             owed += bo_edge[in_edges[k]]
-                        tol = EPS * _fmax(1.0, mean_flow[c])
+                        tol = tol_site[c]
                         if owed < tol:
                             owed = 0.0
                         site_out[tr, c, M_DEMAND] += site_dem_today[c]

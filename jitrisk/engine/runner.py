@@ -590,7 +590,8 @@ def simulate_variants(
 def _check_variants(compiled: list[CompiledNetwork], changed: list[str]) -> None:
     """Variants must share everything but the base stock of the changed sites."""
     first = compiled[0]
-    keep = np.array([sid not in set(changed) for sid in first.site_ids])
+    changed_set = set(changed)
+    keep = np.array([sid not in changed_set for sid in first.site_ids])
     for c in compiled[1:]:
         same = (
             c.site_ids == first.site_ids
