@@ -72,6 +72,7 @@ class CompiledNetwork:
     edge_lt_len: I
     lt_cdf: F
     lt_guide: I
+    lt_thr: F  # per guide entry, the two CDF values it is compared with
     out_ptr: I
     out_edges: I
     in_ptr: I
@@ -87,6 +88,7 @@ class CompiledNetwork:
     dis_dur_len: I
     dur_cdf: F
     dur_guide: I
+    dur_thr: F
     dis_tgt_ptr: I
     dis_tgt: I  # site indices (outage, capacity, demand) or edge indices (delay)
     horizon_ring: int
@@ -182,7 +184,7 @@ def compile_network(net: Network) -> CompiledNetwork:
             lt_off[e], lt_len[e] = offset, len(cdf)
             offset += len(cdf)
     lt_cdf = np.concatenate(tables) if tables else np.zeros(1)
-    lt_guide = _guides(tables)
+    lt_guide, lt_thr = _guides(tables)
 
     out_ptr, out_edges = _csr(edge_src, n)
     in_ptr, in_edges = _csr(edge_recv, n + nb)
@@ -274,7 +276,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         tgt.extend(_targets(dz.kind, dz.scope, sites, idx, lanes, lane_index, out_ptr, out_edges))
         tgt_ptr.append(len(tgt))
     dur_cdf = np.concatenate(dur_tables) if dur_tables else np.zeros(1)
-    dur_guide = _guides(dur_tables)
+    dur_guide, dur_thr = _guides(dur_tables)
 
     max_lead = int(max([*(lt_const.tolist() or [0]), *(lt_len.tolist() or [0])]))
     max_delay = (
@@ -311,6 +313,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         edge_lt_len=lt_len,
         lt_cdf=lt_cdf,
         lt_guide=lt_guide,
+        lt_thr=lt_thr,
         out_ptr=out_ptr,
         out_edges=out_edges,
         in_ptr=in_ptr,
@@ -324,6 +327,7 @@ def compile_network(net: Network) -> CompiledNetwork:
         dis_dur_len=dur_len,
         dur_cdf=dur_cdf,
         dur_guide=dur_guide,
+        dur_thr=dur_thr,
         dis_tgt_ptr=np.array(tgt_ptr, dtype=np.int64),
         dis_tgt=np.array(tgt, dtype=np.int64),
         horizon_ring=ring,
@@ -331,14 +335,26 @@ def compile_network(net: Network) -> CompiledNetwork:
     )
 
 
-def _guides(tables: list[F]) -> I:
-    """Guide tables for inverse-CDF sampling: entry i of a table of length m is the first
-    index k with cdf[k] > i/m (concatenated like the tables)."""
-    out = [
-        np.minimum(np.searchsorted(c, np.arange(len(c)) / len(c), side="right"), len(c) - 1)
-        for c in tables
-    ]
-    return np.concatenate(out).astype(np.int64) if out else np.zeros(1, dtype=np.int64)
+def _guides(tables: list[F]) -> tuple[I, F]:
+    """Guide tables for inverse-CDF sampling (Chen 1974; Devroye 1986, sec. III.2.4).
+
+    Entry ``i`` of a table of length ``m`` is the first index ``k`` with
+    ``cdf[k] > i/m``; tables are concatenated like the CDFs. Beside each entry
+    ``k`` the two thresholds the draw compares with next, ``cdf[k]`` and
+    ``cdf[k+1]`` (2.0, "never", past the last step), sit side by side in the
+    second array, so a draw usually costs one memory access and no branch.
+    """
+    guides: list[I] = []
+    thrs: list[F] = []
+    for c in tables:
+        m = len(c)
+        g = np.minimum(np.searchsorted(c, np.arange(m) / m, side="right"), m - 1)
+        step = np.concatenate([c[:-1], [2.0, 2.0]])  # a draw moves past k only if k < m-1
+        guides.append(g.astype(np.int64))
+        thrs.append(np.stack([step[g], step[g + 1]], axis=1).ravel())
+    if not guides:
+        return np.zeros(1, dtype=np.int64), np.full(2, 2.0)
+    return np.concatenate(guides), np.concatenate(thrs)
 
 
 def _csr(keys: I, n: int) -> tuple[I, I]:

@@ -76,15 +76,22 @@ def uniform(key, stream, i, t):
 
 
 @njit(inline="always", cache=True)
-def draw_days(cdf, guide, off, n, u):
-    """Inverse-CDF draw of whole days from ``cdf[off:off+n]``.
+def draw_days(cdf, guide, thr, off, n, u):
+    """Inverse-CDF draw of whole days from ``cdf[off:off+n]``: the smallest ``k``
+    with ``u < cdf[k]`` (``k <= n - 1``).
 
     A guide table (Chen 1974; Devroye 1986, sec. III.2.4) gives the first
-    candidate, so a draw costs about one comparison whatever the table length.
+    candidate ``k0``; the next two comparisons (``cdf[k0]``, ``cdf[k0+1]``,
+    stored beside it in ``thr``) are done without branching, which settles
+    about 99 % of draws; the rest walk on along the table.
     """
-    k = guide[off + int(u * n)]
-    while k < n - 1 and cdf[off + k] <= u:
-        k += 1
+    b = off + int(u * n)
+    k = guide[b]
+    t1 = thr[2 * b + 1]
+    k += int(u >= thr[2 * b]) + int(u >= t1)
+    if u >= t1:
+        while k < n - 1 and cdf[off + k] <= u:
+            k += 1
     return k
 
 
@@ -116,6 +123,7 @@ def simulate_chunk(
     lt_len,
     lt_cdf,
     lt_guide,
+    lt_thr,
     out_ptr,
     out_edges,
     in_ptr,
@@ -129,6 +137,7 @@ def simulate_chunk(
     dur_len,
     dur_cdf,
     dur_guide,
+    dur_thr,
     dis_tgt_ptr,
     dis_tgt,
     ring,
@@ -171,25 +180,39 @@ def simulate_chunk(
     # rounding error of a site shipping millions of units a day
     tol_site = EPS * np.maximum(mean_flow, 1.0)
     n_blocks = max(1, min(n_trials, n_blocks))
+    # lanes whose lead time is drawn each day: random, not into a customer, and
+    # (replay) leaving a simulated site
+    n_rand = 0
+    rand_edges = np.empty(ne, dtype=np.int64)
+    for e in range(ne):
+        if lt_const[e] < 0 and not edge_to_customer[e] and (mode != 2 or site_active[edge_src[e]]):
+            rand_edges[n_rand] = e
+            n_rand += 1
     for blk in prange(n_blocks):
         # state is allocated once per block of trials and reset per trial: much cheaper
         # than fresh (page-faulting) allocations for every trial
         oh = np.zeros(n)
         on_order = np.zeros(n)
-        arr = np.zeros((ring, n + nb))
+        arr = np.zeros((n + nb, ring))
         wip = np.zeros((ring, n))
         wip_total = np.zeros(n)
         backlog = np.zeros(n)
+        # bo[d, e]: backorder of lane e from day d. A row is written only on days its
+        # site fell short, and bo_days[s, q_head[s]:q_tail[s]] lists those days, oldest
+        # first, so the usual day neither writes nor scans backorder rows.
         bo = np.empty((n_days, ne))
         bo_edge = np.zeros(ne)
         bo_site = np.zeros(n)
-        head = np.zeros(n, dtype=np.int64)
+        bo_days = np.empty((n, n_days), dtype=np.int64)
+        q_head = np.zeros(n, dtype=np.int64)
+        q_tail = np.zeros(n, dtype=np.int64)
         order_e = np.zeros(ne)
         boh = np.zeros(nb)
         b_on_order = np.zeros(nb)
         loss = np.zeros(n)
         dmult = np.ones(n)
         edelay = np.zeros(ne, dtype=np.int64)
+        lead_off = np.zeros(ne, dtype=np.int64)
         active = np.zeros(nd, dtype=np.bool_)
         was_active = np.zeros(nd, dtype=np.bool_)
         remaining = np.zeros(nd, dtype=np.int64)
@@ -214,13 +237,16 @@ def simulate_chunk(
             backlog[:] = 0
             bo_edge[:] = 0
             bo_site[:] = 0
-            head[:] = 0
+            q_head[:] = 0
+            q_tail[:] = 0
             order_e[:] = 0
             boh[:] = 0
             b_on_order[:] = 0
             loss[:] = 0
             edelay[:] = 0
             remaining[:] = 0
+            for e in range(ne):
+                lead_off[e] = 1 + max(lt_const[e], 0)
             site_lost_today[:] = 0
             site_short_today[:] = 0
             site_dem_today[:] = 0
@@ -249,8 +275,8 @@ def simulate_chunk(
                     oh[s] = max(base_stock[s] - mu * el, 0.0)
                     whole = int(el)
                     for d in range(1, whole + 1):
-                        arr[d & mask, s] += mu
-                    arr[(whole + 1) & mask, s] += mu * (el - whole)
+                        arr[s, d & mask] += mu
+                    arr[s, (whole + 1) & mask] += mu * (el - whole)
                     on_order[s] = mu * el
                 acct[tr, s, A_INITIAL] = oh[s]
             for b in range(nb):
@@ -259,8 +285,8 @@ def simulate_chunk(
                 boh[b] = max(buf_base_stock[b] - mu * el, 0.0)
                 whole = int(el)
                 for d in range(1, whole + 1):
-                    arr[d & mask, n + b] += mu
-                arr[(whole + 1) & mask, n + b] += mu * (el - whole)
+                    arr[n + b, d & mask] += mu
+                arr[n + b, (whole + 1) & mask] += mu * (el - whole)
                 b_on_order[b] = mu * el
                 acct[tr, n + b, A_INITIAL] = boh[b]
             for s in range(n):
@@ -282,13 +308,17 @@ def simulate_chunk(
                         if t == dis_start[k]:
                             active[k] = True
                             u = uniform(key, STREAM_DURATION, k, t)
-                            remaining[k] = draw_days(dur_cdf, dur_guide, dur_off[k], dur_len[k], u)
+                            remaining[k] = draw_days(
+                                dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
+                            )
                     elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:  # noqa: SIM102
                         # onset only from a day the event was not running (Markov chain)
                         if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
                             active[k] = True
                             u = uniform(key, STREAM_DURATION, k, t)
-                            remaining[k] = draw_days(dur_cdf, dur_guide, dur_off[k], dur_len[k], u)
+                            remaining[k] = draw_days(
+                                dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
+                            )
                     if active[k] != was:
                         changed = True
                     was_active[k] = active[k]
@@ -310,6 +340,19 @@ def simulate_chunk(
                                 edelay[x] = max(edelay[x], int(np.ceil(dis_sev[k] - 1e-9)))
                             else:
                                 dmult[x] *= dis_sev[k]
+                    for e in range(ne):
+                        if lt_const[e] >= 0:
+                            lead_off[e] = 1 + lt_const[e] + edelay[e]
+
+                # the day's lead times, one per lane (a lane that ships twice today,
+                # backorders and today's orders, uses the same draw): drawn in one
+                # tight loop, independent of the flows, so the draws overlap
+                for i in range(n_rand):
+                    e = rand_edges[i]
+                    u = uniform(key, STREAM_LEAD, e, t)
+                    lead_off[e] = (
+                        1 + draw_days(lt_cdf, lt_guide, lt_thr, lt_off[e], lt_len[e], u) + edelay[e]
+                    )
 
                 # ---- 2. arrivals and completed production
                 if mode == 1:
@@ -318,11 +361,11 @@ def simulate_chunk(
                         ext_ring[slot, j] = 0.0
                 elif replay:
                     for j in range(n_ext):
-                        arr[slot, ext_recv[j]] += ext_arr[tr, t, j]
+                        arr[ext_recv[j], slot] += ext_arr[tr, t, j]
                 for r in range(n + nb):
-                    a = arr[slot, r]
+                    a = arr[r, slot]
                     if a != 0.0:
-                        arr[slot, r] = 0.0
+                        arr[r, slot] = 0.0
                         if r < n:
                             oh[r] += a
                             on_order[r] -= a
@@ -406,14 +449,13 @@ def simulate_chunk(
                     e0 = out_ptr[s]
                     e1 = out_ptr[s + 1]
                     # backorders, oldest day first
-                    d = head[s]
-                    while d < t and bo_site[s] > tol:
+                    while q_head[s] < q_tail[s] and bo_site[s] > tol:
+                        d = bo_days[s, q_head[s]]
                         tot = 0.0
                         for k in range(e0, e1):
                             tot += bo[d, out_edges[k]]
                         if tot <= tol:
-                            d += 1
-                            head[s] = d
+                            q_head[s] += 1
                             continue
                         if avail <= tol:
                             break
@@ -428,25 +470,17 @@ def simulate_chunk(
                                         e,
                                         x,
                                         t,
-                                        key,
                                         edge_recv,
-                                        lt_const,
-                                        lt_off,
-                                        lt_len,
-                                        lt_cdf,
-                                        lt_guide,
-                                        edelay,
+                                        lead_off,
                                         edge_to_customer,
                                         arr,
-                                        n,
                                         mask,
                                         ext_slot,
                                         ext_ring,
                                     )
                             avail -= tot
                             bo_site[s] -= tot
-                            d += 1
-                            head[s] = d
+                            q_head[s] += 1
                         else:
                             f = avail / tot
                             for k in range(e0, e1):
@@ -459,17 +493,10 @@ def simulate_chunk(
                                         e,
                                         x,
                                         t,
-                                        key,
                                         edge_recv,
-                                        lt_const,
-                                        lt_off,
-                                        lt_len,
-                                        lt_cdf,
-                                        lt_guide,
-                                        edelay,
+                                        lead_off,
                                         edge_to_customer,
                                         arr,
-                                        n,
                                         mask,
                                         ext_slot,
                                         ext_ring,
@@ -477,11 +504,12 @@ def simulate_chunk(
                             bo_site[s] -= avail
                             avail = 0.0
                             break
-                    if bo_site[s] <= tol or d >= t:
+                    if bo_site[s] <= tol or q_head[s] >= q_tail[s]:
                         # nothing owed, or only rounding residue left after every
                         # past day's backorders were filled: not a stockout
                         bo_site[s] = 0.0
-                        head[s] = t
+                        q_head[s] = 0
+                        q_tail[s] = 0
                     # today's orders
                     tot = 0.0
                     for k in range(e0, e1):
@@ -491,54 +519,75 @@ def simulate_chunk(
                     short_total = 0.0
                     lost_total = 0.0
                     rev_total = 0.0
-                    for k in range(e0, e1):
-                        e = out_edges[k]
-                        x = order_e[e]
-                        order_e[e] = 0.0
-                        fill = x * f if f < 1.0 else x
-                        unf = x - fill
-                        if unf <= tol:
-                            unf = 0.0
-                            fill = x
-                        if fill > 0.0:
-                            _ship(
-                                e,
-                                fill,
-                                t,
-                                key,
-                                edge_recv,
-                                lt_const,
-                                lt_off,
-                                lt_len,
-                                lt_cdf,
-                                lt_guide,
-                                edelay,
-                                edge_to_customer,
-                                arr,
-                                n,
-                                mask,
-                                ext_slot,
-                                ext_ring,
-                            )
-                        filled_total += fill
-                        short_total += unf
-                        if edge_to_customer[e]:
-                            c = edge_recv[e]
-                            site_fill_today[c] += fill
-                            if unf > 0.0:
-                                cust_short[c] = True
-                                site_short_today[c] += unf
-                                rev_total += unf * price[c]
-                                site_rev_today[c] += unf * price[c]
-                                if lost_mode:
-                                    lost_total += unf
-                                    site_lost_today[c] += unf
-                        if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
-                            bo[t, e] = unf
-                            bo_edge[e] += unf
-                            bo_site[s] += unf
-                        else:
-                            bo[t, e] = 0.0
+                    owes_today = False
+                    if f >= 1.0:
+                        # enough for everybody (the usual day): ship every order in full
+                        for k in range(e0, e1):
+                            e = out_edges[k]
+                            x = order_e[e]
+                            order_e[e] = 0.0
+                            if x > 0.0:
+                                _ship(
+                                    e,
+                                    x,
+                                    t,
+                                    edge_recv,
+                                    lead_off,
+                                    edge_to_customer,
+                                    arr,
+                                    mask,
+                                    ext_slot,
+                                    ext_ring,
+                                )
+                                filled_total += x
+                                if edge_to_customer[e]:
+                                    site_fill_today[edge_recv[e]] += x
+                    else:
+                        for k in range(e0, e1):
+                            e = out_edges[k]
+                            x = order_e[e]
+                            order_e[e] = 0.0
+                            fill = x * f if f < 1.0 else x
+                            unf = x - fill
+                            if unf <= tol:
+                                unf = 0.0
+                                fill = x
+                            if fill > 0.0:
+                                _ship(
+                                    e,
+                                    fill,
+                                    t,
+                                    edge_recv,
+                                    lead_off,
+                                    edge_to_customer,
+                                    arr,
+                                    mask,
+                                    ext_slot,
+                                    ext_ring,
+                                )
+                            filled_total += fill
+                            short_total += unf
+                            if edge_to_customer[e]:
+                                c = edge_recv[e]
+                                site_fill_today[c] += fill
+                                if unf > 0.0:
+                                    cust_short[c] = True
+                                    site_short_today[c] += unf
+                                    rev_total += unf * price[c]
+                                    site_rev_today[c] += unf * price[c]
+                                    if lost_mode:
+                                        lost_total += unf
+                                        site_lost_today[c] += unf
+                            if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
+                                bo[t, e] = unf
+                                bo_edge[e] += unf
+                                bo_site[s] += unf
+                                owes_today = True
+                            else:
+                                bo[t, e] = 0.0
+                        if owes_today:
+                            bo_days[s, q_tail[s]] = t
+                            q_tail[s] += 1
                     shipped = start_avail - avail + filled_total
                     oh[s] -= shipped
                     if oh[s] < tol:
@@ -630,26 +679,9 @@ def simulate_chunk(
 
 
 @njit(inline="always", cache=True)
-def _ship(
-    e,
-    x,
-    t,
-    key,
-    edge_recv,
-    lt_const,
-    lt_off,
-    lt_len,
-    lt_cdf,
-    lt_guide,
-    edelay,
-    edge_to_customer,
-    arr,
-    n,
-    mask,
-    ext_slot,
-    ext_ring,
-):
-    """Send ``x`` units over edge ``e`` at the end of day ``t``.
+def _ship(e, x, t, edge_recv, lead_off, edge_to_customer, arr, mask, ext_slot, ext_ring):
+    """Send ``x`` units over edge ``e`` at the end of day ``t``; they arrive on day
+    ``t + lead_off[e]`` (``1 +`` lead time ``+`` any lane delay, set for the day).
 
     ``ext_slot[e] = j >= 0`` (record mode only) marks an edge from an inactive
     site into receiver ``ext_recv[j]`` of an active one: what it carries is also
@@ -657,13 +689,8 @@ def _ship(
     """
     if edge_to_customer[e]:
         return
-    if lt_const[e] >= 0:
-        lead = lt_const[e]
-    else:
-        lead = draw_days(lt_cdf, lt_guide, lt_off[e], lt_len[e], uniform(key, STREAM_LEAD, e, t))
-    day = (t + 1 + lead + edelay[e]) & mask
-    r = edge_recv[e]
-    arr[day, r] += x
+    day = (t + lead_off[e]) & mask
+    arr[edge_recv[e], day] += x
     j = ext_slot[e]
     if j >= 0:
         ext_ring[day, j] += x
