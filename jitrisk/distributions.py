@@ -22,6 +22,7 @@ for the gamma, shape ``k = mean**2/sd**2`` and scale ``theta = sd**2/mean``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -93,7 +94,14 @@ class Distribution:
         ``P(K = k) = F(k + 1/2) - F(k - 1/2)`` for continuous distributions,
         the mass at ``k`` for discrete ones. The upper tail beyond probability
         ``1e-12`` (and beyond ten years) is folded into the last day.
+
+        Tables are cached per (distribution, minimum) and read-only: a network's
+        lanes share few distinct distributions, and building a SciPy frozen
+        distribution costs far more than the table itself.
         """
+        return _whole_day_pmf_cached(self, minimum)
+
+    def _whole_day_pmf(self, minimum: int) -> NDArray[np.float64]:
         dist = self.scipy()
         # SciPy warns on degenerate parameters (geometric(1): log(0)); the results are right
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -112,6 +120,13 @@ class Distribution:
         nz = np.nonzero(pmf > 0)[0]
         pmf = pmf[: nz[-1] + 1] if nz.size else np.array([1.0])
         return np.asarray(pmf / pmf.sum(), dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_day_pmf_cached(dist: Distribution, minimum: int) -> NDArray[np.float64]:
+    pmf = dist._whole_day_pmf(minimum)
+    pmf.setflags(write=False)
+    return pmf
 
 
 def _fmt(x: float) -> str:

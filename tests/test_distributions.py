@@ -587,3 +587,15 @@ def test_accepted_parameters_of_sane_size_sample_finite_values(
     assert np.all(np.isfinite(d.sample(np.random.default_rng(0), 20)))
     with np.errstate(divide="ignore"):  # SciPy's geom(p=1) divides by zero, rightly gives 1
         assert d.scipy().mean() == pytest.approx(d.mean, rel=1e-6, abs=1e-9)
+
+
+def test_whole_day_pmf_is_shared_and_read_only() -> None:
+    # equal distributions share one table (the engine compiles many lanes with the
+    # same lead time); a caller that tried to change it would corrupt every lane
+    a, b = LogNormal(12, 4), LogNormal(12.0, 4.0)
+    pa, pb = a.whole_day_pmf(0), b.whole_day_pmf(0)
+    assert pa is pb
+    assert a.whole_day_pmf(1) is not pa  # the minimum is part of the key
+    with pytest.raises(ValueError, match="read-only"):
+        pa[0] = 1.0
+    np.testing.assert_array_equal(pa, a._whole_day_pmf(0))
