@@ -13,7 +13,7 @@ import math
 import os
 import time
 from collections.abc import Callable, Generator
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -222,6 +222,29 @@ def chunk_draws(
     return keys, sample_demand(dists, gens, cfg.total_days)
 
 
+def draws_ahead(
+    dists: list[Distribution], cfg: RunConfig, bounds: list[tuple[int, int]]
+) -> Generator[tuple[NDArray[np.uint64], NDArray[np.float64]], None, None]:
+    """:func:`chunk_draws` of each ``(start, stop)`` in turn, the next chunk's drawn on a
+    helper thread while the caller simulates this one.
+
+    The kernel releases the GIL and so does NumPy's sampling, so the (serial)
+    seeding and demand sampling no longer leave the other cores idle between
+    chunks. Draws depend only on the trial numbers, so results are unchanged. At
+    most two chunks' draws are held at once; closing the generator waits for at
+    most the one being drawn.
+    """
+    if not bounds:
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="jitrisk-draws") as pool:
+        nxt = pool.submit(chunk_draws, dists, cfg, *bounds[0])
+        for i in range(len(bounds)):
+            draws = nxt.result()
+            if i + 1 < len(bounds):
+                nxt = pool.submit(chunk_draws, dists, cfg, *bounds[i + 1])
+            yield draws
+
+
 def run_chunk(
     compiled: CompiledNetwork,
     dists: list[Distribution],
@@ -363,8 +386,12 @@ def iter_chunks(
     bounds = [(a, min(a + size, cfg.trials)) for a in range(0, cfg.trials, size)]
     if executor is None:
         _set_threads(cfg.workers)
-        for a, b in bounds:
-            yield run_chunk(compiled, dists, cfg, a, b, keep_accounting)
+        ahead = draws_ahead(dists, cfg, bounds)
+        try:
+            for (a, b), draws in zip(bounds, ahead, strict=True):
+                yield run_chunk(compiled, dists, cfg, a, b, keep_accounting, draws=draws)
+        finally:
+            ahead.close()
         return
     futures = [
         executor.submit(run_chunk, compiled, dists, cfg, a, b, keep_accounting) for a, b in bounds
@@ -564,9 +591,9 @@ def simulate_variants(
     _set_threads(cfg.workers)
     t0 = time.perf_counter()
     done = 0
-    for a in range(0, cfg.trials, size):
-        b = min(a + size, cfg.trials)
-        draws = chunk_draws(dists, cfg, a, b)
+    bounds = [(a, min(a + size, cfg.trials)) for a in range(0, cfg.trials, size)]
+    ahead = draws_ahead(dists, cfg, bounds)
+    for (a, b), draws in zip(bounds, ahead, strict=True):
         rec: ChunkResult | None = None
         for i, comp in enumerate(compiled):
             ch = run_chunk(comp, dists, cfg, a, b, draws=draws, sub=sub, record=rec)
@@ -577,6 +604,7 @@ def simulate_variants(
             if progress is not None:
                 progress(Progress(done, total, time.perf_counter() - t0))
             if cancelled is not None and cancelled() and done < total:
+                ahead.close()
                 raise SimulationCancelled(
                     f"cancelled after {done:,} of {total:,} trial runs ({len(variants)} variants)"
                 )
