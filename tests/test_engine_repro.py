@@ -73,3 +73,25 @@ def test_progress_is_reported_and_cancel_stops_within_a_chunk():
     seen.clear()
     simulate(assembly(trials=25), chunk_trials=10, progress=progress)
     assert seen == [10, 20, 25]
+
+
+def test_draws_ahead_gives_each_chunk_its_own_draws_and_stops_when_closed():
+    import threading
+
+    from jitrisk.engine.compiled import compile_network
+    from jitrisk.engine.runner import RunConfig, chunk_draws, customer_demand, draws_ahead
+
+    net = assembly(trials=20)
+    cfg = RunConfig.from_network(net)
+    dists = customer_demand(net, compile_network(net))
+    bounds = [(0, 5), (5, 6), (6, 20)]
+    for (a, b), (keys, demand) in zip(bounds, draws_ahead(dists, cfg, bounds), strict=True):
+        want_keys, want_demand = chunk_draws(dists, cfg, a, b)
+        np.testing.assert_array_equal(keys, want_keys)
+        np.testing.assert_array_equal(demand, want_demand)
+    before = {t.name for t in threading.enumerate()}
+    ahead = draws_ahead(dists, cfg, bounds)
+    next(ahead)  # the second chunk is now being drawn on the helper thread
+    ahead.close()
+    left = {t.name for t in threading.enumerate()} - before
+    assert not any(name.startswith("jitrisk-draws") for name in left)

@@ -593,23 +593,26 @@ def simulate_variants(
     done = 0
     bounds = [(a, min(a + size, cfg.trials)) for a in range(0, cfg.trials, size)]
     ahead = draws_ahead(dists, cfg, bounds)
-    for (a, b), draws in zip(bounds, ahead, strict=True):
-        rec: ChunkResult | None = None
-        for i, comp in enumerate(compiled):
-            ch = run_chunk(comp, dists, cfg, a, b, draws=draws, sub=sub, record=rec)
-            chunks[i].append(ch)
-            if sub is not None and rec is None:
-                rec = ch
-            done += b - a
-            if progress is not None:
-                progress(Progress(done, total, time.perf_counter() - t0))
-            if cancelled is not None and cancelled() and done < total:
-                ahead.close()
-                raise SimulationCancelled(
-                    f"cancelled after {done:,} of {total:,} trial runs ({len(variants)} variants)"
-                )
-        if rec is not None:
-            rec.ext_arr = rec.ext_short = None  # replayed; free the memory
+    try:
+        for (a, b), draws in zip(bounds, ahead, strict=True):
+            rec: ChunkResult | None = None
+            for i, comp in enumerate(compiled):
+                ch = run_chunk(comp, dists, cfg, a, b, draws=draws, sub=sub, record=rec)
+                chunks[i].append(ch)
+                if sub is not None and rec is None:
+                    rec = ch
+                done += b - a
+                if progress is not None:
+                    progress(Progress(done, total, time.perf_counter() - t0))
+                if cancelled is not None and cancelled() and done < total:
+                    raise SimulationCancelled(
+                        f"cancelled after {done:,} of {total:,} trial runs "
+                        f"({len(variants)} variants)"
+                    )
+            if rec is not None:
+                rec.ext_arr = rec.ext_short = None  # replayed; free the memory
+    finally:
+        ahead.close()  # an error or a cancel: stop drawing ahead
     elapsed = time.perf_counter() - t0
     return [
         SimulationResult.from_chunks(v, comp, cfg, ch, elapsed=elapsed)
