@@ -26,7 +26,8 @@ def _check(tables: list[np.ndarray], u: np.ndarray) -> None:
     off = 0
     for cdf in tables:
         n = len(cdf)
-        got = np.array([draw_days(np.concatenate(tables), guide, thr, off, n, x) for x in u])
+        cdf_all = np.concatenate(tables)
+        got = np.array([draw_days(cdf_all, guide, thr, np.uint64(off), n, x) for x in u])
         np.testing.assert_array_equal(got, _reference(cdf, u))
         off += n
 

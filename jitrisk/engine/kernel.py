@@ -85,12 +85,12 @@ def draw_days(cdf, guide, thr, off, n, u):
     stored beside it in ``thr``) are done without branching, which settles
     about 99 % of draws; the rest walk on along the table.
     """
-    b = off + int(u * n)
+    b = off + np.uint64(u * n)  # unsigned (``off`` too): no wrap-around code
     k = guide[b]
-    t1 = thr[2 * b + 1]
-    k += int(u >= thr[2 * b]) + int(u >= t1)
+    t1 = thr[b + b + np.uint64(1)]
+    k += int(u >= thr[b + b]) + int(u >= t1)
     if u >= t1:
-        while k < n - 1 and cdf[off + k] <= u:
+        while k < n - 1 and cdf[off + np.uint64(k)] <= u:
             k += 1
     return k
 
@@ -176,6 +176,12 @@ def simulate_chunk(
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
     mask = ring - 1
+    # Index arrays arrive unsigned (see runner): NumPy-style negative-index
+    # wrap-around costs a few instructions per gathered index, and gathered
+    # indices are most of what this kernel does. Unsigned arithmetic below
+    # keeps them unsigned (uint64 + int64 would become float64).
+    nu = np.uint64(n)
+    ONE = np.uint64(1)
     # "nothing" is relative to the flow: an absolute 1e-9 units is below the
     # rounding error of a site shipping millions of units a day
     tol_site = EPS * np.maximum(mean_flow, 1.0)
@@ -183,7 +189,7 @@ def simulate_chunk(
     # lanes whose lead time is drawn each day: random, not into a customer, and
     # (replay) leaving a simulated site
     n_rand = 0
-    rand_edges = np.empty(ne, dtype=np.int64)
+    rand_edges = np.empty(ne, dtype=np.uint64)
     for e in range(ne):
         if lt_const[e] < 0 and not edge_to_customer[e] and (mode != 2 or site_active[edge_src[e]]):
             rand_edges[n_rand] = e
@@ -229,6 +235,7 @@ def simulate_chunk(
         hi_tr = (blk + 1) * n_trials // n_blocks
         for tr in range(lo_tr, hi_tr):
             key = keys[tr]
+            tru = np.uint64(tr)
             oh[:] = 0
             on_order[:] = 0
             arr[:] = 0
@@ -278,7 +285,7 @@ def simulate_chunk(
                         arr[s, d & mask] += mu
                     arr[s, (whole + 1) & mask] += mu * (el - whole)
                     on_order[s] = mu * el
-                acct[tr, s, A_INITIAL] = oh[s]
+                acct[tru, s, A_INITIAL] = oh[s]
             for b in range(nb):
                 mu = buf_mean_flow[b]
                 el = buf_mean_lead[b]
@@ -288,10 +295,10 @@ def simulate_chunk(
                     arr[n + b, d & mask] += mu
                 arr[n + b, (whole + 1) & mask] += mu * (el - whole)
                 b_on_order[b] = mu * el
-                acct[tr, n + b, A_INITIAL] = boh[b]
+                acct[tru, n + b, A_INITIAL] = boh[b]
             for s in range(n):
-                site_int[tr, s, I_FIRST_STOCKOUT] = -1
-            net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
+                site_int[tru, s, I_FIRST_STOCKOUT] = -1
+            net_out[tru, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
 
             for t in range(n_days):
                 rec = t >= warmup
@@ -357,23 +364,27 @@ def simulate_chunk(
                 # ---- 2. arrivals and completed production
                 if mode == 1:
                     for j in range(n_ext):
-                        ext_arr[tr, t, j] = ext_ring[slot, j]
+                        ext_arr[tru, t, j] = ext_ring[slot, j]
                         ext_ring[slot, j] = 0.0
                 elif replay:
                     for j in range(n_ext):
-                        arr[ext_recv[j], slot] += ext_arr[tr, t, j]
-                for r in range(n + nb):
+                        arr[ext_recv[j], slot] += ext_arr[tru, t, j]
+                for r in range(n):
                     a = arr[r, slot]
                     if a != 0.0:
                         arr[r, slot] = 0.0
-                        if r < n:
-                            oh[r] += a
-                            on_order[r] -= a
-                        else:
-                            boh[r - n] += a
-                            b_on_order[r - n] -= a
+                        oh[r] += a
+                        on_order[r] -= a
                         if keep_acct:
-                            acct[tr, r, A_IN] += a
+                            acct[tru, r, A_IN] += a
+                for b in range(nb):
+                    a = arr[nu + b, slot]
+                    if a != 0.0:
+                        arr[nu + b, slot] = 0.0
+                        boh[b] += a
+                        b_on_order[b] -= a
+                        if keep_acct:
+                            acct[tru, nu + b, A_IN] += a
                 for s in range(n):
                     w = wip[slot, s]
                     if w != 0.0:
@@ -381,7 +392,7 @@ def simulate_chunk(
                         oh[s] += w
                         wip_total[s] -= w
                         if keep_acct:
-                            acct[tr, s, A_IN] += w
+                            acct[tru, s, A_IN] += w
 
                 # ---- 3. production
                 for s in range(n):
@@ -401,21 +412,21 @@ def simulate_chunk(
                     for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
                         use = q * buf_qpu[b]
                         if rec:
-                            buf_out[tr, b, B_REQUESTED] += plan * buf_qpu[b]
-                            buf_out[tr, b, B_CONSUMED] += use
+                            buf_out[tru, b, B_REQUESTED] += plan * buf_qpu[b]
+                            buf_out[tru, b, B_CONSUMED] += use
                             if boh[b] < (plan - EPS) * buf_qpu[b]:
                                 # this component alone could not cover today's plan
-                                buf_out[tr, b, B_STOCKOUT_DAYS] += 1.0
+                                buf_out[tru, b, B_STOCKOUT_DAYS] += 1.0
                         boh[b] = _fmax(boh[b] - use, 0.0)
                         if keep_acct:
-                            acct[tr, n + b, A_OUT] += use
+                            acct[tru, nu + b, A_OUT] += use
                     backlog[s] -= q
                     if proc_days[s] == 0:
                         oh[s] += q
                         if keep_acct:
-                            acct[tr, s, A_IN] += q
+                            acct[tru, s, A_IN] += q
                     else:
-                        wip[(t + proc_days[s]) & mask, s] += q
+                        wip[np.uint64((t + proc_days[s]) & mask), s] += q
                         wip_total[s] += q
 
                 # ---- 4. external demand, ordered from the customers' sources
@@ -423,7 +434,7 @@ def simulate_chunk(
                     c = customer_sites[j]
                     if replay and not site_active[c]:
                         continue
-                    dem = demand[tr, t, j] * dmult[c]
+                    dem = demand[tru, t, j] * dmult[c]
                     site_dem_today[c] = dem
                     for k in range(in_ptr[c], in_ptr[c + 1]):
                         e = in_edges[k]
@@ -435,7 +446,8 @@ def simulate_chunk(
                     site_rev_today[c] = 0.0
 
                 # ---- 5-7. sites downstream first: fill, order, ship
-                for s in range(n - 1, -1, -1):
+                for i_s in range(n):
+                    s = np.uint64(n - 1 - i_s)  # downstream first, unsigned (see above)
                     kind = site_kind[s]
                     if kind == 0 or (replay and not site_active[s]):
                         continue
@@ -447,7 +459,7 @@ def simulate_chunk(
                         avail = _fmin(avail, capacity[s] * (1.0 - loss[s]))
                     start_avail = avail
                     e0 = out_ptr[s]
-                    e1 = out_ptr[s + 1]
+                    e1 = out_ptr[s + ONE]
                     # backorders, oldest day first
                     while q_head[s] < q_tail[s] and bo_site[s] > tol:
                         d = bo_days[s, q_head[s]]
@@ -593,19 +605,19 @@ def simulate_chunk(
                     if oh[s] < tol:
                         oh[s] = _fmax(oh[s], 0.0)
                     if keep_acct:
-                        acct[tr, s, A_OUT] += shipped
+                        acct[tru, s, A_OUT] += shipped
                     if rec:
-                        site_out[tr, s, M_DEMAND] += tot
-                        site_out[tr, s, M_FILLED] += filled_total
-                        site_out[tr, s, M_BACKORDER_SUM] += bo_site[s]
-                        site_out[tr, s, M_SHORT] += short_total
-                        site_out[tr, s, M_LOST] += lost_total
-                        site_out[tr, s, M_LOST_REVENUE] += rev_total
-                        site_out[tr, s, M_ONHAND_SUM] += oh[s]
+                        site_out[tru, s, M_DEMAND] += tot
+                        site_out[tru, s, M_FILLED] += filled_total
+                        site_out[tru, s, M_BACKORDER_SUM] += bo_site[s]
+                        site_out[tru, s, M_SHORT] += short_total
+                        site_out[tru, s, M_LOST] += lost_total
+                        site_out[tru, s, M_LOST_REVENUE] += rev_total
+                        site_out[tru, s, M_ONHAND_SUM] += oh[s]
                         if bo_site[s] > tol or lost_total > tol:
-                            site_int[tr, s, I_STOCKOUT_DAYS] += 1
-                            if site_int[tr, s, I_FIRST_STOCKOUT] < 0:
-                                site_int[tr, s, I_FIRST_STOCKOUT] = t - warmup
+                            site_int[tru, s, I_STOCKOUT_DAYS] += 1
+                            if site_int[tru, s, I_FIRST_STOCKOUT] < 0:
+                                site_int[tru, s, I_FIRST_STOCKOUT] = t - warmup
 
                     # ---- 6. replenishment orders
                     if kind == 1:
@@ -613,7 +625,7 @@ def simulate_chunk(
                         q = base_stock[s] - ip
                         if q > EPS:
                             on_order[s] += q
-                            for k in range(in_ptr[s], in_ptr[s + 1]):
+                            for k in range(in_ptr[s], in_ptr[s + ONE]):
                                 e = in_edges[k]
                                 order_e[e] += q * edge_share[e]
                     else:
@@ -625,23 +637,23 @@ def simulate_chunk(
                         q = base_stock[s] - ip
                         if q > EPS:
                             backlog[s] += q
-                        for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
+                        for b in range(site_buf_ptr[s], site_buf_ptr[s + ONE]):
                             qb = buf_base_stock[b] - (boh[b] + b_on_order[b] - unmade * buf_qpu[b])
                             if qb > EPS:
                                 b_on_order[b] += qb
-                                r = n + b
+                                r = nu + b
                                 for k in range(in_ptr[r], in_ptr[r + 1]):
                                     e = in_edges[k]
                                     order_e[e] += qb * edge_share[e]
                             if rec:
-                                buf_out[tr, b, B_ONHAND_SUM] += boh[b]
+                                buf_out[tru, b, B_ONHAND_SUM] += boh[b]
 
                 # ---- customers' end of day
                 if rec:
                     any_short = False
                     ext_any = False
                     if replay:
-                        any_short = ext_short[tr, t] != 0
+                        any_short = ext_short[tru, t] != 0
                     for j in range(nc):
                         c = customer_sites[j]
                         if replay and not site_active[c]:
@@ -652,30 +664,30 @@ def simulate_chunk(
                         tol = tol_site[c]
                         if owed < tol:
                             owed = 0.0
-                        site_out[tr, c, M_DEMAND] += site_dem_today[c]
-                        site_out[tr, c, M_FILLED] += site_fill_today[c]
-                        site_out[tr, c, M_BACKORDER_SUM] += owed
-                        site_out[tr, c, M_SHORT] += site_short_today[c]
-                        site_out[tr, c, M_LOST] += site_lost_today[c]
-                        site_out[tr, c, M_LOST_REVENUE] += site_rev_today[c]
+                        site_out[tru, c, M_DEMAND] += site_dem_today[c]
+                        site_out[tru, c, M_FILLED] += site_fill_today[c]
+                        site_out[tru, c, M_BACKORDER_SUM] += owed
+                        site_out[tru, c, M_SHORT] += site_short_today[c]
+                        site_out[tru, c, M_LOST] += site_lost_today[c]
+                        site_out[tru, c, M_LOST_REVENUE] += site_rev_today[c]
                         if cust_short[c] or owed > tol:
                             any_short = True
                             if mode == 1 and not site_active[c]:
                                 ext_any = True
-                            site_int[tr, c, I_STOCKOUT_DAYS] += 1
-                            if site_int[tr, c, I_FIRST_STOCKOUT] < 0:
-                                site_int[tr, c, I_FIRST_STOCKOUT] = t - warmup
+                            site_int[tru, c, I_STOCKOUT_DAYS] += 1
+                            if site_int[tru, c, I_FIRST_STOCKOUT] < 0:
+                                site_int[tru, c, I_FIRST_STOCKOUT] = t - warmup
                     if mode == 1:
-                        ext_short[tr, t] = ext_any
+                        ext_short[tru, t] = ext_any
                     if any_short:
-                        net_out[tr, N_ANY_CUSTOMER_DAYS] += 1.0
-                        if net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] < 0:
-                            net_out[tr, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
+                        net_out[tru, N_ANY_CUSTOMER_DAYS] += 1.0
+                        if net_out[tru, N_FIRST_CUSTOMER_STOCKOUT] < 0:
+                            net_out[tru, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
 
             for s in range(n):
-                acct[tr, s, A_FINAL] = oh[s]
+                acct[tru, s, A_FINAL] = oh[s]
             for b in range(nb):
-                acct[tr, n + b, A_FINAL] = boh[b]
+                acct[tru, n + b, A_FINAL] = boh[b]
 
 
 @njit(inline="always", cache=True)
@@ -689,7 +701,7 @@ def _ship(e, x, t, edge_recv, lead_off, edge_to_customer, arr, mask, ext_slot, e
     """
     if edge_to_customer[e]:
         return
-    day = (t + lead_off[e]) & mask
+    day = np.uint64((t + lead_off[e]) & mask)
     arr[edge_recv[e], day] += x
     j = ext_slot[e]
     if j >= 0:
