@@ -199,7 +199,7 @@ def simulate_chunk(
         # than fresh (page-faulting) allocations for every trial
         oh = np.zeros(n)
         on_order = np.zeros(n)
-        arr = np.zeros((n + nb, ring))
+        arr = np.zeros((ring, n + nb))
         wip = np.zeros((ring, n))
         wip_total = np.zeros(n)
         backlog = np.zeros(n)
@@ -282,8 +282,8 @@ def simulate_chunk(
                     oh[s] = max(base_stock[s] - mu * el, 0.0)
                     whole = int(el)
                     for d in range(1, whole + 1):
-                        arr[s, d & mask] += mu
-                    arr[s, (whole + 1) & mask] += mu * (el - whole)
+                        arr[d & mask, s] += mu
+                    arr[(whole + 1) & mask, s] += mu * (el - whole)
                     on_order[s] = mu * el
                 acct[tru, s, A_INITIAL] = oh[s]
             for b in range(nb):
@@ -292,8 +292,8 @@ def simulate_chunk(
                 boh[b] = max(buf_base_stock[b] - mu * el, 0.0)
                 whole = int(el)
                 for d in range(1, whole + 1):
-                    arr[n + b, d & mask] += mu
-                arr[n + b, (whole + 1) & mask] += mu * (el - whole)
+                    arr[d & mask, n + b] += mu
+                arr[(whole + 1) & mask, n + b] += mu * (el - whole)
                 b_on_order[b] = mu * el
                 acct[tru, n + b, A_INITIAL] = boh[b]
             for s in range(n):
@@ -368,19 +368,19 @@ def simulate_chunk(
                         ext_ring[slot, j] = 0.0
                 elif replay:
                     for j in range(n_ext):
-                        arr[ext_recv[j], slot] += ext_arr[tru, t, j]
+                        arr[slot, ext_recv[j]] += ext_arr[tru, t, j]
                 for r in range(n):
-                    a = arr[r, slot]
+                    a = arr[slot, r]
                     if a != 0.0:
-                        arr[r, slot] = 0.0
+                        arr[slot, r] = 0.0
                         oh[r] += a
                         on_order[r] -= a
                         if keep_acct:
                             acct[tru, r, A_IN] += a
                 for b in range(nb):
-                    a = arr[nu + b, slot]
+                    a = arr[slot, nu + b]
                     if a != 0.0:
-                        arr[nu + b, slot] = 0.0
+                        arr[slot, nu + b] = 0.0
                         boh[b] += a
                         b_on_order[b] -= a
                         if keep_acct:
@@ -702,7 +702,7 @@ def _ship(e, x, t, edge_recv, lead_off, edge_to_customer, arr, mask, ext_slot, e
     if edge_to_customer[e]:
         return
     day = np.uint64((t + lead_off[e]) & mask)
-    arr[edge_recv[e], day] += x
+    arr[day, edge_recv[e]] += x
     j = ext_slot[e]
     if j >= 0:
         ext_ring[day, j] += x
