@@ -1,6 +1,6 @@
 """Engine speed and memory: prints node-day-trials per second, wall time and peak memory.
 
-Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick]``
+Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick] [--only TEXT] [--workers K]``
 
 Each case runs in a fresh subprocess so its peak resident memory is its own.
 The compiled kernel is cached on disk by numba; a first warm-up call (a few
@@ -68,11 +68,25 @@ def _case(spec: dict) -> dict:
     }
 
 
+def _reference_s() -> float:
+    """Best of five single-thread NumPy sorts of 10^7 doubles (a yardstick for the machine)."""
+    import numpy as np
+
+    x = np.random.default_rng(0).random(10**7)
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        np.sort(x, kind="quicksort")
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller runs (smoke test)")
     ap.add_argument("--case", help=argparse.SUPPRESS)
     ap.add_argument("--workers", type=int, default=None, help="threads (default all cores)")
+    ap.add_argument("--only", metavar="TEXT", help="run only the cases whose label contains TEXT")
     args = ap.parse_args()
     if args.case:
         print(json.dumps(_case(json.loads(args.case))))
@@ -108,7 +122,13 @@ def main() -> None:
             "days": 365,
         },
     ]
+    if args.only:
+        cases = [c for c in cases if args.only in c["label"]]
     print(f"jitrisk engine benchmark: {os.cpu_count()} cores, workers={args.workers or 'all'}")
+    print(
+        f"machine reference: sorting 10^7 doubles on one core takes {_reference_s():.3f} s "
+        "(shared machines vary from day to day: compare figures taken beside the same reference)"
+    )
     head = (
         f"{'case':<38}{'sites':>6}{'lanes':>7}{'trials':>8}{'days':>6}{'wall s':>9}"
         f"{'warm-up s':>10}{'M node-day-trials/s':>21}{'M stock-pt-days/s':>19}"
