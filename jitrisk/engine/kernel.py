@@ -447,7 +447,8 @@ def simulate_chunk(
 
                 # ---- 5-7. sites downstream first: fill, order, ship
                 for i_s in range(n):
-                    s = np.uint64(n - 1 - i_s)  # downstream first, unsigned (see above)
+                    # downstream first; unsigned (see above), which mypy cannot follow
+                    s = np.uint64(n - 1 - i_s)  # type: ignore[assignment]
                     kind = site_kind[s]
                     if kind == 0 or (replay and not site_active[s]):
                         continue
@@ -641,8 +642,8 @@ def simulate_chunk(
                             qb = buf_base_stock[b] - (boh[b] + b_on_order[b] - unmade * buf_qpu[b])
                             if qb > EPS:
                                 b_on_order[b] += qb
-                                r = nu + b
-                                for k in range(in_ptr[r], in_ptr[r + 1]):
+                                rb = nu + b
+                                for k in range(in_ptr[rb], in_ptr[rb + ONE]):
                                     e = in_edges[k]
                                     order_e[e] += qb * edge_share[e]
                             if rec:
