@@ -88,7 +88,8 @@ def draw_days(cdf, guide, thr, off, n, u):
     b = off + np.uint64(u * n)  # unsigned (``off`` too): no wrap-around code
     k = guide[b]
     t1 = thr[b + b + np.uint64(1)]
-    k += int(u >= thr[b + b]) + int(u >= t1)
+    # (conditional expressions, not int(bool): numba calls a helper for that)
+    k += (1 if u >= thr[b + b] else 0) + (1 if u >= t1 else 0)
     if u >= t1:
         while k < n - 1 and cdf[off + np.uint64(k)] <= u:
             k += 1
