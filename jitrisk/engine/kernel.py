@@ -370,22 +370,21 @@ def simulate_chunk(
                 elif replay:
                     for j in range(n_ext):
                         arr[slot, ext_recv[j]] += ext_arr[tru, t, j]
+                # without branches (adding 0 changes nothing): a day's row is contiguous
                 for r in range(n):
                     a = arr[slot, r]
-                    if a != 0.0:
-                        arr[slot, r] = 0.0
-                        oh[r] += a
-                        on_order[r] -= a
-                        if keep_acct:
-                            acct[tru, r, A_IN] += a
+                    arr[slot, r] = 0.0
+                    oh[r] += a
+                    on_order[r] -= a
+                    if keep_acct:
+                        acct[tru, r, A_IN] += a
                 for b in range(nb):
                     a = arr[slot, nu + b]
-                    if a != 0.0:
-                        arr[slot, nu + b] = 0.0
-                        boh[b] += a
-                        b_on_order[b] -= a
-                        if keep_acct:
-                            acct[tru, nu + b, A_IN] += a
+                    arr[slot, nu + b] = 0.0
+                    boh[b] += a
+                    b_on_order[b] -= a
+                    if keep_acct:
+                        acct[tru, nu + b, A_IN] += a
                 for s in range(n):
                     w = wip[slot, s]
                     if w != 0.0:
