@@ -387,12 +387,11 @@ def simulate_chunk(
                         acct[tru, nu + b, A_IN] += a
                 for s in range(n):
                     w = wip[slot, s]
-                    if w != 0.0:
-                        wip[slot, s] = 0.0
-                        oh[s] += w
-                        wip_total[s] -= w
-                        if keep_acct:
-                            acct[tru, s, A_IN] += w
+                    wip[slot, s] = 0.0
+                    oh[s] += w
+                    wip_total[s] -= w
+                    if keep_acct:
+                        acct[tru, s, A_IN] += w
 
                 # ---- 3. production
                 for s in range(n):
