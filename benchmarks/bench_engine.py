@@ -5,7 +5,10 @@ Run: ``.venv/bin/python benchmarks/bench_engine.py [--quick] [--only TEXT] [--wo
 Each case runs in a fresh subprocess so its peak resident memory is its own.
 The compiled kernel is cached on disk by numba; a first warm-up call (a few
 trials) loads or compiles it and is reported separately as "warm-up", so the
-timed figure is the steady cost a planner pays for a run.
+timed figure is the steady cost a planner pays for a run. Runs shorter than a
+few seconds are timed up to three times (best and median printed): on a shared
+2-core machine a single one-second run varies by +-30 %. A single-thread NumPy
+sort is printed as a yardstick for the machine of the day.
 
 Targets (issue "Monte Carlo engine", 2-core machine):
 * realistic example, 10,000 trials x 365 days: under 10 s wall;
@@ -44,9 +47,15 @@ def _case(spec: dict) -> dict:
     t0 = time.perf_counter()
     simulate(net, trials=4, days=spec["days"], workers=spec.get("workers"))
     t_warm = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    res = simulate(net, trials=spec["trials"], days=spec["days"], workers=spec.get("workers"))
-    wall = time.perf_counter() - t0
+    walls = []
+    while True:
+        t0 = time.perf_counter()
+        res = simulate(net, trials=spec["trials"], days=spec["days"], workers=spec.get("workers"))
+        walls.append(time.perf_counter() - t0)
+        # short runs are repeated (best of three): on a shared machine one ~1 s run is noisy
+        if len(walls) == 3 or sum(walls) > 10.0:
+            break
+    wall = min(walls)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB on Linux
     n_sites = compiled.n_sites
     stock_points = compiled.n_sites - len(compiled.customer_sites) + compiled.n_buffers
@@ -61,6 +70,8 @@ def _case(spec: dict) -> dict:
         "load_s": t_load,
         "warmup_s": t_warm,
         "wall_s": wall,
+        "runs": len(walls),
+        "median_wall_s": sorted(walls)[len(walls) // 2],
         "peak_mib": peak,
         "node_day_trials_per_s": n_sites * work / wall,
         "stock_point_day_trials_per_s": stock_points * work / wall,
@@ -130,8 +141,9 @@ def main() -> None:
         "(shared machines vary from day to day: compare figures taken beside the same reference)"
     )
     head = (
-        f"{'case':<38}{'sites':>6}{'lanes':>7}{'trials':>8}{'days':>6}{'wall s':>9}"
-        f"{'warm-up s':>10}{'M node-day-trials/s':>21}{'M stock-pt-days/s':>19}"
+        f"{'case':<38}{'sites':>6}{'lanes':>7}{'trials':>8}{'days':>6}"
+        f"{'wall s':>9}{'median s':>9}{'runs':>5}{'warm-up s':>10}"
+        f"{'M node-day-trials/s':>21}{'M stock-pt-days/s':>19}"
         f"{'peak MiB':>10}"
     )
     print(head)
@@ -150,14 +162,15 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"{r['case']:<38}{r['sites']:>6}{r['lanes']:>7}{r['trials']:>8}{r['days']:>6}"
-            f"{r['wall_s']:>9.2f}{r['warmup_s']:>10.2f}"
+            f"{r['wall_s']:>9.2f}{r['median_wall_s']:>9.2f}{r['runs']:>5}{r['warmup_s']:>10.2f}"
             f"{r['node_day_trials_per_s'] / 1e6:>21.1f}"
             f"{r['stock_point_day_trials_per_s'] / 1e6:>19.1f}{r['peak_mib']:>10.0f}"
         )
         sys.stdout.flush()
     print(
         "\nnode = site (suppliers, plants, DCs, customers); stock points = stocking sites "
-        "+ line-side buffers. Days include the warm-up."
+        "+ line-side buffers. Days include the warm-up.\nShort runs are timed up to three "
+        "times: wall s (and the rates) from the fastest, median s the middle one."
     )
 
 
