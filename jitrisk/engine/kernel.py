@@ -180,7 +180,8 @@ def simulate_chunk(
     # Index arrays arrive unsigned (see runner): NumPy-style negative-index
     # wrap-around costs a few instructions per gathered index, and gathered
     # indices are most of what this kernel does. Unsigned arithmetic below
-    # keeps them unsigned (uint64 + int64 would become float64).
+    # keeps them unsigned (numba types uint64 + int64 as int64, which brings the
+    # wrap-around back).
     nu = np.uint64(n)
     ONE = np.uint64(1)
     # "nothing" is relative to the flow: an absolute 1e-9 units is below the
