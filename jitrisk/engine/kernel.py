@@ -560,7 +560,7 @@ def simulate_chunk(
                             e = out_edges[k]
                             x = order_e[e]
                             order_e[e] = 0.0
-                            fill = x * f if f < 1.0 else x
+                            fill = x * f  # f < 1 here
                             unf = x - fill
                             if unf <= tol:
                                 unf = 0.0

@@ -222,6 +222,11 @@ def chunk_draws(
     return keys, sample_demand(dists, gens, cfg.total_days)
 
 
+def chunk_bounds(trials: int, size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of each chunk of at most ``size`` trials, in trial order."""
+    return [(a, min(a + size, trials)) for a in range(0, trials, size)]
+
+
 def draws_ahead(
     dists: list[Distribution], cfg: RunConfig, bounds: list[tuple[int, int]]
 ) -> Generator[tuple[NDArray[np.uint64], NDArray[np.float64]], None, None]:
@@ -384,7 +389,7 @@ def iter_chunks(
     compiled = compiled or compile_network(net)
     dists = customer_demand(net, compiled)
     size = cfg.chunk_trials or default_chunk_trials(compiled, cfg)
-    bounds = [(a, min(a + size, cfg.trials)) for a in range(0, cfg.trials, size)]
+    bounds = chunk_bounds(cfg.trials, size)
     if executor is None:
         _set_threads(cfg.workers)
         ahead = draws_ahead(dists, cfg, bounds)
@@ -592,7 +597,7 @@ def simulate_variants(
     _set_threads(cfg.workers)
     t0 = time.perf_counter()
     done = 0
-    bounds = [(a, min(a + size, cfg.trials)) for a in range(0, cfg.trials, size)]
+    bounds = chunk_bounds(cfg.trials, size)
     ahead = draws_ahead(dists, cfg, bounds)
     try:
         for (a, b), draws in zip(bounds, ahead, strict=True):
