@@ -85,13 +85,21 @@ def test_draws_ahead_gives_each_chunk_its_own_draws_and_stops_when_closed():
     cfg = RunConfig.from_network(net)
     dists = customer_demand(net, compile_network(net))
     bounds = [(0, 5), (5, 6), (6, 20)]
-    for (a, b), (keys, demand) in zip(bounds, draws_ahead(dists, cfg, bounds), strict=True):
-        want_keys, want_demand = chunk_draws(dists, cfg, a, b)
-        np.testing.assert_array_equal(keys, want_keys)
-        np.testing.assert_array_equal(demand, want_demand)
+    for prefetch in (False, True):
+        ahead = draws_ahead(dists, cfg, bounds)
+        for (a, b), (keys, demand) in zip(bounds, ahead, strict=True):
+            want_keys, want_demand = chunk_draws(dists, cfg, a, b)
+            np.testing.assert_array_equal(keys, want_keys)
+            np.testing.assert_array_equal(demand, want_demand)
+            if prefetch:  # as run_chunk does right before the kernel: twice is harmless
+                ahead.prefetch()
+                ahead.prefetch()
     before = {t.name for t in threading.enumerate()}
     ahead = draws_ahead(dists, cfg, bounds)
-    next(ahead)  # the second chunk is now being drawn on the helper thread
+    next(ahead)
+    ahead.prefetch()  # the second chunk is now being drawn on the helper thread
     ahead.close()
+    with pytest.raises(StopIteration):
+        next(ahead)
     left = {t.name for t in threading.enumerate()} - before
     assert not any(name.startswith("jitrisk-draws") for name in left)
