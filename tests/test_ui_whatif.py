@@ -221,3 +221,53 @@ def test_a_refused_what_if_is_explained_and_a_removed_one_takes_its_results(
         "strike",
     )
     assert not window.results_view.has_results() and not window.isWindowModified()
+
+
+def test_what_ifs_made_in_the_window_can_be_analysed_in_the_analysis_tabs(
+    qtbot: Any, window: MainWindow, book: Path
+) -> None:
+    views = (window.buffers_view, window.risk_view, window.safety_view)
+
+    def offered(view: Any) -> list[str]:
+        combo = view.scenario_combo
+        return [combo.itemText(i) for i in range(combo.count())]
+
+    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
+        window.open_workbook(book)
+    window.run_panel.set_request(SMALL_RUN)
+    window.tabs.setCurrentWidget(window.safety_view)
+    qtbot.waitUntil(lambda: window.safety_view.budget_spin.value() > 0, timeout=5000)
+    window.safety_view.budget_spin.setValue(12_345)  # the planner's own figure
+    window.risk_view.scenario_combo.setCurrentText("strike")
+    assert all(offered(v) == ["baseline", "strike"] for v in views)
+
+    with qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT):
+        assert window.run_what_if(WhatIf("dc-9", ("DC",), buffer_days=9))
+    assert all(offered(v) == ["baseline", "strike", "dc-9"] for v in views)
+    # inputs the planner set are kept: the choice of scenario and the budget
+    assert window.risk_view.scenario_combo.currentText() == "strike"
+    window.tabs.setCurrentWidget(window.safety_view)  # shown again: no fresh default budget
+    qtbot.wait(50)
+    assert window.safety_view.budget_spin.value() == 12_345
+
+    # and the what-if really is analysed: a buffer curve of the DC under it
+    buffers = window.buffers_view
+    window.tabs.setCurrentWidget(buffers)
+    assert buffers.select_target("DC")
+    buffers.scenario_combo.setCurrentText("dc-9")
+    buffers.levels_edit.setText("0,9")
+    buffers.trials_spin.setValue(buffers.trials_spin.minimum())
+    with qtbot.waitSignal(buffers.became_idle, timeout=RUN_TIMEOUT):
+        assert buffers.run()
+    assert buffers.has_results(), [m.text for m in buffers.messages.messages()]
+    assert buffers.outcome is not None and buffers.outcome.request.scenario == "dc-9"
+    labels = [buffers.model.cell_text(i, "Buffer\ndays") for i in range(buffers.model.rowCount())]
+    assert [t.split()[0] for t in labels] == ["0", "9"]
+    assert "current" in labels[1] and "current" not in labels[0]  # dc-9's 9 days, not 3
+
+    # a reload keeps it on offer; removing it withdraws it
+    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
+        window.reload()
+    assert all("dc-9" in offered(v) for v in views)
+    assert window.remove_what_if("dc-9")
+    assert all(offered(v) == ["baseline", "strike"] for v in views)

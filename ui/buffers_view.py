@@ -532,6 +532,17 @@ class AnalysisView(QWidget):
             self.show_idle()
         self._update_enabled()
 
+    def set_scenarios(self, network: Network | None) -> None:
+        """The session's scenarios changed (a what-if made or removed in the window):
+        offer them, keeping the inputs, the results and any analysis under way, since
+        the sites and their data are the same."""
+        if network is None or self.network is None:
+            return
+        self.network = network
+        combo = getattr(self, "scenario_combo", None)
+        if isinstance(combo, QComboBox):
+            fill_scenarios(combo, network)
+
     def set_scenario(self, name: str) -> None:
         """Select scenario ``name`` when the view offers it (subclasses with a scenario box)."""
         combo = getattr(self, "scenario_combo", None)

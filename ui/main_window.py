@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
             (self.safety_view, "Safety stock"),
         ):
             self.tabs.addTab(view, title)
-            self.workbook_loaded.connect(lambda doc, v=view: v.set_network(doc.network))
+            # the session's network: the workbook's, plus the what-ifs kept over a reload
+            self.workbook_loaded.connect(lambda _doc, v=view: v.set_network(self.session_network))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.map_view.selection_changed.connect(lambda ids: self._set_selection(ids, "map"))
@@ -973,6 +974,8 @@ class MainWindow(QMainWindow):
     def _set_session_network(self, network: Network) -> None:
         self.session_network = network
         self.run_panel.set_scenarios(list(network.scenario_names), network)
+        for view in (self.buffers_view, self.risk_view, self.safety_view):
+            view.set_scenarios(network)  # what-ifs can be analysed like workbook scenarios
         self.whatif_panel.set_network(network)
         self.whatif_panel.set_what_ifs(list(self.whatifs.values()))
         self._apply_state()

@@ -630,6 +630,13 @@ class SafetyView(AnalysisView):
         if network is not None and self.isVisible():
             self._init_budget()
 
+    def set_scenarios(self, network: Network | None) -> None:
+        old = self.network
+        super().set_scenarios(network)
+        if old is not None and self._budget_for is old:
+            # same sites and data, one scenario more or less: the budget stays as set
+            self._budget_for = self.network
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.network is not None and self._budget_for is not self.network:
