@@ -108,9 +108,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"Sites by type: {_kv(info.counts_by_type)}")
     print(f"Sites by tier: {_kv(info.counts_by_tier)}")
     print(f"Regions: {_kv(info.regions) or 'none'}")
-    print(f"Single-sourced components: {len(info.single_sourced)}")
-    for row in info.single_sourced:
+    print(f"Single-sourced components: {len(info.single_sourced_parts)}")
+    for row in info.single_sourced_parts:
         print(f"  {row['site']:<16} {row['component']:<16} only from {row['source']}")
+    print(f"DCs and customers fed by a single lane: {len(info.single_fed_sites)}")
+    for row in info.single_fed_sites:
+        print(f"  {row['site']:<16} only from {row['source']}")
     print(f"Sites whose outage cuts a customer off entirely: {len(info.critical_sites)}")
     for site, custs in sorted(info.critical_sites.items()):
         print(f"  {site:<16} -> {', '.join(custs)}")

@@ -87,6 +87,20 @@ class NetworkInfo:
     longest_lead_time_path: dict[str, dict[str, Any]]
     regions: dict[str, int]
 
+    @property
+    def single_sourced_parts(self) -> list[dict[str, str]]:
+        """Rows of :attr:`single_sourced` that are components of a producing site.
+
+        The others are DCs and customers fed by one lane: a site that does not
+        produce receives one item, named by its own id.
+        """
+        return [r for r in self.single_sourced if r["component"] != r["site"]]
+
+    @property
+    def single_fed_sites(self) -> list[dict[str, str]]:
+        """Rows of :attr:`single_sourced` that are DCs or customers fed by one lane."""
+        return [r for r in self.single_sourced if r["component"] == r["site"]]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "counts_by_type": self.counts_by_type,

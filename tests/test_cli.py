@@ -69,7 +69,12 @@ def test_info_prints_structure_and_writes_json(good, tmp_path, capsys):
     assert doc["counts_by_type"] == {"supplier": 3, "plant": 1, "dc": 1, "customer": 2}
     assert {r["component"] for r in doc["single_sourced_components"]} >= {"frame"}
     assert "PLANT" in doc["sites_cutting_off_customers"]
-    assert "Single-sourced components" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # the plant's frame is a component; the DC and customers fed by one lane are not
+    assert "Single-sourced components: 1\n" in out
+    assert "  PLANT            frame            only from SUP-C\n" in out
+    assert "DCs and customers fed by a single lane: 3\n" in out
+    assert "  DC               only from PLANT\n" in out
 
 
 def test_simulate_json_has_the_contract_shape(good, tmp_path, capsys):
