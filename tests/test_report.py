@@ -548,6 +548,23 @@ def test_cli_report(workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.usefixtures("cli_with_report")
+def test_cli_report_takes_cheaper_risk_and_curve_settings(
+    workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "quick.xlsx"
+    argv = ["report", str(workbook), "--out", str(out), "--trials", "30", "--days", "20"]
+    assert main_cli.main([*argv, "--risk-trials", "7", "--curve-trials", "12", "--quiet"]) == 0
+    ws = openpyxl.load_workbook(out)["Summary"]
+    said = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert said["Risk (TTS/TTR): trials per site"] == 7
+    assert said["Buffer curve: trials per level"] == 12
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main_cli.main([*argv, "--risk-trials", "0"])
+    assert "--risk-trials" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("cli_with_report")
 def test_cli_report_progress_bar(
     workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add ``report`` to the sub-command parsers ``sub``."""
-    from ..cli import add_run_options
+    from ..cli import _positive_int, add_run_options
+    from .build import CURVE_MAX_TRIALS, RISK_TRIALS
 
     r = sub.add_parser(
         "report",
@@ -44,6 +45,21 @@ def register(sub: Any) -> None:
         metavar="AMOUNT",
         help="also place this inventory value by simulation (disruption-aware plan; slow)",
     )
+    r.add_argument(
+        "--risk-trials",
+        type=_positive_int,
+        default=RISK_TRIALS,
+        metavar="N",
+        help=f"trials per site of the time-to-survive analysis (default: {RISK_TRIALS}; "
+        "it is most of a report's time on a large network)",
+    )
+    r.add_argument(
+        "--curve-trials",
+        type=_positive_int,
+        metavar="N",
+        help=f"trials per level of the buffer curve (default: the run's, at most "
+        f"{CURVE_MAX_TRIALS})",
+    )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_report)
 
@@ -71,6 +87,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         budget=args.budget,
         progress=progress,
         workers=args.workers,
+        risk_trials=args.risk_trials,
+        curve_trials=args.curve_trials,
     )
     if bar is not None:
         bar.done()
