@@ -27,6 +27,7 @@ from ui.app import apply_look
 from ui.error_dialog import ErrorDialog, ExceptionHook
 from ui.main_window import MainWindow
 from ui.messages import Errors
+from ui.shortcuts import shortcuts_html
 from ui.state import Activity
 from ui.tasks import RunRequest
 
@@ -314,6 +315,16 @@ def test_shortcuts_and_menus(window: MainWindow) -> None:
     assert window.action("cancel").shortcut() == QKeySequence("Esc")
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "View", "Run", "Help"]
+    # every tab has its Ctrl+number, in the order of the tabs, and is in the View menu
+    tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
+    keys = ["summary", "map", "results", "compare", "buffers", "risk", "safety"]
+    view_menu = window.view_menu.actions()
+    for i, (key, tab) in enumerate(zip(keys, tabs, strict=True)):
+        action = window.action(f"show_{key}")
+        assert action.shortcut() == QKeySequence(f"Ctrl+{i + 1}") and action in view_menu
+        action.trigger()
+        assert window.tabs.currentWidget() is tab
+    assert "Ctrl+7" in shortcuts_html(window.actions())
     assert not window.action("run").isEnabled() and not window.action("reload").isEnabled()
 
 

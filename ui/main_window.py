@@ -306,8 +306,8 @@ class MainWindow(QMainWindow):
     def action(self, key: str) -> QAction:
         """The window's action ``key``: new, open, reload, save_scenarios, export_map,
         open_external, quit, run, run_whatif, run_all, cancel, show_summary, show_map,
-        show_results, show_compare, fit_map, zoom_in, zoom_out, presentation, guide,
-        shortcuts, about, clear_recent."""
+        show_results, show_compare, show_buffers, show_risk, show_safety, fit_map,
+        zoom_in, zoom_out, presentation, guide, shortcuts, about, clear_recent."""
         return self._actions[key]
 
     def _build_actions(self) -> None:
@@ -382,6 +382,13 @@ class MainWindow(QMainWindow):
         self._action(
             "show_compare", "&Compare", lambda: self.show_view(self.compare_view), "Ctrl+4"
         )
+        self._action(
+            "show_buffers", "&Buffers", lambda: self.show_view(self.buffers_view), "Ctrl+5"
+        )
+        self._action("show_risk", "&Risk", lambda: self.show_view(self.risk_view), "Ctrl+6")
+        self._action(
+            "show_safety", "Safety s&tock", lambda: self.show_view(self.safety_view), "Ctrl+7"
+        )
         self._action("fit_map", "&Fit map", self._fit_map, "Ctrl+0", "Show the whole network")
         self._action("zoom_in", "Zoom &in", lambda: self._zoom_map(1.25), std.ZoomIn)
         self._action("zoom_out", "Zoom &out", lambda: self._zoom_map(1 / 1.25), std.ZoomOut)
@@ -428,6 +435,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._actions["quit"])
         view_menu = bar.addMenu("&View")
         for key in ("show_summary", "show_map", "show_results", "show_compare"):
+            view_menu.addAction(self._actions[key])
+        view_menu.addSeparator()
+        for key in ("show_buffers", "show_risk", "show_safety"):
             view_menu.addAction(self._actions[key])
         view_menu.addSeparator()
         for key in ("fit_map", "zoom_in", "zoom_out"):
