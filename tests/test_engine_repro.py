@@ -75,18 +75,18 @@ def test_progress_is_reported_and_cancel_stops_within_a_chunk():
     assert seen == [10, 20, 25]
 
 
-def test_draws_ahead_gives_each_chunk_its_own_draws_and_stops_when_closed():
+def test_draws_ahead_give_each_chunk_its_own_draws_and_stops_when_closed():
     import threading
 
     from jitrisk.engine.compiled import compile_network
-    from jitrisk.engine.runner import RunConfig, chunk_draws, customer_demand, draws_ahead
+    from jitrisk.engine.runner import DrawsAhead, RunConfig, chunk_draws, customer_demand
 
     net = assembly(trials=20)
     cfg = RunConfig.from_network(net)
     dists = customer_demand(net, compile_network(net))
     bounds = [(0, 5), (5, 6), (6, 20)]
     for prefetch in (False, True):
-        ahead = draws_ahead(dists, cfg, bounds)
+        ahead = DrawsAhead(dists, cfg, bounds)
         for (a, b), (keys, demand) in zip(bounds, ahead, strict=True):
             want_keys, want_demand = chunk_draws(dists, cfg, a, b)
             np.testing.assert_array_equal(keys, want_keys)
@@ -95,7 +95,7 @@ def test_draws_ahead_gives_each_chunk_its_own_draws_and_stops_when_closed():
                 ahead.prefetch()
                 ahead.prefetch()
     before = {t.name for t in threading.enumerate()}
-    ahead = draws_ahead(dists, cfg, bounds)
+    ahead = DrawsAhead(dists, cfg, bounds)
     next(ahead)
     ahead.prefetch()  # the second chunk is now being drawn on the helper thread
     ahead.close()

@@ -240,6 +240,7 @@ class MainWindow(QMainWindow):
         self.buffers_view = BuffersView()
         self.risk_view = RiskView()
         self.safety_view = SafetyView()
+        self.analysis_views = (self.buffers_view, self.risk_view, self.safety_view)
         for view, title in (
             (self.buffers_view, "Buffers"),
             (self.risk_view, "Risk"),
@@ -984,7 +985,7 @@ class MainWindow(QMainWindow):
     def _set_session_network(self, network: Network) -> None:
         self.session_network = network
         self.run_panel.set_scenarios(list(network.scenario_names), network)
-        for view in (self.buffers_view, self.risk_view, self.safety_view):
+        for view in self.analysis_views:
             view.set_scenarios(network)  # what-ifs can be analysed like workbook scenarios
         self.whatif_panel.set_network(network)
         self.whatif_panel.set_what_ifs(list(self.whatifs.values()))

@@ -282,13 +282,6 @@ class DrawsAhead:
         self._next = None
 
 
-def draws_ahead(
-    dists: list[Distribution], cfg: RunConfig, bounds: list[tuple[int, int]]
-) -> DrawsAhead:
-    """:class:`DrawsAhead` over ``bounds``."""
-    return DrawsAhead(dists, cfg, bounds)
-
-
 def run_chunk(
     compiled: CompiledNetwork,
     dists: list[Distribution],
@@ -436,7 +429,7 @@ def iter_chunks(
     bounds = chunk_bounds(cfg.trials, size)
     if executor is None:
         _set_threads(cfg.workers)
-        ahead = draws_ahead(dists, cfg, bounds)
+        ahead = DrawsAhead(dists, cfg, bounds)
         try:
             for (a, b), draws in zip(bounds, ahead, strict=True):
                 yield run_chunk(
@@ -651,7 +644,7 @@ def simulate_variants(
     t0 = time.perf_counter()
     done = 0
     bounds = chunk_bounds(cfg.trials, size)
-    ahead = draws_ahead(dists, cfg, bounds)
+    ahead = DrawsAhead(dists, cfg, bounds)
     try:
         for (a, b), draws in zip(bounds, ahead, strict=True):
             rec: ChunkResult | None = None
