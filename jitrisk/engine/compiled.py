@@ -18,6 +18,7 @@ processing time of a producing site.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -109,6 +110,22 @@ class CompiledNetwork:
     @property
     def stocking(self) -> NDArray[np.bool_]:
         return self.site_kind != KIND_CUSTOMER
+
+    @cached_property
+    def unsigned(self) -> dict[str, NDArray[np.uint64]]:
+        """The index arrays the kernel gathers with, as ``uint64`` (made once, not per
+        chunk): numba then emits no negative-index wrap-around for them."""
+        names = (
+            "site_buf_ptr",
+            "edge_recv",
+            "edge_lt_off",
+            "out_ptr",
+            "out_edges",
+            "in_ptr",
+            "in_edges",
+            "dis_dur_off",
+        )
+        return {k: getattr(self, k).astype(np.uint64) for k in names}
 
     def buffer_labels(self) -> list[str]:
         return [
