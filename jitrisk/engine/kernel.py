@@ -472,53 +472,35 @@ def simulate_chunk(
                             continue
                         if avail <= tol:
                             break
-                        # two near-copies on purpose: one loop scaling by f (1.0 when
-                        # all is filled) gives the same bits but measured 3 % slower
-                        if avail >= tot - tol:
-                            for k in range(e0, e1):
-                                e = out_edges[k]
-                                x = bo[d, e]
-                                if x > 0.0:
-                                    bo[d, e] = 0.0
-                                    bo_edge[e] -= x
-                                    _ship(
-                                        e,
-                                        x,
-                                        t,
-                                        edge_recv,
-                                        lead_off,
-                                        edge_to_customer,
-                                        arr,
-                                        mask,
-                                        ext_slot,
-                                        ext_ring,
-                                    )
-                            avail -= tot
-                            bo_site[s] -= tot
-                            q_head[s] += 1
-                        else:
-                            f = avail / tot
-                            for k in range(e0, e1):
-                                e = out_edges[k]
-                                x = bo[d, e] * f
-                                if x > 0.0:
-                                    bo[d, e] -= x
-                                    bo_edge[e] -= x
-                                    _ship(
-                                        e,
-                                        x,
-                                        t,
-                                        edge_recv,
-                                        lead_off,
-                                        edge_to_customer,
-                                        arr,
-                                        mask,
-                                        ext_slot,
-                                        ext_ring,
-                                    )
+                        # the whole day's backorders, or a share f of each (x * 1.0 == x,
+                        # and bo - x is then exactly 0)
+                        full = avail >= tot - tol
+                        f = 1.0 if full else avail / tot
+                        for k in range(e0, e1):
+                            e = out_edges[k]
+                            x = bo[d, e] * f
+                            if x > 0.0:
+                                bo[d, e] -= x
+                                bo_edge[e] -= x
+                                _ship(
+                                    e,
+                                    x,
+                                    t,
+                                    edge_recv,
+                                    lead_off,
+                                    edge_to_customer,
+                                    arr,
+                                    mask,
+                                    ext_slot,
+                                    ext_ring,
+                                )
+                        if not full:
                             bo_site[s] -= avail
                             avail = 0.0
                             break
+                        avail -= tot
+                        bo_site[s] -= tot
+                        q_head[s] += 1
                     if bo_site[s] <= tol or q_head[s] >= q_tail[s]:
                         # nothing owed, or only rounding residue left after every
                         # past day's backorders were filled: not a stockout
