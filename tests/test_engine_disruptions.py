@@ -30,19 +30,50 @@ def test_scripted_supplier_outage_counts(k):
     assert (first == (30 + k if k <= 21 else -1)).all()
 
 
-def test_lane_delay_holds_one_shipment_back():
-    """A 5-day delay on the shipment leaving day 10, with one day of cover (k = 1), leaves
-    the customer short on days 11..15; with two days of cover, never."""
-    delay = Disruption("L", "lane:SUP->X", "delay", 0.0, Constant(1), severity=5, start_day=10)
+@pytest.mark.parametrize("late", [5, 40])
+def test_lane_delay_holds_one_shipment_back(late):
+    """A ``late``-day delay on the shipment leaving day 10, with one day of cover (k = 1),
+    leaves the customer short on days 11 .. 10 + late; with two days of cover, never.
+
+    40 days is far longer than the lane's lead time (0): the receiver's arrival ring
+    must still hold the shipment that long, or it would arrive early.
+    """
+    delay = Disruption("L", "lane:SUP->X", "delay", 0.0, Constant(1), severity=late, start_day=10)
     thin = simulate(
-        single_site(Constant(D), D, Constant(0), disruptions=(delay,), trials=2, days=40)
+        single_site(Constant(D), D, Constant(0), disruptions=(delay,), trials=2, days=100)
     )
-    assert (thin.stockout_days("C") == 5).all()
+    assert (thin.stockout_days("C") == late).all()
     assert (thin.site_int[:, thin.index("C"), kernel.I_FIRST_STOCKOUT] == 11).all()
     ok = simulate(
-        single_site(Constant(D), 2 * D, Constant(0), disruptions=(delay,), trials=2, days=40)
+        single_site(Constant(D), 2 * D, Constant(0), disruptions=(delay,), trials=2, days=100)
     )
     assert (ok.stockout_days("C") == 0).all()
+
+
+def test_every_arrival_ring_holds_its_longest_shipment():
+    """Each receiver's ring is longer than ``1 +`` the longest lead time ``+`` delay of
+    every lane into it (and its initial pipeline), so nothing in transit wraps around."""
+    from jitrisk.engine.compiled import compile_network
+    from jitrisk.generate import generate_network
+
+    net = generate_network(60, seed=4)
+    c = compile_network(net)
+    length, wip = c.arrival_rings
+    assert (length & (length - 1) == 0).all() and wip & (wip - 1) == 0
+    assert wip > c.processing_days.max()
+    delay = np.zeros(c.n_edges)
+    for k in np.flatnonzero(c.dis_kind == 2):
+        for e in c.dis_tgt[c.dis_tgt_ptr[k] : c.dis_tgt_ptr[k + 1]]:
+            delay[e] = max(delay[e], np.ceil(c.dis_severity[k]))
+    assert delay.max() > 0  # the generated network has lane delays
+    for e in range(c.n_edges):
+        if c.edge_to_customer[e]:
+            continue
+        longest = c.edge_lt_const[e] if c.edge_lt_const[e] >= 0 else c.edge_lt_len[e] - 1
+        assert 1 + longest + delay[e] < length[c.edge_recv[e]]
+    lead = np.concatenate([c.mean_lead, c.buf_mean_lead])
+    stocked = np.concatenate([c.site_kind == 1, np.ones(c.n_buffers, dtype=bool)])
+    assert (np.floor(lead[stocked]) + 1 < length[stocked]).all()
 
 
 def test_demand_shock_multiplies_demand_for_its_duration():

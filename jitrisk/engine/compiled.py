@@ -127,6 +127,30 @@ class CompiledNetwork:
         )
         return {k: getattr(self, k).astype(np.uint64) for k in names}
 
+    @cached_property
+    def arrival_rings(self) -> tuple[I, int]:
+        """Length of each receiver's arrival ring (sites, then line-side buffers) and of
+        the ring of production in progress, each a power of two.
+
+        A shipment over lane ``e`` sent on day ``t`` arrives at most
+        ``1 + max lead + max delay`` days later, so a receiver's ring needs no more
+        than that over its lanes (plus the initial pipeline of ``mean_lead`` days);
+        one ring as long as the network's longest lane for every receiver would be
+        several times larger than the core's cache.
+        """
+        delay = np.zeros(self.n_edges, dtype=np.int64)
+        for k in np.flatnonzero(self.dis_kind == DIS_DELAY):
+            days = int(np.ceil(self.dis_severity[k]))
+            for x in self.dis_tgt[self.dis_tgt_ptr[k] : self.dis_tgt_ptr[k + 1]]:
+                delay[x] = max(delay[x], days)
+        longest = np.where(self.edge_lt_const >= 0, self.edge_lt_const, self.edge_lt_len) + delay
+        lead = np.concatenate([self.mean_lead, self.buf_mean_lead])
+        need = np.floor(np.nan_to_num(lead, posinf=0.0)).astype(np.int64)
+        np.maximum.at(need, self.edge_recv, longest)
+        length = 1 << np.ceil(np.log2(need + 3)).astype(np.int64)
+        wip = 1 << int(np.ceil(np.log2(int(self.processing_days.max(initial=0)) + 2)))
+        return length, wip
+
     def buffer_labels(self) -> list[str]:
         return [
             f"{self.site_ids[s]}/{c}"

@@ -1,4 +1,5 @@
-"""The day-by-day simulation kernel (numba), one trial per loop iteration.
+"""The day-by-day simulation kernel (numba), ``LANES`` trials side by side per loop
+iteration.
 
 Event order within day ``t`` follows DOMAIN.md exactly:
 
@@ -22,6 +23,16 @@ number ``u(key, stream, i, t)`` is SplitMix64's output function applied to
 for (lane ``i`` on day ``t``), never on the order of draws. That gives common
 random numbers across scenarios and buffer levels for free, and results that
 do not depend on how trials are split across chunks or threads.
+
+Trials run in groups of ``LANES``: every per-trial state array has the group's
+trials side by side on its last axis, and each step of the day is done for the
+group's trials in turn. The index loads and loop control of a step are shared by
+the group, and its trials' independent chains of work overlap in the core. On the
+usual day no trial of the group owes backorders or falls short at a site, and the
+site's orders ship in a short path; otherwise the site runs the full logic trial by
+trial. Each trial's arithmetic is the same as if it ran alone, so results do not
+depend on the grouping (the runner pads a chunk to whole groups with copies of its
+last trial and drops their results).
 """
 
 from __future__ import annotations
@@ -47,6 +58,9 @@ N_NET_METRICS = 2
 A_INITIAL, A_IN, A_OUT, A_FINAL = range(4)
 
 STREAM_LEAD, STREAM_ONSET, STREAM_DURATION = 1, 2, 3
+
+# trials simulated side by side in one loop iteration; callers pass a multiple of it
+LANES = 8
 
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
@@ -142,6 +156,9 @@ def simulate_chunk(
     dis_tgt_ptr,
     dis_tgt,
     ring,
+    recv_off,
+    recv_mask,
+    wip_ring,
     site_out,
     site_int,
     buf_out,
@@ -176,7 +193,11 @@ def simulate_chunk(
     ne = edge_src.shape[0]
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
+    W = LANES
+    n_groups = n_trials // W
     mask = ring - 1
+    wmask = np.uint64(wip_ring - 1)
+    Wu = np.uint64(W)
     # Index arrays arrive unsigned (see runner): NumPy-style negative-index
     # wrap-around costs a few instructions per gathered index, and gathered
     # indices are most of what this kernel does. Unsigned arithmetic below
@@ -187,7 +208,7 @@ def simulate_chunk(
     # "nothing" is relative to the flow: an absolute 1e-9 units is below the
     # rounding error of a site shipping millions of units a day
     tol_site = EPS * np.maximum(mean_flow, 1.0)
-    n_blocks = max(1, min(n_trials, n_blocks))
+    n_blocks = max(1, min(n_groups, n_blocks))
     # lanes whose lead time is drawn each day: random, not into a customer, and
     # (replay) leaving a simulated site
     n_rand = 0
@@ -197,47 +218,60 @@ def simulate_chunk(
             rand_edges[n_rand] = e
             n_rand += 1
     for blk in prange(n_blocks):
-        # state is allocated once per block of trials and reset per trial: much cheaper
-        # than fresh (page-faulting) allocations for every trial
-        oh = np.zeros(n)
-        on_order = np.zeros(n)
-        arr = np.zeros((ring, n + nb))
-        wip = np.zeros((ring, n))
-        wip_total = np.zeros(n)
-        backlog = np.zeros(n)
-        # bo[d, e]: backorder of lane e from day d. A row is written only on days its
-        # site fell short, and bo_days[s, q_head[s]:q_tail[s]] lists those days, oldest
-        # first, so the usual day neither writes nor scans backorder rows.
-        bo = np.empty((n_days, ne))
-        bo_edge = np.zeros(ne)
-        bo_site = np.zeros(n)
-        bo_days = np.empty((n, n_days), dtype=np.int64)
-        q_head = np.zeros(n, dtype=np.int64)
-        q_tail = np.zeros(n, dtype=np.int64)
-        order_e = np.zeros(ne)
-        boh = np.zeros(nb)
-        b_on_order = np.zeros(nb)
-        loss = np.zeros(n)
-        dmult = np.ones(n)
-        edelay = np.zeros(ne, dtype=np.int64)
-        lead_off = np.zeros(ne, dtype=np.int64)
-        active = np.zeros(nd, dtype=np.bool_)
-        was_active = np.zeros(nd, dtype=np.bool_)
-        remaining = np.zeros(nd, dtype=np.int64)
-        cust_short = np.zeros(n, dtype=np.bool_)
-        site_lost_today = np.zeros(n)
-        site_short_today = np.zeros(n)
-        site_dem_today = np.zeros(n)
-        site_fill_today = np.zeros(n)
-        site_rev_today = np.zeros(n)
+        # State is allocated once per block and reset per group of W trials. Every
+        # per-trial array has the W trials of a group side by side (last axis): each
+        # step of the day is done for the W trials in turn, so the index loads and
+        # loop control are shared and the W independent trials overlap in the core.
+        oh = np.zeros((n, W))
+        on_order = np.zeros((n, W))
+        # arr[recv_off[r] + (day & recv_mask[r]) * W + w]: what arrives at receiver r on
+        # day (trial w), in a ring per receiver just long enough for its longest lane
+        # (one ring for all is several times larger than the core's L2 cache)
+        arr = np.zeros(recv_off[-1])
+        wip = np.zeros((wip_ring, n, W))
+        wip_total = np.zeros((n, W))
+        backlog = np.zeros((n, W))
+        # bo[d, e, w]: backorder of lane e from day d. A row is written only on days
+        # its site fell short, and bo_days[s, q_head[s, w]:q_tail[s, w], w] lists those
+        # days, oldest first, so the usual day neither writes nor scans backorder rows.
+        bo = np.empty((n_days, ne, W))
+        bo_edge = np.zeros((ne, W))
+        bo_site = np.zeros((n, W))
+        bo_days = np.empty((n, n_days, W), dtype=np.int64)
+        q_head = np.zeros((n, W), dtype=np.int64)
+        q_tail = np.zeros((n, W), dtype=np.int64)
+        order_e = np.zeros((ne, W))
+        boh = np.zeros((nb, W))
+        b_on_order = np.zeros((nb, W))
+        loss = np.zeros((n, W))
+        dmult = np.ones((n, W))
+        edelay = np.zeros((ne, W), dtype=np.int64)
+        lead_off = np.zeros((ne, W), dtype=np.int64)
+        active = np.zeros((nd, W), dtype=np.bool_)
+        was_active = np.zeros((nd, W), dtype=np.bool_)
+        remaining = np.zeros((nd, W), dtype=np.int64)
+        cust_short = np.zeros((n, W), dtype=np.bool_)
+        site_lost_today = np.zeros((n, W))
+        site_short_today = np.zeros((n, W))
+        site_dem_today = np.zeros((n, W))
+        site_fill_today = np.zeros((n, W))
+        site_rev_today = np.zeros((n, W))
         n_ext = ext_recv.shape[0]
-        ext_ring = np.zeros((ring, max(n_ext, 1)))
+        ext_ring = np.zeros((ring, max(n_ext, 1), W))
+        kw = np.zeros(W, dtype=np.uint64)
+        avail_w = np.zeros(W)
+        tot_w = np.zeros(W)
+        fill_w = np.zeros(W)
+        q_w = np.zeros(W)
+        unmade_w = np.zeros(W)
+        plan_w = np.zeros(W)
         replay = mode == 2
-        lo_tr = blk * n_trials // n_blocks
-        hi_tr = (blk + 1) * n_trials // n_blocks
-        for tr in range(lo_tr, hi_tr):
-            key = keys[tr]
-            tru = np.uint64(tr)
+        lo_g = blk * n_groups // n_blocks
+        hi_g = (blk + 1) * n_groups // n_blocks
+        for g in range(lo_g, hi_g):
+            tr0 = g * W
+            for w in range(W):
+                kw[w] = keys[tr0 + w]
             oh[:] = 0
             on_order[:] = 0
             arr[:] = 0
@@ -255,7 +289,8 @@ def simulate_chunk(
             edelay[:] = 0
             remaining[:] = 0
             for e in range(ne):
-                lead_off[e] = 1 + max(lt_const[e], 0)
+                for w in range(W):
+                    lead_off[e, w] = 1 + max(lt_const[e], 0)
             site_lost_today[:] = 0
             site_short_today[:] = 0
             site_dem_today[:] = 0
@@ -267,183 +302,240 @@ def simulate_chunk(
             cust_short[:] = False
             ext_ring[:] = 0
 
-            # ---- steady-state start: IP = S, pipelines full at mean flow
+            # ---- steady-state start: IP = S, pipelines full at mean flow (the same
+            # for every trial of the group)
             for s in range(n):
                 if site_kind[s] == 0:
                     continue
                 mu = mean_flow[s]
                 if site_kind[s] == 2:
                     p = proc_days[s]
-                    oh[s] = max(base_stock[s] - mu * max(p, 1), 0.0)
-                    backlog[s] = mu
+                    for w in range(W):
+                        oh[s, w] = max(base_stock[s] - mu * max(p, 1), 0.0)
+                        backlog[s, w] = mu
                     for d in range(1, p):
-                        wip[d & mask, s] += mu
-                        wip_total[s] += mu
+                        for w in range(W):
+                            wip[np.uint64(d) & wmask, s, w] += mu
+                            wip_total[s, w] += mu
                 else:
                     el = mean_lead[s]
-                    oh[s] = max(base_stock[s] - mu * el, 0.0)
                     whole = int(el)
-                    for d in range(1, whole + 1):
-                        arr[d & mask, s] += mu
-                    arr[(whole + 1) & mask, s] += mu * (el - whole)
-                    on_order[s] = mu * el
-                acct[tru, s, A_INITIAL] = oh[s]
+                    ro, rm = recv_off[s], recv_mask[s]
+                    for w in range(W):
+                        oh[s, w] = max(base_stock[s] - mu * el, 0.0)
+                        for d in range(1, whole + 1):
+                            arr[ro + (np.uint64(d) & rm) * Wu + np.uint64(w)] += mu
+                        arr[ro + (np.uint64(whole + 1) & rm) * Wu + np.uint64(w)] += mu * (
+                            el - whole
+                        )
+                        on_order[s, w] = mu * el
+                for w in range(W):
+                    acct[np.uint64(tr0 + w), s, A_INITIAL] = oh[s, w]
             for b in range(nb):
                 mu = buf_mean_flow[b]
                 el = buf_mean_lead[b]
-                boh[b] = max(buf_base_stock[b] - mu * el, 0.0)
                 whole = int(el)
-                for d in range(1, whole + 1):
-                    arr[d & mask, n + b] += mu
-                arr[(whole + 1) & mask, n + b] += mu * (el - whole)
-                b_on_order[b] = mu * el
-                acct[tru, n + b, A_INITIAL] = boh[b]
-            for s in range(n):
-                site_int[tru, s, I_FIRST_STOCKOUT] = -1
-            net_out[tru, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
+                ro, rm = recv_off[nu + b], recv_mask[nu + b]
+                for w in range(W):
+                    boh[b, w] = max(buf_base_stock[b] - mu * el, 0.0)
+                    for d in range(1, whole + 1):
+                        arr[ro + (np.uint64(d) & rm) * Wu + np.uint64(w)] += mu
+                    arr[ro + (np.uint64(whole + 1) & rm) * Wu + np.uint64(w)] += mu * (el - whole)
+                    b_on_order[b, w] = mu * el
+                    acct[np.uint64(tr0 + w), n + b, A_INITIAL] = boh[b, w]
+            for w in range(W):
+                tw = np.uint64(tr0 + w)
+                for s in range(n):
+                    site_int[tw, s, I_FIRST_STOCKOUT] = -1
+                net_out[tw, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
 
             for t in range(n_days):
                 rec = t >= warmup
                 slot = t & mask
+                tu = np.uint64(t)
+                wslot = tu & wmask
                 # ---- 1. disruptions
-                changed = False
-                for k in range(nd):
-                    was = active[k]
-                    if active[k]:
-                        remaining[k] -= 1
-                        if remaining[k] <= 0:
-                            active[k] = False
-                    if dis_start[k] >= 0:
-                        if t == dis_start[k]:
-                            active[k] = True
-                            u = uniform(key, STREAM_DURATION, k, t)
-                            remaining[k] = draw_days(
-                                dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
-                            )
-                    elif not active[k] and not was_active[k] and dis_prob[k] > 0.0:  # noqa: SIM102
-                        # onset only from a day the event was not running (Markov chain)
-                        if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
-                            active[k] = True
-                            u = uniform(key, STREAM_DURATION, k, t)
-                            remaining[k] = draw_days(
-                                dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
-                            )
-                    if active[k] != was:
-                        changed = True
-                    was_active[k] = active[k]
-                if changed:
-                    loss[:] = 0.0
-                    dmult[:] = 1.0
-                    edelay[:] = 0
+                for w in range(W):
+                    key = kw[w]
+                    changed = False
                     for k in range(nd):
-                        if not active[k]:
-                            continue
-                        kd = dis_kind[k]
-                        for j in range(dis_tgt_ptr[k], dis_tgt_ptr[k + 1]):
-                            x = dis_tgt[j]
-                            if kd == 0:
-                                loss[x] = 1.0
-                            elif kd == 1:
-                                loss[x] = max(loss[x], dis_sev[k])
-                            elif kd == 2:
-                                edelay[x] = max(edelay[x], int(np.ceil(dis_sev[k] - 1e-9)))
-                            else:
-                                dmult[x] *= dis_sev[k]
-                    for e in range(ne):
-                        if lt_const[e] >= 0:
-                            lead_off[e] = 1 + lt_const[e] + edelay[e]
+                        was = active[k, w]
+                        if active[k, w]:
+                            remaining[k, w] -= 1
+                            if remaining[k, w] <= 0:
+                                active[k, w] = False
+                        if dis_start[k] >= 0:
+                            if t == dis_start[k]:
+                                active[k, w] = True
+                                u = uniform(key, STREAM_DURATION, k, t)
+                                remaining[k, w] = draw_days(
+                                    dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
+                                )
+                        elif not active[k, w] and not was_active[k, w] and dis_prob[k] > 0.0:  # noqa: SIM102
+                            # onset only from a day the event was not running (Markov chain)
+                            if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
+                                active[k, w] = True
+                                u = uniform(key, STREAM_DURATION, k, t)
+                                remaining[k, w] = draw_days(
+                                    dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
+                                )
+                        if active[k, w] != was:
+                            changed = True
+                        was_active[k, w] = active[k, w]
+                    if changed:
+                        for xi in range(n):
+                            loss[xi, w] = 0.0
+                            dmult[xi, w] = 1.0
+                        for xi in range(ne):
+                            edelay[xi, w] = 0
+                        for k in range(nd):
+                            if not active[k, w]:
+                                continue
+                            kd = dis_kind[k]
+                            for j in range(dis_tgt_ptr[k], dis_tgt_ptr[k + 1]):
+                                x = dis_tgt[j]
+                                if kd == 0:
+                                    loss[x, w] = 1.0
+                                elif kd == 1:
+                                    loss[x, w] = max(loss[x, w], dis_sev[k])
+                                elif kd == 2:
+                                    edelay[x, w] = max(
+                                        edelay[x, w], int(np.ceil(dis_sev[k] - 1e-9))
+                                    )
+                                else:
+                                    dmult[x, w] *= dis_sev[k]
+                        for e in range(ne):
+                            if lt_const[e] >= 0:
+                                lead_off[e, w] = 1 + lt_const[e] + edelay[e, w]
 
                 # the day's lead times, one per lane (a lane that ships twice today,
                 # backorders and today's orders, uses the same draw): drawn in one
                 # tight loop, independent of the flows, so the draws overlap
                 for i in range(n_rand):
                     e = rand_edges[i]
-                    u = uniform(key, STREAM_LEAD, e, t)
-                    lead_off[e] = (
-                        1 + draw_days(lt_cdf, lt_guide, lt_thr, lt_off[e], lt_len[e], u) + edelay[e]
-                    )
+                    off = lt_off[e]
+                    ln = lt_len[e]
+                    for w in range(W):
+                        u = uniform(kw[w], STREAM_LEAD, e, t)
+                        lead_off[e, w] = (
+                            1 + draw_days(lt_cdf, lt_guide, lt_thr, off, ln, u) + edelay[e, w]
+                        )
 
                 # ---- 2. arrivals and completed production
                 if mode == 1:
                     for j in range(n_ext):
-                        ext_arr[tru, t, j] = ext_ring[slot, j]
-                        ext_ring[slot, j] = 0.0
+                        for w in range(W):
+                            ext_arr[np.uint64(tr0 + w), t, j] = ext_ring[slot, j, w]
+                            ext_ring[slot, j, w] = 0.0
                 elif replay:
                     for j in range(n_ext):
-                        arr[slot, ext_recv[j]] += ext_arr[tru, t, j]
+                        r = ext_recv[j]
+                        at = recv_off[r] + (tu & recv_mask[r]) * Wu
+                        for w in range(W):
+                            arr[at + np.uint64(w)] += ext_arr[np.uint64(tr0 + w), t, j]
                 # without branches (adding 0 changes nothing): a day's row is contiguous
                 for r in range(n):
-                    a = arr[slot, r]
-                    arr[slot, r] = 0.0
-                    oh[r] += a
-                    on_order[r] -= a
-                    if keep_acct:
-                        acct[tru, r, A_IN] += a
+                    at = recv_off[r] + (tu & recv_mask[r]) * Wu
+                    for w in range(W):
+                        a = arr[at + np.uint64(w)]
+                        arr[at + np.uint64(w)] = 0.0
+                        oh[r, w] += a
+                        on_order[r, w] -= a
+                        if keep_acct:
+                            acct[np.uint64(tr0 + w), r, A_IN] += a
                 for b in range(nb):
-                    a = arr[slot, nu + b]
-                    arr[slot, nu + b] = 0.0
-                    boh[b] += a
-                    b_on_order[b] -= a
-                    if keep_acct:
-                        acct[tru, nu + b, A_IN] += a
+                    at = recv_off[nu + b] + (tu & recv_mask[nu + b]) * Wu
+                    for w in range(W):
+                        a = arr[at + np.uint64(w)]
+                        arr[at + np.uint64(w)] = 0.0
+                        boh[b, w] += a
+                        b_on_order[b, w] -= a
+                        if keep_acct:
+                            acct[np.uint64(tr0 + w), nu + b, A_IN] += a
                 for s in range(n):
-                    w = wip[slot, s]
-                    wip[slot, s] = 0.0
-                    oh[s] += w
-                    wip_total[s] -= w
-                    if keep_acct:
-                        acct[tru, s, A_IN] += w
+                    for w in range(W):
+                        x = wip[wslot, s, w]
+                        wip[wslot, s, w] = 0.0
+                        oh[s, w] += x
+                        wip_total[s, w] -= x
+                        if keep_acct:
+                            acct[np.uint64(tr0 + w), s, A_IN] += x
 
                 # ---- 3. production
                 for s in range(n):
                     if site_kind[s] != 2 or (replay and not site_active[s]):
                         continue
-                    want = backlog[s]
-                    if want <= EPS:
+                    p0 = site_buf_ptr[s]
+                    p1 = site_buf_ptr[s + 1]
+                    pslot = np.uint64(t + proc_days[s]) & wmask
+                    # each step for the group's trials in turn (a trial with nothing to
+                    # make skips the steps; its q_w is then 0)
+                    busy = False
+                    for w in range(W):
+                        want = backlog[s, w]
+                        q = 0.0
+                        if want > EPS:
+                            busy = True
+                            q = _fmin(want, capacity[s] * (1.0 - loss[s, w]))
+                            if loss[s, w] >= 1.0:
+                                q = 0.0
+                        plan_w[w] = q
+                        q_w[w] = q
+                    if not busy:
                         continue
-                    q = _fmin(want, capacity[s] * (1.0 - loss[s]))
-                    if loss[s] >= 1.0:
-                        q = 0.0
-                    plan = q
-                    for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                        q = _fmin(q, boh[b] / buf_qpu[b])
-                    if q < 0.0:
-                        q = 0.0
-                    for b in range(site_buf_ptr[s], site_buf_ptr[s + 1]):
-                        use = q * buf_qpu[b]
-                        if rec:
-                            buf_out[tru, b, B_REQUESTED] += plan * buf_qpu[b]
-                            buf_out[tru, b, B_CONSUMED] += use
-                            if boh[b] < (plan - EPS) * buf_qpu[b]:
-                                # this component alone could not cover today's plan
-                                buf_out[tru, b, B_STOCKOUT_DAYS] += 1.0
-                        boh[b] = _fmax(boh[b] - use, 0.0)
-                        if keep_acct:
-                            acct[tru, nu + b, A_OUT] += use
-                    backlog[s] -= q
-                    if proc_days[s] == 0:
-                        oh[s] += q
-                        if keep_acct:
-                            acct[tru, s, A_IN] += q
-                    else:
-                        wip[np.uint64((t + proc_days[s]) & mask), s] += q
-                        wip_total[s] += q
+                    for b in range(p0, p1):
+                        qpu = buf_qpu[b]
+                        for w in range(W):
+                            q_w[w] = _fmin(q_w[w], boh[b, w] / qpu)
+                    for w in range(W):
+                        if q_w[w] < 0.0:
+                            q_w[w] = 0.0
+                    for b in range(p0, p1):
+                        qpu = buf_qpu[b]
+                        for w in range(W):
+                            if backlog[s, w] <= EPS:
+                                continue
+                            tw = np.uint64(tr0 + w)
+                            use = q_w[w] * qpu
+                            if rec:
+                                plan = plan_w[w]
+                                buf_out[tw, b, B_REQUESTED] += plan * qpu
+                                buf_out[tw, b, B_CONSUMED] += use
+                                if boh[b, w] < (plan - EPS) * qpu:
+                                    # this component alone could not cover today's plan
+                                    buf_out[tw, b, B_STOCKOUT_DAYS] += 1.0
+                            boh[b, w] = _fmax(boh[b, w] - use, 0.0)
+                            if keep_acct:
+                                acct[tw, nu + b, A_OUT] += use
+                    for w in range(W):
+                        if backlog[s, w] <= EPS:
+                            continue
+                        q = q_w[w]
+                        backlog[s, w] -= q
+                        if proc_days[s] == 0:
+                            oh[s, w] += q
+                            if keep_acct:
+                                acct[np.uint64(tr0 + w), s, A_IN] += q
+                        else:
+                            wip[pslot, s, w] += q
+                            wip_total[s, w] += q
 
                 # ---- 4. external demand, ordered from the customers' sources
                 for j in range(nc):
                     c = customer_sites[j]
                     if replay and not site_active[c]:
                         continue
-                    dem = demand[tru, t, j] * dmult[c]
-                    site_dem_today[c] = dem
-                    for k in range(in_ptr[c], in_ptr[c + 1]):
-                        e = in_edges[k]
-                        order_e[e] = dem * edge_share[e]
-                    cust_short[c] = False
-                    site_fill_today[c] = 0.0
-                    site_short_today[c] = 0.0
-                    site_lost_today[c] = 0.0
-                    site_rev_today[c] = 0.0
+                    for w in range(W):
+                        dem = demand[np.uint64(tr0 + w), t, j] * dmult[c, w]
+                        site_dem_today[c, w] = dem
+                        for k in range(in_ptr[c], in_ptr[c + 1]):
+                            e = in_edges[k]
+                            order_e[e, w] = dem * edge_share[e]
+                        cust_short[c, w] = False
+                        site_fill_today[c, w] = 0.0
+                        site_short_today[c, w] = 0.0
+                        site_lost_today[c, w] = 0.0
+                        site_rev_today[c, w] = 0.0
 
                 # ---- 5-7. sites downstream first: fill, order, ship
                 for i_s in range(n):
@@ -453,241 +545,353 @@ def simulate_chunk(
                     if kind == 0 or (replay and not site_active[s]):
                         continue
                     tol = tol_site[s]
-                    avail = oh[s]
-                    if loss[s] >= 1.0:
-                        avail = 0.0
-                    elif kind == 1 and capacity[s] < np.inf:
-                        avail = _fmin(avail, capacity[s] * (1.0 - loss[s]))
-                    start_avail = avail
                     e0 = out_ptr[s]
                     e1 = out_ptr[s + ONE]
-                    # backorders, oldest day first
-                    while q_head[s] < q_tail[s] and bo_site[s] > tol:
-                        d = bo_days[s, q_head[s]]
-                        tot = 0.0
-                        for k in range(e0, e1):
-                            tot += bo[d, out_edges[k]]
-                        if tot <= tol:
-                            q_head[s] += 1
-                            continue
-                        if avail <= tol:
-                            break
-                        # the whole day's backorders, or a share f of each (x * 1.0 == x,
-                        # and bo - x is then exactly 0)
-                        full = avail >= tot - tol
-                        f = 1.0 if full else avail / tot
-                        for k in range(e0, e1):
-                            e = out_edges[k]
-                            x = bo[d, e] * f
-                            if x > 0.0:
-                                bo[d, e] -= x
-                                bo_edge[e] -= x
-                                _ship(
-                                    e,
-                                    x,
-                                    t,
-                                    edge_recv,
-                                    lead_off,
-                                    edge_to_customer,
-                                    arr,
-                                    mask,
-                                    ext_slot,
-                                    ext_ring,
-                                )
-                        if not full:
-                            bo_site[s] -= avail
+                    # the usual day: no trial of the group owes backorders and each can fill
+                    # all of today's orders; then every order ships in full, trial by trial
+                    # the same arithmetic as the full logic below (shipped = 0.0 + filled)
+                    fast = True
+                    for w in range(W):
+                        avail = oh[s, w]
+                        if loss[s, w] >= 1.0:
                             avail = 0.0
-                            break
-                        avail -= tot
-                        bo_site[s] -= tot
-                        q_head[s] += 1
-                    if bo_site[s] <= tol or q_head[s] >= q_tail[s]:
-                        # nothing owed, or only rounding residue left after every
-                        # past day's backorders were filled: not a stockout
-                        bo_site[s] = 0.0
-                        q_head[s] = 0
-                        q_tail[s] = 0
-                    # today's orders
-                    tot = 0.0
-                    for k in range(e0, e1):
-                        tot += order_e[out_edges[k]]
-                    f = 1.0 if avail >= tot - tol else (avail / tot if tot > 0.0 else 1.0)
-                    filled_total = 0.0
-                    short_total = 0.0
-                    lost_total = 0.0
-                    rev_total = 0.0
-                    owes_today = False
-                    if f >= 1.0:
-                        # enough for everybody (the usual day): ship every order in full
+                        elif kind == 1 and capacity[s] < np.inf:
+                            avail = _fmin(avail, capacity[s] * (1.0 - loss[s, w]))
+                        avail_w[w] = avail
+                        tot_w[w] = 0.0
+                        fill_w[w] = 0.0
+                        if q_head[s, w] < q_tail[s, w]:
+                            fast = False
+                    if fast:
                         for k in range(e0, e1):
                             e = out_edges[k]
-                            x = order_e[e]
-                            order_e[e] = 0.0
-                            if x > 0.0:
-                                _ship(
-                                    e,
-                                    x,
-                                    t,
-                                    edge_recv,
-                                    lead_off,
-                                    edge_to_customer,
-                                    arr,
-                                    mask,
-                                    ext_slot,
-                                    ext_ring,
-                                )
-                                filled_total += x
-                                if edge_to_customer[e]:
-                                    site_fill_today[edge_recv[e]] += x
-                    else:
+                            for w in range(W):
+                                tot_w[w] += order_e[e, w]
+                        for w in range(W):
+                            # (the full logic's share f, only worked out when it can be < 1)
+                            if avail_w[w] < tot_w[w] - tol and tot_w[w] > 0.0:  # noqa: SIM102
+                                if avail_w[w] / tot_w[w] < 1.0:
+                                    fast = False
+                    if fast:
                         for k in range(e0, e1):
                             e = out_edges[k]
-                            x = order_e[e]
-                            order_e[e] = 0.0
-                            fill = x * f  # f < 1 here
-                            unf = x - fill
-                            if unf <= tol:
-                                unf = 0.0
-                                fill = x
-                            if fill > 0.0:
-                                _ship(
-                                    e,
-                                    fill,
-                                    t,
-                                    edge_recv,
-                                    lead_off,
-                                    edge_to_customer,
-                                    arr,
-                                    mask,
-                                    ext_slot,
-                                    ext_ring,
-                                )
-                            filled_total += fill
-                            short_total += unf
+                            rcv = edge_recv[e]
+                            ro, rm = recv_off[rcv], recv_mask[rcv]
                             if edge_to_customer[e]:
-                                c = edge_recv[e]
-                                site_fill_today[c] += fill
-                                if unf > 0.0:
-                                    cust_short[c] = True
-                                    site_short_today[c] += unf
-                                    rev_total += unf * price[c]
-                                    site_rev_today[c] += unf * price[c]
-                                    if lost_mode:
-                                        lost_total += unf
-                                        site_lost_today[c] += unf
-                            if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
-                                bo[t, e] = unf
-                                bo_edge[e] += unf
-                                bo_site[s] += unf
-                                owes_today = True
+                                for w in range(W):
+                                    x = order_e[e, w]
+                                    order_e[e, w] = 0.0
+                                    if x > 0.0:
+                                        fill_w[w] += x
+                                        site_fill_today[rcv, w] += x
                             else:
-                                bo[t, e] = 0.0
-                        if owes_today:
-                            bo_days[s, q_tail[s]] = t
-                            q_tail[s] += 1
-                    shipped = start_avail - avail + filled_total
-                    oh[s] -= shipped
-                    if oh[s] < tol:
-                        oh[s] = _fmax(oh[s], 0.0)
-                    if keep_acct:
-                        acct[tru, s, A_OUT] += shipped
-                    if rec:
-                        site_out[tru, s, M_DEMAND] += tot
-                        site_out[tru, s, M_FILLED] += filled_total
-                        site_out[tru, s, M_BACKORDER_SUM] += bo_site[s]
-                        site_out[tru, s, M_SHORT] += short_total
-                        site_out[tru, s, M_LOST] += lost_total
-                        site_out[tru, s, M_LOST_REVENUE] += rev_total
-                        site_out[tru, s, M_ONHAND_SUM] += oh[s]
-                        if bo_site[s] > tol or lost_total > tol:
-                            site_int[tru, s, I_STOCKOUT_DAYS] += 1
-                            if site_int[tru, s, I_FIRST_STOCKOUT] < 0:
-                                site_int[tru, s, I_FIRST_STOCKOUT] = t - warmup
+                                j = ext_slot[e]
+                                for w in range(W):
+                                    x = order_e[e, w]
+                                    order_e[e, w] = 0.0
+                                    if x > 0.0:
+                                        day = tu + np.uint64(lead_off[e, w])
+                                        arr[ro + (day & rm) * Wu + np.uint64(w)] += x
+                                        if j >= 0:
+                                            ext_ring[day & np.uint64(mask), j, w] += x
+                                        fill_w[w] += x
+                        for w in range(W):
+                            tw = np.uint64(tr0 + w)
+                            bo_site[s, w] = 0.0
+                            q_head[s, w] = 0
+                            q_tail[s, w] = 0
+                            oh[s, w] -= fill_w[w]
+                            if oh[s, w] < tol:
+                                oh[s, w] = _fmax(oh[s, w], 0.0)
+                            if keep_acct:
+                                acct[tw, s, A_OUT] += fill_w[w]
+                            if rec:
+                                # (the shortage metrics would add 0.0: nothing to add)
+                                site_out[tw, s, M_DEMAND] += tot_w[w]
+                                site_out[tw, s, M_FILLED] += fill_w[w]
+                                site_out[tw, s, M_ONHAND_SUM] += oh[s, w]
+                    else:
+                        # a trial of the group owes backorders or falls short today: the
+                        # full logic, trial by trial
+                        for w in range(W):
+                            tw = np.uint64(tr0 + w)
+                            avail = oh[s, w]
+                            if loss[s, w] >= 1.0:
+                                avail = 0.0
+                            elif kind == 1 and capacity[s] < np.inf:
+                                avail = _fmin(avail, capacity[s] * (1.0 - loss[s, w]))
+                            start_avail = avail
+                            # backorders, oldest day first
+                            while q_head[s, w] < q_tail[s, w] and bo_site[s, w] > tol:
+                                d = bo_days[s, q_head[s, w], w]
+                                tot = 0.0
+                                for k in range(e0, e1):
+                                    tot += bo[d, out_edges[k], w]
+                                if tot <= tol:
+                                    q_head[s, w] += 1
+                                    continue
+                                if avail <= tol:
+                                    break
+                                # the whole day's backorders, or a share f of each (x * 1.0 == x,
+                                # and bo - x is then exactly 0)
+                                full = avail >= tot - tol
+                                f = 1.0 if full else avail / tot
+                                for k in range(e0, e1):
+                                    e = out_edges[k]
+                                    x = bo[d, e, w] * f
+                                    if x > 0.0:
+                                        bo[d, e, w] -= x
+                                        bo_edge[e, w] -= x
+                                        _ship(
+                                            e,
+                                            w,
+                                            x,
+                                            t,
+                                            edge_recv,
+                                            lead_off,
+                                            edge_to_customer,
+                                            arr,
+                                            mask,
+                                            recv_off,
+                                            recv_mask,
+                                            ext_slot,
+                                            ext_ring,
+                                        )
+                                if not full:
+                                    bo_site[s, w] -= avail
+                                    avail = 0.0
+                                    break
+                                avail -= tot
+                                bo_site[s, w] -= tot
+                                q_head[s, w] += 1
+                            if bo_site[s, w] <= tol or q_head[s, w] >= q_tail[s, w]:
+                                # nothing owed, or only rounding residue left after every
+                                # past day's backorders were filled: not a stockout
+                                bo_site[s, w] = 0.0
+                                q_head[s, w] = 0
+                                q_tail[s, w] = 0
+                            # today's orders
+                            tot = 0.0
+                            for k in range(e0, e1):
+                                tot += order_e[out_edges[k], w]
+                            f = 1.0 if avail >= tot - tol else (avail / tot if tot > 0.0 else 1.0)
+                            filled_total = 0.0
+                            short_total = 0.0
+                            lost_total = 0.0
+                            rev_total = 0.0
+                            owes_today = False
+                            if f >= 1.0:
+                                # enough for everybody (the usual day): ship every order in full
+                                for k in range(e0, e1):
+                                    e = out_edges[k]
+                                    x = order_e[e, w]
+                                    order_e[e, w] = 0.0
+                                    if x > 0.0:
+                                        _ship(
+                                            e,
+                                            w,
+                                            x,
+                                            t,
+                                            edge_recv,
+                                            lead_off,
+                                            edge_to_customer,
+                                            arr,
+                                            mask,
+                                            recv_off,
+                                            recv_mask,
+                                            ext_slot,
+                                            ext_ring,
+                                        )
+                                        filled_total += x
+                                        if edge_to_customer[e]:
+                                            site_fill_today[edge_recv[e], w] += x
+                            else:
+                                for k in range(e0, e1):
+                                    e = out_edges[k]
+                                    x = order_e[e, w]
+                                    order_e[e, w] = 0.0
+                                    fill = x * f  # f < 1 here
+                                    unf = x - fill
+                                    if unf <= tol:
+                                        unf = 0.0
+                                        fill = x
+                                    if fill > 0.0:
+                                        _ship(
+                                            e,
+                                            w,
+                                            fill,
+                                            t,
+                                            edge_recv,
+                                            lead_off,
+                                            edge_to_customer,
+                                            arr,
+                                            mask,
+                                            recv_off,
+                                            recv_mask,
+                                            ext_slot,
+                                            ext_ring,
+                                        )
+                                    filled_total += fill
+                                    short_total += unf
+                                    if edge_to_customer[e]:
+                                        c = edge_recv[e]
+                                        site_fill_today[c, w] += fill
+                                        if unf > 0.0:
+                                            cust_short[c, w] = True
+                                            site_short_today[c, w] += unf
+                                            rev_total += unf * price[c]
+                                            site_rev_today[c, w] += unf * price[c]
+                                            if lost_mode:
+                                                lost_total += unf
+                                                site_lost_today[c, w] += unf
+                                    if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
+                                        bo[t, e, w] = unf
+                                        bo_edge[e, w] += unf
+                                        bo_site[s, w] += unf
+                                        owes_today = True
+                                    else:
+                                        bo[t, e, w] = 0.0
+                                if owes_today:
+                                    bo_days[s, q_tail[s, w], w] = t
+                                    q_tail[s, w] += 1
+                            shipped = start_avail - avail + filled_total
+                            oh[s, w] -= shipped
+                            if oh[s, w] < tol:
+                                oh[s, w] = _fmax(oh[s, w], 0.0)
+                            if keep_acct:
+                                acct[tw, s, A_OUT] += shipped
+                            if rec:
+                                site_out[tw, s, M_DEMAND] += tot
+                                site_out[tw, s, M_FILLED] += filled_total
+                                site_out[tw, s, M_BACKORDER_SUM] += bo_site[s, w]
+                                site_out[tw, s, M_SHORT] += short_total
+                                site_out[tw, s, M_LOST] += lost_total
+                                site_out[tw, s, M_LOST_REVENUE] += rev_total
+                                site_out[tw, s, M_ONHAND_SUM] += oh[s, w]
+                                if bo_site[s, w] > tol or lost_total > tol:
+                                    site_int[tw, s, I_STOCKOUT_DAYS] += 1
+                                    if site_int[tw, s, I_FIRST_STOCKOUT] < 0:
+                                        site_int[tw, s, I_FIRST_STOCKOUT] = t - warmup
 
                     # ---- 6. replenishment orders
                     if kind == 1:
-                        ip = oh[s] + on_order[s] - bo_site[s]
-                        q = base_stock[s] - ip
-                        if q > EPS:
-                            on_order[s] += q
-                            for k in range(in_ptr[s], in_ptr[s + ONE]):
-                                e = in_edges[k]
-                                order_e[e] += q * edge_share[e]
+                        for w in range(W):
+                            ip = oh[s, w] + on_order[s, w] - bo_site[s, w]
+                            q = base_stock[s] - ip
+                            q_w[w] = q
+                            if q > EPS:
+                                on_order[s, w] += q
+                        for k in range(in_ptr[s], in_ptr[s + ONE]):
+                            e = in_edges[k]
+                            sh = edge_share[e]
+                            for w in range(W):
+                                if q_w[w] > EPS:
+                                    order_e[e, w] += q_w[w] * sh
                     else:
                         # production planned but not made yet is a requirement on every
                         # component buffer (MRP logic): ordering only what was consumed
                         # would never catch up after a shortage
-                        unmade = backlog[s]
-                        ip = oh[s] + wip_total[s] + backlog[s] - bo_site[s]
-                        q = base_stock[s] - ip
-                        if q > EPS:
-                            backlog[s] += q
+                        for w in range(W):
+                            unmade_w[w] = backlog[s, w]
+                            ip = oh[s, w] + wip_total[s, w] + backlog[s, w] - bo_site[s, w]
+                            q = base_stock[s] - ip
+                            if q > EPS:
+                                backlog[s, w] += q
                         for b in range(site_buf_ptr[s], site_buf_ptr[s + ONE]):
-                            qb = buf_base_stock[b] - (boh[b] + b_on_order[b] - unmade * buf_qpu[b])
-                            if qb > EPS:
-                                b_on_order[b] += qb
-                                rb = nu + b
-                                for k in range(in_ptr[rb], in_ptr[rb + ONE]):
-                                    e = in_edges[k]
-                                    order_e[e] += qb * edge_share[e]
+                            qpu = buf_qpu[b]
+                            for w in range(W):
+                                qb = buf_base_stock[b] - (
+                                    boh[b, w] + b_on_order[b, w] - unmade_w[w] * qpu
+                                )
+                                q_w[w] = qb
+                                if qb > EPS:
+                                    b_on_order[b, w] += qb
+                            rb = nu + b
+                            for k in range(in_ptr[rb], in_ptr[rb + ONE]):
+                                e = in_edges[k]
+                                sh = edge_share[e]
+                                for w in range(W):
+                                    if q_w[w] > EPS:
+                                        order_e[e, w] += q_w[w] * sh
                             if rec:
-                                buf_out[tru, b, B_ONHAND_SUM] += boh[b]
+                                for w in range(W):
+                                    buf_out[np.uint64(tr0 + w), b, B_ONHAND_SUM] += boh[b, w]
 
                 # ---- customers' end of day
                 if rec:
-                    any_short = False
-                    ext_any = False
-                    if replay:
-                        any_short = ext_short[tru, t] != 0
-                    for j in range(nc):
-                        c = customer_sites[j]
-                        if replay and not site_active[c]:
-                            continue
-                        owed = 0.0
-                        for k in range(in_ptr[c], in_ptr[c + 1]):
-                            owed += bo_edge[in_edges[k]]
-                        tol = tol_site[c]
-                        if owed < tol:
+                    for w in range(W):
+                        tw = np.uint64(tr0 + w)
+                        any_short = False
+                        ext_any = False
+                        if replay:
+                            any_short = ext_short[tw, t] != 0
+                        for j in range(nc):
+                            c = customer_sites[j]
+                            if replay and not site_active[c]:
+                                continue
                             owed = 0.0
-                        site_out[tru, c, M_DEMAND] += site_dem_today[c]
-                        site_out[tru, c, M_FILLED] += site_fill_today[c]
-                        site_out[tru, c, M_BACKORDER_SUM] += owed
-                        site_out[tru, c, M_SHORT] += site_short_today[c]
-                        site_out[tru, c, M_LOST] += site_lost_today[c]
-                        site_out[tru, c, M_LOST_REVENUE] += site_rev_today[c]
-                        if cust_short[c] or owed > tol:
-                            any_short = True
-                            if mode == 1 and not site_active[c]:
-                                ext_any = True
-                            site_int[tru, c, I_STOCKOUT_DAYS] += 1
-                            if site_int[tru, c, I_FIRST_STOCKOUT] < 0:
-                                site_int[tru, c, I_FIRST_STOCKOUT] = t - warmup
-                    if mode == 1:
-                        ext_short[tru, t] = ext_any
-                    if any_short:
-                        net_out[tru, N_ANY_CUSTOMER_DAYS] += 1.0
-                        if net_out[tru, N_FIRST_CUSTOMER_STOCKOUT] < 0:
-                            net_out[tru, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
+                            for k in range(in_ptr[c], in_ptr[c + 1]):
+                                owed += bo_edge[in_edges[k], w]
+                            tol = tol_site[c]
+                            if owed < tol:
+                                owed = 0.0
+                            site_out[tw, c, M_DEMAND] += site_dem_today[c, w]
+                            site_out[tw, c, M_FILLED] += site_fill_today[c, w]
+                            site_out[tw, c, M_BACKORDER_SUM] += owed
+                            site_out[tw, c, M_SHORT] += site_short_today[c, w]
+                            site_out[tw, c, M_LOST] += site_lost_today[c, w]
+                            site_out[tw, c, M_LOST_REVENUE] += site_rev_today[c, w]
+                            if cust_short[c, w] or owed > tol:
+                                any_short = True
+                                if mode == 1 and not site_active[c]:
+                                    ext_any = True
+                                site_int[tw, c, I_STOCKOUT_DAYS] += 1
+                                if site_int[tw, c, I_FIRST_STOCKOUT] < 0:
+                                    site_int[tw, c, I_FIRST_STOCKOUT] = t - warmup
+                        if mode == 1:
+                            ext_short[tw, t] = ext_any
+                        if any_short:
+                            net_out[tw, N_ANY_CUSTOMER_DAYS] += 1.0
+                            if net_out[tw, N_FIRST_CUSTOMER_STOCKOUT] < 0:
+                                net_out[tw, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
 
-            for s in range(n):
-                acct[tru, s, A_FINAL] = oh[s]
-            for b in range(nb):
-                acct[tru, n + b, A_FINAL] = boh[b]
+            for w in range(W):
+                tw = np.uint64(tr0 + w)
+                for s in range(n):
+                    acct[tw, s, A_FINAL] = oh[s, w]
+                for b in range(nb):
+                    acct[tw, n + b, A_FINAL] = boh[b, w]
 
 
 @njit(inline="always", cache=True)
-def _ship(e, x, t, edge_recv, lead_off, edge_to_customer, arr, mask, ext_slot, ext_ring):
-    """Send ``x`` units over edge ``e`` at the end of day ``t``; they arrive on day
-    ``t + lead_off[e]`` (``1 +`` lead time ``+`` any lane delay, set for the day).
+def _ship(
+    e,
+    w,
+    x,
+    t,
+    edge_recv,
+    lead_off,
+    edge_to_customer,
+    arr,
+    mask,
+    recv_off,
+    recv_mask,
+    ext_slot,
+    ext_ring,
+):
+    """Send ``x`` units over edge ``e`` at the end of day ``t`` in trial ``w`` of the
+    group; they arrive on day ``t + lead_off[e, w]`` (``1 +`` lead time ``+`` any lane
+    delay, set for the day).
 
     ``ext_slot[e] = j >= 0`` (record mode only) marks an edge from an inactive
     site into receiver ``ext_recv[j]`` of an active one: what it carries is also
-    noted in ``ext_ring[:, j]``.
+    noted in ``ext_ring[:, j, w]``.
     """
     if edge_to_customer[e]:
         return
-    day = np.uint64((t + lead_off[e]) & mask)
-    arr[day, edge_recv[e]] += x
+    day = np.uint64(t + lead_off[e, w])
+    r = edge_recv[e]
+    arr[recv_off[r] + (day & recv_mask[r]) * np.uint64(LANES) + np.uint64(w)] += x
     j = ext_slot[e]
     if j >= 0:
-        ext_ring[day, j] += x
+        ext_ring[day & np.uint64(mask), j, w] += x

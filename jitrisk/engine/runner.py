@@ -305,8 +305,14 @@ def run_chunk(
     the arguments are ready, right before the kernel runs (see :class:`DrawsAhead`).
     """
     c = compiled
-    m = stop - start
     keys, demand = draws if draws is not None else chunk_draws(dists, cfg, start, stop)
+    # the kernel runs trials in groups of K.LANES: a chunk is padded with copies of
+    # its last trial, whose results are dropped
+    m = -(-(stop - start) // K.LANES) * K.LANES
+    if m > stop - start:
+        pad = m - (stop - start)
+        keys = np.concatenate([keys, np.repeat(keys[-1:], pad, axis=0)])
+        demand = np.concatenate([demand, np.repeat(demand[-1:], pad, axis=0)])
     n, nb = c.n_sites, c.n_buffers
     site_out = np.zeros((m, n, K.N_SITE_METRICS))
     site_int = np.zeros((m, n, K.N_SITE_INT), dtype=np.int64)
@@ -328,6 +334,9 @@ def run_chunk(
                 raise ValueError("replay needs a chunk run in record mode")
             mode, ext_arr, ext_short = 2, record.ext_arr, record.ext_short
     u = c.unsigned  # index arrays go in unsigned: no negative-index wrap-around
+    ring_len, wip_ring = c.arrival_rings
+    recv_off = np.concatenate([[0], np.cumsum(ring_len * K.LANES)]).astype(np.uint64)
+    recv_mask = (ring_len - 1).astype(np.uint64)
     args = (
         keys,
         demand,
@@ -373,6 +382,9 @@ def run_chunk(
         c.dis_tgt_ptr,
         c.dis_tgt,
         c.horizon_ring,
+        recv_off,
+        recv_mask,
+        wip_ring,
         site_out,
         site_int,
         buf_out,
@@ -390,29 +402,43 @@ def run_chunk(
     if before_kernel is not None:
         before_kernel()
     K.simulate_chunk(*args)
+    k = stop - start
     if mode == 2 and record is not None:
         idle = ~active
-        site_out[:, idle] = record.site_out[:, idle]
-        site_int[:, idle] = record.site_int[:, idle]
+        site_out[:k, idle] = record.site_out[:, idle]
+        site_int[:k, idle] = record.site_int[:, idle]
         idle_buf = idle[c.buf_site]
-        buf_out[:, idle_buf] = record.buf_out[:, idle_buf]
+        buf_out[:k, idle_buf] = record.buf_out[:, idle_buf]
     out = ChunkResult(
-        start, stop, site_out, site_int, buf_out, net_out, acct if keep_accounting else None
+        start,
+        stop,
+        site_out[:k],
+        site_int[:k],
+        buf_out[:k],
+        net_out[:k],
+        acct[:k] if keep_accounting else None,
     )
     if mode == 1:
-        out.ext_arr, out.ext_short = ext_arr, ext_short
+        out.ext_arr, out.ext_short = ext_arr, ext_short  # padded, for the replay of this chunk
     return out
 
 
 def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
     """Trials per chunk: at most ~0.2 s of work and at least ~25 progress reports per run
-    (so a run can be cancelled promptly), capped by the demand memory budget."""
+    (so a run can be cancelled promptly), capped by the demand memory budget.
+
+    Rounded up to whole groups of ``K.LANES`` trials for every thread, so no thread
+    waits for another at the end of a chunk and no trials are padded.
+    """
     per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
     by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
     work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
     by_time = max(16, int(2e7 // max(work, 1)))
     by_reports = max(16, -(-cfg.trials // 25))
-    return int(max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000)))
+    size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
+    limit = int(numba_threads_limit())
+    step = K.LANES * max(1, min(cfg.workers or limit, limit))
+    return int(-(-size // step) * step)
 
 
 def iter_chunks(
@@ -462,10 +488,17 @@ def _threads() -> int:
     return int(numba.get_num_threads())
 
 
+def numba_threads_limit() -> int:
+    """The most threads the kernel can use (numba's pool size)."""
+    import numba
+
+    return int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+
+
 def _set_threads(workers: int | None) -> None:
     import numba
 
-    limit = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+    limit = numba_threads_limit()
     numba.set_num_threads(max(1, min(workers or limit, limit)))
 
 
