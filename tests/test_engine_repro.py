@@ -10,8 +10,10 @@ import pytest
 
 from engine_networks import assembly
 from jitrisk.distributions import Geometric
-from jitrisk.engine import simulate
+from jitrisk.engine import runner, simulate
+from jitrisk.engine.compiled import compile_network
 from jitrisk.errors import SimulationCancelled
+from jitrisk.generate import generate_network
 from jitrisk.model import Disruption
 
 DIS = (Disruption("D", "A2", "outage", 0.03, Geometric(5)),)
@@ -35,6 +37,27 @@ def reference():
 def test_bit_identical_whatever_the_chunking_and_threads(reference, chunk, workers):
     res = simulate(assembly(trials=37, disruptions=DIS), chunk_trials=chunk, workers=workers)
     assert _same(res, reference)
+
+
+@pytest.mark.parametrize("lanes", [2, 4])
+def test_bit_identical_whatever_the_trials_run_side_by_side(reference, monkeypatch, lanes):
+    """The kernel runs trials in groups (8 on small networks); a trial's numbers do not
+    depend on the group size or on the padding of a chunk to whole groups."""
+    monkeypatch.setattr(runner, "lanes_for", lambda compiled: lanes)
+    res = simulate(assembly(trials=37, disruptions=DIS), chunk_trials=7, workers=2)
+    assert _same(res, reference)
+
+
+def test_trials_side_by_side_as_many_as_stay_in_cache(monkeypatch):
+    """8 trials side by side, or the most of 4 and 2 whose state fits the budget."""
+    c = compile_network(assembly(trials=8))
+    p = runner.trial_state_bytes(c)
+    assert p >= 8 * int(c.arrival_rings[0].sum())
+    for budget, lanes in ((8 * p, 8), (8 * p - 1, 4), (4 * p, 4), (4 * p - 1, 2), (1, 2)):
+        monkeypatch.setattr(runner, "LANE_STATE_BYTES", budget)
+        assert runner.lanes_for(c) == lanes
+    big = compile_network(generate_network(60, seed=2))
+    assert runner.trial_state_bytes(big) > p
 
 
 def test_bit_identical_on_a_process_pool(reference):

@@ -1,4 +1,4 @@
-"""The day-by-day simulation kernel (numba), ``LANES`` trials side by side per loop
+"""The day-by-day simulation kernel (numba), a few trials side by side per loop
 iteration.
 
 Event order within day ``t`` follows DOMAIN.md exactly:
@@ -24,7 +24,8 @@ for (lane ``i`` on day ``t``), never on the order of draws. That gives common
 random numbers across scenarios and buffer levels for free, and results that
 do not depend on how trials are split across chunks or threads.
 
-Trials run in groups of ``LANES``: every per-trial state array has the group's
+Trials run in groups of ``lanes`` (``runner.lanes_for``: 8 unless the state of
+8 trials would not stay in cache): every per-trial state array has the group's
 trials side by side on its last axis, and each step of the day is done for the
 group's trials in turn. The index loads and loop control of a step are shared by
 the group, and its trials' independent chains of work overlap in the core. On the
@@ -59,8 +60,6 @@ A_INITIAL, A_IN, A_OUT, A_FINAL = range(4)
 
 STREAM_LEAD, STREAM_ONSET, STREAM_DURATION = 1, 2, 3
 
-# trials simulated side by side in one loop iteration; callers pass a multiple of it
-LANES = 8
 
 _GOLDEN = 0x9E3779B97F4A7C15
 _M1 = 0xBF58476D1CE4E5B9
@@ -159,6 +158,7 @@ def simulate_chunk(
     recv_off,
     recv_mask,
     wip_ring,
+    lanes,
     site_out,
     site_int,
     buf_out,
@@ -193,7 +193,7 @@ def simulate_chunk(
     ne = edge_src.shape[0]
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
-    W = LANES
+    W = lanes
     n_groups = n_trials // W
     mask = ring - 1
     wmask = np.uint64(wip_ring - 1)
@@ -654,6 +654,7 @@ def simulate_chunk(
                                             mask,
                                             recv_off,
                                             recv_mask,
+                                            Wu,
                                             ext_slot,
                                             ext_ring,
                                         )
@@ -699,6 +700,7 @@ def simulate_chunk(
                                             mask,
                                             recv_off,
                                             recv_mask,
+                                            Wu,
                                             ext_slot,
                                             ext_ring,
                                         )
@@ -728,6 +730,7 @@ def simulate_chunk(
                                             mask,
                                             recv_off,
                                             recv_mask,
+                                            Wu,
                                             ext_slot,
                                             ext_ring,
                                         )
@@ -876,6 +879,7 @@ def _ship(
     mask,
     recv_off,
     recv_mask,
+    wu,
     ext_slot,
     ext_ring,
 ):
@@ -891,7 +895,7 @@ def _ship(
         return
     day = np.uint64(t + lead_off[e, w])
     r = edge_recv[e]
-    arr[recv_off[r] + (day & recv_mask[r]) * np.uint64(LANES) + np.uint64(w)] += x
+    arr[recv_off[r] + (day & recv_mask[r]) * wu + np.uint64(w)] += x
     j = ext_slot[e]
     if j >= 0:
         ext_ring[day & np.uint64(mask), j, w] += x
