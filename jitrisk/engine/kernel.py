@@ -177,6 +177,9 @@ def simulate_chunk(
 
     ``demand[trial, day, j]`` is the (non-negative) demand of customer
     ``customer_sites[j]``. Metrics are accumulated over days ``>= warmup``.
+    ``len(keys)`` is a multiple of ``lanes``, the trials run side by side; what
+    arrives at receiver ``r`` on day ``d`` in trial ``w`` of a group sits at
+    ``recv_off[r] + (d & recv_mask[r]) * lanes + w`` (:attr:`CompiledNetwork.arrival_rings`).
 
     ``mode`` 0 simulates every site. Mode 1 (record) does the same and also
     writes, for each receiver ``ext_recv[j]`` of an active site, what arrives

@@ -438,7 +438,7 @@ def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
     by_time = max(16, int(2e7 // max(work, 1)))
     by_reports = max(16, -(-cfg.trials // 25))
     size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
-    limit = int(numba_threads_limit())
+    limit = numba_threads_limit()
     step = lanes_for(compiled) * max(1, min(cfg.workers or limit, limit))
     return int(-(-size // step) * step)
 
