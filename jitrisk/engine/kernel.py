@@ -24,16 +24,21 @@ for (lane ``i`` on day ``t``), never on the order of draws. That gives common
 random numbers across scenarios and buffer levels for free, and results that
 do not depend on how trials are split across chunks or threads.
 
-Trials run in groups of ``lanes`` (``runner.lanes_for``: 8 unless the state of
-8 trials would not stay in cache): every per-trial state array has the group's
+Trials run in groups of ``W`` (``runner.lanes_for``: 8 unless the state of 8
+trials would not stay in cache): every per-trial state array has the group's
 trials side by side on its last axis, and each step of the day is done for the
 group's trials in turn. The index loads and loop control of a step are shared by
-the group, and its trials' independent chains of work overlap in the core. On the
-usual day no trial of the group owes backorders or falls short at a site, and the
-site's orders ship in a short path; otherwise the site runs the full logic trial by
-trial. Each trial's arithmetic is the same as if it ran alone, so results do not
+the group, and its trials' independent chains of work overlap in the core. ``W``
+is a compile-time constant (the length of the tuple ``group``; numba compiles the
+kernel once per group size), so the steps over the group unroll, and the steps
+written without branches run as vector instructions. On the usual day no trial of
+the group owes backorders or falls short at a site, and the site's orders ship in
+a short path; otherwise the site runs the full logic trial by trial. Each trial's
+arithmetic is the same as if it ran alone (a step written without branches adds
+zeros where a trial has nothing to do, which changes nothing), so results do not
 depend on the grouping (the runner pads a chunk to whole groups with copies of its
-last trial and drops their results).
+last trial and drops their results). A group's metrics are summed in local arrays
+and written out after its last day.
 """
 
 from __future__ import annotations
@@ -98,14 +103,28 @@ def draw_days(cdf, guide, thr, off, n, u):
     stored beside it in ``thr``) are done without branching, which settles
     about 99 % of draws; the rest walk on along the table.
     """
+    k, more = guide_start(guide, thr, off, n, u)
+    if more:
+        k = walk_on(cdf, off, n, u, k)
+    return k
+
+
+@njit(inline="always", cache=True)
+def guide_start(guide, thr, off, n, u):
+    """The branch-free first step of :func:`draw_days`: ``(k, more)``, where ``k`` is the
+    draw unless ``more`` (then :func:`walk_on` from ``k``)."""
     b = off + np.uint64(u * n)  # unsigned (``off`` too): no wrap-around code
-    k = guide[b]
     t1 = thr[b + b + np.uint64(1)]
     # (conditional expressions, not int(bool): numba calls a helper for that)
-    k += (1 if u >= thr[b + b] else 0) + (1 if u >= t1 else 0)
-    if u >= t1:
-        while k < n - 1 and cdf[off + np.uint64(k)] <= u:
-            k += 1
+    k = guide[b] + (1 if u >= thr[b + b] else 0) + (1 if u >= t1 else 0)
+    return k, u >= t1
+
+
+@njit(inline="always", cache=True)
+def walk_on(cdf, off, n, u, k):
+    """The rest of :func:`draw_days`: walk on from ``k`` to the smallest ``k`` with ``u < cdf[k]``."""
+    while k < n - 1 and cdf[off + np.uint64(k)] <= u:
+        k += 1
     return k
 
 
@@ -158,7 +177,7 @@ def simulate_chunk(
     recv_off,
     recv_mask,
     wip_ring,
-    lanes,
+    group,
     site_out,
     site_int,
     buf_out,
@@ -177,9 +196,11 @@ def simulate_chunk(
 
     ``demand[trial, day, j]`` is the (non-negative) demand of customer
     ``customer_sites[j]``. Metrics are accumulated over days ``>= warmup``.
-    ``len(keys)`` is a multiple of ``lanes``, the trials run side by side; what
-    arrives at receiver ``r`` on day ``d`` in trial ``w`` of a group sits at
-    ``recv_off[r] + (d & recv_mask[r]) * lanes + w`` (:attr:`CompiledNetwork.arrival_rings`).
+    ``group`` is a tuple whose length ``W`` is the number of trials run side by
+    side (a tuple, so that ``W`` is known when the kernel is compiled);
+    ``len(keys)`` is a multiple of ``W``. What arrives at receiver ``r`` on day
+    ``d`` in trial ``w`` of a group sits at ``recv_off[r] + (d & recv_mask[r]) * W + w``
+    (:attr:`CompiledNetwork.arrival_rings`).
 
     ``mode`` 0 simulates every site. Mode 1 (record) does the same and also
     writes, for each receiver ``ext_recv[j]`` of an active site, what arrives
@@ -196,11 +217,9 @@ def simulate_chunk(
     ne = edge_src.shape[0]
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
-    W = lanes
-    n_groups = n_trials // W
+    n_groups = n_trials // len(group)
     mask = ring - 1
     wmask = np.uint64(wip_ring - 1)
-    Wu = np.uint64(W)
     # Index arrays arrive unsigned (see runner): NumPy-style negative-index
     # wrap-around costs a few instructions per gathered index, and gathered
     # indices are most of what this kernel does. Unsigned arithmetic below
@@ -221,6 +240,9 @@ def simulate_chunk(
             rand_edges[n_rand] = e
             n_rand += 1
     for blk in prange(n_blocks):
+        # the group size is the length of the `group` tuple: a compile-time constant
+        W = len(group)
+        Wu = np.uint64(W)
         # State is allocated once per block and reset per group of W trials. Every
         # per-trial array has the W trials of a group side by side (last axis): each
         # step of the day is done for the W trials in turn, so the index loads and
@@ -251,7 +273,6 @@ def simulate_chunk(
         edelay = np.zeros((ne, W), dtype=np.int64)
         lead_off = np.zeros((ne, W), dtype=np.int64)
         active = np.zeros((nd, W), dtype=np.bool_)
-        was_active = np.zeros((nd, W), dtype=np.bool_)
         remaining = np.zeros((nd, W), dtype=np.int64)
         cust_short = np.zeros((n, W), dtype=np.bool_)
         site_lost_today = np.zeros((n, W))
@@ -262,9 +283,18 @@ def simulate_chunk(
         n_ext = ext_recv.shape[0]
         ext_ring = np.zeros((ring, max(n_ext, 1), W))
         kw = np.zeros(W, dtype=np.uint64)
+        u_w = np.zeros(W)
+        k_w = np.zeros(W, dtype=np.int64)
+        more_w = np.zeros(W, dtype=np.bool_)
+        was_w = np.zeros(W, dtype=np.bool_)
+        start_w = np.zeros(W, dtype=np.bool_)
+        changed_w = np.zeros(W, dtype=np.bool_)
+        s_acc = np.zeros((n, N_SITE_METRICS, W))
+        i_acc = np.zeros((n, N_SITE_INT, W), dtype=np.int64)
+        b_acc = np.zeros((nb, N_BUF_METRICS, W))
+        n_acc = np.zeros((N_NET_METRICS, W))
         avail_w = np.zeros(W)
         tot_w = np.zeros(W)
-        fill_w = np.zeros(W)
         q_w = np.zeros(W)
         unmade_w = np.zeros(W)
         plan_w = np.zeros(W)
@@ -301,7 +331,6 @@ def simulate_chunk(
             site_rev_today[:] = 0
             dmult[:] = 1.0
             active[:] = False
-            was_active[:] = False
             cust_short[:] = False
             ext_ring[:] = 0
 
@@ -346,46 +375,56 @@ def simulate_chunk(
                     arr[ro + (np.uint64(whole + 1) & rm) * Wu + np.uint64(w)] += mu * (el - whole)
                     b_on_order[b, w] = mu * el
                     acct[np.uint64(tr0 + w), n + b, A_INITIAL] = boh[b, w]
-            for w in range(W):
-                tw = np.uint64(tr0 + w)
-                for s in range(n):
-                    site_int[tw, s, I_FIRST_STOCKOUT] = -1
-                net_out[tw, N_FIRST_CUSTOMER_STOCKOUT] = -1.0
+            # the group's metrics are summed here (trials on the last axis, so a step's
+            # adds for the group are contiguous) and written out after its last day
+            s_acc[:] = 0.0
+            i_acc[:] = 0
+            i_acc[:, I_FIRST_STOCKOUT, :] = -1
+            b_acc[:] = 0.0
+            n_acc[:] = 0.0
+            n_acc[N_FIRST_CUSTOMER_STOCKOUT, :] = -1.0
 
             for t in range(n_days):
                 rec = t >= warmup
                 slot = t & mask
                 tu = np.uint64(t)
                 wslot = tu & wmask
-                # ---- 1. disruptions
+                # ---- 1. disruptions, event by event; each step over the group without
+                # branches (the day's countdown, the onset draws), the rare starts apart
                 for w in range(W):
-                    key = kw[w]
-                    changed = False
-                    for k in range(nd):
+                    changed_w[w] = False
+                for k in range(nd):
+                    st = dis_start[k]
+                    p = dis_prob[k]
+                    for w in range(W):
                         was = active[k, w]
-                        if active[k, w]:
-                            remaining[k, w] -= 1
-                            if remaining[k, w] <= 0:
-                                active[k, w] = False
-                        if dis_start[k] >= 0:
-                            if t == dis_start[k]:
+                        was_w[w] = was
+                        rem = remaining[k, w] - (1 if was else 0)
+                        remaining[k, w] = rem
+                        active[k, w] = was & (rem > 0)
+                    starts = False
+                    if st < 0 and p > 0.0:
+                        # onset only from a day the event was not running (Markov chain)
+                        for w in range(W):
+                            on = (not was_w[w]) & (uniform(kw[w], STREAM_ONSET, k, t) < p)
+                            start_w[w] = on
+                            starts |= on
+                    elif st == t:
+                        for w in range(W):
+                            start_w[w] = True
+                        starts = True
+                    if starts:
+                        for w in range(W):
+                            if start_w[w]:
                                 active[k, w] = True
-                                u = uniform(key, STREAM_DURATION, k, t)
+                                u = uniform(kw[w], STREAM_DURATION, k, t)
                                 remaining[k, w] = draw_days(
                                     dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
                                 )
-                        elif not active[k, w] and not was_active[k, w] and dis_prob[k] > 0.0:  # noqa: SIM102
-                            # onset only from a day the event was not running (Markov chain)
-                            if uniform(key, STREAM_ONSET, k, t) < dis_prob[k]:
-                                active[k, w] = True
-                                u = uniform(key, STREAM_DURATION, k, t)
-                                remaining[k, w] = draw_days(
-                                    dur_cdf, dur_guide, dur_thr, dur_off[k], dur_len[k], u
-                                )
-                        if active[k, w] != was:
-                            changed = True
-                        was_active[k, w] = active[k, w]
-                    if changed:
+                    for w in range(W):
+                        changed_w[w] |= active[k, w] != was_w[w]
+                for w in range(W):
+                    if changed_w[w]:
                         for xi in range(n):
                             loss[xi, w] = 0.0
                             dmult[xi, w] = 1.0
@@ -414,15 +453,27 @@ def simulate_chunk(
                 # the day's lead times, one per lane (a lane that ships twice today,
                 # backorders and today's orders, uses the same draw): drawn in one
                 # tight loop, independent of the flows, so the draws overlap
+                # (in steps over the group, each without branches, so each can run as
+                # one vector operation; the rare walk past the guide's two thresholds
+                # is done apart)
                 for i in range(n_rand):
                     e = rand_edges[i]
                     off = lt_off[e]
                     ln = lt_len[e]
                     for w in range(W):
-                        u = uniform(kw[w], STREAM_LEAD, e, t)
-                        lead_off[e, w] = (
-                            1 + draw_days(lt_cdf, lt_guide, lt_thr, off, ln, u) + edelay[e, w]
-                        )
+                        u_w[w] = uniform(kw[w], STREAM_LEAD, e, t)
+                    walk = False
+                    for w in range(W):
+                        k, more = guide_start(lt_guide, lt_thr, off, ln, u_w[w])
+                        k_w[w] = k
+                        more_w[w] = more
+                        walk |= more
+                    if walk:
+                        for w in range(W):
+                            if more_w[w]:
+                                k_w[w] = walk_on(lt_cdf, off, ln, u_w[w], k_w[w])
+                    for w in range(W):
+                        lead_off[e, w] = 1 + k_w[w] + edelay[e, w]
 
                 # ---- 2. arrivals and completed production
                 if mode == 1:
@@ -471,17 +522,18 @@ def simulate_chunk(
                     p0 = site_buf_ptr[s]
                     p1 = site_buf_ptr[s + 1]
                     pslot = np.uint64(t + proc_days[s]) & wmask
-                    # each step for the group's trials in turn (a trial with nothing to
-                    # make skips the steps; its q_w is then 0)
+                    # each step for the group's trials in turn, without branches: a trial
+                    # with nothing to make has q_w = 0, and its steps add zeros, which
+                    # change nothing (stock and flows are never -0.0)
                     busy = False
+                    cap = capacity[s]
                     for w in range(W):
                         want = backlog[s, w]
-                        q = 0.0
-                        if want > EPS:
-                            busy = True
-                            q = _fmin(want, capacity[s] * (1.0 - loss[s, w]))
-                            if loss[s, w] >= 1.0:
-                                q = 0.0
+                        lw = loss[s, w]
+                        act = want > EPS
+                        busy |= act
+                        q = _fmin(want, cap * (1.0 - lw))
+                        q = q if act & (lw < 1.0) else 0.0
                         plan_w[w] = q
                         q_w[w] = q
                     if not busy:
@@ -491,28 +543,23 @@ def simulate_chunk(
                         for w in range(W):
                             q_w[w] = _fmin(q_w[w], boh[b, w] / qpu)
                     for w in range(W):
-                        if q_w[w] < 0.0:
-                            q_w[w] = 0.0
+                        q_w[w] = 0.0 if q_w[w] < 0.0 else q_w[w]
                     for b in range(p0, p1):
                         qpu = buf_qpu[b]
                         for w in range(W):
-                            if backlog[s, w] <= EPS:
-                                continue
-                            tw = np.uint64(tr0 + w)
                             use = q_w[w] * qpu
                             if rec:
                                 plan = plan_w[w]
-                                buf_out[tw, b, B_REQUESTED] += plan * qpu
-                                buf_out[tw, b, B_CONSUMED] += use
-                                if boh[b, w] < (plan - EPS) * qpu:
-                                    # this component alone could not cover today's plan
-                                    buf_out[tw, b, B_STOCKOUT_DAYS] += 1.0
+                                b_acc[b, B_REQUESTED, w] += plan * qpu
+                                b_acc[b, B_CONSUMED, w] += use
+                                # this component alone could not cover today's plan
+                                b_acc[b, B_STOCKOUT_DAYS, w] += (
+                                    1.0 if boh[b, w] < (plan - EPS) * qpu else 0.0
+                                )
                             boh[b, w] = _fmax(boh[b, w] - use, 0.0)
                             if keep_acct:
-                                acct[tw, nu + b, A_OUT] += use
+                                acct[np.uint64(tr0 + w), nu + b, A_OUT] += use
                     for w in range(W):
-                        if backlog[s, w] <= EPS:
-                            continue
                         q = q_w[w]
                         backlog[s, w] -= q
                         if proc_days[s] == 0:
@@ -553,40 +600,46 @@ def simulate_chunk(
                     # the usual day: no trial of the group owes backorders and each can fill
                     # all of today's orders; then every order ships in full, trial by trial
                     # the same arithmetic as the full logic below (shipped = 0.0 + filled)
-                    fast = True
+                    # (branch-free tests, so the loops over the group compile to straight code)
+                    owing = False
                     for w in range(W):
-                        avail = oh[s, w]
-                        if loss[s, w] >= 1.0:
-                            avail = 0.0
-                        elif kind == 1 and capacity[s] < np.inf:
-                            avail = _fmin(avail, capacity[s] * (1.0 - loss[s, w]))
-                        avail_w[w] = avail
-                        tot_w[w] = 0.0
-                        fill_w[w] = 0.0
-                        if q_head[s, w] < q_tail[s, w]:
-                            fast = False
+                        owing |= q_head[s, w] < q_tail[s, w]
+                    fast = not owing
                     if fast:
+                        capped = kind == 1 and capacity[s] < np.inf
+                        cap = capacity[s]
+                        for w in range(W):
+                            lw = loss[s, w]
+                            avail = oh[s, w]
+                            if capped:
+                                avail = _fmin(avail, cap * (1.0 - lw))
+                            avail_w[w] = 0.0 if lw >= 1.0 else avail
+                            tot_w[w] = 0.0
                         for k in range(e0, e1):
                             e = out_edges[k]
                             for w in range(W):
                                 tot_w[w] += order_e[e, w]
+                        maybe_short = False
                         for w in range(W):
-                            # (the full logic's share f, only worked out when it can be < 1)
-                            if avail_w[w] < tot_w[w] - tol and tot_w[w] > 0.0:  # noqa: SIM102
-                                if avail_w[w] / tot_w[w] < 1.0:
-                                    fast = False
+                            maybe_short |= (avail_w[w] < tot_w[w] - tol) & (tot_w[w] > 0.0)
+                        if maybe_short:
+                            for w in range(W):
+                                # the full logic's share f, worked out where it can be < 1
+                                if avail_w[w] < tot_w[w] - tol and tot_w[w] > 0.0:  # noqa: SIM102
+                                    if avail_w[w] / tot_w[w] < 1.0:
+                                        fast = False
                     if fast:
                         for k in range(e0, e1):
                             e = out_edges[k]
                             rcv = edge_recv[e]
                             ro, rm = recv_off[rcv], recv_mask[rcv]
+                            # (orders are never negative: every order ships in full, and
+                            # what ships adds up to tot_w exactly, adding the same numbers
+                            # in the same order; zeros add nothing)
                             if edge_to_customer[e]:
                                 for w in range(W):
-                                    x = order_e[e, w]
+                                    site_fill_today[rcv, w] += order_e[e, w]
                                     order_e[e, w] = 0.0
-                                    if x > 0.0:
-                                        fill_w[w] += x
-                                        site_fill_today[rcv, w] += x
                             else:
                                 j = ext_slot[e]
                                 for w in range(W):
@@ -597,22 +650,18 @@ def simulate_chunk(
                                         arr[ro + (day & rm) * Wu + np.uint64(w)] += x
                                         if j >= 0:
                                             ext_ring[day & np.uint64(mask), j, w] += x
-                                        fill_w[w] += x
+                        # (no trial owes anything: bo_site, q_head and q_tail are all 0)
                         for w in range(W):
                             tw = np.uint64(tr0 + w)
-                            bo_site[s, w] = 0.0
-                            q_head[s, w] = 0
-                            q_tail[s, w] = 0
-                            oh[s, w] -= fill_w[w]
-                            if oh[s, w] < tol:
-                                oh[s, w] = _fmax(oh[s, w], 0.0)
+                            o = oh[s, w] - tot_w[w]
+                            oh[s, w] = _fmax(o, 0.0) if o < tol else o
                             if keep_acct:
-                                acct[tw, s, A_OUT] += fill_w[w]
+                                acct[tw, s, A_OUT] += tot_w[w]
                             if rec:
                                 # (the shortage metrics would add 0.0: nothing to add)
-                                site_out[tw, s, M_DEMAND] += tot_w[w]
-                                site_out[tw, s, M_FILLED] += fill_w[w]
-                                site_out[tw, s, M_ONHAND_SUM] += oh[s, w]
+                                s_acc[s, M_DEMAND, w] += tot_w[w]
+                                s_acc[s, M_FILLED, w] += tot_w[w]
+                                s_acc[s, M_ONHAND_SUM, w] += oh[s, w]
                     else:
                         # a trial of the group owes backorders or falls short today: the
                         # full logic, trial by trial
@@ -767,32 +816,32 @@ def simulate_chunk(
                             if keep_acct:
                                 acct[tw, s, A_OUT] += shipped
                             if rec:
-                                site_out[tw, s, M_DEMAND] += tot
-                                site_out[tw, s, M_FILLED] += filled_total
-                                site_out[tw, s, M_BACKORDER_SUM] += bo_site[s, w]
-                                site_out[tw, s, M_SHORT] += short_total
-                                site_out[tw, s, M_LOST] += lost_total
-                                site_out[tw, s, M_LOST_REVENUE] += rev_total
-                                site_out[tw, s, M_ONHAND_SUM] += oh[s, w]
+                                s_acc[s, M_DEMAND, w] += tot
+                                s_acc[s, M_FILLED, w] += filled_total
+                                s_acc[s, M_BACKORDER_SUM, w] += bo_site[s, w]
+                                s_acc[s, M_SHORT, w] += short_total
+                                s_acc[s, M_LOST, w] += lost_total
+                                s_acc[s, M_LOST_REVENUE, w] += rev_total
+                                s_acc[s, M_ONHAND_SUM, w] += oh[s, w]
                                 if bo_site[s, w] > tol or lost_total > tol:
-                                    site_int[tw, s, I_STOCKOUT_DAYS] += 1
-                                    if site_int[tw, s, I_FIRST_STOCKOUT] < 0:
-                                        site_int[tw, s, I_FIRST_STOCKOUT] = t - warmup
+                                    i_acc[s, I_STOCKOUT_DAYS, w] += 1
+                                    if i_acc[s, I_FIRST_STOCKOUT, w] < 0:
+                                        i_acc[s, I_FIRST_STOCKOUT, w] = t - warmup
 
                     # ---- 6. replenishment orders
                     if kind == 1:
+                        # (without branches: an order of 0 adds zeros, which change nothing)
                         for w in range(W):
                             ip = oh[s, w] + on_order[s, w] - bo_site[s, w]
                             q = base_stock[s] - ip
+                            q = q if q > EPS else 0.0
                             q_w[w] = q
-                            if q > EPS:
-                                on_order[s, w] += q
+                            on_order[s, w] += q
                         for k in range(in_ptr[s], in_ptr[s + ONE]):
                             e = in_edges[k]
                             sh = edge_share[e]
                             for w in range(W):
-                                if q_w[w] > EPS:
-                                    order_e[e, w] += q_w[w] * sh
+                                order_e[e, w] += q_w[w] * sh
                     else:
                         # production planned but not made yet is a requirement on every
                         # component buffer (MRP logic): ordering only what was consumed
@@ -801,27 +850,25 @@ def simulate_chunk(
                             unmade_w[w] = backlog[s, w]
                             ip = oh[s, w] + wip_total[s, w] + backlog[s, w] - bo_site[s, w]
                             q = base_stock[s] - ip
-                            if q > EPS:
-                                backlog[s, w] += q
+                            backlog[s, w] += q if q > EPS else 0.0
                         for b in range(site_buf_ptr[s], site_buf_ptr[s + ONE]):
                             qpu = buf_qpu[b]
                             for w in range(W):
                                 qb = buf_base_stock[b] - (
                                     boh[b, w] + b_on_order[b, w] - unmade_w[w] * qpu
                                 )
+                                qb = qb if qb > EPS else 0.0
                                 q_w[w] = qb
-                                if qb > EPS:
-                                    b_on_order[b, w] += qb
+                                b_on_order[b, w] += qb
                             rb = nu + b
                             for k in range(in_ptr[rb], in_ptr[rb + ONE]):
                                 e = in_edges[k]
                                 sh = edge_share[e]
                                 for w in range(W):
-                                    if q_w[w] > EPS:
-                                        order_e[e, w] += q_w[w] * sh
+                                    order_e[e, w] += q_w[w] * sh
                             if rec:
                                 for w in range(W):
-                                    buf_out[np.uint64(tr0 + w), b, B_ONHAND_SUM] += boh[b, w]
+                                    b_acc[b, B_ONHAND_SUM, w] += boh[b, w]
 
                 # ---- customers' end of day
                 if rec:
@@ -841,28 +888,38 @@ def simulate_chunk(
                             tol = tol_site[c]
                             if owed < tol:
                                 owed = 0.0
-                            site_out[tw, c, M_DEMAND] += site_dem_today[c, w]
-                            site_out[tw, c, M_FILLED] += site_fill_today[c, w]
-                            site_out[tw, c, M_BACKORDER_SUM] += owed
-                            site_out[tw, c, M_SHORT] += site_short_today[c, w]
-                            site_out[tw, c, M_LOST] += site_lost_today[c, w]
-                            site_out[tw, c, M_LOST_REVENUE] += site_rev_today[c, w]
+                            s_acc[c, M_DEMAND, w] += site_dem_today[c, w]
+                            s_acc[c, M_FILLED, w] += site_fill_today[c, w]
+                            s_acc[c, M_BACKORDER_SUM, w] += owed
+                            s_acc[c, M_SHORT, w] += site_short_today[c, w]
+                            s_acc[c, M_LOST, w] += site_lost_today[c, w]
+                            s_acc[c, M_LOST_REVENUE, w] += site_rev_today[c, w]
                             if cust_short[c, w] or owed > tol:
                                 any_short = True
                                 if mode == 1 and not site_active[c]:
                                     ext_any = True
-                                site_int[tw, c, I_STOCKOUT_DAYS] += 1
-                                if site_int[tw, c, I_FIRST_STOCKOUT] < 0:
-                                    site_int[tw, c, I_FIRST_STOCKOUT] = t - warmup
+                                i_acc[c, I_STOCKOUT_DAYS, w] += 1
+                                if i_acc[c, I_FIRST_STOCKOUT, w] < 0:
+                                    i_acc[c, I_FIRST_STOCKOUT, w] = t - warmup
                         if mode == 1:
                             ext_short[tw, t] = ext_any
                         if any_short:
-                            net_out[tw, N_ANY_CUSTOMER_DAYS] += 1.0
-                            if net_out[tw, N_FIRST_CUSTOMER_STOCKOUT] < 0:
-                                net_out[tw, N_FIRST_CUSTOMER_STOCKOUT] = t - warmup
+                            n_acc[N_ANY_CUSTOMER_DAYS, w] += 1.0
+                            if n_acc[N_FIRST_CUSTOMER_STOCKOUT, w] < 0:
+                                n_acc[N_FIRST_CUSTOMER_STOCKOUT, w] = t - warmup
 
             for w in range(W):
                 tw = np.uint64(tr0 + w)
+                for s in range(n):
+                    for m in range(N_SITE_METRICS):
+                        site_out[tw, s, m] += s_acc[s, m, w]
+                    for m in range(N_SITE_INT):
+                        site_int[tw, s, m] = i_acc[s, m, w]
+                for b in range(nb):
+                    for m in range(N_BUF_METRICS):
+                        buf_out[tw, b, m] += b_acc[b, m, w]
+                for m in range(N_NET_METRICS):
+                    net_out[tw, m] = n_acc[m, w]
                 for s in range(n):
                     acct[tw, s, A_FINAL] = oh[s, w]
                 for b in range(nb):

@@ -386,7 +386,7 @@ def run_chunk(
         recv_off,
         recv_mask,
         wip_ring,
-        lanes,
+        (0,) * lanes,  # the group size, as a tuple's length: a compile-time constant
         site_out,
         site_int,
         buf_out,
@@ -403,7 +403,14 @@ def run_chunk(
     )
     if before_kernel is not None:
         before_kernel()
-    K.simulate_chunk(*args)
+    import numba
+
+    # Blocks of trials go to whichever thread is free (dynamic scheduling). The
+    # draw-ahead helper shares the cores; with a fixed split, the kernel thread it
+    # delays holds up the chunk's end while the other idles (100-site benchmark:
+    # 0.79 s with a fixed split, 0.75 s dynamic, 0.70 s with no helper running).
+    with numba.parallel_chunksize(1):
+        K.simulate_chunk(*args)
     k = stop - start
     if mode == 2 and record is not None:
         idle = ~active
@@ -491,6 +498,8 @@ def _threads() -> int:
 
 
 LANE_STATE_BYTES = 8 * 2**20
+#: the most trials the kernel runs side by side (see :func:`lanes_for`)
+MAX_LANES = 8
 
 
 def trial_state_bytes(compiled: CompiledNetwork) -> int:
@@ -512,7 +521,7 @@ def lanes_for(compiled: CompiledNetwork) -> int:
     Results do not depend on the choice.
     """
     per_trial = trial_state_bytes(compiled)
-    for lanes in (8, 4):
+    for lanes in (MAX_LANES, 4):
         if lanes * per_trial <= LANE_STATE_BYTES:
             return lanes
     return 2
