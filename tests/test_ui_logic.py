@@ -14,6 +14,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from builders import set_cell, valid_rows, write_workbook
+from jitrisk.engine.runner import MAX_LANES, numba_threads_limit
 from jitrisk.errors import SimulationCancelled
 from ui import charts
 from ui.formatting import (
@@ -35,6 +36,7 @@ from ui.tasks import (
     is_workbook_path,
     load_workbook,
     progress_chunk_trials,
+    run_chunk_trials,
     run_simulation,
 )
 
@@ -124,6 +126,14 @@ def test_progress_chunks_give_about_fifty_updates_within_bounds() -> None:
     assert progress_chunk_trials(10**6) == MAX_CHUNK_TRIALS
 
 
+def test_runs_use_whole_groups_of_trials_for_every_engine_thread() -> None:
+    step = MAX_LANES * numba_threads_limit()
+    for trials in (10, 64, 2000, 10**6):
+        size = run_chunk_trials(trials)
+        assert size % step == 0
+        assert progress_chunk_trials(trials) <= size < progress_chunk_trials(trials) + step
+
+
 def test_only_excel_workbooks_are_opened() -> None:
     assert is_workbook_path("a/b.XLSX") and is_workbook_path("c.xlsm")
     assert not is_workbook_path("notes.csv")
@@ -167,7 +177,7 @@ def test_run_simulation_reports_progress_and_summarises(tmp_path: Path) -> None:
         RunRequest("baseline", trials=64, days=30, seed=3),
         progress=lambda p: seen.append(p.fraction),
     )
-    assert seen[-1] == 1.0 and len(seen) == 64 // progress_chunk_trials(64)
+    assert seen[-1] == 1.0 and len(seen) == math.ceil(64 / run_chunk_trials(64))
     assert out.result.trials == 64
     assert len(out.sites) == len(net.sites)
     assert len(out.losses) == 64
@@ -186,7 +196,7 @@ def test_run_simulation_stops_when_cancelled_between_chunks(tmp_path: Path) -> N
             progress=lambda p: done.append(p.done),
             cancelled=lambda: bool(done),
         )
-    assert done == [progress_chunk_trials(400)]  # stopped after the first chunk
+    assert done == [run_chunk_trials(400)]  # stopped after the first chunk
 
 
 # --------------------------------------------------------------------------- views' data

@@ -535,6 +535,15 @@ def lanes_for(compiled: CompiledNetwork) -> int:
     return 2
 
 
+def whole_groups(size: int, workers: int | None = None) -> int:
+    """``size`` trials rounded up to whole groups of :data:`MAX_LANES` trials for every
+    kernel thread (every group size divides :data:`MAX_LANES`), for callers that pick
+    their own chunk size: no trials are padded and no thread waits at a chunk's end."""
+    limit = numba_threads_limit()
+    step = MAX_LANES * max(1, min(workers or limit, limit))
+    return int(-(-max(size, 1) // step) * step)
+
+
 def numba_threads_limit() -> int:
     """The most threads the kernel can use (numba's pool size)."""
     import numba
