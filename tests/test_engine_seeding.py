@@ -45,7 +45,7 @@ def test_pools_and_states_are_numpys(seed: int) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**96), start=st.integers(0, 2**32 - 20), n=st.integers(1, 12))
-def test_trial_streams_are_the_seed_sequences_of_the_contract(seed: int, start: int, n: int) -> None:
+def test_trial_streams_are_the_contracts_seed_sequences(seed: int, start: int, n: int) -> None:
     keys, gens = runner.trial_streams(seed, start, start + n)
     for j, i in enumerate(range(start, start + n)):
         key = np.random.SeedSequence(seed, spawn_key=(i, 1)).generate_state(1, np.uint64)[0]
@@ -59,7 +59,8 @@ def test_trial_numbers_past_the_batch_limit_take_numpys_path() -> None:
     start = seeding.BATCH_LIMIT - 2
     keys, gens = runner.trial_streams(7, start, start + 4)
     for j, i in enumerate(range(start, start + 4)):
-        assert keys[j] == np.random.SeedSequence(7, spawn_key=(i, 1)).generate_state(1, np.uint64)[0]
+        key = np.random.SeedSequence(7, spawn_key=(i, 1)).generate_state(1, np.uint64)[0]
+        assert keys[j] == key
         ref = np.random.Generator(np.random.PCG64(np.random.SeedSequence(7, spawn_key=(i, 0))))
         assert gens[j].random() == ref.random()
     with pytest.raises(ValueError, match="trial numbers"):

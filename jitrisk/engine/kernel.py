@@ -122,7 +122,7 @@ def guide_start(guide, thr, off, n, u):
 
 @njit(inline="always", cache=True)
 def walk_on(cdf, off, n, u, k):
-    """The rest of :func:`draw_days`: walk on from ``k`` to the smallest ``k`` with ``u < cdf[k]``."""
+    """The rest of :func:`draw_days`: on from ``k`` to the smallest ``k`` with ``u < cdf[k]``."""
     while k < n - 1 and cdf[off + np.uint64(k)] <= u:
         k += 1
     return k

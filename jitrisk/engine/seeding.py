@@ -123,5 +123,9 @@ def trial_keys_and_generators(
     trials = np.arange(start, stop, dtype=np.int64)
     keys = generate_state(pools(seed, trials, 1), 1)[:, 0].copy()
     words = generate_state(pools(seed, trials, 0), 4)
-    gens = [np.random.Generator(np.random.PCG64(FixedSeedSequence(w))) for w in words]
+    # (NumPy takes any ISeedSequence; its stubs list only SeedSequence)
+    gens = [
+        np.random.Generator(np.random.PCG64(FixedSeedSequence(w)))  # type: ignore[arg-type]
+        for w in words
+    ]
     return keys, gens
