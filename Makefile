@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[gui,dev]'
+	$(PY) -m jitrisk.engine.warmup
 	touch $(STAMP)
 
 run: $(STAMP)  ## start the desktop app on the bundled example

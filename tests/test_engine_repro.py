@@ -126,3 +126,12 @@ def test_draws_ahead_give_each_chunk_its_own_draws_and_stops_when_closed():
         next(ahead)
     left = {t.name for t in threading.enumerate()} - before
     assert not any(name.startswith("jitrisk-draws") for name in left)
+
+
+def test_warm_up_compiles_the_kernel_for_the_usual_group_size() -> None:
+    from jitrisk.engine import kernel, warmup
+
+    assert warmup.warm_up() > 0.0
+    group_types = [sig[47] for sig in kernel.simulate_chunk.signatures]
+    # the group size is the length of a tuple argument (a compile-time constant)
+    assert any(getattr(t, "count", None) == runner.MAX_LANES for t in group_types)

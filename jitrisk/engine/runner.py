@@ -524,9 +524,10 @@ def lanes_for(compiled: CompiledNetwork) -> int:
     A trial's state (:func:`trial_state_bytes`) is its arrival rings plus about 16
     numbers a site, 6 a lane and 4 a buffer (8 bytes each). Measured with
     ``benchmarks/bench_engine.py``: on the 100-site network (0.15 MB a trial) 8 side
-    by side beat 4 and 16; on the 2,000-site network (3 MB a trial) 8 took 86 s, 4
-    took 65 s and 2 took 60 s, as long as one at a time in the earlier kernel.
-    Results do not depend on the choice.
+    by side beat 4 and 16 (1,000 trials: 0.76, 0.78 and 0.78 s at best); on the
+    2,000-site network (3 MB a trial) 2 beat 4 (200 trials: 6.6 s and 7.8 s; 8 took
+    longer still). The kernel is compiled once per group size. Results do not depend
+    on the choice.
     """
     per_trial = trial_state_bytes(compiled)
     for lanes in (MAX_LANES, 4):
