@@ -7,6 +7,7 @@ window does.
 
 from __future__ import annotations
 
+import math
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,7 +21,7 @@ from PySide6.QtCore import QThreadPool
 from builders import valid_rows, write_workbook
 from jitrisk import load_network
 from jitrisk.errors import SimulationCancelled
-from ui.tasks import RunOutcome, RunRequest
+from ui.tasks import RunOutcome, RunRequest, run_chunk_trials
 from ui.workers import TaskContext, Worker, simulation_task
 
 pytestmark = pytest.mark.gui
@@ -97,7 +98,7 @@ def test_simulation_task_without_threads(qapp: Any, tmp_path: Path) -> None:
     worker.run()
     names = [name for name, _ in events]
     assert names[0] == "started" and names[-2:] == ["result", "finished"]
-    assert names.count("progress") == 48 // 8
+    assert names.count("progress") == math.ceil(48 / run_chunk_trials(48))  # one per chunk
     outcome = events[-2][1]
     assert isinstance(outcome, RunOutcome) and outcome.workbook == "v.xlsx"
 
