@@ -257,8 +257,9 @@ def simulate_chunk(
         wip_total = np.zeros((n, W))
         backlog = np.zeros((n, W))
         # bo[d, e, w]: backorder of lane e from day d. A row is written only on days
-        # its site fell short, and bo_days[s, q_head[s, w]:q_tail[s, w], w] lists those
-        # days, oldest first, so the usual day neither writes nor scans backorder rows.
+        # its site takes the full logic (a trial of its group owes or falls short), and
+        # bo_days[s, q_head[s, w]:q_tail[s, w], w] lists the days trial w fell short,
+        # oldest first, so the usual day neither writes nor scans backorder rows.
         bo = np.empty((n_days, ne, W))
         bo_edge = np.zeros((ne, W))
         bo_site = np.zeros((n, W))
@@ -733,82 +734,55 @@ def simulate_chunk(
                             lost_total = 0.0
                             rev_total = 0.0
                             owes_today = False
-                            if f >= 1.0:
-                                # enough for everybody (the usual day): ship every order in full
-                                for k in range(e0, e1):
-                                    e = out_edges[k]
-                                    x = order_e[e, w]
-                                    order_e[e, w] = 0.0
-                                    if x > 0.0:
-                                        _ship(
-                                            e,
-                                            w,
-                                            x,
-                                            t,
-                                            edge_recv,
-                                            lead_off,
-                                            edge_to_customer,
-                                            arr,
-                                            mask,
-                                            recv_off,
-                                            recv_mask,
-                                            Wu,
-                                            ext_slot,
-                                            ext_ring,
-                                        )
-                                        filled_total += x
-                                        if edge_to_customer[e]:
-                                            site_fill_today[edge_recv[e], w] += x
-                            else:
-                                for k in range(e0, e1):
-                                    e = out_edges[k]
-                                    x = order_e[e, w]
-                                    order_e[e, w] = 0.0
-                                    fill = x * f  # f < 1 here
-                                    unf = x - fill
-                                    if unf <= tol:
-                                        unf = 0.0
-                                        fill = x
-                                    if fill > 0.0:
-                                        _ship(
-                                            e,
-                                            w,
-                                            fill,
-                                            t,
-                                            edge_recv,
-                                            lead_off,
-                                            edge_to_customer,
-                                            arr,
-                                            mask,
-                                            recv_off,
-                                            recv_mask,
-                                            Wu,
-                                            ext_slot,
-                                            ext_ring,
-                                        )
-                                    filled_total += fill
-                                    short_total += unf
-                                    if edge_to_customer[e]:
-                                        c = edge_recv[e]
-                                        site_fill_today[c, w] += fill
-                                        if unf > 0.0:
-                                            cust_short[c, w] = True
-                                            site_short_today[c, w] += unf
-                                            rev_total += unf * price[c]
-                                            site_rev_today[c, w] += unf * price[c]
-                                            if lost_mode:
-                                                lost_total += unf
-                                                site_lost_today[c, w] += unf
-                                    if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
-                                        bo[t, e, w] = unf
-                                        bo_edge[e, w] += unf
-                                        bo_site[s, w] += unf
-                                        owes_today = True
-                                    else:
-                                        bo[t, e, w] = 0.0
-                                if owes_today:
-                                    bo_days[s, q_tail[s, w], w] = t
-                                    q_tail[s, w] += 1
+                            for k in range(e0, e1):
+                                e = out_edges[k]
+                                x = order_e[e, w]
+                                order_e[e, w] = 0.0
+                                fill = x * f  # (f = 1: x * 1.0 == x, every order in full)
+                                unf = x - fill
+                                if unf <= tol:
+                                    unf = 0.0
+                                    fill = x
+                                if fill > 0.0:
+                                    _ship(
+                                        e,
+                                        w,
+                                        fill,
+                                        t,
+                                        edge_recv,
+                                        lead_off,
+                                        edge_to_customer,
+                                        arr,
+                                        mask,
+                                        recv_off,
+                                        recv_mask,
+                                        Wu,
+                                        ext_slot,
+                                        ext_ring,
+                                    )
+                                filled_total += fill
+                                short_total += unf
+                                if edge_to_customer[e]:
+                                    c = edge_recv[e]
+                                    site_fill_today[c, w] += fill
+                                    if unf > 0.0:
+                                        cust_short[c, w] = True
+                                        site_short_today[c, w] += unf
+                                        rev_total += unf * price[c]
+                                        site_rev_today[c, w] += unf * price[c]
+                                        if lost_mode:
+                                            lost_total += unf
+                                            site_lost_today[c, w] += unf
+                                if unf > 0.0 and not (lost_mode and edge_to_customer[e]):
+                                    bo[t, e, w] = unf
+                                    bo_edge[e, w] += unf
+                                    bo_site[s, w] += unf
+                                    owes_today = True
+                                else:
+                                    bo[t, e, w] = 0.0
+                            if owes_today:
+                                bo_days[s, q_tail[s, w], w] = t
+                                q_tail[s, w] += 1
                             shipped = start_avail - avail + filled_total
                             oh[s, w] -= shipped
                             if oh[s, w] < tol:

@@ -453,9 +453,7 @@ def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
     by_time = max(16, int(2e7 // max(work, 1)))
     by_reports = max(16, -(-cfg.trials // 25))
     size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
-    limit = numba_threads_limit()
-    step = lanes_for(compiled) * max(1, min(cfg.workers or limit, limit))
-    return int(-(-size // step) * step)
+    return whole_groups(size, cfg.workers, lanes_for(compiled))
 
 
 def iter_chunks(
@@ -536,12 +534,13 @@ def lanes_for(compiled: CompiledNetwork) -> int:
     return 2
 
 
-def whole_groups(size: int, workers: int | None = None) -> int:
-    """``size`` trials rounded up to whole groups of :data:`MAX_LANES` trials for every
-    kernel thread (every group size divides :data:`MAX_LANES`), for callers that pick
-    their own chunk size: no trials are padded and no thread waits at a chunk's end."""
+def whole_groups(size: int, workers: int | None = None, lanes: int = MAX_LANES) -> int:
+    """``size`` trials rounded up to whole groups of ``lanes`` trials for every kernel
+    thread: no trials are padded and no thread waits at a chunk's end. The default,
+    :data:`MAX_LANES`, suits any network (every group size divides it), for callers
+    that pick their own chunk size without the compiled network."""
     limit = numba_threads_limit()
-    step = MAX_LANES * max(1, min(workers or limit, limit))
+    step = lanes * max(1, min(workers or limit, limit))
     return int(-(-max(size, 1) // step) * step)
 
 
