@@ -8,11 +8,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 import jitrisk
 
 from . import theme
+from .binding_check import binding_fault
 from .error_dialog import install_excepthook
 from .icons import app_icon
 from .main_window import MainWindow
@@ -66,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(QSettings())
     install_excepthook(lambda: window)
     window.show()
+    fault = binding_fault()
+    if fault is not None:  # say so before any work can be lost
+        print(f"jitrisk: {fault}", file=sys.stderr)
+        QMessageBox.warning(window, "jitrisk cannot run safely here", fault)
     if args.workbook:
         window.open_workbook(args.workbook)
     return app.exec()

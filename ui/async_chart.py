@@ -36,11 +36,11 @@ RESIZE_PAUSE_MS = 120
 BASE_DPI = 100.0
 
 
-def render_figure(draw: DrawFigure, width: int, height: int, dpi: float) -> QImage:
-    """``draw`` into a new ``width`` x ``height`` pixel figure and return its pixels.
+def render_pixels(draw: DrawFigure, width: int, height: int, dpi: float) -> tuple[bytes, int, int]:
+    """``draw`` into a new ``width`` x ``height`` pixel figure; its RGBA bytes, width, height.
 
-    Safe on a worker thread: no pyplot, no GUI canvas, and the QImage is copied
-    out of matplotlib's buffer.
+    Safe on a worker thread: no pyplot, no GUI canvas and no Qt object (the
+    image is made from the bytes on the GUI thread, see :mod:`ui.workers`).
     """
     # one render at a time: matplotlib's font and text caches are not made for
     # concurrent drawing from several threads
@@ -50,8 +50,17 @@ def render_figure(draw: DrawFigure, width: int, height: int, dpi: float) -> QIma
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
         buffer = canvas.buffer_rgba()
-        w, h = int(buffer.shape[1]), int(buffer.shape[0])
-        return QImage(bytes(buffer), w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        return bytes(buffer), int(buffer.shape[1]), int(buffer.shape[0])
+
+
+def pixels_to_image(pixels: bytes, width: int, height: int) -> QImage:
+    """The QImage of :func:`render_pixels`' bytes (a deep copy, owning its memory)."""
+    return QImage(pixels, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+
+
+def render_figure(draw: DrawFigure, width: int, height: int, dpi: float) -> QImage:
+    """``draw`` into a new figure and return it as a QImage (GUI thread, exports)."""
+    return pixels_to_image(*render_pixels(draw, width, height, dpi))
 
 
 class ChartImage(QWidget):
@@ -73,7 +82,6 @@ class ChartImage(QWidget):
         self._generation = 0
         self._shown_generation = -1
         self._worker: Worker | None = None
-        self._retired: Worker | None = None
         self._pending = False
         self.scale = 1.0
         self.placeholder = ""
@@ -125,6 +133,9 @@ class ChartImage(QWidget):
         draw = self._draw
         if draw is None or self.width() < 20 or self.height() < 20:
             return
+        if not self.isVisible():  # a closed window or a hidden tab: render when shown
+            self._pending = True
+            return
         if self._worker is not None:  # one at a time; render again when it is done
             self._pending = True
             return
@@ -134,8 +145,8 @@ class ChartImage(QWidget):
         width, height = round(self.width() * ratio), round(self.height() * ratio)
         generation = self._generation
 
-        def task(_context: TaskContext) -> tuple[int, QImage, float]:
-            return generation, render_figure(draw, width, height, dpi), ratio
+        def task(_context: TaskContext) -> tuple[int, tuple[bytes, int, int], float]:
+            return generation, render_pixels(draw, width, height, dpi), ratio
 
         worker = Worker(task, "chart")
         worker.signals.result.connect(self._on_image)
@@ -143,8 +154,9 @@ class ChartImage(QWidget):
         self._worker = worker
         worker.start(self.pool)
 
-    def _on_image(self, value: tuple[int, QImage, float]) -> None:
-        generation, image, ratio = value
+    def _on_image(self, value: tuple[int, tuple[bytes, int, int], float]) -> None:
+        generation, pixels, ratio = value
+        image = pixels_to_image(*pixels)
         image.setDevicePixelRatio(ratio)
         self._image = image
         self._shown_generation = generation
@@ -153,7 +165,7 @@ class ChartImage(QWidget):
             self.rendered.emit()
 
     def _on_finished(self) -> None:
-        self._retired, self._worker = self._worker, None
+        self._worker = None
         if self._pending or self._shown_generation != self._generation:
             self._pending = False
             QTimer.singleShot(0, self, self.render)

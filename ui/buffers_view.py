@@ -368,7 +368,6 @@ class AnalysisView(QWidget):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._worker: Worker | None = None
-        self._retired: Worker | None = None
         self._started = 0.0
         self._best_fraction = 0.0
         self._watched: QWidget | None = None
@@ -677,7 +676,6 @@ class AnalysisView(QWidget):
             self.show_idle()
 
     def _on_finished(self, worker: Worker) -> None:
-        self._retired = worker  # its pool thread may still be returning from run()
         if worker is self._worker:
             self._worker = None
             self._show_idle_controls()

@@ -82,7 +82,6 @@ class CompareView(QWidget):
         self.runs: dict[str, RunOutcome] = {}
         self.comparison: Comparison | None = None
         self._worker: Worker | None = None
-        self._retired: Worker | None = None
         self._pending = False
         self._checks: dict[str, QCheckBox] = {}
         self._generation = 0
@@ -319,7 +318,7 @@ class CompareView(QWidget):
         self.status_label.setText(f"The comparison failed: {exc}")
 
     def _on_finished(self) -> None:
-        self._retired, self._worker = self._worker, None
+        self._worker = None
         if self._pending:
             self._pending = False
             self.recompute()

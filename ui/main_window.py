@@ -68,10 +68,11 @@ from .autosave import (
     file_digest,
     saved_at_text,
 )
-from .buffers_view import AnalysisView, BuffersView
+from .buffers_view import BuffersView
 from .compare_view import CompareView
 from .error_dialog import show_error_dialog
 from .file_watcher import WorkbookWatcher
+from .gc_collector import GuiThreadCollector
 from .guide import GuideDialog
 from .icons import app_icon
 from .messages import Errors, Infos, Warnings, plural
@@ -160,6 +161,9 @@ class MainWindow(QMainWindow):
         #: An autosave offered for restoring, until the planner restores or discards it.
         self._pending_restore: Autosave | None = None
         self.recent = RecentFiles(self.settings)
+        # cyclic garbage is collected here, on the GUI thread, never on a pool thread
+        self.collector = GuiThreadCollector(self)
+        self.collector.start()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self.state = SessionState()
@@ -168,9 +172,6 @@ class MainWindow(QMainWindow):
         self._reloading = False
         self._load_worker: Worker | None = None
         self._run_worker: Worker | None = None
-        # the last finished worker, kept until the next one finishes: its pool thread may
-        # still be returning from run() when the finished signal arrives here
-        self._retired: Worker | None = None
         self._guide: GuideDialog | None = None
         self.store = SettingsStore(self.settings)
         #: The workbook's network plus the what-if scenarios made here.
@@ -191,6 +192,8 @@ class MainWindow(QMainWindow):
         self._last_run_ok = False
         self._after_run_view: QWidget | None = None
         self._save_worker: Worker | None = None
+        self._report_worker: Worker | None = None
+        self._report_name = ""
         self._shortcuts: ShortcutsDialog | None = None
 
         self.setWindowTitle(APP_TITLE)
@@ -657,7 +660,7 @@ class MainWindow(QMainWindow):
             show_error_dialog(exc, self)
 
     def _on_load_finished(self) -> None:
-        self._retired, self._load_worker = self._load_worker, None
+        self._load_worker = None
         self._set_activity(Activity.IDLE)
         self.became_idle.emit()
 
@@ -843,7 +846,7 @@ class MainWindow(QMainWindow):
         self.run_cancelled.emit(exc)
 
     def _on_run_finished(self) -> None:
-        self._retired, self._run_worker = self._run_worker, None
+        self._run_worker = None
         if self.run_panel.is_running():
             self.run_panel.show_finished("")
         self._set_activity(Activity.IDLE)
@@ -1110,7 +1113,7 @@ class MainWindow(QMainWindow):
         self.save_failed.emit(exc)
 
     def _on_save_finished(self) -> None:
-        self._retired, self._save_worker = self._save_worker, None
+        self._save_worker = None
         self._apply_state()
 
     # ------------------------------------------------------------------ autosave
@@ -1266,6 +1269,10 @@ class MainWindow(QMainWindow):
         if outcome is None or self.document is None or network is None:
             self.messages.show_message(Infos.report_needs_run)
             return None
+        if self._report_worker is not None:  # one at a time: each holds a core for a while
+            self.messages.show_message(Infos.report_busy.format(name=self._report_name))
+            return None
+        self._report_name = Path(path).name
         source = self.document.path
         try:
             check_report_target(str(path), str(source))
@@ -1279,6 +1286,7 @@ class MainWindow(QMainWindow):
             return write_report(data, path, source)
 
         worker = Worker(task, "report")
+        name = Path(path).name
         worker.signals.progress.connect(
             lambda p: self.statusBar().showMessage(f"Writing the report… {p.fraction:.0%}")
         )
@@ -1290,10 +1298,18 @@ class MainWindow(QMainWindow):
                 Errors.report_failed.format(reason=_sentence(exc))
             )
         )
+        worker.signals.cancelled.connect(
+            lambda _exc: self.messages.show_message(Infos.report_cancelled.format(name=name))
+        )
+        worker.signals.finished.connect(self._on_report_finished)
         self._report_worker = worker
         self.statusBar().showMessage("Writing the report…")
         worker.start(self.pool)
         return worker
+
+    def _on_report_finished(self) -> None:
+        self._report_worker = None
+        self.statusBar().clearMessage()
 
     def _on_report_written(self, written: Path, scenario: str) -> None:
         self.messages.show_message(
@@ -1412,14 +1428,11 @@ class MainWindow(QMainWindow):
             return
         if self.presentation.active:
             self.presentation.leave()
-        if self._run_worker is not None:
-            self._run_worker.quit()
-        self._batch = []
-        views: list[AnalysisView] = [self.buffers_view, self.risk_view, self.safety_view]
-        for view in views:  # every worker is asked to stop first, then each is waited for
-            view.stop()
-        self.pool.waitForDone(CLOSE_WAIT_MS)
-        for view in views:
+        self.stop_all()  # every worker is asked to stop first, then each is waited for
+        stopped = self.pool.waitForDone(CLOSE_WAIT_MS)
+        # charts render on the global pool
+        stopped = QThreadPool.globalInstance().waitForDone(CLOSE_WAIT_MS) and stopped
+        for view in self.analysis_views:
             view.shutdown(CLOSE_WAIT_MS)
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
@@ -1429,4 +1442,16 @@ class MainWindow(QMainWindow):
             self.store.save_run_settings(self.document.path, self.run_panel.request())
         self.settings.sync()
         self.watcher.stop()
+        if stopped:  # a pool thread still running must not collect GUI garbage
+            self.collector.stop()
         super().closeEvent(event)
+
+    def stop_all(self) -> None:
+        """Ask every task of the window to stop: the run, the batch, analyses and export."""
+        if self._run_worker is not None:
+            self._run_worker.quit()
+        self._batch = []
+        for view in self.analysis_views:
+            view.stop()
+        if self._report_worker is not None:
+            self._report_worker.quit()

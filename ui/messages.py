@@ -222,6 +222,18 @@ class Infos:
         "{name} was written: the run of scenario {scenario} with its buffer curve, risk "
         "ranking and safety-stock plan.",
     )
+    report_busy = Msg(
+        "report_busy",
+        "info",
+        "A report is being written",
+        "Wait for {name} to be finished (the status bar shows how far it is), then export again.",
+    )
+    report_cancelled = Msg(
+        "report_cancelled",
+        "info",
+        "Report cancelled",
+        "{name} was not written; nothing was left behind.",
+    )
     report_needs_run = Msg(
         "report_needs_run",
         "info",
