@@ -34,8 +34,8 @@ def _case(spec: dict) -> dict:
     """Run one case in this process and return its figures."""
     sys.path.insert(0, str(ROOT))
     from jitrisk.engine import compile_network, simulate
-    from jitrisk.generate import generate_network
-    from jitrisk.workbook import load_network
+    from jitrisk.model.generate import generate_network
+    from jitrisk.workbook.reader import load_network
 
     t0 = time.perf_counter()
     if spec["kind"] == "example":

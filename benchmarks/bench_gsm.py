@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from jitrisk.analysis.gsm import network_stages, place_gsm  # noqa: E402
-from jitrisk.generate import generate_network  # noqa: E402
+from jitrisk.model.generate import generate_network  # noqa: E402
 
 
 def _cycles(n_nodes: int, edges: list[tuple[str, str]]) -> int:

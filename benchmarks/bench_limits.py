@@ -53,10 +53,10 @@ def max_lanes_network(lanes: int, seed: int = 1) -> Any:
     import networkx as nx
     import numpy as np
 
-    from jitrisk.distributions import Constant
-    from jitrisk.generate import MAX_SITES, generate_network
-    from jitrisk.model import Lane
-    from jitrisk.network import build_graph
+    from jitrisk.model.distributions import Constant
+    from jitrisk.model.generate import MAX_SITES, generate_network
+    from jitrisk.model.graph import build_graph
+    from jitrisk.model.records import Lane
 
     base = generate_network(MAX_SITES, seed=seed)
     order = {s: i for i, s in enumerate(nx.topological_sort(build_graph(base)))}
@@ -87,9 +87,9 @@ def max_lanes_network(lanes: int, seed: int = 1) -> Any:
 def build(which: str, path: Path) -> dict[str, Any]:
     import zipfile
 
-    from jitrisk.generate import MAX_SITES, generate_network
-    from jitrisk.schema import MAX_ROWS
-    from jitrisk.writer import write_network
+    from jitrisk.model.generate import MAX_SITES, generate_network
+    from jitrisk.workbook.format import MAX_ROWS
+    from jitrisk.workbook.writer import write_network
 
     t0 = time.perf_counter()
     net = (
@@ -129,7 +129,7 @@ def step(spec: dict[str, Any]) -> dict[str, Any]:
     if kind == "build":
         out.update(build(spec["network"], path))
     elif kind == "validate":
-        from jitrisk.workbook import validate_workbook
+        from jitrisk.workbook.reader import validate_workbook
 
         t0 = time.perf_counter()
         report = validate_workbook(path)
@@ -139,7 +139,7 @@ def step(spec: dict[str, Any]) -> dict[str, Any]:
         out["n_warnings"] = len(report.warnings)
     elif kind == "simulate":
         from jitrisk.engine import compile_network, simulate
-        from jitrisk.workbook import load_network
+        from jitrisk.workbook.reader import load_network
 
         t0 = time.perf_counter()
         net = load_network(path)
@@ -165,7 +165,7 @@ def step(spec: dict[str, Any]) -> dict[str, Any]:
     elif kind == "over-work":
         from jitrisk.engine import compile_network, simulate
         from jitrisk.engine.runner import MAX_WORK
-        from jitrisk.workbook import load_network
+        from jitrisk.workbook.reader import load_network
 
         net = load_network(path)
         c = compile_network(net)
@@ -181,9 +181,9 @@ def step(spec: dict[str, Any]) -> dict[str, Any]:
     elif kind == "over-rows":
         from openpyxl.worksheet.worksheet import Worksheet
 
-        from jitrisk.fileio import atomic_write
-        from jitrisk.workbook import load_network, validate_workbook
-        from jitrisk.writer import network_workbook
+        from jitrisk.workbook.fileio import atomic_write
+        from jitrisk.workbook.reader import load_network, validate_workbook
+        from jitrisk.workbook.writer import network_workbook
 
         net = load_network(path)
         wb = network_workbook(net)
@@ -251,8 +251,8 @@ def main() -> None:
         return
 
     from jitrisk.engine.runner import MAX_WORK
-    from jitrisk.schema import MAX_FILE_BYTES, MAX_ROWS, MAX_UNCOMPRESSED_BYTES
-    from jitrisk.workbook import MAX_PART_BYTES, MAX_WHOLE_PART_BYTES
+    from jitrisk.workbook.format import MAX_FILE_BYTES, MAX_ROWS, MAX_UNCOMPRESSED_BYTES
+    from jitrisk.workbook.reader import MAX_PART_BYTES, MAX_WHOLE_PART_BYTES
 
     base_trials = 20 if args.quick else args.trials
     networks = ["max-sites"] if args.quick else ["max-sites", "max-lanes"]

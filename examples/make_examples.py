@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
     sys.path.insert(0, str(ROOT))
 
-from jitrisk.distributions import parse_distribution  # noqa: E402
-from jitrisk.fileio import atomic_write_bytes  # noqa: E402
-from jitrisk.model import (  # noqa: E402
+from jitrisk.model.distributions import parse_distribution  # noqa: E402
+from jitrisk.model.graph import build_graph  # noqa: E402
+from jitrisk.model.records import (  # noqa: E402
     Demand,
     Disruption,
     Lane,
@@ -51,9 +51,9 @@ from jitrisk.model import (  # noqa: E402
     Settings,
     Site,
 )
-from jitrisk.network import build_graph  # noqa: E402
-from jitrisk.template import new_workbook, put_value  # noqa: E402
-from jitrisk.writer import network_workbook  # noqa: E402
+from jitrisk.workbook.fileio import atomic_write_bytes  # noqa: E402
+from jitrisk.workbook.template import new_workbook, put_value  # noqa: E402
+from jitrisk.workbook.writer import network_workbook  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)

@@ -9,10 +9,10 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .errors import JitriskError, Problem, ScenarioError, SimulationCancelled, WorkbookError
-from .model import Demand, Disruption, Lane, Network, Override, Settings, Site
-from .network import build_graph, network_info
-from .scenarios import apply_scenario
-from .workbook import ValidationReport, load_network, validate_workbook
+from .model.graph import build_graph, network_info
+from .model.records import Demand, Disruption, Lane, Network, Override, Settings, Site
+from .model.scenarios import apply_scenario
+from .workbook.reader import ValidationReport, load_network, validate_workbook
 
 __all__ = [
     "Demand",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from builders import MakeWorkbook, Rows, valid_rows, write_workbook
-from jitrisk.model import Network
-from jitrisk.workbook import load_network
+from jitrisk.model.records import Network
+from jitrisk.workbook.reader import load_network
 
 
 @pytest.fixture

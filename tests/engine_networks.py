@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jitrisk.distributions import Constant, Distribution
-from jitrisk.model import Demand, Disruption, Lane, Network, Settings, Site
+from jitrisk.model.distributions import Constant, Distribution
+from jitrisk.model.records import Demand, Disruption, Lane, Network, Settings, Site
 
 AMPLE = 1e12
 
@@ -87,7 +87,7 @@ def assembly(
     trials: int = 200, days: int = 200, seed: int = 3, disruptions: tuple[Disruption, ...] = ()
 ) -> Network:
     """Two components (one dual-sourced) -> plant -> DC -> two customers."""
-    from jitrisk.distributions import Normal, Poisson, Uniform
+    from jitrisk.model.distributions import Normal, Poisson, Uniform
 
     return Network(
         sites=(

@@ -13,9 +13,9 @@ from engine_networks import single_site
 from jitrisk.analysis.placement import place_by_simulation
 from jitrisk.analysis.risk import pi_lp, risk_report, ttr_of, tts_lp
 from jitrisk.analysis.sweep import group_sites, knee, parse_levels, sweep
-from jitrisk.distributions import Constant, Geometric, Normal
 from jitrisk.errors import JitriskError
-from jitrisk.model import Demand, Disruption, Lane, Network, Settings, Site
+from jitrisk.model.distributions import Constant, Geometric, Normal
+from jitrisk.model.records import Demand, Disruption, Lane, Network, Settings, Site
 
 # ----------------------------------------------------------------------------- sweep
 

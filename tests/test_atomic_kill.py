@@ -1,6 +1,6 @@
 """Nothing is lost: writers killed outright, and inputs that are only ever read.
 
-A subprocess writes through :func:`jitrisk.fileio.atomic_write` and is killed with
+A subprocess writes through :func:`jitrisk.workbook.fileio.atomic_write` and is killed with
 SIGKILL while writing (no ``finally`` runs, no temporary file is cleaned up): the
 previous file must be byte-identical, at most one temporary file may be left, and the
 next write of the same file removes it once it is stale. Killed at random moments,
@@ -26,8 +26,8 @@ import pytest
 import jitrisk.errors
 from builders import valid_rows, write_workbook
 from jitrisk.engine import simulate
-from jitrisk.fileio import STALE_TEMP_SECONDS, atomic_write_bytes, atomic_write_text
-from jitrisk.workbook import load_network, validate_workbook
+from jitrisk.workbook.fileio import STALE_TEMP_SECONDS, atomic_write_bytes, atomic_write_text
+from jitrisk.workbook.reader import load_network, validate_workbook
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -59,7 +59,7 @@ def kill(proc: subprocess.Popen[str]) -> None:
 
 SLOW_WRITER = """
 import sys, time
-from jitrisk.fileio import atomic_write
+from jitrisk.workbook.fileio import atomic_write
 
 def write(tmp):
     with open(tmp, "wb") as fh:
@@ -125,7 +125,7 @@ def test_stale_temp_cleanup_touches_nothing_else(tmp_path: Path) -> None:
 
 LOOP_WRITER = """
 import sys
-from jitrisk.fileio import atomic_write_bytes
+from jitrisk.workbook.fileio import atomic_write_bytes
 
 print("ready", flush=True)
 while True:  # until killed: every phase of a write gets hit sooner or later
@@ -155,8 +155,8 @@ def test_killed_at_random_moments_the_file_is_old_or_new_never_partial(tmp_path:
 WORKBOOK_WRITER = """
 import sys
 from pathlib import Path
-from jitrisk.generate import generate_network
-from jitrisk.writer import write_network
+from jitrisk.model.generate import generate_network
+from jitrisk.workbook.writer import write_network
 
 net = generate_network(2000, seed=5)
 print("writing", flush=True)

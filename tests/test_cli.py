@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from builders import valid_rows, write_workbook
-from jitrisk.cli import main
+from jitrisk.cli.commands import main
 
 COMMANDS = ["validate", "info", "template", "simulate"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jitrisk.cli import main
+from jitrisk.cli.commands import main
 
 TEACHING = Path(__file__).resolve().parents[1] / "examples" / "teaching.xlsx"
 

@@ -22,7 +22,7 @@ import pytest
 from builders import Rows, add_column, set_cell, valid_rows, write_workbook
 from jitrisk.engine import simulate
 from jitrisk.engine.results import SimulationResult
-from jitrisk.workbook import ValidationReport, validate_workbook
+from jitrisk.workbook.reader import ValidationReport, validate_workbook
 
 CUSTOMERS = ("CUST-1", "CUST-2")
 STOCKING = ("SUP-A", "SUP-B", "SUP-C", "PLANT", "DC")
@@ -343,7 +343,7 @@ def test_bills_of_material_that_multiply_past_the_flow_limit_are_refused(tmp_pat
     """A chain of 60 plants each needing 1e6 units of the next overflows any sum: the
     workbook is refused at the site where the mean flow passes 1e18 a day."""
     from builders import write_workbook
-    from jitrisk.workbook import validate_workbook
+    from jitrisk.workbook.reader import validate_workbook
 
     sites = [["site_id", "type"], ["C", "customer"]]
     sites += [[f"P{k}", "plant"] for k in range(59)] + [["P59", "supplier"]]

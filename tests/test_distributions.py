@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from jitrisk.distributions import (
+from jitrisk.model.distributions import (
     MAX_WHOLE_DAYS,
     Constant,
     Distribution,

@@ -14,9 +14,9 @@ import pytest
 from scipy import stats
 
 from engine_networks import single_site
-from jitrisk.distributions import Constant, Geometric, Normal
 from jitrisk.engine import kernel, simulate
-from jitrisk.model import Disruption
+from jitrisk.model.distributions import Constant, Geometric, Normal
+from jitrisk.model.records import Disruption
 
 K_SE = 4.0
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from engine_networks import single_site
-from jitrisk.distributions import Constant
 from jitrisk.engine import kernel, simulate
-from jitrisk.model import Demand, Disruption, Lane, Network, Settings, Site
+from jitrisk.model.distributions import Constant
+from jitrisk.model.records import Demand, Disruption, Lane, Network, Settings, Site
 
 D = 10.0
 
@@ -54,7 +54,7 @@ def test_every_arrival_ring_holds_its_longest_shipment():
     """Each receiver's ring is longer than ``1 +`` the longest lead time ``+`` delay of
     every lane into it (and its initial pipeline), so nothing in transit wraps around."""
     from jitrisk.engine.compiled import compile_network
-    from jitrisk.generate import generate_network
+    from jitrisk.model.generate import generate_network
 
     net = generate_network(60, seed=4)
     c = compile_network(net)

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine_networks import assembly, serial_chain, single_site
-from jitrisk.distributions import Constant, Geometric, Normal, Poisson, Uniform
 from jitrisk.engine import kernel, simulate
-from jitrisk.model import Disruption
+from jitrisk.model.distributions import Constant, Geometric, Normal, Poisson, Uniform
+from jitrisk.model.records import Disruption
 
 FAST = settings(
     max_examples=25,

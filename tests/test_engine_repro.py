@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from engine_networks import assembly
-from jitrisk.distributions import Geometric
 from jitrisk.engine import runner, simulate
 from jitrisk.engine.compiled import compile_network
 from jitrisk.errors import SimulationCancelled
-from jitrisk.generate import generate_network
-from jitrisk.model import Disruption
+from jitrisk.model.distributions import Geometric
+from jitrisk.model.generate import generate_network
+from jitrisk.model.records import Disruption
 
 DIS = (Disruption("D", "A2", "outage", 0.03, Geometric(5)),)
 

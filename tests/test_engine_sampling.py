@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jitrisk.distributions import LogNormal, Normal, cdf_table
 from jitrisk.engine.compiled import _guides
 from jitrisk.engine.kernel import draw_days
+from jitrisk.model.distributions import LogNormal, Normal, cdf_table
 
 
 def _reference(cdf: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine_networks import assembly, serial_chain
-from jitrisk.distributions import Geometric, Normal
 from jitrisk.engine import compile_network, simulate
 from jitrisk.engine.runner import simulate_variants, subnetwork
-from jitrisk.generate import generate_network
-from jitrisk.model import Disruption, Network
-from jitrisk.workbook import load_network
+from jitrisk.model.distributions import Geometric, Normal
+from jitrisk.model.generate import generate_network
+from jitrisk.model.records import Disruption, Network
+from jitrisk.workbook.reader import load_network
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

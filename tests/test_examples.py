@@ -11,11 +11,11 @@ from types import ModuleType
 import openpyxl
 import pytest
 
-from jitrisk.distributions import Constant, Geometric, Normal
-from jitrisk.model import Lane, Network
-from jitrisk.network import build_graph, network_info
-from jitrisk.scenarios import apply_scenario
-from jitrisk.workbook import load_network, validate_workbook
+from jitrisk.model.distributions import Constant, Geometric, Normal
+from jitrisk.model.graph import build_graph, network_info
+from jitrisk.model.records import Lane, Network
+from jitrisk.model.scenarios import apply_scenario
+from jitrisk.workbook.reader import load_network, validate_workbook
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NAMES = ("teaching.xlsx", "automotive.xlsx", "broken.xlsx")

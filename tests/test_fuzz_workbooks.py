@@ -48,9 +48,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from builders import Rows, valid_rows, write_workbook
 from jitrisk.engine import simulate
 from jitrisk.errors import Problem, WorkbookError
-from jitrisk.model import Network
-from jitrisk.schema import DISRUPTION_KINDS, SETTING_SPECS, SHEETS, SITE_TYPES
-from jitrisk.workbook import ValidationReport, load_network, validate_workbook
+from jitrisk.model.records import Network
+from jitrisk.workbook.format import DISRUPTION_KINDS, SETTING_SPECS, SHEETS, SITE_TYPES
+from jitrisk.workbook.reader import ValidationReport, load_network, validate_workbook
 
 TEACHING = Path(__file__).resolve().parent.parent / "examples" / "teaching.xlsx"
 

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jitrisk.distributions import Constant, Geometric, Normal, Poisson
 from jitrisk.engine import simulate
-from jitrisk.generate import MIN_BOM, generate_network
-from jitrisk.model import Lane, Network
-from jitrisk.network import build_graph, network_info
-from jitrisk.validation import check_network
-from jitrisk.workbook import validate_workbook
-from jitrisk.writer import write_network
+from jitrisk.model.distributions import Constant, Geometric, Normal, Poisson
+from jitrisk.model.generate import MIN_BOM, generate_network
+from jitrisk.model.graph import build_graph, network_info
+from jitrisk.model.records import Lane, Network
+from jitrisk.workbook.reader import validate_workbook
+from jitrisk.workbook.validation import check_network
+from jitrisk.workbook.writer import write_network
 
 
 @pytest.fixture(scope="module")

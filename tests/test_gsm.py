@@ -31,10 +31,10 @@ from jitrisk.analysis.gsm import (
     place_gsm,
     solve_gsm,
 )
-from jitrisk.distributions import Constant, Normal, Poisson
 from jitrisk.engine import compile_network
-from jitrisk.generate import generate_network
-from jitrisk.model import Demand, Lane, Network, Settings, Site
+from jitrisk.model.distributions import Constant, Normal, Poisson
+from jitrisk.model.generate import generate_network
+from jitrisk.model.records import Demand, Lane, Network, Settings, Site
 
 SQ = math.sqrt
 EXACT_METHODS = ("dp", "milp", "lagrangian")

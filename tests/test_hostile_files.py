@@ -31,11 +31,11 @@ from typing import Any
 
 import pytest
 
-import jitrisk.workbook
+import jitrisk.workbook.reader
 from builders import valid_rows, write_workbook
 from jitrisk.errors import WorkbookError
-from jitrisk.schema import MAX_UNCOMPRESSED_BYTES
-from jitrisk.workbook import (
+from jitrisk.workbook.format import MAX_UNCOMPRESSED_BYTES
+from jitrisk.workbook.reader import (
     MAX_PART_BYTES,
     MAX_PARTS,
     MAX_STYLE_ELEMENTS,
@@ -134,13 +134,13 @@ def only_error(report: ValidationReport, text: str) -> str:
 def parser_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Records every time the loader hands the file to openpyxl."""
     calls: list[Path] = []
-    real = jitrisk.workbook._open
+    real = jitrisk.workbook.reader._open
 
     def spy(path: Path, data_only: bool) -> Any:
         calls.append(path)
         return real(path, data_only)
 
-    monkeypatch.setattr(jitrisk.workbook, "_open", spy)
+    monkeypatch.setattr(jitrisk.workbook.reader, "_open", spy)
     return calls
 
 
@@ -669,7 +669,7 @@ def test_file_that_cannot_be_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def refuse(*args: object, **kwargs: object) -> Any:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(jitrisk.workbook, "open", refuse, raising=False)
+    monkeypatch.setattr(jitrisk.workbook.reader, "open", refuse, raising=False)
     message = only_error(validate_workbook(path), f"cannot read the file {path}")
     assert message.endswith("Permission denied")
 

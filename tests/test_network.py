@@ -24,9 +24,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jitrisk.distributions import Constant, Normal, Uniform
-from jitrisk.model import Demand, Lane, Network, Site
-from jitrisk.network import (
+from jitrisk.model.distributions import Constant, Normal, Uniform
+from jitrisk.model.graph import (
     build_graph,
     cut_off_customers,
     find_cycle_sites,
@@ -34,7 +33,8 @@ from jitrisk.network import (
     tier_label,
     topological_order,
 )
-from jitrisk.workbook import load_network
+from jitrisk.model.records import Demand, Lane, Network, Site
+from jitrisk.workbook.reader import load_network
 
 
 def hand_made() -> Network:
@@ -375,7 +375,7 @@ def test_network_info_is_fast_on_a_large_network() -> None:
     """Every site's cut-off set costs its downstream part, not the whole graph each time."""
     import time
 
-    from jitrisk.generate import generate_network
+    from jitrisk.model.generate import generate_network
 
     big = generate_network(2000, seed=3)
     start = time.perf_counter()

@@ -21,11 +21,11 @@ import openpyxl
 import pytest
 
 import jitrisk
-import jitrisk.cli as main_cli
+import jitrisk.cli.commands as main_cli
 from builders import Rows, valid_rows
+from jitrisk.cli import report as report_cli
 from jitrisk.errors import JitriskError
 from jitrisk.report import ReportData, collect, report_format, tables, write_report
-from jitrisk.report import cli as report_cli
 from jitrisk.report import excel as excel_mod
 from jitrisk.report import pdf as pdf_mod
 from jitrisk.report import pptx as pptx_mod

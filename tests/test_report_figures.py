@@ -16,8 +16,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from jitrisk.generate import generate_network
-from jitrisk.network import build_graph
+from jitrisk.model.generate import generate_network
+from jitrisk.model.graph import build_graph
 from jitrisk.report import figures as F
 from jitrisk.report import style
 from jitrisk.report.layout import columns, layered_positions

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from builders import MakeWorkbook, Rows, valid_rows
-from jitrisk.distributions import Constant, Normal, Poisson
 from jitrisk.errors import ScenarioError
-from jitrisk.model import Network, Override
-from jitrisk.scenarios import apply_scenario, scenario_problems
-from jitrisk.validation import check_network
-from jitrisk.workbook import load_network, validate_workbook
+from jitrisk.model.distributions import Constant, Normal, Poisson
+from jitrisk.model.records import Network, Override
+from jitrisk.model.scenarios import apply_scenario, scenario_problems
+from jitrisk.workbook.reader import load_network, validate_workbook
+from jitrisk.workbook.validation import check_network
 
 
 def with_overrides(net: Network, *rows: tuple[str, str, str, object]) -> Network:

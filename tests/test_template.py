@@ -9,9 +9,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from jitrisk.errors import JitriskError
-from jitrisk.schema import MAX_ROWS, SETTING_SPECS, SHEETS, SITE_TYPES
-from jitrisk.template import GUIDE_SHEET, write_template
-from jitrisk.workbook import load_network, validate_workbook
+from jitrisk.workbook.format import MAX_ROWS, SETTING_SPECS, SHEETS, SITE_TYPES
+from jitrisk.workbook.reader import load_network, validate_workbook
+from jitrisk.workbook.template import GUIDE_SHEET, write_template
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QMainWindow
 from jitrisk import load_network
 from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError, SimulationCancelled
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 from ui import analysis_charts
 from ui.analysis_charts import PlanSummary
 from ui.buffers_view import (

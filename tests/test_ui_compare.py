@@ -18,7 +18,7 @@ from PySide6.QtCore import QSettings
 
 from builders import valid_rows, write_workbook
 from jitrisk import load_network
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 from ui.app import apply_look
 from ui.async_chart import ChartImage, render_figure
 from ui.compare_view import CompareView

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 
 from jitrisk import load_network
 from jitrisk.engine import compile_network
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 from ui.app import apply_look
 from ui.main_window import MainWindow
 from ui.map_layout import (

@@ -16,9 +16,9 @@ from PySide6.QtCore import QSettings
 
 from builders import valid_rows, write_workbook
 from jitrisk import apply_scenario, load_network
-from jitrisk.distributions import Constant
 from jitrisk.errors import JitriskError, ScenarioError
-from jitrisk.model import Network
+from jitrisk.model.distributions import Constant
+from jitrisk.model.records import Network
 from ui.app import apply_look
 from ui.main_window import MainWindow
 from ui.scenario_edits import (

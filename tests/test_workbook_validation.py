@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-import jitrisk.schema
-import jitrisk.workbook
+import jitrisk.workbook.format
+import jitrisk.workbook.reader
 from builders import MakeWorkbook, Rows, add_column, set_cell, valid_rows, write_workbook
-from jitrisk.distributions import Constant, Geometric, Normal, Poisson, Uniform
 from jitrisk.errors import Problem, WorkbookError
-from jitrisk.model import Demand, Disruption, Lane, Override, Settings, Site
-from jitrisk.workbook import ValidationReport, load_network, validate_workbook
+from jitrisk.model.distributions import Constant, Geometric, Normal, Poisson, Uniform
+from jitrisk.model.records import Demand, Disruption, Lane, Override, Settings, Site
+from jitrisk.workbook.reader import ValidationReport, load_network, validate_workbook
 
 
 def check(make_workbook: MakeWorkbook, rows: Rows) -> ValidationReport:
@@ -244,14 +244,14 @@ def test_workbook_xml_that_openpyxl_cannot_read(tmp_path: Path) -> None:
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_workbook(tmp_path / "big.xlsx", valid_rows())
-    monkeypatch.setattr(jitrisk.workbook, "MAX_FILE_BYTES", 2 * 2**20)
+    monkeypatch.setattr(jitrisk.workbook.reader, "MAX_FILE_BYTES", 2 * 2**20)
     path.write_bytes(path.read_bytes() + b"\x00" * (3 * 2**20))
     only(validate_workbook(path), "", "the limit is 2 MiB")
 
 
 def test_unpacked_size_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_workbook(tmp_path / "bomb.xlsx", valid_rows())
-    monkeypatch.setattr(jitrisk.workbook, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(jitrisk.workbook.reader, "MAX_UNCOMPRESSED_BYTES", 1000)
     only(validate_workbook(path), "", "unpacks to")
 
 
@@ -386,7 +386,7 @@ def test_empty_rows_are_warnings(make_workbook: MakeWorkbook, rows: Rows) -> Non
 def test_too_many_rows(
     make_workbook: MakeWorkbook, rows: Rows, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(jitrisk.schema.MAX_ROWS, "Lanes", 4)
+    monkeypatch.setitem(jitrisk.workbook.format.MAX_ROWS, "Lanes", 4)
     report = check(make_workbook, rows)
     # the lanes past the limit are not read: no graph complaints about what they would supply
     only(report, "Lanes!6:6", "more than 4 rows; the limit for Lanes is 4")
@@ -395,7 +395,7 @@ def test_too_many_rows(
 def test_too_many_sites(
     make_workbook: MakeWorkbook, rows: Rows, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(jitrisk.schema.MAX_ROWS, "Sites", 3)
+    monkeypatch.setitem(jitrisk.workbook.format.MAX_ROWS, "Sites", 3)
     only(check(make_workbook, rows), "Sites!5:5", "the limit for Sites is 3")
 
 
@@ -411,9 +411,11 @@ def test_missing_lanes_column_is_the_only_problem(make_workbook: MakeWorkbook, r
 
 
 def test_text_longer_than_the_cell_limit(make_workbook: MakeWorkbook, rows: Rows) -> None:
-    set_cell(rows, "Sites", 3, "name", "x" * (jitrisk.schema.MAX_CELL_CHARS + 1))
+    set_cell(rows, "Sites", 3, "name", "x" * (jitrisk.workbook.format.MAX_CELL_CHARS + 1))
     report = check(make_workbook, rows)
-    only(report, "Sites!C3", f"text longer than {jitrisk.schema.MAX_CELL_CHARS} characters")
+    only(
+        report, "Sites!C3", f"text longer than {jitrisk.workbook.format.MAX_CELL_CHARS} characters"
+    )
 
 
 # --------------------------------------------------------------------------- cell types

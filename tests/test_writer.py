@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jitrisk.distributions import (
+from jitrisk.errors import JitriskError
+from jitrisk.model.distributions import (
     Constant,
     Empirical,
     Gamma,
@@ -24,12 +25,11 @@ from jitrisk.distributions import (
     Triangular,
     Uniform,
 )
-from jitrisk.errors import JitriskError
-from jitrisk.fileio import atomic_write, atomic_write_text, refuse_overwrite_input
-from jitrisk.model import Demand, Disruption, Lane, Network, Override, Settings, Site
-from jitrisk.schema import SHEETS
-from jitrisk.workbook import load_network, validate_workbook
-from jitrisk.writer import dist_cell, events_per_year, write_network
+from jitrisk.model.records import Demand, Disruption, Lane, Network, Override, Settings, Site
+from jitrisk.workbook.fileio import atomic_write, atomic_write_text, refuse_overwrite_input
+from jitrisk.workbook.format import SHEETS
+from jitrisk.workbook.reader import load_network, validate_workbook
+from jitrisk.workbook.writer import dist_cell, events_per_year, write_network
 
 
 def _network() -> Network:
@@ -168,7 +168,7 @@ def test_events_per_year_only_when_exact(p: float, expected: float | None) -> No
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 def test_dist_cell_keeps_every_digit(mu: float, sd: float) -> None:
     """The cell text of a distribution parses back to exactly the same distribution."""
-    from jitrisk.distributions import parse_distribution
+    from jitrisk.model.distributions import parse_distribution
 
     for dist in (Normal(mu, sd), Gamma(mu, sd), LogNormal(mu, sd), Poisson(mu)):
         cell = dist_cell(dist)

@@ -1,7 +1,7 @@
 """Autosave of the what-if scenarios made in the window, so a crash loses none of them.
 
 Every change to the session's what-if scenarios is written at once, atomically
-(:func:`jitrisk.fileio.atomic_write_text`: a temporary file renamed over the
+(:func:`jitrisk.workbook.fileio.atomic_write_text`: a temporary file renamed over the
 previous autosave), as JSON in the application's data folder
 (``QStandardPaths.AppDataLocation``/``autosave``). One file per workbook: its
 name is the SHA-256 of the workbook's resolved path; inside are the path, the
@@ -29,7 +29,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
-from jitrisk.fileio import atomic_write_text
+from jitrisk.workbook.fileio import atomic_write_text
 
 from .scenario_edits import WhatIf
 from .settings_store import workbook_key

@@ -61,8 +61,8 @@ from PySide6.QtWidgets import (
 from jitrisk.analysis.sweep import SweepResult, parse_levels, sweep
 from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError, SimulationCancelled
-from jitrisk.model import Network
-from jitrisk.network import build_graph
+from jitrisk.model.graph import build_graph
+from jitrisk.model.records import Network
 
 from . import analysis_charts, theme
 from .error_dialog import show_error_dialog
@@ -135,7 +135,7 @@ class InputProblem(ValueError):
 def scenario_network(net: Network, scenario: str) -> Network:
     """``net`` with ``scenario`` applied (the analyses take the scenario themselves;
     this is for what the view computes on its own, such as flows and defaults)."""
-    from jitrisk.scenarios import apply_scenario
+    from jitrisk.model.scenarios import apply_scenario
 
     return apply_scenario(net, scenario) if scenario and scenario != net.scenario else net
 

@@ -1,4 +1,4 @@
-"""Help > Workbook guide: the workbook format explained, generated from :mod:`jitrisk.schema`.
+"""Help > Workbook guide: the workbook format explained, from :mod:`jitrisk.workbook.format`.
 
 The same source feeds the template's Guide sheet, so the in-app guide and
 the sheet never disagree. :func:`guide_html` is Qt-free.
@@ -10,8 +10,8 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from jitrisk.schema import FORMAT_VERSION, SETTING_SPECS, SHEETS
-from jitrisk.template import DISTRIBUTION_GUIDE
+from jitrisk.workbook.format import FORMAT_VERSION, SETTING_SPECS, SHEETS
+from jitrisk.workbook.template import DISTRIBUTION_GUIDE
 
 _TABLE = "<table cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
 

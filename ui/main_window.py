@@ -55,9 +55,9 @@ from PySide6.QtWidgets import (
 
 from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError, Problem, SimulationCancelled
-from jitrisk.fileio import refuse_overwrite_input
-from jitrisk.model import Network
-from jitrisk.template import write_template
+from jitrisk.model.records import Network
+from jitrisk.workbook.fileio import refuse_overwrite_input
+from jitrisk.workbook.template import write_template
 
 from .about import about_html
 from .autosave import (
@@ -1260,9 +1260,9 @@ class MainWindow(QMainWindow):
 
     def export_report(self, path: str | os.PathLike[str]) -> Worker | None:
         """Write the report of the run on screen to ``path`` off the GUI thread."""
+        from jitrisk.cli.report import check_report_target
         from jitrisk.report import write_report
         from jitrisk.report.build import collect_from_result
-        from jitrisk.report.cli import check_report_target
 
         outcome = self.runs.get(self.current_run or "")
         network = self.session_network

@@ -1,7 +1,7 @@
 """What the network map draws, as plain data: columns, order, flows, colours. Qt-free.
 
 :func:`layout_network` puts every site in a column by its ``depth`` (longest
-path in lanes from a raw source, :func:`jitrisk.network.build_graph`), with
+path in lanes from a raw source, :func:`jitrisk.model.graph.build_graph`), with
 every customer in the last column so the markets line up on the right. Within
 a column, sites are ordered by the barycentre heuristic of Sugiyama, Tagawa &
 Toda (1981): sweeps left to right and back, each placing a site at the mean
@@ -27,8 +27,8 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from jitrisk.model import Network
-from jitrisk.network import build_graph
+from jitrisk.model.graph import build_graph
+from jitrisk.model.records import Network
 
 from . import theme
 from .formatting import format_compact, format_money, format_percent

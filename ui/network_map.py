@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 )
 
 from jitrisk.errors import JitriskError
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 
 from . import theme
 from .formatting import format_money, format_money_ci, format_number_ci, format_percent_ci
@@ -1024,7 +1024,7 @@ class NetworkMapWidget(QWidget):
 
     def export_png(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`render_image` to ``path`` (atomically); raises JitriskError on failure."""
-        from jitrisk.fileio import atomic_write
+        from jitrisk.workbook.fileio import atomic_write
 
         target = Path(path)
         if target.suffix.lower() != ".png":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jitrisk.errors import Problem
-from jitrisk.schema import SHEETS
+from jitrisk.workbook.format import SHEETS
 
 #: Header rows and record counts are read up to this many rows per sheet.
 MAX_OUTLINE_ROWS = 100_000

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from jitrisk.analysis.risk import DEFAULT_TTR, RiskReport, SiteRisk, risk_report
 from jitrisk.engine import Progress
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 
 from . import analysis_charts, theme
 from .buffers_view import (

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from jitrisk.engine import Progress
-from jitrisk.model import Network
-from jitrisk.schema import SETTING_BY_KEY
+from jitrisk.model.records import Network
+from jitrisk.workbook.format import SETTING_BY_KEY
 
 from . import theme
 from .formatting import format_duration, format_eta

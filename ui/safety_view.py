@@ -47,7 +47,7 @@ from jitrisk.analysis.placement import (
 )
 from jitrisk.engine import Progress
 from jitrisk.errors import SimulationCancelled
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 
 from . import analysis_charts, theme
 from .analysis_charts import PLAN_STYLES, PlanSummary

@@ -21,12 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jitrisk.distributions import Constant
 from jitrisk.errors import JitriskError, ScenarioError
-from jitrisk.fileio import refuse_overwrite_input
-from jitrisk.model import BASELINE, Disruption, Network, Override
-from jitrisk.scenarios import apply_scenario
-from jitrisk.writer import write_network
+from jitrisk.model.distributions import Constant
+from jitrisk.model.records import BASELINE, Disruption, Network, Override
+from jitrisk.model.scenarios import apply_scenario
+from jitrisk.workbook.fileio import refuse_overwrite_input
+from jitrisk.workbook.writer import write_network
 
 #: Longest scenario name accepted (it also becomes part of disruption ids).
 MAX_NAME = 40

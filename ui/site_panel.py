@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitrisk.model import Disruption, Lane, Network, Site
+from jitrisk.model.records import Disruption, Lane, Network, Site
 
 from . import theme
 from .formatting import (

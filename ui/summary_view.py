@@ -3,7 +3,7 @@
 For a valid workbook: counts by type and tier, regions, single-sourced
 components, sites whose outage cuts a customer off, the longest lead-time
 path to each customer and the run settings (from
-:func:`jitrisk.network.network_info`). For an invalid one: what was read,
+:func:`jitrisk.model.graph.network_info`). For an invalid one: what was read,
 sheet by sheet, next to its problems, so the planner sees how far the file got.
 """
 
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 
 from . import theme
 from .messages import plural

@@ -23,8 +23,8 @@ import pandas as pd
 from jitrisk import ValidationReport, validate_workbook
 from jitrisk.engine import Progress, SimulationResult, simulate
 from jitrisk.engine.runner import whole_groups
-from jitrisk.model import Network
-from jitrisk.network import network_info
+from jitrisk.model.graph import network_info
+from jitrisk.model.records import Network
 
 from .kpis import Kpi, network_kpis
 from .outline import WorkbookOutline, read_outline
@@ -48,7 +48,7 @@ class LoadedWorkbook:
     report : ValidationReport
         The core's verdict: ``report.network`` is None when there are errors.
     info : dict or None
-        :func:`jitrisk.network.network_info` as a dict, for a valid network.
+        :func:`jitrisk.model.graph.network_info` as a dict, for a valid network.
     outline : WorkbookOutline
         Sheets and record counts as read, valid or not.
     """

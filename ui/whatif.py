@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitrisk.model import BASELINE, Network
+from jitrisk.model.records import BASELINE, Network
 
 from .scenario_edits import WhatIf, name_problem, suggest_name
 

@@ -49,7 +49,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, Signal
 
 from jitrisk.errors import SimulationCancelled
-from jitrisk.model import Network
+from jitrisk.model.records import Network
 
 from .tasks import LoadedWorkbook, RunOutcome, RunRequest, load_workbook, run_simulation
 

@@ -123,7 +123,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.stats import norm
 
-from ..model import Network
+from ..model.records import Network
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741

@@ -41,8 +41,8 @@ from ..engine import kernel as K
 from ..engine.results import Estimate, SimulationResult, mean_estimate, wilson_estimate
 from ..engine.runner import Progress, simulate
 from ..errors import JitriskError, SimulationCancelled
-from ..model import Network
-from ..scenarios import apply_scenario
+from ..model.records import Network
+from ..model.scenarios import apply_scenario
 
 OBJECTIVES = ("lost_revenue", "stockout")
 FRESH_SEED_OFFSET = 1_000_003

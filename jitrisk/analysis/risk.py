@@ -41,13 +41,13 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
-from ..distributions import Constant
 from ..engine import kernel as K
 from ..engine.results import Estimate, mean_estimate
 from ..engine.runner import Progress, simulate
 from ..errors import SimulationCancelled
-from ..model import Disruption, Network
-from ..scenarios import apply_scenario
+from ..model.distributions import Constant
+from ..model.records import Disruption, Network
+from ..model.scenarios import apply_scenario
 
 DEFAULT_TTR = 14.0
 

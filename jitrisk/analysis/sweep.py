@@ -33,9 +33,9 @@ from ..engine import kernel as K
 from ..engine.results import Estimate, SimulationResult, mean_estimate, ratio_estimate
 from ..engine.runner import Progress, simulate_variants
 from ..errors import JitriskError
-from ..model import Network
-from ..network import build_graph
-from ..scenarios import apply_scenario
+from ..model.graph import build_graph
+from ..model.records import Network
+from ..model.scenarios import apply_scenario
 
 
 def parse_levels(text: str) -> list[float]:
@@ -199,7 +199,7 @@ def group_sites(net: Network, target: str) -> tuple[str, tuple[str, ...]]:
     elif target.startswith("region:"):
         members = [s for s in stocking if g.nodes[s]["region"] == target[7:]]
     else:
-        from ..workbook import suggest
+        from ..workbook.reader import suggest
 
         close = suggest(target, net.site_by_id)
         hint = f" (did you mean '{close}'?)" if close else ""

@@ -23,9 +23,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import cdf_table
-from ..model import Network
-from ..network import build_graph
+from ..model.distributions import cdf_table
+from ..model.graph import build_graph
+from ..model.records import Network
 
 F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741

@@ -30,7 +30,7 @@ from .compiled import KIND_CUSTOMER, CompiledNetwork
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..model import Network
+    from ..model.records import Network
     from .runner import ChunkResult, RunConfig
 
 Z95 = 1.959963984540054

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from ..distributions import Constant, Distribution
 from ..errors import JitriskError, SimulationCancelled
-from ..model import Network
-from ..scenarios import apply_scenario
+from ..model.distributions import Constant, Distribution
+from ..model.records import Network
+from ..model.scenarios import apply_scenario
 from . import kernel as K
 from . import seeding
 from .compiled import CompiledNetwork, compile_network

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 
-from ..generate import generate_network
+from ..model.generate import generate_network
 from .runner import simulate
 
 

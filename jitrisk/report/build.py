@@ -48,8 +48,8 @@ from ..engine import kernel as K
 from ..engine.results import SimulationResult
 from ..engine.runner import Progress, simulate
 from ..errors import JitriskError, SimulationCancelled
-from ..model import Network
-from ..scenarios import apply_scenario
+from ..model.records import Network
+from ..model.scenarios import apply_scenario
 
 #: Trials per site of the TTS/PI analysis in a report.
 RISK_TRIALS = 100

@@ -34,9 +34,9 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fileio import atomic_write
-from ..network import build_graph
-from ..schema import SHEETS
+from ..model.graph import build_graph
+from ..workbook.fileio import atomic_write
+from ..workbook.format import SHEETS
 from . import style, tables
 from . import xlsx as X
 from .build import ReportData, ScenarioReport
@@ -552,7 +552,7 @@ def input_blocks(
         reason = f"{path.name} changed after it was read"
     else:
         reason = "no input workbook file"
-    from ..writer import network_workbook
+    from ..workbook.writer import network_workbook
 
     wb = network_workbook(data.network)
     blocks = [(s.name, _values(wb[s.name])) for s in SHEETS if s.name in wb.sheetnames]

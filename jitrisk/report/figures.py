@@ -757,7 +757,7 @@ def network_map_figure(
     Parameters
     ----------
     graph : networkx.DiGraph
-        :func:`jitrisk.network.build_graph` of the network (nodes carry
+        :func:`jitrisk.model.graph.build_graph` of the network (nodes carry
         ``depth``, ``type`` and ``region``).
     values : mapping
         Site id -> value in [0, 1] (stockout-day probability); sites without

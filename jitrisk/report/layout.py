@@ -1,7 +1,7 @@
 """Positions of a network map: raw suppliers on the left, customers on the right.
 
 Column ``x`` of a site is its ``depth`` (longest path in lanes from a raw
-source, :func:`jitrisk.network.build_graph`); every customer is put in the
+source, :func:`jitrisk.model.graph.build_graph`); every customer is put in the
 last column, so markets line up on the right. Within a column, sites are
 ordered by the barycentre heuristic of Sugiyama, Tagawa & Toda (1981): a few
 sweeps left to right and back, each placing a site at the mean position of its

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import JitriskError
-from ..fileio import refuse_overwrite_input
+from ..workbook.fileio import refuse_overwrite_input
 
 PathLike = str | os.PathLike[str]
 
@@ -14,7 +14,7 @@ PathLike = str | os.PathLike[str]
 def preflight(path: PathLike, input_path: PathLike | None) -> Path:
     """Refuse the input workbook, a missing folder or a folder as the target.
 
-    Writing would fail on these anyway (:func:`jitrisk.fileio.atomic_write`
+    Writing would fail on these anyway (:func:`jitrisk.workbook.fileio.atomic_write`
     checks again); checking first saves building a report, or running minutes
     of simulation, for nothing. A locked or read-only target is only found
     when the finished file replaces it.

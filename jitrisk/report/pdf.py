@@ -18,7 +18,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 
-from ..fileio import atomic_write
+from ..workbook.fileio import atomic_write
 from . import figures, pages, style, tables
 from .build import ReportData, ScenarioReport
 from .output import preflight

@@ -22,7 +22,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from ..fileio import atomic_write
+from ..workbook.fileio import atomic_write
 from . import figures, pages, style
 from .build import ReportData, ScenarioReport
 from .output import preflight

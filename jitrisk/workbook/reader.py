@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..errors import Problem, WorkbookError, sort_problems
+from ..model.distributions import Constant
+from ..model.records import Demand, Disruption, Lane, Network, Override, Settings, Site
 from .cells import (
     SEVERITY_DEFAULT,
     CellError,
@@ -27,10 +30,7 @@ from .cells import (
     range_problem,
     severity_problem,
 )
-from .distributions import Constant
-from .errors import Problem, WorkbookError, sort_problems
-from .model import Demand, Disruption, Lane, Network, Override, Settings, Site
-from .schema import (
+from .format import (
     MAX_FILE_BYTES,
     MAX_ROWS,
     MAX_UNCOMPRESSED_BYTES,

@@ -1,10 +1,10 @@
 """The empty workbook template (format v1) and its ``Guide`` sheet.
 
-Everything here is generated from :mod:`jitrisk.schema`, so the template, the
+Everything here is generated from :mod:`jitrisk.workbook.format`, so the template, the
 loader and the guide cannot drift apart. :func:`new_workbook` builds the
 formatted workbook in memory (headers with notes, drop-downs, the Settings
 rows and the Guide); :func:`write_template` saves it, and
-:func:`jitrisk.writer.write_network` fills the same layout with a network.
+:func:`jitrisk.workbook.writer.write_network` fills the same layout with a network.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .distributions import DISTRIBUTION_NAMES
+from ..model.distributions import DISTRIBUTION_NAMES
 from .fileio import atomic_write
-from .schema import (
+from .format import (
     FORMAT_VERSION,
     MAX_ROWS,
     SETTING_SPECS,
@@ -78,7 +78,7 @@ def new_workbook(settings: Mapping[str, object] | None = None) -> Workbook:
     ----------
     settings : mapping, optional
         Values for the Settings sheet by key; keys missing here get their
-        schema default. Every key of :data:`jitrisk.schema.SETTING_SPECS` is
+        schema default. Every key of :data:`jitrisk.model.vocabulary.SETTING_SPECS` is
         written, in schema order.
 
     Returns

@@ -26,10 +26,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from .cells import CellError, parse_cell, range_problem, severity_problem
-from .errors import Problem, ScenarioError
-from .model import BASELINE, Network, Override
-from .schema import DEMAND, DISRUPTIONS, LANES, SCENARIOS, SETTING_BY_KEY, SITES, Column
+from ..errors import Problem, ScenarioError
+from ..workbook.cells import CellError, parse_cell, range_problem, severity_problem
+from ..workbook.format import DEMAND, DISRUPTIONS, LANES, SCENARIOS, SETTING_BY_KEY, SITES, Column
+from .records import BASELINE, Network, Override
 
 SITE_FIELDS = {c.name: c for c in SITES.columns if c.name not in ("site_id", "type")}
 DEMAND_FIELDS = {c.name: c for c in DEMAND.columns if c.name != "site_id"}
@@ -74,7 +74,7 @@ def _apply_one(net: Network, o: Override) -> Network:
     # field names are column names or setting keys: as in the sheet headers, case is ignored
     target, name = o.target.strip(), o.field.strip().lower()
     if target.lower() == "settings":
-        from .workbook import parse_setting
+        from ..workbook.reader import parse_setting
 
         if name not in SETTING_BY_KEY:
             raise _Failure("field", f"unknown setting '{name}'")
@@ -175,7 +175,7 @@ def scenario_problems(
     ``columns`` maps the Scenarios sheet's column names to their 1-based positions
     in the workbook (default: the format's column order).
     """
-    from .validation import source_group_problems
+    from ..workbook.validation import source_group_problems
 
     problems: list[Problem] = []
     net = network

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .distributions import Distribution, DistributionError, parse_distribution
-from .schema import MAX_CELL_CHARS, Column
+from ..model.distributions import Distribution, DistributionError, parse_distribution
+from .format import MAX_CELL_CHARS, Column
 
 
 @dataclass(frozen=True)

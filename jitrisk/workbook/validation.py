@@ -11,11 +11,11 @@ from collections.abc import Collection, Iterable, Mapping
 
 import networkx as nx
 
-from .errors import Problem
-from .model import BASELINE, Lane, Network
-from .network import build_graph, find_cycle_sites
-from .scenarios import scenario_problems
-from .schema import DEMAND, LANES, SCENARIOS, SITES, Sheet
+from ..errors import Problem
+from ..model.graph import build_graph, find_cycle_sites
+from ..model.records import BASELINE, Lane, Network
+from ..model.scenarios import scenario_problems
+from .format import DEMAND, LANES, SCENARIOS, SITES, Sheet
 
 SHARE_TOLERANCE = 1e-6
 
@@ -84,7 +84,7 @@ def capacity_warnings(net: Network, site_columns: Mapping[str, int]) -> list[Pro
     try:
         import numpy as np
 
-        from .engine.compiled import compile_network
+        from ..engine.compiled import compile_network
 
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we look for
             c = compile_network(net)
@@ -135,7 +135,7 @@ def check_network(
     columns : mapping, optional
         Sheet name -> column name -> 1-based column of the workbook the network was
         read from, so problems point at the right cell. Without it, the column
-        order of the format (:mod:`jitrisk.schema`) is assumed.
+        order of the format (:mod:`jitrisk.workbook.format`) is assumed.
     skip : collection of str
         Sites that lost a lane because of a problem already reported: their checks
         (components, sources, feeds nothing...) would only repeat it, so are left out.

@@ -1,6 +1,6 @@
 """CLI commands of the analytics: ``sweep``, ``risk`` and ``place``.
 
-Registered into the main parser by :func:`jitrisk.cli.build_parser`.
+Registered into the main parser by :func:`jitrisk.cli.commands.build_parser`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from ..errors import JitriskError
 
 
 def register(sub: Any) -> None:
-    from ..cli import _positive_int, add_run_options
+    from .commands import _positive_int, add_run_options
 
     s = sub.add_parser(
         "sweep",
@@ -87,7 +87,7 @@ def register(sub: Any) -> None:
 
 
 def _bar(args: argparse.Namespace, label: str) -> Any:
-    from ..cli import ProgressBar
+    from .commands import ProgressBar
 
     if args.quiet:
         return None, None
@@ -96,8 +96,8 @@ def _bar(args: argparse.Namespace, label: str) -> Any:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from ..cli import _load, _write_json
-    from .sweep import parse_levels, sweep
+    from ..analysis.sweep import parse_levels, sweep
+    from .commands import _load, _write_json
 
     net = _load(args.workbook, sys.stderr)
     levels = parse_levels(args.buffer_days)
@@ -156,8 +156,8 @@ def _print_sweep(doc: dict[str, Any]) -> None:
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
-    from ..cli import _load, _write_json
-    from .risk import risk_report
+    from ..analysis.risk import risk_report
+    from .commands import _load, _write_json
 
     net = _load(args.workbook, sys.stderr)
     if args.site:
@@ -202,11 +202,11 @@ def cmd_risk(args: argparse.Namespace) -> int:
 
 
 def cmd_place(args: argparse.Namespace) -> int:
-    from ..cli import _load, _write_json
+    from .commands import _load, _write_json
 
     net = _load(args.workbook, sys.stderr)
     if args.method == "gsm":
-        from .gsm import place_gsm
+        from ..analysis.gsm import place_gsm
 
         sol = place_gsm(net, args.service_level)
         doc = sol.to_dict()
@@ -216,8 +216,8 @@ def cmd_place(args: argparse.Namespace) -> int:
         return 0
     if args.budget is None:
         raise JitriskError("--method simulation needs --budget AMOUNT (inventory value)")
-    from .gsm import place_gsm
-    from .placement import place_by_simulation
+    from ..analysis.gsm import place_gsm
+    from ..analysis.placement import place_by_simulation
 
     # the guaranteed-service plan is confirmed on the same fresh numbers, side by side
     gsm_doc = place_gsm(net, args.service_level).to_dict()

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from .model import Network
+from .records import Network
 
 
 def build_graph(network: Network) -> nx.DiGraph:

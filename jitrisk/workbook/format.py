@@ -1,7 +1,7 @@
 """The workbook format: sheets, columns, units and defaults (format v1).
 
 This module is the single source of truth for the workbook contract. The
-loader validates against it, :mod:`jitrisk.template` writes the empty template
+loader validates against it, :mod:`jitrisk.workbook.template` writes the empty template
 and its ``Guide`` sheet from it, and the documentation quotes it. Columns may be
 added in later versions; none of the v1 names may change.
 """
@@ -11,13 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# the model's vocabulary, part of the format too (re-exported)
+from ..model.vocabulary import DISRUPTION_KINDS as DISRUPTION_KINDS
+from ..model.vocabulary import MAX_ROWS as MAX_ROWS
+from ..model.vocabulary import SETTING_BY_KEY as SETTING_BY_KEY
+from ..model.vocabulary import SETTING_SPECS as SETTING_SPECS
+from ..model.vocabulary import SITE_TYPES as SITE_TYPES
+from ..model.vocabulary import UNMET_DEMAND_MODES as UNMET_DEMAND_MODES
+from ..model.vocabulary import SettingSpec as SettingSpec
+
 FORMAT_VERSION = 1
 
 ColumnKind = Literal["text", "id", "number", "integer", "distribution", "choice", "any"]
-
-SITE_TYPES = ("supplier", "plant", "dc", "customer")
-DISRUPTION_KINDS = ("outage", "capacity", "delay", "demand")
-UNMET_DEMAND_MODES = ("backorder", "lost")
 
 
 @dataclass(frozen=True)
@@ -375,59 +380,6 @@ REQUIRED_SHEETS = tuple(s.name for s in SHEETS if s.required)
 OPTIONAL_EMPTY_SHEETS = ("Disruptions", "Scenarios", "Settings")
 
 
-@dataclass(frozen=True)
-class SettingSpec:
-    """One key of the Settings sheet."""
-
-    key: str
-    kind: Literal["integer", "number", "choice", "text"]
-    default: int | float | str
-    help: str
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-
-
-SETTING_SPECS: tuple[SettingSpec, ...] = (
-    SettingSpec("days", "integer", 365, "Reported horizon in days.", 1, 3650),
-    SettingSpec("trials", "integer", 2000, "Monte Carlo trials.", 1, 1_000_000),
-    SettingSpec("seed", "integer", 42, "Random seed (written into every report).", 0, 2**63 - 1),
-    SettingSpec(
-        "unmet_demand",
-        "choice",
-        "backorder",
-        "What happens to customer demand not filled on the day: backorder or lost.",
-        choices=UNMET_DEMAND_MODES,
-    ),
-    SettingSpec(
-        "service_level",
-        "number",
-        0.95,
-        "Target cycle service level for guaranteed-service placement.",
-        0.5,
-        0.9999,
-    ),
-    SettingSpec("currency", "text", "EUR", "Currency label for values and revenue."),
-    SettingSpec(
-        "warmup_days",
-        "integer",
-        30,
-        "Days simulated before the reported horizon and left out of the metrics.",
-        0,
-        3650,
-    ),
-)
-SETTING_BY_KEY = {s.key: s for s in SETTING_SPECS}
-
-# Size limits: beyond them the loader refuses the workbook with a message naming the limit.
-MAX_ROWS = {
-    "Sites": 5_000,
-    "Lanes": 50_000,
-    "Demand": 5_000,
-    "Disruptions": 20_000,
-    "Scenarios": 20_000,
-    "Settings": 200,
-}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024
 MAX_CELL_CHARS = 10_000

@@ -1,6 +1,6 @@
 """Writing a :class:`~jitrisk.model.Network` to a v1 workbook.
 
-The layout is the template's (:func:`jitrisk.template.new_workbook`): formatted
+The layout is the template's (:func:`jitrisk.workbook.template.new_workbook`): formatted
 headers with notes, drop-downs, every setting, and the Guide sheet. Reading the
 file back with :func:`jitrisk.workbook.load_network` gives an equal network:
 
@@ -29,11 +29,11 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .distributions import Constant, Distribution, DistributionError, parse_distribution
-from .errors import JitriskError
+from ..errors import JitriskError
+from ..model.distributions import Constant, Distribution, DistributionError, parse_distribution
+from ..model.records import Demand, Disruption, Lane, Network, Override, Site
 from .fileio import atomic_write
-from .model import Demand, Disruption, Lane, Network, Override, Site
-from .schema import DEMAND, DISRUPTIONS, LANES, SCENARIOS, SITES, Sheet
+from .format import DEMAND, DISRUPTIONS, LANES, SCENARIOS, SITES, Sheet
 from .template import new_workbook, put_value
 
 Row = Mapping[str, object]
@@ -67,7 +67,7 @@ def network_workbook(network: Network) -> Workbook:
     """``network`` as an in-memory v1 workbook, in the template's layout.
 
     For callers that add to the workbook (notes, extra sheets) before saving it
-    with :func:`jitrisk.fileio.atomic_write`.
+    with :func:`jitrisk.workbook.fileio.atomic_write`.
 
     Raises
     ------

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import JitriskError
+from ..errors import JitriskError
 
 PathLike = str | os.PathLike[str]
 

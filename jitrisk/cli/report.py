@@ -1,6 +1,6 @@
 """CLI command ``report``: an Excel workbook, PDF brief or PowerPoint deck for a meeting.
 
-Registered into the main parser by :func:`jitrisk.cli.build_parser` (through
+Registered into the main parser by :func:`jitrisk.cli.commands.build_parser` (through
 ``_register_extra``). :func:`write_simulation_report` serves
 ``jitrisk simulate ... --report report.xlsx``.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 def register(sub: Any) -> None:
     """Add ``report`` to the sub-command parsers ``sub``."""
-    from ..cli import _positive_int, add_run_options
-    from .build import CURVE_MAX_TRIALS, RISK_TRIALS
+    from ..report.build import CURVE_MAX_TRIALS, RISK_TRIALS
+    from .commands import _positive_int, add_run_options
 
     r = sub.add_parser(
         "report",
@@ -66,8 +66,8 @@ def register(sub: Any) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``jitrisk report``."""
-    from ..cli import ProgressBar, _load
-    from . import collect, report_format, write_report
+    from ..report import collect, report_format, write_report
+    from .commands import ProgressBar, _load
 
     check_report_target(args.out, args.workbook)  # before minutes of simulation
     kind = report_format(args.out)
@@ -110,9 +110,9 @@ def write_simulation_report(
     and the guaranteed-service plan are computed on top (same scenario, trials,
     days and seed), so the report's numbers are the ones ``simulate`` printed.
     """
-    from ..cli import ProgressBar
-    from . import write_report
-    from .build import collect_from_result
+    from ..report import write_report
+    from ..report.build import collect_from_result
+    from .commands import ProgressBar
 
     check_report_target(args.report, args.workbook)
     bar = None if quiet else ProgressBar("report")
@@ -143,8 +143,8 @@ def _amount(text: str) -> float:
 def check_report_target(path: str, workbook: str) -> None:
     """Fail early (before simulating) on a report name with an unknown extension, the
     input workbook, a missing folder or a folder."""
-    from . import report_format
-    from .output import preflight
+    from ..report import report_format
+    from ..report.output import preflight
 
     report_format(path)
     preflight(path, workbook)

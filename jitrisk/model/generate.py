@@ -27,7 +27,7 @@ it, customer fill rates sit near 0.9, like the bundled automotive example.
 
 The result depends only on the arguments: all randomness comes from one
 :func:`numpy.random.default_rng` seeded with ``seed``. Every number is rounded
-to a few digits, so writing the network with :func:`jitrisk.writer.write_network`
+to a few digits, so writing the network with :func:`jitrisk.workbook.writer.write_network`
 and loading it back gives an equal network.
 """
 
@@ -50,8 +50,8 @@ from .distributions import (
     Poisson,
     Triangular,
 )
-from .model import Demand, Disruption, Lane, Network, Settings, Site
-from .schema import MAX_ROWS
+from .records import Demand, Disruption, Lane, Network, Settings, Site
+from .vocabulary import MAX_ROWS
 
 MIN_SITES = 20
 MAX_SITES = MAX_ROWS["Sites"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .distributions import Constant, Distribution
-from .schema import SETTING_BY_KEY
+from .vocabulary import SETTING_BY_KEY
 
 STOCKING_TYPES = ("supplier", "plant", "dc")
 PRODUCING_TYPES = ("supplier", "plant")
@@ -182,7 +182,7 @@ class Override:
 
 @dataclass(frozen=True)
 class Settings:
-    """Run settings (see :data:`jitrisk.schema.SETTING_SPECS` for meanings)."""
+    """Run settings (see :data:`jitrisk.model.vocabulary.SETTING_SPECS` for meanings)."""
 
     days: int = 365
     trials: int = 2000
@@ -205,8 +205,8 @@ BASELINE = "baseline"
 class Network:
     """A whole validated workbook.
 
-    Build the NetworkX graph with :func:`jitrisk.network.build_graph` and
-    apply scenarios with :func:`jitrisk.scenarios.apply_scenario`.
+    Build the NetworkX graph with :func:`jitrisk.model.graph.build_graph` and
+    apply scenarios with :func:`jitrisk.model.scenarios.apply_scenario`.
     """
 
     sites: tuple[Site, ...]

@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .errors import JitriskError, WorkbookError
-from .workbook import ValidationReport, validate_workbook
+from .. import __version__
+from ..errors import JitriskError, WorkbookError
+from ..workbook.reader import ValidationReport, validate_workbook
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -98,7 +98,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from .network import network_info
+    from ..model.graph import network_info
 
     net = _load(args.workbook, sys.stderr)
     info = network_info(net)
@@ -125,7 +125,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .template import write_template
+    from ..workbook.template import write_template
 
     out = Path(args.out)
     if out.exists() and not args.force:
@@ -136,10 +136,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from .engine import simulate
+    from ..engine import simulate
 
     if args.report:
-        from .report.cli import check_report_target
+        from .report import check_report_target
 
         check_report_target(args.report, args.workbook)
     net = _load(args.workbook, sys.stderr)
@@ -165,7 +165,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         _write_json(args.json, doc, args.workbook)
     _print_simulation(doc, sys.stdout, top=args.top)
     if args.report:
-        from .report.cli import write_simulation_report
+        from .report import write_simulation_report
 
         write_simulation_report(args, net, result, quiet=args.quiet)
     return EXIT_OK
@@ -225,7 +225,7 @@ def _kv(d: dict[str, int]) -> str:
 
 
 def _write_json(path: str, doc: dict[str, Any], workbook: str | None = None) -> None:
-    from .fileio import atomic_write_text, refuse_overwrite_input
+    from ..workbook.fileio import atomic_write_text, refuse_overwrite_input
 
     refuse_overwrite_input(path, workbook)
     atomic_write_text(path, json.dumps(doc, indent=2, allow_nan=False) + "\n")
@@ -292,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_extra(sub: Any) -> None:
     """Commands of the analytics (sweep, risk, place)."""
-    from .analysis.cli import register
-    from .report.cli import register as register_report
+    from .analysis import register
+    from .report import register as register_report
 
     register(sub)
     register_report(sub)

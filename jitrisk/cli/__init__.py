@@ -1,0 +1,5 @@
+"""The ``jitrisk`` command line: one module per family of commands over :mod:`.common`."""
+
+from .commands import main
+
+__all__ = ["main"]
