@@ -6,12 +6,11 @@ It never imports Qt; the desktop application in ``ui/`` adapts it.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .errors import JitriskError, Problem, ScenarioError, SimulationCancelled, WorkbookError
 from .model.graph import build_graph, network_info
 from .model.records import Demand, Disruption, Lane, Network, Override, Settings, Site
-from .model.scenarios import apply_scenario
+from .workbook.overrides import check_and_apply as apply_scenario
 from .workbook.reader import ValidationReport, load_network, validate_workbook
 
 __all__ = [

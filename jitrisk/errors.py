@@ -120,3 +120,14 @@ class ScenarioError(JitriskError):
 
 class SimulationCancelled(JitriskError):
     """The user cancelled a running simulation."""
+
+
+def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word`` (ignoring case), or None."""
+    import difflib
+
+    by_lower: dict[str, str] = {}
+    for c in choices:
+        by_lower.setdefault(c.lower(), c)
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
+    return by_lower[close[0]] if close else None

@@ -12,7 +12,8 @@ from builders import MakeWorkbook, Rows, valid_rows
 from jitrisk.errors import ScenarioError
 from jitrisk.model.distributions import Constant, Normal, Poisson
 from jitrisk.model.records import Network, Override
-from jitrisk.model.scenarios import apply_scenario, scenario_problems
+from jitrisk.workbook.overrides import check_and_apply as apply_scenario
+from jitrisk.workbook.overrides import scenario_problems
 from jitrisk.workbook.reader import load_network, validate_workbook
 from jitrisk.workbook.validation import check_network
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from jitrisk.errors import JitriskError, ScenarioError
 from jitrisk.model.distributions import Constant
 from jitrisk.model.records import BASELINE, Disruption, Network, Override
-from jitrisk.model.scenarios import apply_scenario
 from jitrisk.workbook.fileio import refuse_overwrite_input
+from jitrisk.workbook.overrides import check_and_apply, resolve_overrides
 from jitrisk.workbook.writer import write_network
 
 #: Longest scenario name accepted (it also becomes part of disruption ids).
@@ -197,8 +197,9 @@ def add_what_if(network: Network, whatif: WhatIf) -> Network:
     )
     if name not in result.scenario_names:
         raise ScenarioError("The change does nothing; choose a buffer change or an outage.")
-    apply_scenario(result, name)  # raises ScenarioError with the workbook's own checks
-    return result
+    check_and_apply(result, name)  # raises ScenarioError with the workbook's own checks
+    # checked once here, so the engine and analyses apply it as they apply the workbook's
+    return resolve_overrides(result)
 
 
 def remove_scenario(network: Network, name: str) -> Network:

@@ -199,7 +199,7 @@ def group_sites(net: Network, target: str) -> tuple[str, tuple[str, ...]]:
     elif target.startswith("region:"):
         members = [s for s in stocking if g.nodes[s]["region"] == target[7:]]
     else:
-        from ..workbook.reader import suggest
+        from ..errors import suggest
 
         close = suggest(target, net.site_by_id)
         hint = f" (did you mean '{close}'?)" if close else ""

@@ -11,11 +11,10 @@ import sys
 from typing import Any
 
 from ..errors import JitriskError
+from .common import add_run_options, load, positive_int, progress_hooks, write_json
 
 
 def register(sub: Any) -> None:
-    from .commands import _positive_int, add_run_options
-
     s = sub.add_parser(
         "sweep",
         help="buffer curve: stockout risk against days of safety stock",
@@ -62,7 +61,7 @@ def register(sub: Any) -> None:
     r.add_argument("--site", action="append", help="only this site (repeatable)")
     r.add_argument("--no-regions", action="store_true")
     r.add_argument("--json", metavar="OUT.json")
-    r.add_argument("--top", type=_positive_int, default=25)
+    r.add_argument("--top", type=positive_int, default=25)
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=cmd_risk)
 
@@ -86,25 +85,15 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_place)
 
 
-def _bar(args: argparse.Namespace, label: str) -> Any:
-    from .commands import ProgressBar
-
-    if args.quiet:
-        return None, None
-    bar = ProgressBar(label)
-    return bar, (lambda p: bar.update(p.fraction, p.eta))
-
-
 def cmd_sweep(args: argparse.Namespace) -> int:
     from ..analysis.sweep import parse_levels, sweep
-    from .commands import _load, _write_json
 
-    net = _load(args.workbook, sys.stderr)
+    net = load(args.workbook, sys.stderr)
     levels = parse_levels(args.buffer_days)
     targets = [s.site_id for s in net.sites if s.is_stocking] if args.all else [args.site]
     docs = []
     for target in targets:
-        bar, cb = _bar(args, f"sweep {target}")
+        bar, cb = progress_hooks(args.quiet, f"sweep {target}")
         res = sweep(
             net,
             target,
@@ -122,7 +111,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         docs.append(doc)
         _print_sweep(doc)
     if args.json:
-        _write_json(args.json, docs[0] if not args.all else {"sweeps": docs}, args.workbook)
+        write_json(args.json, docs[0] if not args.all else {"sweeps": docs}, args.workbook)
     return 0
 
 
@@ -157,14 +146,13 @@ def _print_sweep(doc: dict[str, Any]) -> None:
 
 def cmd_risk(args: argparse.Namespace) -> int:
     from ..analysis.risk import risk_report
-    from .commands import _load, _write_json
 
-    net = _load(args.workbook, sys.stderr)
+    net = load(args.workbook, sys.stderr)
     if args.site:
         for sid in args.site:
             if sid not in net.site_by_id or not net.site_by_id[sid].is_stocking:
                 raise JitriskError(f"'{sid}' is not a stocking site of the workbook")
-    bar, cb = _bar(args, "risk")
+    bar, cb = progress_hooks(args.quiet, "risk")
     rep = risk_report(
         net,
         scenario=args.scenario,
@@ -181,7 +169,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
         bar.done()
     doc = rep.to_dict()
     if args.json:
-        _write_json(args.json, doc, args.workbook)
+        write_json(args.json, doc, args.workbook)
     for title, rows in (("Sites", rep.sites), ("Regions", rep.regions)):
         if not rows:
             continue
@@ -202,16 +190,15 @@ def cmd_risk(args: argparse.Namespace) -> int:
 
 
 def cmd_place(args: argparse.Namespace) -> int:
-    from .commands import _load, _write_json
 
-    net = _load(args.workbook, sys.stderr)
+    net = load(args.workbook, sys.stderr)
     if args.method == "gsm":
         from ..analysis.gsm import place_gsm
 
         sol = place_gsm(net, args.service_level)
         doc = sol.to_dict()
         if args.json:
-            _write_json(args.json, doc, args.workbook)
+            write_json(args.json, doc, args.workbook)
         _print_gsm(doc)
         return 0
     if args.budget is None:
@@ -228,7 +215,7 @@ def cmd_place(args: argparse.Namespace) -> int:
             if v["safety_stock_days"] is not None
         }
     }
-    bar, cb = _bar(args, "placing")
+    bar, cb = progress_hooks(args.quiet, "placing")
     res = place_by_simulation(
         net,
         args.budget,
@@ -246,7 +233,7 @@ def cmd_place(args: argparse.Namespace) -> int:
         bar.done()
     doc = res.to_dict()
     if args.json:
-        _write_json(args.json, doc, args.workbook)
+        write_json(args.json, doc, args.workbook)
     print(
         f"\nDisruption-aware plan: {res.spent:,.0f} of {res.budget:,.0f} "
         f"{net.settings.currency} placed ({res.objective}; searched on {res.trials} trials, "

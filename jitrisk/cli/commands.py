@@ -7,72 +7,34 @@ output); 1 an unexpected internal error; 130 interrupted.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from .. import __version__
+from .._version import __version__
 from ..errors import JitriskError, WorkbookError
-from ..workbook.reader import ValidationReport, validate_workbook
-
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class ProgressBar:
-    """A one-line progress bar with ETA on a terminal stream (stderr)."""
-
-    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30):
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.t0 = time.perf_counter()
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self._last = -1.0
-
-    def update(self, fraction: float, eta: float = math.inf) -> None:
-        fraction = min(max(fraction, 0.0), 1.0)
-        if not self.tty and fraction < 1.0 and fraction - self._last < 0.1:
-            return  # in logs, print every 10 %
-        self._last = fraction
-        filled = round(fraction * self.width)
-        bar = "#" * filled + "-" * (self.width - filled)
-        eta_txt = f"ETA {eta:4.0f}s" if math.isfinite(eta) else "ETA   ?"
-        end = "\r" if self.tty and fraction < 1.0 else "\n"
-        self.stream.write(f"{self.label} [{bar}] {fraction * 100:5.1f}% {eta_txt}{end}")
-        self.stream.flush()
-
-    def done(self) -> None:
-        if self._last < 1.0:
-            self.update(1.0, 0.0)
-
-
-def _print_problems(report: ValidationReport, out: TextIO) -> None:
-    for p in report.problems:
-        out.write(f"{p}\n")
-
-
-def _load(path: str, err: TextIO) -> Any:
-    report = validate_workbook(path)
-    if report.network is None:
-        _print_problems(report, err)
-        n = len(report.errors)
-        raise WorkbookError(path, report.problems) if n else JitriskError(path)
-    for w in report.warnings:
-        err.write(f"{w}\n")
-    return report.network
-
+from ..workbook.reader import validate_workbook
+from .common import (
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    ProgressBar,
+    add_run_options,
+    load,
+    positive_int,
+    print_problems,
+    write_json,
+)
 
 # ----------------------------------------------------------------------------- commands
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_workbook(args.workbook)
-    _print_problems(report, sys.stdout)
+    print_problems(report, sys.stdout)
     if not report.ok:
         n = len(report.errors)
         print(
@@ -100,11 +62,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_info(args: argparse.Namespace) -> int:
     from ..model.graph import network_info
 
-    net = _load(args.workbook, sys.stderr)
+    net = load(args.workbook, sys.stderr)
     info = network_info(net)
     doc = info.as_dict()
     if args.json:
-        _write_json(args.json, doc, args.workbook)
+        write_json(args.json, doc, args.workbook)
     print(f"Sites by type: {_kv(info.counts_by_type)}")
     print(f"Sites by tier: {_kv(info.counts_by_tier)}")
     print(f"Regions: {_kv(info.regions) or 'none'}")
@@ -142,7 +104,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         from .report import check_report_target
 
         check_report_target(args.report, args.workbook)
-    net = _load(args.workbook, sys.stderr)
+    net = load(args.workbook, sys.stderr)
     bar = ProgressBar("simulating") if not args.quiet else None
 
     def progress(p: Any) -> None:
@@ -162,7 +124,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         bar.done()
     doc = result.to_dict()
     if args.json:
-        _write_json(args.json, doc, args.workbook)
+        write_json(args.json, doc, args.workbook)
     _print_simulation(doc, sys.stdout, top=args.top)
     if args.report:
         from .report import write_simulation_report
@@ -224,13 +186,6 @@ def _kv(d: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(d.items()))
 
 
-def _write_json(path: str, doc: dict[str, Any], workbook: str | None = None) -> None:
-    from ..workbook.fileio import atomic_write_text, refuse_overwrite_input
-
-    refuse_overwrite_input(path, workbook)
-    atomic_write_text(path, json.dumps(doc, indent=2, allow_nan=False) + "\n")
-
-
 # ----------------------------------------------------------------------------- parser
 
 
@@ -282,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("workbook")
     add_run_options(s)
     s.add_argument("--json", metavar="OUT.json", help="write the full results as JSON")
-    s.add_argument("--top", type=_positive_int, default=20, help="rows in the table (20)")
+    s.add_argument("--top", type=positive_int, default=20, help="rows in the table (20)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--report", metavar="FILE", help="also write a report: .xlsx, .pdf or .pptx")
     s.set_defaults(func=cmd_simulate)
@@ -297,43 +252,6 @@ def _register_extra(sub: Any) -> None:
 
     register(sub)
     register_report(sub)
-
-
-def add_run_options(
-    parser: argparse.ArgumentParser,
-    *,
-    trials_default: int | None = None,
-    trials_help: str = "trials (default: Settings)",
-    days_help: str = "reported days (default: Settings)",
-    scenario: bool = True,
-) -> None:
-    """The options every simulating command shares: scenario, trials, days, seed, workers."""
-    if scenario:
-        parser.add_argument("--scenario", help="scenario name (default: baseline)")
-    parser.add_argument("--trials", type=_positive_int, default=trials_default, help=trials_help)
-    parser.add_argument("--days", type=_positive_int, help=days_help)
-    parser.add_argument("--seed", type=_nonnegative_int, help="random seed (default: Settings)")
-    parser.add_argument("--workers", type=_positive_int, help="threads (default: all cores)")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
-    return v
-
-
-def _nonnegative_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
-    return v
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -11,11 +11,12 @@ import argparse
 import sys
 from typing import Any
 
+from .common import ProgressBar, add_run_options, load, positive_int
+
 
 def register(sub: Any) -> None:
     """Add ``report`` to the sub-command parsers ``sub``."""
     from ..report.build import CURVE_MAX_TRIALS, RISK_TRIALS
-    from .commands import _positive_int, add_run_options
 
     r = sub.add_parser(
         "report",
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
     )
     r.add_argument(
         "--risk-trials",
-        type=_positive_int,
+        type=positive_int,
         default=RISK_TRIALS,
         metavar="N",
         help=f"trials per site of the time-to-survive analysis (default: {RISK_TRIALS}; "
@@ -55,7 +56,7 @@ def register(sub: Any) -> None:
     )
     r.add_argument(
         "--curve-trials",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help=f"trials per level of the buffer curve (default: the run's, at most "
         f"{CURVE_MAX_TRIALS})",
@@ -67,11 +68,10 @@ def register(sub: Any) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Run ``jitrisk report``."""
     from ..report import collect, report_format, write_report
-    from .commands import ProgressBar, _load
 
     check_report_target(args.out, args.workbook)  # before minutes of simulation
     kind = report_format(args.out)
-    net = _load(args.workbook, sys.stderr)
+    net = load(args.workbook, sys.stderr)
     bar = None if args.quiet else ProgressBar("report")
 
     def progress(p: Any) -> None:
@@ -112,7 +112,6 @@ def write_simulation_report(
     """
     from ..report import write_report
     from ..report.build import collect_from_result
-    from .commands import ProgressBar
 
     check_report_target(args.report, args.workbook)
     bar = None if quiet else ProgressBar("report")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..model.records import Network
-    from .runner import ChunkResult, RunConfig
+    from .run_data import ChunkResult, RunConfig
 
 Z95 = 1.959963984540054
 
@@ -273,7 +273,7 @@ class SimulationResult:
         return _finite(self._document())
 
     def _document(self) -> dict[str, Any]:
-        from .. import __version__
+        from .._version import __version__
 
         net = self.network
         sites: dict[str, Any] = {}

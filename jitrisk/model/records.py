@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any, Literal
 
 from .distributions import Constant, Distribution
 from .vocabulary import SETTING_BY_KEY
@@ -169,15 +170,41 @@ class Disruption:
         return "site"
 
 
+ChangeTarget = Literal["settings", "site", "demand", "lane", "disruption"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One checked, typed edit of the model: set ``values`` on one record.
+
+    ``target`` names the record kind and ``key`` the record: a site or
+    customer id, a lane's ``(source, target)``, a disruption id, or ``""`` for
+    the settings. ``values`` are model attribute names with parsed values.
+    """
+
+    target: ChangeTarget
+    key: str | tuple[str, str]
+    values: tuple[tuple[str, Any], ...]
+
+
 @dataclass(frozen=True)
 class Override:
-    """One row of the Scenarios sheet."""
+    """One row of the Scenarios sheet, as written, and what it was checked to mean.
+
+    ``value`` is the cell as written (kept for writing the workbook back).
+    ``changes`` is set when the workbook layer has parsed and checked the row
+    against the network (:func:`jitrisk.workbook.overrides.resolve_overrides`):
+    a row on ``region:X`` means one change per stocking site of the region.
+    Applying a scenario (:func:`jitrisk.model.scenarios.apply_scenario`) only
+    uses ``changes``.
+    """
 
     scenario: str
     target: str
     field: str
     value: object
     row: int | None = dataclasses.field(default=None, compare=False)
+    changes: tuple[Change, ...] | None = dataclasses.field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import __version__
+from .._version import __version__
 from ..engine import kernel as K
 from ..engine.results import SimulationResult
 from ..engine.runner import Progress, simulate

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from ..model.distributions import Distribution, DistributionError, parse_distribution
-from .format import MAX_CELL_CHARS, Column
+from .format import MAX_CELL_CHARS, SETTING_BY_KEY, Column
 
 
 @dataclass(frozen=True)
@@ -194,3 +194,17 @@ def severity_problem(kind: str, severity: float) -> str | None:
     elif kind == "demand" and not 0 <= severity <= 1000:
         bad = "demand severity is a multiplier, in [0, 1000]"
     return f"{bad}; got {severity:g}" if bad else None
+
+
+def parse_setting(key: str, raw: object) -> object:
+    """Parse and range-check one setting value."""
+    spec = SETTING_BY_KEY[key]
+    col = Column(key, spec.kind, True, "", "", "", spec.choices)
+    value = parse_cell(col, raw)
+    if spec.kind in ("integer", "number"):
+        x = float(value)  # type: ignore[arg-type]
+        if spec.minimum is not None and x < spec.minimum:
+            raise CellError(f"must be >= {spec.minimum:g}, got {x:g}")
+        if spec.maximum is not None and x > spec.maximum:
+            raise CellError(f"must be <= {spec.maximum:g}, got {x:g}")
+    return value

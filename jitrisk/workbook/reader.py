@@ -13,12 +13,13 @@ import hashlib
 import os
 import zipfile
 import zlib
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import Problem, WorkbookError, sort_problems
+from ..errors import suggest as suggest
 from ..model.distributions import Constant
 from ..model.records import Demand, Disruption, Lane, Network, Override, Settings, Site
 from .cells import (
@@ -27,6 +28,7 @@ from .cells import (
     as_text,
     is_blank,
     parse_cell,
+    parse_setting,
     range_problem,
     severity_problem,
 )
@@ -39,6 +41,7 @@ from .format import (
     Column,
     Sheet,
 )
+from .overrides import resolve_overrides
 
 
 @dataclass
@@ -646,17 +649,6 @@ def _sites(recs: list[Record], out: _Collector) -> tuple[list[Site], set[str]]:
     return sites, set(seen)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice closest to ``word`` (ignoring case), or None."""
-    import difflib
-
-    by_lower: dict[str, str] = {}
-    for c in choices:
-        by_lower.setdefault(c.lower(), c)
-    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1)
-    return by_lower[close[0]] if close else None
-
-
 def _unknown_site(sid: str, ids: dict[str, Site]) -> str:
     close = suggest(sid, ids)
     hint = f" (did you mean '{close}'?)" if close else ""
@@ -1023,20 +1015,6 @@ def _settings(recs: list[Record], out: _Collector) -> Settings:
     return Settings.from_mapping(values)
 
 
-def parse_setting(key: str, raw: object) -> object:
-    """Parse and range-check one setting value."""
-    spec = SETTING_BY_KEY[key]
-    col = Column(key, spec.kind, True, "", "", "", spec.choices)
-    value = parse_cell(col, raw)
-    if spec.kind in ("integer", "number"):
-        x = float(value)  # type: ignore[arg-type]
-        if spec.minimum is not None and x < spec.minimum:
-            raise CellError(f"must be >= {spec.minimum:g}, got {x:g}")
-        if spec.maximum is not None and x > spec.maximum:
-            raise CellError(f"must be <= {spec.maximum:g}, got {x:g}")
-    return value
-
-
 def _overrides(recs: list[Record], target_is_flawed: Callable[[str], bool]) -> list[Override]:
     """The Scenarios rows, but those aimed at a site, lane or disruption whose own row
     already has a problem (their check would only repeat it)."""
@@ -1160,7 +1138,8 @@ def validate_workbook(path: str | os.PathLike[str]) -> ValidationReport:
         out.problems.extend(capacity_warnings(network, columns.get("Sites", {})))
     problems = sort_problems(out.problems)
     ok = not any(pr.severity == "error" for pr in problems)
-    return ValidationReport(str(path), network if ok else None, problems)
+    # every override is parsed and checked once, here; applying a scenario later is pure
+    return ValidationReport(str(path), resolve_overrides(network) if ok else None, problems)
 
 
 def load_network(path: str | os.PathLike[str]) -> Network:

@@ -6,72 +6,18 @@ a share that does not add up, the Sites row of a plant without components.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 
 import networkx as nx
 
 from ..errors import Problem
 from ..model.graph import build_graph, find_cycle_sites
-from ..model.records import BASELINE, Lane, Network
-from ..model.scenarios import scenario_problems
+from ..model.records import BASELINE, Network
 from .format import DEMAND, LANES, SCENARIOS, SITES, Sheet
+from .overrides import scenario_problems
+from .sources import SHARE_TOLERANCE as SHARE_TOLERANCE
+from .sources import source_group_problems
 
-SHARE_TOLERANCE = 1e-6
-
-
-def source_group_problems(
-    lanes: Iterable[Lane],
-) -> list[tuple[list[Lane], str, str]]:
-    """Alternative sources of one component that do not fit together.
-
-    Returns ``(lanes of the group, Lanes column at fault, message)`` for shares
-    that do not sum to 1, and for different line-side buffers or BOM quantities.
-    """
-    groups: dict[tuple[str, str], list[Lane]] = defaultdict(list)
-    for lane in lanes:
-        groups[(lane.target, lane.component)].append(lane)
-    out: list[tuple[list[Lane], str, str]] = []
-    for (site, comp), group in groups.items():
-        total = sum(lane.share for lane in group)
-        if abs(total - 1.0) > SHARE_TOLERANCE:
-            srcs = ", ".join(lane.source for lane in group)
-            what = f"component '{comp}' of '{site}'" if comp != site else f"'{site}'"
-            out.append(
-                (
-                    group,
-                    "share",
-                    f"shares of the sources of {what} ({srcs}) sum to {total:g}, not 1",
-                )
-            )
-        bufs = {
-            (lane.line_buffer_days, lane.line_buffer_units)
-            for lane in group
-            if lane.line_buffer_days is not None or lane.line_buffer_units is not None
-        }
-        if len(bufs) > 1:
-            out.append(
-                (
-                    group,
-                    "line_buffer_days",
-                    f"alternative sources of '{comp}' at '{site}' give different line-side "
-                    "buffers; give the same value on each (or on one)",
-                )
-            )
-        qpus = {lane.quantity_per_unit for lane in group}
-        if len(qpus) > 1:
-            out.append(
-                (
-                    group,
-                    "quantity_per_unit",
-                    f"alternative sources of '{comp}' at '{site}' give different "
-                    "quantity_per_unit values",
-                )
-            )
-    return out
-
-
-#: Largest mean daily flow through a site (units/day) that results stay finite for.
 MAX_MEAN_FLOW = 1e18
 
 

@@ -1,0 +1,119 @@
+"""What every command of the ``jitrisk`` command line shares.
+
+Loading a workbook (problems printed, the network returned), the progress bar,
+JSON output that never overwrites the input, the options of every simulating
+command, exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from ..errors import JitriskError, WorkbookError
+from ..model import Network
+from ..workbook.fileio import atomic_write_text, refuse_overwrite_input
+from ..workbook.reader import ValidationReport, validate_workbook
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class ProgressBar:
+    """A one-line progress bar with ETA on a terminal stream (stderr)."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, width: int = 30):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.t0 = time.perf_counter()
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last = -1.0
+
+    def update(self, fraction: float, eta: float = math.inf) -> None:
+        fraction = min(max(fraction, 0.0), 1.0)
+        if not self.tty and fraction < 1.0 and fraction - self._last < 0.1:
+            return  # in logs, print every 10 %
+        self._last = fraction
+        filled = round(fraction * self.width)
+        bar = "#" * filled + "-" * (self.width - filled)
+        eta_txt = f"ETA {eta:4.0f}s" if math.isfinite(eta) else "ETA   ?"
+        end = "\r" if self.tty and fraction < 1.0 else "\n"
+        self.stream.write(f"{self.label} [{bar}] {fraction * 100:5.1f}% {eta_txt}{end}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self._last < 1.0:
+            self.update(1.0, 0.0)
+
+
+def print_problems(report: ValidationReport, out: TextIO) -> None:
+    for p in report.problems:
+        out.write(f"{p}\n")
+
+
+def load(path: str, err: TextIO) -> Network:
+    report = validate_workbook(path)
+    if report.network is None:
+        print_problems(report, err)
+        n = len(report.errors)
+        raise WorkbookError(path, report.problems) if n else JitriskError(path)
+    for w in report.warnings:
+        err.write(f"{w}\n")
+    return report.network
+
+
+def progress_hooks(
+    quiet: bool, label: str
+) -> tuple[ProgressBar | None, Callable[[Any], None] | None]:
+    """A progress bar and the callback that feeds it, or ``(None, None)`` when quiet."""
+    if quiet:
+        return None, None
+    bar = ProgressBar(label)
+    return bar, (lambda p: bar.update(p.fraction, p.eta))
+
+
+def write_json(path: str, doc: dict[str, Any], workbook: str | None = None) -> None:
+    refuse_overwrite_input(path, workbook)
+    atomic_write_text(path, json.dumps(doc, indent=2, allow_nan=False) + "\n")
+
+
+def add_run_options(
+    parser: argparse.ArgumentParser,
+    *,
+    trials_default: int | None = None,
+    trials_help: str = "trials (default: Settings)",
+    days_help: str = "reported days (default: Settings)",
+    scenario: bool = True,
+) -> None:
+    """The options every simulating command shares: scenario, trials, days, seed, workers."""
+    if scenario:
+        parser.add_argument("--scenario", help="scenario name (default: baseline)")
+    parser.add_argument("--trials", type=positive_int, default=trials_default, help=trials_help)
+    parser.add_argument("--days", type=positive_int, help=days_help)
+    parser.add_argument("--seed", type=nonnegative_int, help="random seed (default: Settings)")
+    parser.add_argument("--workers", type=positive_int, help="threads (default: all cores)")
+
+
+def positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
+    return v
+
+
+def nonnegative_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
+    return v
