@@ -41,8 +41,8 @@ def measure(trials: int, days: int, view: str, seed: int) -> dict:
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 
     from ui.app import create_application
+    from ui.logic.tasks import RunRequest
     from ui.main_window import MainWindow
-    from ui.tasks import RunRequest
 
     app = create_application([sys.argv[0]])
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,9 +27,10 @@ from jitrisk import load_network
 from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError, SimulationCancelled
 from jitrisk.model.records import Network
-from ui import analysis_charts
-from ui.analysis_charts import PlanSummary
-from ui.buffers_view import (
+from ui.figures import analysis as analysis_charts
+from ui.figures.analysis import PlanSummary
+from ui.logic.messages import ALL_MESSAGES
+from ui.views.buffers import (
     ANALYSIS_MESSAGES,
     AnalysisErrors,
     AnalysisInfos,
@@ -41,10 +42,9 @@ from ui.buffers_view import (
     compute_buffer_curve,
     headline,
 )
-from ui.messages import ALL_MESSAGES
-from ui.risk_view import RiskRequest, RiskView, compute_risk
-from ui.safety_view import SafetyRequest, SafetyView, compute_plans, nice_amount
-from ui.workers import Worker
+from ui.views.risk import RiskRequest, RiskView, compute_risk
+from ui.views.safety import SafetyRequest, SafetyView, compute_plans, nice_amount
+from ui.workers.worker import Worker
 
 pytestmark = pytest.mark.gui
 
@@ -281,7 +281,7 @@ def test_errors_reach_the_planner_as_messages(
     def refuse(*_args: object, **_kw: object) -> None:
         raise JitriskError("no stocking site matches 'tier:9'")
 
-    monkeypatch.setattr("ui.buffers_view.sweep", refuse)
+    monkeypatch.setattr("ui.views.buffers.sweep", refuse)
     view = BuffersView()
     qtbot.addWidget(view)
     view.set_network(net)
@@ -299,8 +299,8 @@ def test_unexpected_errors_open_the_error_dialog(
         raise ZeroDivisionError("bug")
 
     shown: list[BaseException] = []
-    monkeypatch.setattr("ui.buffers_view.sweep", crash)
-    monkeypatch.setattr("ui.buffers_view.show_error_dialog", lambda exc, _p: shown.append(exc))
+    monkeypatch.setattr("ui.views.buffers.sweep", crash)
+    monkeypatch.setattr("ui.views.buffers.show_error_dialog", lambda exc, _p: shown.append(exc))
     view = BuffersView()
     qtbot.addWidget(view)
     view.set_network(net)

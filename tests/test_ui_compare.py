@@ -20,9 +20,7 @@ from builders import valid_rows, write_workbook
 from jitrisk import load_network
 from jitrisk.model.records import Network
 from ui.app import apply_look
-from ui.async_chart import ChartImage, render_figure
-from ui.compare_view import CompareView
-from ui.comparison import (
+from ui.logic.comparison import (
     KPI_BY_KEY,
     Interval,
     KpiRow,
@@ -32,9 +30,11 @@ from ui.comparison import (
     is_paired,
     kpi_deltas,
 )
+from ui.logic.scenario_edits import WhatIf, add_what_if
+from ui.logic.tasks import RunOutcome, RunRequest, run_simulation
 from ui.main_window import MainWindow
-from ui.scenario_edits import WhatIf, add_what_if
-from ui.tasks import RunOutcome, RunRequest, run_simulation
+from ui.views.compare import CompareView
+from ui.widgets.chart_image import ChartImage, render_figure
 
 pytestmark = pytest.mark.gui
 

@@ -1,7 +1,7 @@
 """The Qt-free logic of the desktop application: formats, KPIs, state rules, tasks, charts.
 
 No window or event loop is involved (the tasks are exactly what the workers run);
-the module still imports PySide6 through ``ui.guide`` and ``ui.summary_view``.
+the module still imports PySide6 through ``ui.dialogs.guide`` and ``ui.views.summary``.
 """
 
 from __future__ import annotations
@@ -16,20 +16,19 @@ from matplotlib.figure import Figure
 from builders import set_cell, valid_rows, write_workbook
 from jitrisk.engine.runner import MAX_LANES, numba_threads_limit
 from jitrisk.errors import SimulationCancelled
-from ui import charts
-from ui.formatting import (
+from ui.dialogs.guide import guide_html
+from ui.figures import results as charts
+from ui.logic.formatting import (
     MISSING,
     format_compact,
     format_eta,
     format_money_ci,
     format_percent_ci,
 )
-from ui.guide import guide_html
-from ui.kpis import network_kpis, quantile_ci
-from ui.messages import ALL_MESSAGES, Errors, plural
-from ui.state import Activity, SessionState
-from ui.summary_view import region_rows, tier_rows
-from ui.tasks import (
+from ui.logic.kpis import network_kpis, quantile_ci
+from ui.logic.messages import ALL_MESSAGES, Errors, plural
+from ui.logic.state import Activity, SessionState
+from ui.logic.tasks import (
     MAX_CHUNK_TRIALS,
     MIN_CHUNK_TRIALS,
     RunRequest,
@@ -39,6 +38,7 @@ from ui.tasks import (
     run_chunk_trials,
     run_simulation,
 )
+from ui.views.summary import region_rows, tier_rows
 
 pytestmark = pytest.mark.gui
 

@@ -21,15 +21,15 @@ import jitrisk
 from builders import set_cell, valid_rows, write_workbook
 from jitrisk import validate_workbook
 from jitrisk.errors import JitriskError
-from ui import workers
-from ui.about import about_html
 from ui.app import apply_look
-from ui.error_dialog import ErrorDialog, ExceptionHook
+from ui.dialogs.about import about_html
+from ui.dialogs.error import ErrorDialog, ExceptionHook
+from ui.dialogs.shortcuts import shortcuts_html
+from ui.logic.messages import Errors
+from ui.logic.state import Activity
+from ui.logic.tasks import RunRequest
 from ui.main_window import MainWindow
-from ui.messages import Errors
-from ui.shortcuts import shortcuts_html
-from ui.state import Activity
-from ui.tasks import RunRequest
+from ui.workers import worker as workers
 
 pytestmark = pytest.mark.gui
 

@@ -22,8 +22,7 @@ from jitrisk import load_network
 from jitrisk.engine import compile_network
 from jitrisk.model.records import Network
 from ui.app import apply_look
-from ui.main_window import MainWindow
-from ui.map_layout import (
+from ui.logic.map_layout import (
     MAP_METRICS,
     NO_VALUE,
     ColourScale,
@@ -33,9 +32,10 @@ from ui.map_layout import (
     node_radii,
     region_outlines,
 )
-from ui.network_map import NetworkMapWidget
-from ui.sites_model import SiteIdRole
-from ui.tasks import RunOutcome, RunRequest, run_simulation
+from ui.logic.tasks import RunOutcome, RunRequest, run_simulation
+from ui.main_window import MainWindow
+from ui.views.network_map import NetworkMapWidget
+from ui.widgets.sites_model import SiteIdRole
 
 pytestmark = pytest.mark.gui
 

@@ -16,10 +16,10 @@ from PySide6.QtTest import QTest
 
 from builders import valid_rows, write_workbook
 from ui.app import apply_look
+from ui.logic.tasks import RunRequest
 from ui.main_window import MainWindow
-from ui.presentation import presentation_style_sheet
-from ui.settings_store import MAX_WORKBOOKS, SettingsStore
-from ui.tasks import RunRequest
+from ui.session.presentation import presentation_style_sheet
+from ui.session.settings_store import MAX_WORKBOOKS, SettingsStore
 
 pytestmark = pytest.mark.gui
 

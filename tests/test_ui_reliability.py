@@ -29,12 +29,12 @@ from PySide6.QtWidgets import QPushButton
 
 from builders import valid_rows, write_workbook
 from ui.app import apply_look
-from ui.autosave import AutosaveError, ScenarioAutosave, default_folder
+from ui.logic.messages import Infos, Warnings
+from ui.logic.scenario_edits import WhatIf
+from ui.logic.state import Activity
+from ui.logic.tasks import RunRequest
 from ui.main_window import MainWindow
-from ui.messages import Infos, Warnings
-from ui.scenario_edits import WhatIf
-from ui.state import Activity
-from ui.tasks import RunRequest
+from ui.session.autosave import AutosaveError, ScenarioAutosave, default_folder
 
 pytestmark = pytest.mark.gui
 

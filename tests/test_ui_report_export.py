@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
 
+from ui.logic.tasks import RunRequest
 from ui.main_window import MainWindow
-from ui.tasks import RunRequest
 
 pytestmark = pytest.mark.gui
 TEACHING = Path(__file__).resolve().parents[1] / "examples" / "teaching.xlsx"

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from ui.binding_check import PROBES, binding_fault, refcount_drift
-from ui.gc_collector import GuiThreadCollector
-from ui.workers import Worker, live_workers
+from ui.workers.binding_check import PROBES, binding_fault, refcount_drift
+from ui.workers.gc_collector import GuiThreadCollector
+from ui.workers.worker import Worker, live_workers
 
 pytestmark = pytest.mark.gui
 
@@ -70,7 +70,7 @@ def test_the_installed_qt_binding_keeps_reference_counts(qapp: Any) -> None:
 def test_the_check_names_a_binding_that_loses_references(
     qapp: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ui.binding_check as check
+    import ui.workers.binding_check as check
 
     monkeypatch.setattr(check, "refcount_drift", lambda: {"None": -PROBES, "True": 0, "False": 0})
     message = check.binding_fault()

@@ -15,14 +15,14 @@ from PySide6.QtCore import QSettings, Qt
 from builders import set_cell, valid_rows, write_workbook
 from jitrisk.engine import Progress
 from jitrisk.errors import Problem
-from ui.messages import Infos, Warnings
-from ui.problems_dock import ProblemsPanel, describe_location
-from ui.recent_files import MAX_RECENT, RecentFiles
-from ui.run_panel import RunPanel
-from ui.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
-from ui.summary_view import SummaryView
-from ui.tasks import LoadedWorkbook, RunOutcome, RunRequest, load_workbook, run_simulation
-from ui.widgets import MessageArea
+from ui.logic.messages import Infos, Warnings
+from ui.logic.tasks import LoadedWorkbook, RunOutcome, RunRequest, load_workbook, run_simulation
+from ui.panels.problems import ProblemsPanel, describe_location
+from ui.panels.run import RunPanel
+from ui.session.recent_files import MAX_RECENT, RecentFiles
+from ui.views.summary import SummaryView
+from ui.widgets.common import MessageArea
+from ui.widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 pytestmark = pytest.mark.gui
 

@@ -20,8 +20,7 @@ from jitrisk.errors import JitriskError, ScenarioError
 from jitrisk.model.distributions import Constant
 from jitrisk.model.records import Network
 from ui.app import apply_look
-from ui.main_window import MainWindow
-from ui.scenario_edits import (
+from ui.logic.scenario_edits import (
     WhatIf,
     add_what_if,
     default_copy_path,
@@ -32,8 +31,9 @@ from ui.scenario_edits import (
     suggest_name,
     with_what_ifs,
 )
-from ui.tasks import RunRequest
-from ui.whatif import current_buffer_text, selection_text
+from ui.logic.tasks import RunRequest
+from ui.main_window import MainWindow
+from ui.panels.whatif import current_buffer_text, selection_text
 
 pytestmark = pytest.mark.gui
 

@@ -21,8 +21,8 @@ from PySide6.QtCore import QThreadPool
 from builders import valid_rows, write_workbook
 from jitrisk import load_network
 from jitrisk.errors import SimulationCancelled
-from ui.tasks import RunOutcome, RunRequest, run_chunk_trials
-from ui.workers import TaskContext, Worker, simulation_task
+from ui.logic.tasks import RunOutcome, RunRequest, run_chunk_trials
+from ui.workers.worker import TaskContext, Worker, simulation_task
 
 pytestmark = pytest.mark.gui
 

@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import jitrisk
 
 from . import theme
-from .binding_check import binding_fault
-from .error_dialog import install_excepthook
-from .icons import app_icon
+from .dialogs.error import install_excepthook
 from .main_window import MainWindow
+from .widgets.icons import app_icon
+from .workers.binding_check import binding_fault
 
 ORGANIZATION = "jitrisk"
 APPLICATION = "jitrisk"

@@ -1,10 +1,10 @@
 """The main window: menus, the views (Summary, Map, Results, Compare) and the docks.
 
 The window composes the views and routes work: opening a workbook, running a
-simulation and saving scenarios all happen on a :class:`~ui.workers.Worker` in
+simulation and saving scenarios all happen on a :class:`~ui.workers.worker.Worker` in
 the window's thread pool, so the event loop never waits for the core. What may
-be done when is decided by :class:`~ui.state.SessionState`; what the planner
-is told comes from :mod:`ui.messages`.
+be done when is decided by :class:`~ui.logic.state.SessionState`; what the planner
+is told comes from :mod:`ui.logic.messages`.
 
 The session: the workbook as loaded, plus the what-if scenarios made in the
 window (:attr:`MainWindow.session_network`), and every finished run, the
@@ -59,32 +59,12 @@ from jitrisk.model.records import Network
 from jitrisk.workbook.fileio import refuse_overwrite_input
 from jitrisk.workbook.template import write_template
 
-from .about import about_html
-from .autosave import (
-    Autosave,
-    AutosaveError,
-    ScenarioAutosave,
-    default_folder,
-    file_digest,
-    saved_at_text,
-)
-from .buffers_view import BuffersView
-from .compare_view import CompareView
-from .error_dialog import show_error_dialog
-from .file_watcher import WorkbookWatcher
-from .gc_collector import GuiThreadCollector
-from .guide import GuideDialog
-from .icons import app_icon
-from .messages import Errors, Infos, Warnings, plural
-from .network_map import NetworkMapWidget
-from .presentation import PresentationMode
-from .problems_dock import ProblemsDock
-from .recent_files import RecentFiles
-from .results_view import ResultsView
-from .risk_view import RiskView
-from .run_panel import RunDock
-from .safety_view import SafetyView
-from .scenario_edits import (
+from .dialogs.about import about_html
+from .dialogs.error import show_error_dialog
+from .dialogs.guide import GuideDialog
+from .dialogs.shortcuts import ShortcutsDialog
+from .logic.messages import Errors, Infos, Warnings, plural
+from .logic.scenario_edits import (
     WhatIf,
     add_what_if,
     default_copy_path,
@@ -92,16 +72,36 @@ from .scenario_edits import (
     save_scenarios_copy,
     with_what_ifs,
 )
-from .settings_store import SettingsStore
-from .shortcuts import ShortcutsDialog
-from .site_panel import SiteDock
-from .sites_model import SiteIdRole
-from .state import Activity, SessionState
-from .summary_view import SummaryView
-from .tasks import LoadedWorkbook, RunOutcome, RunRequest, is_workbook_path
-from .whatif import WhatIfDock
-from .widgets import MessageArea
-from .workers import TaskContext, Worker, load_task, simulation_task
+from .logic.state import Activity, SessionState
+from .logic.tasks import LoadedWorkbook, RunOutcome, RunRequest, is_workbook_path
+from .panels.problems import ProblemsDock
+from .panels.run import RunDock
+from .panels.site import SiteDock
+from .panels.whatif import WhatIfDock
+from .session.autosave import (
+    Autosave,
+    AutosaveError,
+    ScenarioAutosave,
+    default_folder,
+    file_digest,
+    saved_at_text,
+)
+from .session.file_watcher import WorkbookWatcher
+from .session.presentation import PresentationMode
+from .session.recent_files import RecentFiles
+from .session.settings_store import SettingsStore
+from .views.buffers import BuffersView
+from .views.compare import CompareView
+from .views.network_map import NetworkMapWidget
+from .views.results import ResultsView
+from .views.risk import RiskView
+from .views.safety import SafetyView
+from .views.summary import SummaryView
+from .widgets.common import MessageArea
+from .widgets.icons import app_icon
+from .widgets.sites_model import SiteIdRole
+from .workers.gc_collector import GuiThreadCollector
+from .workers.worker import TaskContext, Worker, load_task, simulation_task
 
 APP_TITLE = "jitrisk"
 FILE_FILTER = "Excel workbooks (*.xlsx *.xlsm);;All files (*)"
@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         Where recent files and the window layout are kept (tests pass a
         throw-away file); defaults to the application's settings.
     autosave_dir : path, optional
-        Where the what-if scenarios are autosaved (see :mod:`ui.autosave`);
+        Where the what-if scenarios are autosaved (see :mod:`ui.session.autosave`);
         by default ``$JITRISK_AUTOSAVE_DIR``, next to an INI settings file, or
         the application's data folder.
     """

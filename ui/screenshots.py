@@ -144,8 +144,8 @@ def render_all(
         from PySide6.QtCore import QSettings, Qt
 
         from .app import create_application
+        from .logic.scenario_edits import WhatIf
         from .main_window import MainWindow
-        from .scenario_edits import WhatIf
 
         app = create_application([sys.argv[0]])
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)

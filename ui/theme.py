@@ -3,7 +3,7 @@
 Colours are the Okabe–Ito palette (distinguishable with the common forms of
 colour blindness), used the same way everywhere: a site type always has the
 same colour in tables, cards and charts. The constants are plain strings so
-:mod:`ui.charts` can use them without Qt.
+:mod:`ui.figures.results` can use them without Qt.
 """
 
 from __future__ import annotations

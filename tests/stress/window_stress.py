@@ -50,8 +50,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from builders import set_cell, valid_rows, write_workbook  # noqa: E402
 from ui.app import apply_look  # noqa: E402
+from ui.logic.tasks import RunRequest  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
-from ui.tasks import RunRequest  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "automotive.xlsx"
 SIZES = [(1440, 900), (1024, 640), (1280, 800), (900, 600), (1600, 1000)]

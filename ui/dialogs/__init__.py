@@ -1,0 +1,1 @@
+"""Dialogs: about, the error report, the workbook guide and the keyboard shortcuts."""

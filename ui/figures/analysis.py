@@ -1,0 +1,429 @@
+"""Charts of the Buffers, Risk and Safety stock views: data in, a matplotlib Figure out.
+
+Like :mod:`ui.figures.results`: no pyplot, no Qt. The buffer curve and the TTS-TTR
+scatter are the report's own figures (:mod:`jitrisk.report.figures`), so the
+desktop shows what the exported report shows; for the screen the buffer curve
+also gets the knee and the current buffer marked *on* the curve with a label
+(the report marks them with vertical lines and a legend entry). The plan
+comparison has no report counterpart yet and is drawn here, in the same style.
+
+Every function takes keyword-only ``figsize`` (inches) and ``figure`` (an
+existing figure to redraw into, e.g. a canvas's), and accepts the documents
+the analyses produce (``SweepResult.to_dict()``, ``RiskReport.to_dict()``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure, FigureBase, SubFigure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from jitrisk.report import figures as report
+from jitrisk.report import style
+
+from .. import theme
+
+Doc = Mapping[str, Any]
+Canvas = Figure | SubFigure
+
+#: Type size (points) of the charts drawn here at the report's default size; scaled
+#: with the figure like the report's, so text stays legible on a small canvas.
+FONT = style.FONT
+#: Heights of the knee and current-buffer labels, as fractions of the axes' height.
+LABEL_SLOTS = (0.62, 0.38)
+KNEE_COLOUR = theme.TEXT
+CURRENT_COLOUR = theme.OKABE_ITO["bluish_green"]
+
+
+def _fs(fig: FigureBase, delta: float = 0.0) -> float:
+    """Type size scaled like the report figures' (1 at 10 x 5.625 in)."""
+    w, h = _root(fig).get_size_inches()
+    scale = min(max(min(w / style.FIGSIZE[0], h / style.FIGSIZE[1]), 0.62), 1.3)
+    return float((FONT + delta) * scale)
+
+
+def _root(fig: FigureBase) -> Figure:
+    root = fig if isinstance(fig, Figure) else fig.get_figure(root=True)
+    assert isinstance(root, Figure)
+    return root
+
+
+def _prepare(figure: Canvas | None, figsize: tuple[float, float] | None) -> Canvas:
+    if figure is None:
+        figure = Figure(figsize=figsize or style.FIGSIZE, dpi=100, layout="constrained")
+    else:
+        figure.clear()
+    figure.set_facecolor("white")
+    return figure
+
+
+def empty_figure(
+    message: str, *, figsize: tuple[float, float] | None = None, figure: Canvas | None = None
+) -> Figure:
+    """A blank figure with a centred note (nothing computed yet)."""
+    return report.empty_figure(message, figsize=figsize, figure=figure)
+
+
+def _estimate(d: Any) -> tuple[float, float, float]:
+    """``{"mean", "ci95"}`` → (mean, lo, hi); the interval widened to hold the mean."""
+    if isinstance(d, Mapping):
+        m = float(d.get("mean", math.nan))
+        ci = d.get("ci95") or [m, m]
+        return m, min(float(ci[0]), m), max(float(ci[1]), m)
+    m = float(d) if d is not None else math.nan
+    return m, m, m
+
+
+def _number(value: object) -> float | None:
+    """A finite number, or None."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _tick(value: float) -> str:
+    """An axis tick in short form without needless decimals: ``'60M'``, ``'1.5bn'``."""
+    return style.compact(value).replace(".0", "")
+
+
+def _days(value: float) -> str:
+    return f"{value:g} day" if value == 1 else f"{value:g} days"
+
+
+# ----------------------------------------------------------------------------- buffer curve
+
+
+def curve_value_at(curve: Doc, buffer_days: float, key: str = "stockout_day_probability") -> float:
+    """The curve's mean ``key`` at ``buffer_days``, interpolated between levels (NaN outside)."""
+    levels = list(curve.get("levels") or [])
+    if not levels:
+        return math.nan
+    x = np.array([float(lv["buffer_days"]) for lv in levels])
+    y = np.array([_estimate(lv[key])[0] for lv in levels])
+    if not (x.min() - 1e-9 <= buffer_days <= x.max() + 1e-9):
+        return math.nan
+    return float(np.interp(buffer_days, x, y))
+
+
+def buffer_curve_figure(
+    curve: Doc,
+    *,
+    title: str | None = None,
+    zoom: bool = False,
+    figsize: tuple[float, float] | None = None,
+    figure: Canvas | None = None,
+) -> Figure:
+    """The JIT buffer curve with the knee and the current buffer marked on it.
+
+    Parameters
+    ----------
+    curve : mapping
+        ``SweepResult.to_dict()``.
+    title : str, optional
+        Defaults to the report's ("JIT buffer curve: <target>").
+    zoom : bool
+        Scale both axes to the levels from the knee on: the cliff below the
+        knee leaves the chart (a note gives its values) and the shape of the
+        curve where buffers are usually set becomes readable.
+
+    Notes
+    -----
+    The report's figure (:func:`jitrisk.report.figures.buffer_curve_figure`):
+    stockout-day probability (left axis, solid, vermillion) and fill rate
+    (right axis, dashed, blue) with 95% CI bands, knee and current buffer as
+    vertical lines. Added here: a ring on the curve at the knee and a diamond
+    at the current buffer, each labelled with its days and stockout-day
+    probability; a current buffer outside the levels is named in a note.
+    """
+    fig = report.buffer_curve_figure(curve, title=title, figsize=figsize, figure=figure)
+    if not curve.get("levels") or not fig.axes:
+        return fig
+    ax = fig.axes[0]
+    if zoom and len(fig.axes) > 1:
+        _zoom_past_knee(fig, curve)
+    marks: list[tuple[float, float, str, str, str]] = []
+    knee = _number(curve.get("knee_buffer_days"))
+    if knee is not None:
+        y = curve_value_at(curve, knee)
+        text = f"Knee: {_days(knee)}\n{style.pct(y)} stockout days"
+        marks.append((knee, y, text, KNEE_COLOUR, "o"))
+    current = _number(curve.get("current_buffer_days"))
+    if current is not None:
+        y = curve_value_at(curve, current)
+        if math.isfinite(y):
+            text = f"Current: {_days(current)}\n{style.pct(y)} stockout days"
+            marks.append((current, y, text, CURRENT_COLOUR, "D"))
+        else:
+            ax.text(
+                0.99,
+                0.97,
+                f"Current buffer {_days(current)}: outside the levels tried",
+                transform=ax.transAxes,
+                ha="right",
+                va="top",
+                fontsize=_fs(fig, -3),
+                color=CURRENT_COLOUR,
+                fontweight="bold",
+            )
+    x0, x1 = ax.get_xlim()
+    y1 = ax.get_ylim()[1]
+    shown = [m for m in marks if math.isfinite(m[1])]
+    # labels in the band between the two curves, which is empty: the stockout curve runs
+    # low and the fill rate high once past the cliff; the higher point gets the upper slot
+    for slot, (x, y, text, colour, marker) in zip(
+        LABEL_SLOTS, sorted(shown, key=lambda m: -m[1]), strict=False
+    ):
+        ax.plot(
+            [x],
+            [y],
+            marker=marker,
+            markersize=13 if marker == "o" else 10,
+            markerfacecolor="none" if marker == "o" else colour,
+            markeredgecolor=colour,
+            markeredgewidth=2.4,
+            linestyle="",
+            zorder=6,
+        )
+        left_half = (x - x0) < 0.38 * (x1 - x0)
+        tx = x0 + 0.42 * (x1 - x0) if left_half else x - 0.08 * (x1 - x0)
+        ax.annotate(
+            text,
+            xy=(x, y),
+            xytext=(tx, slot * y1),
+            ha="left" if left_half else "right",
+            va="center",
+            fontsize=_fs(fig, -2),
+            color=colour,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-", "color": colour, "lw": 1.2, "shrinkB": 7},
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colour, "lw": 0.9},
+            zorder=7,
+        )
+    return _root(fig)
+
+
+def _zoom_past_knee(fig: Figure, curve: Doc) -> None:
+    """Scale the stockout (left) and fill-rate (right) axes to the levels from the knee
+    (or the current buffer, if lower) on."""
+    knee = _number(curve.get("knee_buffer_days"))
+    levels = list(curve.get("levels") or [])
+    if knee is None or not levels:
+        return
+    current = _number(curve.get("current_buffer_days"))
+    start = min(knee, current) if current is not None else knee  # the current stays in view
+    ax, ax2 = fig.axes[0], fig.axes[1]
+    tail = [lv for lv in levels if float(lv["buffer_days"]) >= start - 1e-9]
+    cliff = [lv for lv in levels if float(lv["buffer_days"]) < start - 1e-9]
+    if not tail or not cliff:
+        return
+    top = max(_estimate(lv["stockout_day_probability"])[2] for lv in tail) * 1.18
+    low = min(_estimate(lv["fill_rate"])[1] for lv in tail)
+    low = max(0.0, low - (1.0 - low) * 0.15 - 0.002)
+    if top >= ax.get_ylim()[1] * 0.8:
+        return  # hardly a cliff: nothing to gain
+    ax.set_ylim(0, max(top, 1e-3))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1 if top < 0.05 else 0))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax2.set_ylim(low, 1.0005)
+    ax2.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1 if 1.0 - low < 0.05 else 0))
+    ax2.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    off = ", ".join(
+        f"{_days(float(lv['buffer_days']))}: "
+        f"{style.pct(_estimate(lv['stockout_day_probability'])[0])}"
+        for lv in cliff[-3:]
+    )
+    ax.text(
+        0.01,
+        0.985,
+        f"▲ Zoomed past the knee; off the chart: {off} stockout days",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=_fs(fig, -3),
+        color=theme.MUTED,
+        zorder=8,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
+
+
+# ----------------------------------------------------------------------------- TTS vs TTR
+
+
+def tts_ttr_figure(
+    risk: Doc,
+    *,
+    labels: int | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    figure: Canvas | None = None,
+) -> Figure:
+    """Time to survive against time to recover, one point per site or region.
+
+    The report's figure (:func:`jitrisk.report.figures.tts_ttr_figure`):
+    points below the diagonal TTS = TTR are exposed (vermillion crosses in a
+    shaded area). ``labels`` defaults to the exposed points with the highest
+    risk exposure index, at most 8 (the five highest indices when none is
+    exposed); the ranking table names the others.
+    """
+    if labels is None:
+        exposed = sum(
+            1
+            for kind in ("sites", "regions")
+            for r in (risk.get(kind) or {}).values()
+            if r.get("exposed")
+        )
+        labels = min(exposed, 8) if exposed else 5
+    return report.tts_ttr_figure(risk, labels=labels, title=title, figsize=figsize, figure=figure)
+
+
+# ----------------------------------------------------------------------------- plans
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One safety-stock plan as the comparison chart shows it.
+
+    ``lost_revenue`` and ``stockout`` are (mean, lo, hi); NaN when the plan
+    was not simulated.
+    """
+
+    name: str
+    inventory_value: float
+    lost_revenue: tuple[float, float, float]
+    stockout: tuple[float, float, float]
+
+
+#: Colour and hatch of each plan, by position: current, guaranteed-service, disruption-aware.
+PLAN_STYLES = (
+    (theme.MUTED, ""),
+    (theme.OKABE_ITO["blue"], "//"),
+    (theme.OKABE_ITO["orange"], ".."),
+    (theme.OKABE_ITO["reddish_purple"], "xx"),
+)
+
+
+def plan_comparison_figure(
+    plans: Sequence[PlanSummary],
+    *,
+    currency: str = "",
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+    figure: Canvas | None = None,
+) -> Figure:
+    """The plans side by side: inventory value, expected lost revenue, P(any customer stockout).
+
+    Three panels of horizontal bars, one bar per plan (the same colour and
+    hatch in every panel), 95% CI whiskers on the simulated quantities and
+    each value written at its bar.
+    """
+    fig = _prepare(figure, figsize)
+    if not plans:
+        return empty_figure("No plans to compare yet.", figure=fig)
+    axes = fig.subplots(1, 3, sharey=True)
+    unit = f" ({style.plain(currency)})" if currency else ""
+    panels = (
+        ("Inventory value" + unit, "value", False),
+        ("Exp. lost revenue" + unit, "lost", False),
+        ("P(any stockout)", "stockout", True),
+    )
+    y = np.arange(len(plans))[::-1]  # first plan on top
+    for ax, (label, key, is_pct) in zip(axes, panels, strict=True):
+        ax.spines[["top", "right"]].set_visible(False)
+        for spine in ("left", "bottom"):
+            ax.spines[spine].set_color(theme.BORDER)
+        ax.tick_params(labelsize=_fs(fig, -2), color=theme.MUTED, labelcolor=theme.TEXT)
+        est = np.array(
+            [
+                (p.inventory_value,) * 3
+                if key == "value"
+                else (p.lost_revenue if key == "lost" else p.stockout)
+                for p in plans
+            ],
+            dtype=float,
+        )
+        mean, lo, hi = est[:, 0], est[:, 1], est[:, 2]
+        ax.set_title(label, fontsize=_fs(fig, -1), loc="left", color=theme.TEXT)
+        if not np.isfinite(mean).any():
+            # nothing simulated yet: a note instead of empty bars on a meaningless axis
+            ax.set_xticks([])
+            ax.spines["bottom"].set_visible(False)
+            ax.text(
+                0.5,
+                0.5,
+                "Not simulated yet:\npress Run",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=_fs(fig, -1),
+                color=theme.MUTED,
+            )
+            continue
+        shown = np.where(np.isfinite(mean), mean, 0.0)
+        for i, p in enumerate(plans):
+            colour, hatch = PLAN_STYLES[i % len(PLAN_STYLES)]
+            ax.barh(
+                y[i],
+                shown[i],
+                height=0.62,
+                color=colour,
+                hatch=hatch,
+                edgecolor="white",
+                zorder=2,
+                label=p.name,
+            )
+        if key != "value":
+            ok = np.isfinite(mean)
+            ax.errorbar(
+                mean[ok],
+                y[ok],
+                xerr=[mean[ok] - lo[ok], hi[ok] - mean[ok]],
+                fmt="none",
+                ecolor=theme.TEXT,
+                elinewidth=1.3,
+                capsize=4,
+                zorder=3,
+            )
+        top = float(np.nanmax(np.where(np.isfinite(hi), hi, 0.0))) if len(hi) else 0.0
+        top = max(top, 1e-6 if not is_pct else 0.01)
+        ax.set_xlim(0, top * 1.45)
+        for i in range(len(plans)):
+            m = mean[i]
+            text = (
+                "not simulated"
+                if not math.isfinite(m)
+                else (style.pct(m) if is_pct else style.compact(m))
+            )
+            end = hi[i] if math.isfinite(hi[i]) else 0.0
+            ax.text(
+                end + top * 0.03,
+                y[i],
+                text,
+                va="center",
+                ha="left",
+                fontsize=_fs(fig, -2),
+                color=theme.TEXT if math.isfinite(m) else theme.MUTED,
+                fontweight="bold" if math.isfinite(m) else "normal",
+            )
+        if is_pct:
+            ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+        else:
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _tick(v)))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+        ax.grid(axis="x", color=style.GRID, zorder=0)
+        ax.set_axisbelow(True)
+    axes[0].set_yticks(y, [style.plain(p.name, 24) for p in plans], fontsize=_fs(fig, -1))
+    axes[0].set_ylim(-0.6, len(plans) - 0.4)
+    fig.suptitle(
+        title or "The plans side by side (whiskers: 95% CI)",
+        fontsize=_fs(fig, 1),
+        x=0.01,
+        ha="left",
+        color=theme.TEXT,
+        fontweight="bold",
+    )
+    return _root(fig)

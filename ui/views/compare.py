@@ -1,0 +1,454 @@
+"""The Compare view: two or more scenarios side by side, with paired differences.
+
+Every finished run is kept (the latest per scenario). The view compares the
+ticked scenarios with a reference: the network KPIs with their 95% CIs, the
+change against the reference with its CI (paired when the runs share seed,
+horizon and trials: common random numbers, see :mod:`ui.logic.comparison`), a
+grouped bar chart, and the sites whose stockout-day probability changes most.
+
+The statistics (including a bootstrap) are computed on a worker thread, and
+the chart is rendered on one too (:class:`~ui.widgets.chart_image.ChartImage`), so the
+window never waits for either.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import theme
+from ..logic.comparison import (
+    KPIS,
+    Comparison,
+    compare,
+    comparison_figure,
+    format_ci,
+    format_delta,
+    format_value,
+)
+from ..logic.formatting import format_percent
+from ..logic.tasks import RunOutcome
+from ..widgets.chart_image import ChartImage
+from ..workers.worker import TaskContext, Worker
+from .results import FillPage
+
+#: Colours of a verdict: blue better, vermillion worse (colour-blind safe, and spelled out).
+VERDICT_COLOURS = {"better": theme.OKABE_ITO["blue"], "worse": theme.OKABE_ITO["vermillion"]}
+VERDICT_MARKS = {"better": "▼ better", "worse": "▲ worse", "no clear change": "no clear change"}
+SITE_ROWS = 10
+
+
+def _html(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def verdict_mark(verdict: str, delta_mean: float) -> str:
+    """Arrow and word for a change: the arrow follows the number, the word the meaning."""
+    if verdict == "no clear change":
+        return "no clear change"
+    arrow = "▲" if delta_mean > 0 else "▼"
+    return f"{arrow} {verdict}"
+
+
+class CompareView(QWidget):
+    """Reference, scenario choice, KPI table with deltas, grouped chart, site changes."""
+
+    updated = Signal(object)  # Comparison
+    run_all_requested = Signal()
+
+    def __init__(self, pool: QThreadPool | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.runs: dict[str, RunOutcome] = {}
+        self.comparison: Comparison | None = None
+        self._worker: Worker | None = None
+        self._pending = False
+        self._checks: dict[str, QCheckBox] = {}
+        self._generation = 0
+
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        empty = QWidget()
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        self.empty_label = QLabel(
+            "<p style='font-size:14pt'><b>Run two or more scenarios to compare them</b></p>"
+            "<p>Every run is kept here, the latest per scenario. Choose a scenario in the Run "
+            "panel or make a what-if, and press Run; or run every scenario of the workbook with "
+            "the same settings, so the differences are paired.</p>"
+        )
+        self.empty_label.setObjectName("EmptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        empty_layout.addWidget(self.empty_label)
+        self.empty_run_all = QPushButton("Run all scenarios")
+        self.empty_run_all.setObjectName("Primary")
+        self.empty_run_all.clicked.connect(self.run_all_requested.emit)
+        empty_layout.addWidget(self.empty_run_all, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(2)
+        self.stack.addWidget(empty)
+
+        page = FillPage()
+        page.setObjectName("PageBody")
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(16, 12, 16, 12)
+        page_layout.setSpacing(8)
+        scroller = QScrollArea()
+        scroller.setObjectName("Page")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(page)
+        self.stack.addWidget(scroller)
+
+        title = QLabel("Compare scenarios")
+        title.setObjectName("PageTitle")
+        self.reference_combo = QComboBox()
+        self.reference_combo.setToolTip("Differences are shown against this scenario")
+        self.reference_combo.currentIndexChanged.connect(lambda _i: self.recompute())
+        self.run_all_button = QPushButton("Run all scenarios")
+        self.run_all_button.setToolTip(
+            "Run every scenario with the Run panel's settings (same seed: paired differences)"
+        )
+        self.run_all_button.clicked.connect(self.run_all_requested.emit)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        ref_label = QLabel("Reference")
+        ref_label.setObjectName("Muted")
+        head.addWidget(ref_label)
+        head.addWidget(self.reference_combo)
+        head.addSpacing(12)
+        head.addWidget(self.run_all_button)
+        page_layout.addLayout(head)
+
+        self.checks_row = QHBoxLayout()
+        self.checks_row.setSpacing(14)
+        shown = QLabel("Scenarios")
+        shown.setObjectName("Muted")
+        self.checks_row.addWidget(shown)
+        self.checks_row.addStretch(1)
+        page_layout.addLayout(self.checks_row)
+        self.note_label = QLabel("")
+        self.note_label.setObjectName("Muted")
+        self.note_label.setWordWrap(True)
+        page_layout.addWidget(self.note_label)
+
+        self.kpi_table = QTableWidget(0, 0)
+        self.kpi_table.verticalHeader().setVisible(False)
+        self.kpi_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.kpi_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.kpi_table.setShowGrid(False)
+        self.kpi_table.setAlternatingRowColors(True)
+        self.kpi_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.kpi_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.kpi_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        page_layout.addWidget(self.kpi_table)
+
+        self.canvas = ChartImage(self.pool)
+        self.canvas.set_figure(None, "Comparing…")
+        self.canvas.setMinimumHeight(230)
+
+        sites_box = QWidget()
+        sites_layout = QVBoxLayout(sites_box)
+        sites_layout.setContentsMargins(0, 0, 0, 0)
+        sites_head = QHBoxLayout()
+        self.sites_title = QLabel("Sites that change most")
+        self.sites_title.setObjectName("CardTitle")
+        self.sites_combo = QComboBox()
+        self.sites_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.sites_combo.setToolTip("Scenario whose site changes are listed")
+        self.sites_combo.currentIndexChanged.connect(lambda _i: self._fill_sites())
+        sites_head.addWidget(self.sites_title)
+        sites_head.addStretch(1)
+        sites_head.addWidget(self.sites_combo)
+        sites_layout.addLayout(sites_head)
+        self.sites_table = QTableWidget(0, 6)
+        self.sites_table.setHorizontalHeaderLabels(
+            ["Site", "Name", "Reference", "Scenario", "Change (pp, 95% CI)", "Verdict"]
+        )
+        self.sites_table.verticalHeader().setVisible(False)
+        self.sites_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sites_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.sites_table.setAlternatingRowColors(True)
+        self.sites_table.setShowGrid(False)
+        header = self.sites_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.sites_table.setMinimumHeight(120)
+        sites_layout.addWidget(self.sites_table)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.canvas)
+        splitter.addWidget(sites_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        page_layout.addWidget(splitter, 1)
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("Muted")
+        page_layout.addWidget(self.status_label)
+        self.stack.setCurrentIndex(0)
+
+    # ------------------------------------------------------------------ content
+    def set_runs(self, runs: Mapping[str, RunOutcome]) -> None:
+        """The kept runs (scenario -> latest outcome); recomputes the comparison."""
+        self.runs = dict(runs)
+        names = list(self.runs)
+        current_ref = self.reference_combo.currentText()
+        self.reference_combo.blockSignals(True)
+        self.reference_combo.clear()
+        self.reference_combo.addItems(names)
+        ref = current_ref if current_ref in names else ("baseline" if "baseline" in names else "")
+        if ref:
+            self.reference_combo.setCurrentText(ref)
+        self.reference_combo.blockSignals(False)
+        for name in list(self._checks):
+            if name not in self.runs:
+                box = self._checks.pop(name)
+                self.checks_row.removeWidget(box)
+                box.deleteLater()
+        for name in names:
+            if name not in self._checks:
+                box = QCheckBox(name)
+                box.setChecked(True)
+                box.toggled.connect(lambda _on: self.recompute())
+                self._checks[name] = box
+                self.checks_row.insertWidget(self.checks_row.count() - 1, box)
+        if len(self.runs) < 2:
+            self.comparison = None
+            self.stack.setCurrentIndex(0)
+            return
+        self.stack.setCurrentIndex(1)
+        self.recompute()
+
+    def reference(self) -> str:
+        return self.reference_combo.currentText()
+
+    def set_reference(self, name: str) -> None:
+        self.reference_combo.setCurrentText(name)
+
+    def checked(self) -> list[str]:
+        return [n for n, box in self._checks.items() if box.isChecked() and n in self.runs]
+
+    def set_checked(self, name: str, on: bool) -> None:
+        if name in self._checks:
+            self._checks[name].setChecked(on)
+
+    def is_busy(self) -> bool:
+        return self._worker is not None
+
+    def recompute(self) -> None:
+        """Compute the comparison of the checked scenarios off the GUI thread."""
+        ref = self.reference()
+        if len(self.runs) < 2 or ref not in self.runs:
+            return
+        if self._worker is not None:  # one at a time; the latest request wins
+            self._pending = True
+            return
+        chosen = [n for n in self.checked() if n != ref]
+        runs = dict(self.runs)
+        self._generation += 1
+        self.status_label.setText("Comparing…")
+
+        def task(_context: TaskContext) -> Comparison:
+            return compare(runs, ref, chosen)
+
+        worker = Worker(task, "compare")
+        worker.signals.result.connect(self._on_result)
+        worker.signals.errored.connect(self._on_error)
+        worker.signals.finished.connect(self._on_finished)
+        self._worker = worker
+        worker.start(self.pool)
+
+    def _on_result(self, comparison: Comparison) -> None:
+        if self._pending:
+            return  # a newer request follows
+        self.comparison = comparison
+        self._fill_kpis(comparison)
+        self.sites_combo.blockSignals(True)
+        current = self.sites_combo.currentText()
+        self.sites_combo.clear()
+        self.sites_combo.addItems(comparison.scenarios[1:])
+        if current in comparison.scenarios[1:]:
+            self.sites_combo.setCurrentText(current)
+        self.sites_combo.blockSignals(False)
+        self._fill_sites()
+        if comparison.all_paired:
+            note = (
+                f"Differences against <b>{_html(comparison.reference)}</b> are paired: the runs "
+                "share seed, horizon and trials, so each trial saw the same demand and "
+                "disruptions (common random numbers) and the CIs are narrow."
+            )
+        else:
+            unpaired = [s for s, p in comparison.paired.items() if not p]
+            note = (
+                f"<b>{_html(', '.join(unpaired))}</b> ran with other settings than "
+                f"{_html(comparison.reference)}, so those differences are of independent runs "
+                "(wider CIs). Press <i>Run all scenarios</i> to pair them."
+            )
+        self.note_label.setText(note)
+        self.status_label.setText("")
+        self.canvas.set_figure(lambda figure: comparison_figure(comparison, figure=figure))
+        self.updated.emit(comparison)
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.status_label.setText(f"The comparison failed: {exc}")
+
+    def _on_finished(self) -> None:
+        self._worker = None
+        if self._pending:
+            self._pending = False
+            self.recompute()
+
+    # ------------------------------------------------------------------ tables
+    def _fill_kpis(self, comparison: Comparison) -> None:
+        names = comparison.scenarios
+        table = self.kpi_table
+        table.clear()
+        table.setRowCount(len(KPIS))
+        table.setColumnCount(1 + len(names))
+        headers = ["Network KPI (95% CI)"] + [
+            f"{n} (reference)" if n == comparison.reference else n for n in names
+        ]
+        table.setHorizontalHeaderLabels(headers)
+        for col, name in enumerate(names, start=1):
+            tip = comparison.runs.get(name, "")
+            item = table.horizontalHeaderItem(col)
+            if item is not None:
+                item.setToolTip(tip)
+        for row, spec in enumerate(KPIS):
+            label = QTableWidgetItem(spec.label)
+            label.setToolTip("Lower is better" if not spec.higher_is_better else "Higher is better")
+            table.setItem(row, 0, label)
+            for col, name in enumerate(names, start=1):
+                kpi = comparison.rows[name][spec.key]
+                shown = format_value(spec, kpi.value, comparison.currency)
+                value = f"{shown} {format_ci(spec, kpi.value)}"
+                if kpi.delta is None:
+                    html = (
+                        f"<b>{_html(value)}</b><br>"
+                        f"<span style='color:{theme.MUTED}'>reference</span>"
+                    )
+                    tip = value
+                else:
+                    verdict = kpi.verdict()
+                    colour = VERDICT_COLOURS.get(verdict, theme.MUTED)
+                    delta = format_delta(spec, kpi.delta)
+                    mark = verdict_mark(verdict, kpi.delta.mean)
+                    html = (
+                        f"<b>{_html(value)}</b><br><span style='color:{colour}'>"
+                        f"{_html(delta)} · {_html(mark)}</span>"
+                    )
+                    paired = "paired" if comparison.paired.get(name) else "independent runs"
+                    tip = f"{value}\nchange vs {comparison.reference}: {delta} ({paired})"
+                cell = QLabel(html)
+                cell.setTextFormat(Qt.TextFormat.RichText)
+                cell.setContentsMargins(8, 3, 8, 3)
+                cell.setToolTip(tip)
+                cell.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
+                table.setCellWidget(row, col, cell)
+                item = QTableWidgetItem(tip)  # the text, for copying and tests
+                item.setForeground(Qt.GlobalColor.transparent)
+                table.setItem(row, col, item)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.refit()
+
+    def refit(self) -> None:
+        """Row heights and table height for the current type size (presentation mode)."""
+        table = self.kpi_table
+        table.resizeRowsToContents()
+        for row in range(table.rowCount()):
+            needed = max(
+                (
+                    w.sizeHint().height()
+                    for c in range(1, table.columnCount())
+                    if (w := table.cellWidget(row, c)) is not None
+                ),
+                default=0,
+            )
+            table.setRowHeight(row, max(needed + 2, 46))
+        height = table.horizontalHeader().sizeHint().height() + sum(
+            table.rowHeight(r) for r in range(table.rowCount())
+        )
+        table.setFixedHeight(height + 4)
+        self.sites_table.resizeColumnsToContents()
+        self.sites_table.resizeRowsToContents()
+
+    def _fill_sites(self) -> None:
+        comparison = self.comparison
+        name = self.sites_combo.currentText()
+        table = self.sites_table
+        table.setRowCount(0)
+        if comparison is None or name not in comparison.sites:
+            return
+        frame = comparison.sites[name]
+        table.setHorizontalHeaderLabels(
+            ["Site", "Name", comparison.reference, name, "Change (pp, 95% CI)", "Verdict"]
+        )
+        self.sites_title.setText(
+            f"Sites whose stockout-day probability changes most: {name} vs {comparison.reference}"
+        )
+        table.setRowCount(len(frame))
+        for row, (sid, r) in enumerate(frame.iterrows()):
+            d, lo, hi = float(r["delta"]), float(r["lo"]), float(r["hi"])
+            significant = (lo > 0 or hi < 0) and math.isfinite(lo) and math.isfinite(hi)
+            verdict = ("worse" if d > 0 else "better") if significant else "no clear change"
+            cells = [
+                str(sid),
+                str(r["name"]),
+                format_percent(float(r["reference"]), 2),
+                format_percent(float(r["value"]), 2),
+                f"{d * 100:+.2f} [{lo * 100:+.2f}, {hi * 100:+.2f}]".replace("-", "−"),
+                VERDICT_MARKS[verdict],
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (2, 3, 4):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if col in (4, 5) and verdict in VERDICT_COLOURS:
+                    item.setForeground(QColor(VERDICT_COLOURS[verdict]))
+                table.setItem(row, col, item)
+        table.resizeColumnsToContents()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            QTimer.singleShot(0, self, self.refit)
+
+    # ------------------------------------------------------------------ chart
+    def chart_drawn(self) -> bool:
+        """True once the chart on show is that of the current comparison."""
+        return self.comparison is not None and self.canvas.is_current()
+
+    def kpi_text(self, scenario: str, key: str) -> str:
+        """Value and change of KPI ``key`` for ``scenario``, as shown (for tests)."""
+        assert self.comparison is not None
+        col = self.comparison.scenarios.index(scenario) + 1
+        row = [k.key for k in KPIS].index(key)
+        item = self.kpi_table.item(row, col)
+        return item.text() if item is not None else ""

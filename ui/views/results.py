@@ -1,0 +1,248 @@
+"""The Results view: network KPI cards, the most at-risk sites, lost revenue, per-site table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import theme
+from ..figures import results as charts
+from ..logic.formatting import format_duration
+from ..logic.tasks import RunOutcome
+from ..widgets.chart_image import ChartImage
+from ..widgets.common import KpiCard
+from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
+
+KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
+KPI_TITLES = ("Any customer stockout", "Fill rate", "Expected lost revenue", "Lost revenue VaR95")
+TOP_SITES = 15
+
+
+class FillPage(QWidget):
+    """A page that fills its scroll area and scrolls only below its minimum size.
+
+    Without this, word-wrapped labels make the page ask for its preferred
+    height for the width, and the scroll area shows a needless scroll bar.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
+
+    def heightForWidth(self, width: int) -> int:
+        return -1  # QScrollArea asks the layout directly; -1 means "no preference"
+
+
+class ResultsView(QWidget):
+    """KPI cards over a splitter of charts (top) and the per-site table (bottom)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.outcome: RunOutcome | None = None
+        self.stack = QStackedWidget()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.empty_label = QLabel(
+            "<p style='font-size:14pt'><b>No results yet</b></p>"
+            "<p>Choose a scenario and settings in the Run panel, then press Run (Ctrl+R).</p>"
+        )
+        self.empty_label.setObjectName("EmptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.stack.addWidget(self.empty_label)
+
+        page = FillPage()
+        page.setObjectName("PageBody")
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(16, 12, 16, 12)
+        page_layout.setSpacing(10)
+        scroller = QScrollArea()  # small windows scroll instead of squeezing the docks
+        scroller.setObjectName("Page")
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroller.setWidget(page)
+        self.stack.addWidget(scroller)
+
+        self.title_label = QLabel("Results")
+        self.title_label.setObjectName("PageTitle")
+        self.run_label = QLabel("")
+        self.run_label.setObjectName("Muted")
+        self.run_label.setWordWrap(True)
+        self.run_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.stale_label = QLabel("")
+        self.stale_label.setStyleSheet(
+            f"color: {theme.TEXT}; background: {theme.LEVEL_TINTS['warning']};"
+            f" border: 1px solid {theme.WARNING}; border-radius: 4px; padding: 3px 8px;"
+        )
+        self.stale_label.setVisible(False)
+        head = QHBoxLayout()
+        head.addWidget(self.title_label)
+        head.addSpacing(12)
+        head.addWidget(self.run_label, 1)
+        head.addWidget(self.stale_label)
+        page_layout.addLayout(head)
+
+        cards = QHBoxLayout()
+        cards.setSpacing(10)
+        self.kpi_cards: dict[str, KpiCard] = {}
+        for key, title in zip(KPI_KEYS, KPI_TITLES, strict=True):
+            card = KpiCard(title)
+            self.kpi_cards[key] = card
+            cards.addWidget(card)
+        page_layout.addLayout(cards)
+
+        # rendered off the GUI thread: drawing them here stalled the window ~0.1-0.3 s at
+        # the end of every run (benchmarks/bench_ui_stall.py)
+        self.risk_canvas = ChartImage(parent=self)
+        self.loss_canvas = ChartImage(parent=self)
+        for image in (self.risk_canvas, self.loss_canvas):
+            image.setMinimumSize(300, 220)
+            image.set_figure(None, "Run a simulation")
+        chart_split = QSplitter(Qt.Orientation.Horizontal)
+        chart_split.addWidget(self.risk_canvas)
+        chart_split.addWidget(self.loss_canvas)
+        chart_split.setStretchFactor(0, 3)
+        chart_split.setStretchFactor(1, 2)
+        chart_split.setChildrenCollapsible(False)
+
+        self.model = SitesTableModel(self)
+        self.proxy = SitesFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by site, name or region")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.type_combo = QComboBox()
+        self.type_combo.addItem("All types", "")
+        for t in theme.SITE_TYPES:
+            self.type_combo.addItem(theme.TYPE_LABELS[t], t)
+        self.type_combo.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_type(self.type_combo.currentData() or "")
+        )
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("Muted")
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        table_title = QLabel("Sites, most at risk first")
+        table_title.setObjectName("CardTitle")
+        filters.addWidget(table_title)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        filters.addWidget(self.filter_edit)
+        filters.addWidget(self.type_combo)
+        table_layout.addLayout(filters)
+        table_layout.addWidget(self.table)
+        self.table.setMinimumHeight(140)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(chart_split)
+        self.splitter.addWidget(table_box)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        page_layout.addWidget(self.splitter, 1)
+        self.show_empty()
+
+    # ------------------------------------------------------------------ content
+    def show_empty(self) -> None:
+        self.outcome = None
+        self.model.set_frame(None)
+        self.stack.setCurrentIndex(0)
+
+    def has_results(self) -> bool:
+        return self.outcome is not None
+
+    def set_outcome(self, outcome: RunOutcome) -> None:
+        """Show a finished run."""
+        self.outcome = outcome
+        req = outcome.request
+        parts = [
+            f"Scenario <b>{req.scenario}</b>",
+            f"{outcome.result.trials:,} trials",
+            f"{req.days:,} days",
+            f"seed {req.seed}",
+            f"run in {format_duration(outcome.elapsed)}",
+        ]
+        if outcome.workbook:
+            parts.insert(0, outcome.workbook)
+        self.run_label.setText(" · ".join(parts))
+        self.set_stale(False)
+        for kpi in outcome.kpis:
+            card = self.kpi_cards.get(kpi.key)
+            if card is not None:
+                card.set_values(kpi.title, kpi.value, kpi.ci, kpi.caption)
+        self.model.set_frame(outcome.sites)
+        # the frame's own order (most at risk first) until the planner clicks a header
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        for col, column in enumerate(SITE_COLUMNS):
+            if column.key == "name":
+                self.table.setColumnWidth(col, min(self.table.columnWidth(col), 200))
+        self.stack.setCurrentIndex(1)
+        self._update_count()
+        sites = outcome.sites
+        lr = outcome.stats["lost_revenue"]
+        losses, var95, cvar95, currency = (
+            outcome.losses,
+            lr["var95"],
+            lr["cvar95"],
+            (outcome.currency),
+        )
+        self.risk_canvas.set_figure(
+            lambda fig: charts.top_risk_sites_figure(sites, n=TOP_SITES, figure=fig)
+        )
+        self.loss_canvas.set_figure(
+            lambda fig: charts.lost_revenue_figure(losses, var95, cvar95, currency, figure=fig)
+        )
+
+    def charts_drawn(self) -> bool:
+        """True once both charts show the current outcome (they render just after it)."""
+        return self.outcome is not None and all(
+            image.is_current() for image in (self.risk_canvas, self.loss_canvas)
+        )
+
+    def set_stale(self, stale: bool) -> None:
+        """Mark the results as older than the open workbook."""
+        self.stale_label.setText(
+            "Workbook reloaded since this run: run again to update" if stale else ""
+        )
+        self.stale_label.setVisible(stale)
+
+    def _update_count(self, *_args: object) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(
+            f"{shown} of {total} sites" if shown != total else f"{total} sites"
+        )

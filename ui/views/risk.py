@@ -1,0 +1,529 @@
+"""The Risk view: time to survive against time to recover, and the risk exposure ranking.
+
+For every stocking site and region (Simchi-Levi et al.; docs/ANALYSIS.md):
+TTR, TTS by simulation (with CI) and by linear programme, the performance
+impact of a TTR-long outage both ways, the risk exposure index, and whether the
+network runs dry before the site is back. The work is the plain function
+:func:`compute_risk` (progress callback, cancellation check); the view runs it
+on its worker and shows a scatter and a sortable ranking, for sites or regions.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from jitrisk.analysis.risk import DEFAULT_TTR, RiskReport, SiteRisk, risk_report
+from jitrisk.engine import Progress
+from jitrisk.model.records import Network
+
+from .. import theme
+from ..figures import analysis as analysis_charts
+from ..logic.formatting import (
+    MISSING,
+    format_compact,
+    format_duration,
+    format_money,
+    format_money_ci,
+    format_number_ci,
+)
+from ..logic.messages import plural
+from ..workers.worker import TaskContext
+from .buffers import (
+    AnalysisView,
+    ChartCanvas,
+    Column,
+    RecordsModel,
+    fill_scenarios,
+    fit_columns,
+    labelled,
+    records_table,
+    scenario_box,
+    spin_box,
+    tint,
+)
+
+DEFAULT_RISK_TRIALS = 100
+MAX_HORIZON = 180
+
+
+@dataclass(frozen=True)
+class RiskRequest:
+    """What the Risk view asks for."""
+
+    trials: int
+    days: int
+    default_ttr: float
+    regions: bool
+    scenario: str
+
+    def describe(self) -> str:
+        return f"Time to survive and recover: {self.trials:,} trials per site, {self.days} days"
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """One row of the ranking: a site or a region."""
+
+    target: str
+    kind: str  # "site" or "region"
+    name: str
+    ttr: float
+    ttr_source: str
+    tts: tuple[float, float, float]
+    censored: float
+    tts_lp: float
+    impact: tuple[float, float, float]
+    impact_lp: float
+    rei: float
+    exposed: bool
+    gap_days: float
+    advice: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class RiskOutcome:
+    """A finished risk analysis, ready to show."""
+
+    request: RiskRequest
+    report: RiskReport
+    doc: dict[str, Any]
+    sites: list[RiskRow]
+    regions: list[RiskRow]
+    elapsed: float
+    currency: str = ""
+
+
+def risk_rows(net: Network, risks: list[SiteRisk]) -> list[RiskRow]:
+    """Table rows of sites or regions, in the report's order (highest REI first)."""
+    out = []
+    for i, r in enumerate(risks):
+        if r.kind == "site":
+            site = net.site_by_id.get(r.target)
+            name = site.name if site is not None and site.name != r.target else ""
+        else:
+            n = sum(1 for s in net.sites if s.region == r.target and s.is_stocking)
+            name = plural(n, "stocking site")
+        out.append(
+            RiskRow(
+                r.target,
+                r.kind,
+                name,
+                r.ttr_days,
+                r.ttr_source,
+                (r.tts.mean, r.tts.lo, r.tts.hi),
+                r.tts_censored_share,
+                r.tts_lp_days,
+                (r.performance_impact.mean, r.performance_impact.lo, r.performance_impact.hi),
+                r.performance_impact_lp,
+                r.risk_exposure_index,
+                r.exposed,
+                r.gap_days,
+                r.advice(),
+                i + 1,
+            )
+        )
+    return out
+
+
+def compute_risk(
+    net: Network,
+    request: RiskRequest,
+    progress: Callable[[Any], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> RiskOutcome:
+    """Run :func:`jitrisk.analysis.risk.risk_report` for ``request``. Qt-free.
+
+    ``progress`` first gets a stage (a string) for the undisrupted run, then a
+    :class:`~jitrisk.engine.Progress` counting sites and regions done.
+    """
+    t0 = time.perf_counter()
+    if progress is not None:
+        progress("Simulating the undisrupted network…")
+    report = risk_report(
+        net,
+        scenario=request.scenario,
+        trials=request.trials,
+        days=request.days,
+        default_ttr=request.default_ttr,
+        regions=request.regions,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    return RiskOutcome(
+        request,
+        report,
+        report.to_dict(),
+        risk_rows(net, report.sites),
+        risk_rows(net, report.regions),
+        time.perf_counter() - t0,
+        net.settings.currency,
+    )
+
+
+def risk_task(net: Network, request: RiskRequest) -> Callable[[TaskContext], RiskOutcome]:
+    """The worker task running :func:`compute_risk` with the context's hooks."""
+
+    def task(context: TaskContext) -> RiskOutcome:
+        return compute_risk(
+            net, request, progress=context.report, cancelled=context.is_cancel_requested
+        )
+
+    return task
+
+
+# ----------------------------------------------------------------------------- table
+
+
+def _tts_text(r: RiskRow) -> str:
+    if r.censored >= 1.0:
+        return f"≥ {r.tts[0]:g} (never short)"
+    return format_number_ci(*r.tts)
+
+
+def _tts_tip(r: RiskRow) -> str:
+    if r.censored <= 0:
+        return ""
+    return (
+        f"In {r.censored:.0%} of trials no customer ran short within the horizon; those "
+        "count as the horizon, so TTS may be longer."
+    )
+
+
+def _lp_text(value: float) -> str:
+    if math.isinf(value):
+        return "∞ (not needed)"
+    return f"{max(value, 0.0) + 0.0:,.1f}" if math.isfinite(value) else MISSING  # no "-0.0"
+
+
+def _exposed_tint(r: RiskRow) -> QColor | None:
+    return tint(theme.ERROR, 60) if r.exposed else None
+
+
+def _rei_tint(r: RiskRow) -> QColor | None:
+    return tint(theme.ERROR, int(15 + 120 * r.rei)) if r.rei > 0 else None
+
+
+def risk_columns(currency: str = "", kind: str = "site") -> tuple[Column, ...]:
+    """The ranking's columns; ``kind`` "region" names the first one Region."""
+    unit = f" ({currency})" if currency else ""
+    return (
+        Column(
+            "Region" if kind == "region" else "Site",
+            "Site id, or region (every stocking site of the region down together).",
+            lambda r: r.target,
+            lambda r: r.target.lower(),
+            numeric=False,
+            tint=_exposed_tint,
+            bold=lambda r: r.exposed,
+        ),
+        Column(
+            "Name",
+            "Readable name (regions: how many stocking sites go down together).",
+            lambda r: r.name,
+            lambda r: r.name.lower(),
+            numeric=False,
+        ),
+        Column(
+            "REI",
+            "Risk exposure index: impact (simulation) over the largest impact; 1 is the worst.",
+            lambda r: f"{r.rei:.2f}",
+            lambda r: r.rei,
+            tint=_rei_tint,
+        ),
+        Column(
+            "Exposed",
+            "Exposed when TTS < TTR: the network runs dry before the site is back.",
+            lambda r: f"Yes, {r.gap_days:g} d short" if r.exposed else "No",
+            lambda r: (r.exposed, r.gap_days),
+            numeric=False,
+            tint=_exposed_tint,
+            bold=lambda r: r.exposed,
+        ),
+        Column(
+            "TTR (d)",
+            "Time to recover: ttr_days from the Sites sheet, else the longest mean outage in the "
+            "disruption profile, else the default.",
+            lambda r: f"{r.ttr:,.1f}",
+            lambda r: r.ttr,
+            tip=lambda r: f"From: {r.ttr_source}",
+        ),
+        Column(
+            "TTS sim (d)",
+            "Time to survive by simulation: days until the first customer runs short with the "
+            "site down from day 0, with its 95% CI.",
+            _tts_text,
+            lambda r: r.tts[0],
+            tint=_exposed_tint,
+            tip=_tts_tip,
+        ),
+        Column(
+            "TTS LP (d)",
+            "Time to survive by linear programme: an optimistic bound that reroutes freely and "
+            "pools all stock (∞: the network does not need the site).",
+            lambda r: _lp_text(r.tts_lp),
+            lambda r: r.tts_lp if not math.isnan(r.tts_lp) else -math.inf,
+        ),
+        Column(
+            f"Impact sim{unit}",
+            "Performance impact by simulation: extra lost revenue when the site is down for its "
+            "TTR (paired difference, 95% CI); counts the slow recovery after the outage too.",
+            lambda r: format_money_ci(*r.impact),
+            lambda r: r.impact[0],
+        ),
+        Column(
+            f"Impact LP{unit}",
+            "Performance impact by linear programme: least lost revenue over the TTR window.",
+            lambda r: format_compact(r.impact_lp),
+            lambda r: r.impact_lp if math.isfinite(r.impact_lp) else -math.inf,
+        ),
+        Column(
+            "Advice",
+            "Days of cover of the site's supply, held where it delivers, that would close the gap.",
+            lambda r: r.advice[0].upper() + r.advice[1:] if r.advice else "",
+            lambda r: r.advice,
+            numeric=False,
+        ),
+    )
+
+
+def headline(outcome: RiskOutcome) -> str:
+    """What the ranking says, in a sentence or two (rich text)."""
+    sites = outcome.sites
+    exposed = [r for r in sites if r.exposed]
+    parts = []
+    if exposed:
+        parts.append(
+            f"<b>{len(exposed)} of {len(sites)} sites are exposed</b>: the network runs dry "
+            "before they are back (TTS &lt; TTR)."
+        )
+    else:
+        parts.append(f"<b>None of the {len(sites)} sites is exposed</b>: TTS ≥ TTR everywhere.")
+    if sites and sites[0].rei > 0:
+        top = sites[0]
+        parts.append(
+            f"Largest impact: <b>{top.target}</b>"
+            f"{' · ' + top.name if top.name else ''}, "
+            f"{format_money(top.impact[0], outcome.currency)} lost when down for "
+            f"{top.ttr:g} days."
+        )
+    if outcome.regions:
+        n = sum(1 for r in outcome.regions if r.exposed)
+        parts.append(f"Regions: {n} of {len(outcome.regions)} exposed.")
+    return " ".join(parts)
+
+
+# ----------------------------------------------------------------------------- view
+
+
+class KindSwitch(QWidget):
+    """Two buttons, one checked: the ranking and chart show sites (0) or regions (1)."""
+
+    currentChanged = Signal(int)
+
+    def __init__(self, texts: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: list[QPushButton] = []
+        for i, text in enumerate(texts):
+            button = QPushButton(text)
+            button.setCheckable(True)
+            button.setChecked(i == 0)
+            button.setStyleSheet(
+                f"QPushButton {{ padding: 3px 14px; border: 1px solid {theme.BORDER};"
+                f" background: {theme.SURFACE}; color: {theme.TEXT}; }}"
+                f" QPushButton:checked {{ background: {theme.ACCENT}; color: white;"
+                f" border-color: {theme.ACCENT}; }}"
+                f" QPushButton:disabled {{ color: {theme.MUTED}; }}"
+            )
+            self.group.addButton(button, i)
+            layout.addWidget(button)
+            self.buttons.append(button)
+        self.group.idToggled.connect(self._toggled)
+
+    def _toggled(self, index: int, checked: bool) -> None:
+        if checked:
+            self.currentChanged.emit(index)
+
+    def currentIndex(self) -> int:
+        return self.group.checkedId()
+
+    def setCurrentIndex(self, index: int) -> None:
+        self.buttons[index].setChecked(True)
+
+    def setTabText(self, index: int, text: str) -> None:
+        self.buttons[index].setText(text)
+
+    def setTabEnabled(self, index: int, enabled: bool) -> None:
+        self.buttons[index].setEnabled(enabled)
+
+
+class RiskView(AnalysisView):
+    """TTS against TTR per site or region, and the risk exposure ranking."""
+
+    ANALYSIS = "risk analysis"
+    TITLE = "Risk"
+    SUBTITLE = (
+        "Each site down from day 0: how long until a customer runs short (TTS) against how "
+        "long the site needs to come back (TTR), and the revenue at stake."
+    )
+    IDLE_TEXT = "Press Run to compute time to survive, time to recover and the risk ranking."
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.trials_spin = spin_box(
+            10, 100_000, DEFAULT_RISK_TRIALS, 50, "Trials per site and region."
+        )
+        self.days_spin = spin_box(
+            10, 3650, MAX_HORIZON, 30, "Horizon of each run; TTS is censored at it."
+        )
+        self.days_spin.setSuffix(" days")
+        self.ttr_spin = spin_box(
+            1, 365, int(DEFAULT_TTR), 1, "TTR of sites without ttr_days or an outage profile."
+        )
+        self.ttr_spin.setSuffix(" days")
+        self.regions_check = QCheckBox("Regions too")
+        self.regions_check.setChecked(True)
+        self.regions_check.setToolTip("Also take every region down as a whole.")
+        self.scenario_combo = scenario_box()
+        self.controls.addWidget(labelled("Trials per site", self.trials_spin))
+        self.controls.addWidget(labelled("Horizon", self.days_spin))
+        self.controls.addWidget(labelled("Default TTR", self.ttr_spin))
+        self.controls.addWidget(labelled("Scenario", self.scenario_combo))
+        self.controls.addWidget(labelled(" ", self.regions_check))
+        self.run_button.setToolTip("Compute TTS, TTR and the risk exposure ranking")
+        self._request: RiskRequest | None = None
+
+        self.canvas = ChartCanvas(analysis_charts.empty_figure("Press Run"))
+        self.kind_tabs = KindSwitch(("Sites", "Regions"))
+        self.kind_tabs.setToolTip("Rank sites, or regions with all their sites down together")
+        self.kind_tabs.currentChanged.connect(self._show_kind)
+        self.model = RecordsModel(risk_columns(), self)
+        self.table = records_table(self.model, self)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("Muted")
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(4)
+        tabs_row = QHBoxLayout()
+        title = QLabel("Risk exposure ranking")
+        title.setObjectName("CardTitle")
+        tabs_row.addWidget(title)
+        tabs_row.addSpacing(12)
+        tabs_row.addWidget(self.kind_tabs)
+        tabs_row.addStretch(1)
+        tabs_row.addWidget(self.count_label)
+        table_layout.addLayout(tabs_row)
+        table_layout.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.canvas)
+        self.splitter.addWidget(table_box)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.share_space(self.splitter, 11, 9)
+        self.result_layout.addWidget(self.splitter, 1)
+        self._drawn = ""
+        self.set_network(None)
+
+    def input_widgets(self) -> list[QWidget]:
+        return [
+            self.trials_spin,
+            self.days_spin,
+            self.ttr_spin,
+            self.regions_check,
+            self.scenario_combo,
+        ]
+
+    def network_changed(self, network: Network | None) -> None:
+        fill_scenarios(self.scenario_combo, network)
+        if network is not None:
+            self.days_spin.setValue(min(network.settings.days, MAX_HORIZON))
+
+    def make_task(self) -> tuple[Callable[[TaskContext], Any], str]:
+        assert self.network is not None
+        request = RiskRequest(
+            self.trials_spin.value(),
+            self.days_spin.value(),
+            float(self.ttr_spin.value()),
+            self.regions_check.isChecked(),
+            self.scenario_combo.currentText() or "baseline",
+        )
+        self._request = request
+        return risk_task(self.network, request), request.describe()
+
+    def describe_progress(self, progress: Progress) -> str:
+        return f"{progress.done} of {progress.total} sites and regions"
+
+    def show_outcome(self, outcome: RiskOutcome) -> None:
+        req = outcome.request
+        self.headline.setText(headline(outcome))
+        self.run_info.setText(
+            f"Scenario {outcome.report.scenario} · {req.trials:,} trials per site · "
+            f"{outcome.report.days} days · seed {outcome.report.seed} · default TTR "
+            f"{req.default_ttr:g} days · computed in {format_duration(outcome.elapsed)}"
+        )
+        self.kind_tabs.setTabText(0, f"Sites ({len(outcome.sites)})")
+        self.kind_tabs.setTabText(1, f"Regions ({len(outcome.regions)})")
+        self.kind_tabs.setTabEnabled(1, bool(outcome.regions))
+        if self.kind_tabs.currentIndex() != 0:
+            self.kind_tabs.setCurrentIndex(0)  # emits currentChanged: _show_kind
+        else:
+            self._show_kind(0)
+
+    def showing_regions(self) -> bool:
+        return self.kind_tabs.currentIndex() == 1
+
+    def _show_kind(self, index: int) -> None:
+        outcome = self.outcome
+        if not isinstance(outcome, RiskOutcome):
+            return
+        rows = outcome.regions if index == 1 else outcome.sites
+        self.model.columns = risk_columns(outcome.currency, "region" if index == 1 else "site")
+        self.model.set_rows(rows)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.model().sort(-1)
+        fit_columns(self.table, 220)
+        exposed = sum(1 for r in rows if r.exposed)
+        noun = "regions" if index == 1 else "sites"
+        self.count_label.setText(f"{exposed} of {len(rows)} {noun} exposed · highest REI first")
+        self._drawn = ""
+        QTimer.singleShot(0, self, lambda: self._draw(outcome, index))
+
+    def _draw(self, outcome: RiskOutcome, index: int) -> None:
+        if outcome is not self.outcome or index != self.kind_tabs.currentIndex():
+            return
+        kind = "regions" if index == 1 else "sites"
+        doc = {"sites": {}, "regions": {}, kind: outcome.doc[kind]}
+        rows = outcome.regions if index == 1 else outcome.sites
+        exposed = sum(1 for r in rows if r.exposed)
+        title = f"Time to survive vs time to recover: {exposed} of {len(rows)} {kind} exposed"
+        analysis_charts.tts_ttr_figure(doc, title=title, figure=self.canvas.figure)
+        self.canvas.draw()
+        self._drawn = kind
+
+    def chart_drawn(self) -> str:
+        """Which rows the chart shows once drawn: "sites", "regions" or "" (not yet)."""
+        return self._drawn

@@ -1,0 +1,296 @@
+"""Reusable building blocks of the views: cards, tiles, bars, read-only tables, message bars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import theme
+from ..logic.messages import ShownMessage
+from .icons import severity_icon
+
+
+class Card(QFrame):
+    """A white, rounded panel with a title, an optional subtitle and a body layout."""
+
+    def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 14)
+        outer.setSpacing(6)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("CardTitle")
+        outer.addWidget(self.title_label)
+        self.subtitle_label = QLabel(subtitle)
+        self.subtitle_label.setObjectName("CardSubtitle")
+        self.subtitle_label.setWordWrap(True)
+        self.subtitle_label.setVisible(bool(subtitle))
+        outer.addWidget(self.subtitle_label)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(6)
+        outer.addLayout(self.body)
+        outer.addStretch(1)
+
+    def set_subtitle(self, text: str) -> None:
+        self.subtitle_label.setText(text)
+        self.subtitle_label.setVisible(bool(text))
+
+
+class Tile(QFrame):
+    """A big number over a label, with a coloured accent line on the left."""
+
+    def __init__(
+        self, label: str, colour: str = theme.ACCENT, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("Tile")
+        self._colour = colour
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 10, 14, 10)
+        layout.setSpacing(0)
+        self.value_label = QLabel("–")
+        self.value_label.setObjectName("TileValue")
+        self.caption = QLabel(label)
+        self.caption.setObjectName("TileLabel")
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.caption)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_value(self, value: str) -> None:
+        self.value_label.setText(value)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(self._colour))
+        p.drawRoundedRect(QRectF(5, 10, 4, self.height() - 20), 2, 2)
+        p.end()
+
+
+class KpiCard(QFrame):
+    """A network KPI: title, headline value, its 95% CI and a one-line explanation."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("KpiCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(2)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("KpiTitle")
+        self.value_label = QLabel("–")
+        self.value_label.setObjectName("KpiValue")
+        self.ci_label = QLabel("")
+        self.ci_label.setObjectName("KpiCi")
+        self.caption_label = QLabel("")
+        self.caption_label.setObjectName("KpiCaption")
+        self.caption_label.setWordWrap(True)
+        for w in (self.title_label, self.value_label, self.ci_label, self.caption_label):
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(180)
+
+    def set_values(self, title: str, value: str, ci: str, caption: str) -> None:
+        self.title_label.setText(title)
+        self.value_label.setText(value)
+        self.ci_label.setText(ci)
+        self.caption_label.setText(caption)
+        self.setToolTip(f"{title}: {value}\n{ci}\n{caption}")
+
+
+class CountBars(QWidget):
+    """Labelled horizontal bars for a handful of counts (sites by tier, by region)."""
+
+    ROW_HEIGHT = 24
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, int, str]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_rows(self, rows: Sequence[tuple[str, int, str]]) -> None:
+        """``rows``: (label, count, colour) in display order."""
+        self._rows = list(rows)
+        self.setFixedHeight(max(1, len(self._rows)) * self.ROW_HEIGHT + 4)
+        self.update()
+
+    def rows(self) -> list[tuple[str, int, str]]:
+        return list(self._rows)
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, max(1, len(self._rows)) * self.ROW_HEIGHT + 4)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(self.font())
+        label_w = min(
+            max((fm.horizontalAdvance(r[0]) for r in self._rows), default=0) + 12,
+            int(self.width() * 0.45),
+        )
+        count_w = fm.horizontalAdvance("00,000") + 8
+        bar_w = max(10, self.width() - label_w - count_w)
+        top = max((r[1] for r in self._rows), default=1) or 1
+        for i, (label, count, colour) in enumerate(self._rows):
+            y = 2 + i * self.ROW_HEIGHT
+            text_rect = QRectF(0, y, label_w - 8, self.ROW_HEIGHT)
+            p.setPen(QColor(theme.TEXT))
+            p.drawText(
+                text_rect,
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                fm.elidedText(label, Qt.TextElideMode.ElideRight, int(text_rect.width())),
+            )
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(theme.SUBTLE))
+            p.drawRoundedRect(QRectF(label_w, y + 5, bar_w, self.ROW_HEIGHT - 10), 3, 3)
+            p.setBrush(QColor(colour))
+            width = max(3.0, bar_w * count / top)
+            p.drawRoundedRect(QRectF(label_w, y + 5, width, self.ROW_HEIGHT - 10), 3, 3)
+            p.setPen(QColor(theme.TEXT))
+            p.drawText(
+                QRectF(label_w + bar_w + 6, y, count_w, self.ROW_HEIGHT),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                f"{count:,}",
+            )
+        p.end()
+
+
+def read_only_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    max_visible_rows: int = 10,
+    stretch_last: bool = True,
+) -> QTableWidget:
+    """A compact, sortable, non-editable table sized to show up to ``max_visible_rows``."""
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(i, j, item)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch_last:
+        header.setStretchLastSection(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the given order
+    table.setSortingEnabled(True)
+    row_h = table.verticalHeader().defaultSectionSize()
+    visible = max(1, min(len(rows), max_visible_rows))
+    table.setFixedHeight(header.sizeHint().height() + visible * row_h + 4)
+    return table
+
+
+class MessageBar(QFrame):
+    """One inline message: icon, bold title, text and optional action buttons."""
+
+    closed = Signal(str)
+
+    def __init__(self, message: ShownMessage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = message
+        self.setObjectName("MessageBar")
+        tint = theme.LEVEL_TINTS[message.level]
+        edge = theme.LEVEL_COLOURS[message.level]
+        self.setStyleSheet(
+            f"QFrame#MessageBar {{ background: {tint}; border: 1px solid {edge};"
+            f" border-left: 5px solid {edge}; border-radius: 4px; }}"
+            f" QFrame#MessageBar QLabel {{ color: {theme.TEXT}; background: transparent; }}"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        icon = QLabel()
+        icon.setPixmap(severity_icon(message.level).pixmap(20, 20))
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        self.label = QLabel(f"<b>{_escape(message.title)}.</b> {_escape(message.text)}")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        self.buttons = QHBoxLayout()
+        layout.addLayout(self.buttons)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(lambda: self.closed.emit(self.message.key))
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+
+    def add_action(self, text: str, callback: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(callback)
+        self.buttons.addWidget(button)
+        return button
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class MessageArea(QWidget):
+    """A stack of :class:`MessageBar`, one per message key (showing a key again replaces it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(12, 8, 12, 0)
+        self._layout.setSpacing(6)
+        self._bars: dict[str, MessageBar] = {}
+        self.setVisible(False)
+
+    def show_message(
+        self, message: ShownMessage, actions: Sequence[tuple[str, Callable[[], None]]] = ()
+    ) -> MessageBar:
+        self.clear(message.key)
+        bar = MessageBar(message, self)
+        for text, callback in actions:
+            bar.add_action(text, callback)
+        bar.closed.connect(self.clear)
+        self._bars[message.key] = bar
+        self._layout.addWidget(bar)
+        self.setVisible(True)
+        return bar
+
+    def clear(self, key: str) -> None:
+        bar = self._bars.pop(key, None)
+        if bar is not None:
+            bar.hide()
+            bar.deleteLater()
+        self.setVisible(bool(self._bars))
+
+    def clear_all(self) -> None:
+        for key in list(self._bars):
+            self.clear(key)
+
+    def messages(self) -> list[ShownMessage]:
+        """The messages on show, oldest first."""
+        return [bar.message for bar in self._bars.values()]
+
+    def shown_keys(self) -> list[str]:
+        return list(self._bars)
