@@ -1,0 +1,180 @@
+"""Solving the GSM: the safety factor, the choice of method and the solution record.
+
+See the package docstring (:mod:`jitrisk.analysis.gsm`) for the model and methods.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Sequence
+
+from scipy.stats import norm
+
+from .dp import (
+    _solve_tree,
+    is_forest,
+)
+from .lagrangian import _solve_lagrangian
+from .milp import _solve_milp
+from .problem import (
+    EdgeLike,
+    GSMSolution,
+    GSMStage,
+    I,
+    StageResult,
+    _build,
+    _coef,
+    _cost,
+    _gap,
+    _Problem,
+    _tight,
+)
+
+METHODS = ("auto", "dp", "milp", "lagrangian")
+AUTO_MILP_MAX_STAGES = 60
+"""``method="auto"`` follows the Lagrangian bound with the MILP only up to this size."""
+DEFAULT_SERVICE_LEVEL = 0.95
+
+
+# --------------------------------------------------------------------------- data
+
+
+# --------------------------------------------------------------------------- problem
+
+
+# --------------------------------------------------------------------------- tree DP
+
+
+# --------------------------------------------------------------------------- MILP
+
+
+# --------------------------------------------------------------------------- Lagrangian
+
+
+# --------------------------------------------------------------------------- API
+
+
+def _safety_factor(z: float | None, service_level: float | None) -> tuple[float, float]:
+    if z is not None and service_level is not None:
+        raise ValueError("give z or service_level, not both")
+    if z is None:
+        alpha = DEFAULT_SERVICE_LEVEL if service_level is None else float(service_level)
+        if not 0.0 < alpha < 1.0:
+            raise ValueError(f"service_level must be in (0, 1), got {alpha!r}")
+        return float(norm.ppf(alpha)), alpha
+    if not math.isfinite(z) or z < 0:
+        raise ValueError(f"z must be finite and >= 0, got {z!r}")
+    return float(z), float(norm.cdf(z))
+
+
+def solve_gsm(
+    stages: Sequence[GSMStage],
+    edges: Iterable[EdgeLike],
+    *,
+    z: float | None = None,
+    service_level: float | None = None,
+    method: str = "auto",
+    time_limit: float = 50.0,
+    gap_tolerance: float = 1e-6,
+) -> GSMSolution:
+    r"""Optimal committed service times of the guaranteed-service model.
+
+    Parameters
+    ----------
+    stages : sequence of GSMStage
+    edges : iterable of GSMEdge or tuples ``(upstream, downstream[, units[, transit]])``
+        Must form a directed acyclic graph.
+    z : float, optional
+        Safety factor. [:math:`z`]
+    service_level : float, optional
+        :math:`\alpha`, giving :math:`z = \Phi^{-1}(\alpha)`; default 0.95 when
+        neither is given.
+    method : {"auto", "dp", "lagrangian", "milp"}
+        See the module docstring; ``"dp"`` needs a tree or forest (undirected).
+    time_limit : float
+        Seconds for the Lagrangian and MILP methods together (checked between
+        iterations, so it can be exceeded by one iteration).
+    gap_tolerance : float
+        Relative gap at which the MILP stops and the result counts as optimal.
+
+    Returns
+    -------
+    GSMSolution
+
+    Raises
+    ------
+    ValueError
+        Invalid data, a directed cycle, or ``"dp"`` on a graph with an
+        undirected cycle.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    t0 = time.perf_counter()
+    zz, alpha = _safety_factor(z, service_level)
+    p = _build(stages, edges)
+    a = _coef(p, zz)
+    pairs = list(zip(p.up.tolist(), p.down.tolist(), strict=True))
+    use = method
+    if method == "auto":
+        use = "dp" if is_forest(p.n, pairs) else "lagrangian"
+    notes: list[str] = []
+    if use == "dp":
+        S, _si, _value = _solve_tree(p, a, range(len(pairs)))
+        S, SI = _tight(p, S)
+        ub = lb = _cost(p, a, S, SI)
+        iterations = 1
+    elif use == "milp":
+        S, ub, lb, iterations, notes = _solve_milp(p, a, time_limit, gap_tolerance)
+    else:
+        S, ub, lb, iterations, notes = _solve_lagrangian(p, a, time_limit, gap_tolerance)
+        left = time_limit - (time.perf_counter() - t0)
+        small = p.n <= AUTO_MILP_MAX_STAGES
+        if method == "auto" and small and _gap(ub, lb) > gap_tolerance and left > 0:
+            S, ub, lb, more, notes2 = _solve_milp(p, a, left, gap_tolerance, S, lb)
+            iterations += more
+            notes += notes2
+            use = "lagrangian+milp"
+    S, SI = _tight(p, S)
+    gap = 0.0 if use == "dp" else _gap(ub, lb)
+    return GSMSolution(
+        stages=_results(p, stages, zz, S, SI),
+        total_cost=_cost(p, a, S, SI),
+        lower_bound=lb,
+        gap=gap,
+        optimal=gap <= gap_tolerance,
+        method=use,
+        z=zz,
+        service_level=alpha,
+        solve_seconds=time.perf_counter() - t0,
+        iterations=iterations,
+        notes=tuple(notes),
+    )
+
+
+def _results(
+    p: _Problem, stages: Sequence[GSMStage], z: float, S: I, SI: I
+) -> dict[str, StageResult]:
+    out: dict[str, StageResult] = {}
+    for j, st in enumerate(stages):
+        nlt = int(SI[j] + p.T[j] - S[j])
+        units = float(z * p.sigma[j] * math.sqrt(nlt))
+        mu = float(p.mu[j])
+        days = units / mu if mu > 0 else (0.0 if units == 0 else None)
+        out[st.stage_id] = StageResult(
+            stage_id=st.stage_id,
+            committed_service_time=int(S[j]),
+            inbound_service_time=int(SI[j]),
+            processing_time=int(p.T[j]),
+            net_lead_time=nlt,
+            demand_mean=mu,
+            demand_std=float(p.sigma[j]),
+            safety_stock_units=units,
+            cost=float(p.h[j]) * units,
+            safety_stock_days=days,
+            safety_stock_value=None if st.unit_value is None else units * st.unit_value,
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- network adapter

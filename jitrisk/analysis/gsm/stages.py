@@ -1,0 +1,129 @@
+"""From a jitrisk network to GSM stages and back to per-site safety stock (``place_gsm``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ...model.records import Network
+from .problem import (
+    GSMEdge,
+    GSMSolution,
+    GSMStage,
+    _topological,
+    propagate_demand,
+)
+from .solver import solve_gsm
+
+
+def _lane_days(lane: Any) -> int:
+    """Whole transit days of a lane: the mean of the whole-day lead time that the
+    engine samples (docs/MODEL.md), rounded up."""
+    pmf = lane.lead_time.whole_day_pmf(0)
+    mean = float(np.dot(np.arange(len(pmf)), pmf))
+    return max(0, math.ceil(mean - 1e-9))
+
+
+def network_stages(
+    network: Network, *, review_days: int = 1
+) -> tuple[list[GSMStage], list[GSMEdge]]:
+    r"""Stages and edges of the GSM for a network.
+
+    * Stages: stocking sites (suppliers, plants, DCs). :math:`T_j` =
+      ``processing_days`` (0 for a DC) + ``review_days`` (the engine reviews
+      daily and a shipment ordered on day :math:`t` arrives on
+      :math:`t + 1 + L`, so its protection period is :math:`E[L] + 1`,
+      docs/MODEL.md); :math:`h_j` = ``unit_value × holding_cost_rate`` (per
+      year); raw sources get :math:`si_j = 0` (ample supply).
+    * Edges: lanes between stocking sites, with transit :math:`L_{ij}` =
+      :math:`\lceil E[L] \rceil` of the whole-day lead time and
+      :math:`\phi_{ij}` = share (× quantity per unit into a producing site).
+      Every source of a component must deliver its share, so
+      :math:`SI_j \ge S_i + L_{ij}` for each of them.
+    * Demand: customers' daily demand propagated upstream by shares and bills
+      of material, exactly as the engine's mean flows, with independent
+      customers (:func:`propagate_demand`). A site that ships to customers
+      gets :math:`s_j` = the smallest ``service_time_days`` among them.
+
+    Notes
+    -----
+    The promised service time bounds the site's committed service time; the
+    transit to the customer is not deducted from it. Lead-time variability,
+    capacities, disruptions and line-side buffers are outside the GSM (it
+    covers demand variability only: see the disruption-aware placement).
+    """
+    sites = {s.site_id: s for s in network.sites}
+    order_ids = [s.site_id for s in network.sites]
+    idx = {sid: k for k, sid in enumerate(order_ids)}
+    n = len(order_ids)
+    ups = np.array([idx[la.source] for la in network.lanes], dtype=np.int64)
+    downs = np.array([idx[la.target] for la in network.lanes], dtype=np.int64)
+    units = np.array(
+        [
+            la.share * (la.quantity_per_unit if sites[la.target].is_producing else 1.0)
+            for la in network.lanes
+        ],
+        dtype=np.float64,
+    )
+    order = _topological(n, ups, downs, order_ids)
+    dmean = np.zeros(n)
+    dstd = np.zeros(n)
+    for d in network.demand:
+        dmean[idx[d.site_id]] = max(d.daily_demand.mean, 0.0)
+        dstd[idx[d.site_id]] = d.daily_demand.std
+    mu, sigma = propagate_demand(n, ups, downs, units, order, dmean, dstd)
+    smax: dict[str, int] = {}
+    for la in network.lanes:
+        if sites[la.target].type == "customer" and sites[la.source].is_stocking:
+            dem = network.demand_by_id.get(la.target)
+            st = dem.service_time_days if dem is not None else 0
+            smax[la.source] = min(smax.get(la.source, st), st)
+    stages = [
+        GSMStage(
+            stage_id=s.site_id,
+            processing_time=(s.processing_days if s.is_producing else 0) + review_days,
+            holding_cost=s.unit_value * s.holding_cost_rate,
+            max_service_time=smax.get(s.site_id),
+            net_demand_mean=float(mu[idx[s.site_id]]),
+            net_demand_std=float(sigma[idx[s.site_id]]),
+            unit_value=s.unit_value,
+        )
+        for s in network.sites
+        if s.is_stocking
+    ]
+    edges = [
+        GSMEdge(la.source, la.target, float(units[k]), _lane_days(la))
+        for k, la in enumerate(network.lanes)
+        if sites[la.source].is_stocking and sites[la.target].is_stocking
+    ]
+    return stages, edges
+
+
+def place_gsm(
+    network: Network,
+    service_level: float | None = None,
+    *,
+    method: str = "auto",
+    review_days: int = 1,
+    time_limit: float = 50.0,
+    gap_tolerance: float = 1e-6,
+) -> GSMSolution:
+    r"""Guaranteed-service safety stock for every stocking site of ``network``.
+
+    Stages and edges as in :func:`network_stages`; :math:`z = \Phi^{-1}(\alpha)`
+    with :math:`\alpha` = ``service_level`` or ``network.settings.service_level``.
+    Costs are annual (holding cost rates are per year); safety-stock days are
+    units over the mean daily flow through the site.
+    """
+    alpha = network.settings.service_level if service_level is None else service_level
+    stages, edges = network_stages(network, review_days=review_days)
+    return solve_gsm(
+        stages,
+        edges,
+        service_level=alpha,
+        method=method,
+        time_limit=time_limit,
+        gap_tolerance=gap_tolerance,
+    )
