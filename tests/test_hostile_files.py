@@ -31,16 +31,19 @@ from typing import Any
 
 import pytest
 
+import jitrisk.workbook.package
 import jitrisk.workbook.reader
 from builders import valid_rows, write_workbook
 from jitrisk.errors import WorkbookError
 from jitrisk.workbook.format import MAX_UNCOMPRESSED_BYTES
-from jitrisk.workbook.reader import (
+from jitrisk.workbook.package import (
     MAX_PART_BYTES,
     MAX_PARTS,
     MAX_STYLE_ELEMENTS,
     MAX_WHOLE_PART_BYTES,
     MAX_ZIP_DIRECTORY_BYTES,
+)
+from jitrisk.workbook.reader import (
     ValidationReport,
     load_network,
     validate_workbook,
@@ -669,7 +672,7 @@ def test_file_that_cannot_be_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     def refuse(*args: object, **kwargs: object) -> Any:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(jitrisk.workbook.reader, "open", refuse, raising=False)
+    monkeypatch.setattr(jitrisk.workbook.package, "open", refuse, raising=False)
     message = only_error(validate_workbook(path), f"cannot read the file {path}")
     assert message.endswith("Permission denied")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import jitrisk.workbook.format
-import jitrisk.workbook.reader
+import jitrisk.workbook.package
 from builders import MakeWorkbook, Rows, add_column, set_cell, valid_rows, write_workbook
 from jitrisk.errors import Problem, WorkbookError
 from jitrisk.model.distributions import Constant, Geometric, Normal, Poisson, Uniform
@@ -244,14 +244,14 @@ def test_workbook_xml_that_openpyxl_cannot_read(tmp_path: Path) -> None:
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_workbook(tmp_path / "big.xlsx", valid_rows())
-    monkeypatch.setattr(jitrisk.workbook.reader, "MAX_FILE_BYTES", 2 * 2**20)
+    monkeypatch.setattr(jitrisk.workbook.package, "MAX_FILE_BYTES", 2 * 2**20)
     path.write_bytes(path.read_bytes() + b"\x00" * (3 * 2**20))
     only(validate_workbook(path), "", "the limit is 2 MiB")
 
 
 def test_unpacked_size_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_workbook(tmp_path / "bomb.xlsx", valid_rows())
-    monkeypatch.setattr(jitrisk.workbook.reader, "MAX_UNCOMPRESSED_BYTES", 1000)
+    monkeypatch.setattr(jitrisk.workbook.package, "MAX_UNCOMPRESSED_BYTES", 1000)
     only(validate_workbook(path), "", "unpacks to")
 
 
