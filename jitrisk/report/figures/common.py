@@ -1,0 +1,208 @@
+"""What every report figure shares: sizing, fonts, titles, legends, labels and ranking."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from .. import style
+
+Doc = Mapping[str, Any]
+#: Where a chart is drawn: a whole figure, or one panel of it.
+Canvas = Figure | SubFigure
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _prepare(figure: Canvas | None, figsize: tuple[float, float] | None) -> Canvas:
+    if figure is None:
+        figure = Figure(figsize=figsize or style.FIGSIZE, dpi=100, layout="constrained")
+    else:
+        figure.clear()
+    figure.set_facecolor("white")
+    return figure
+
+
+def _root(fig: Canvas) -> Figure:
+    root = fig if isinstance(fig, Figure) else fig.get_figure(root=True)
+    assert isinstance(root, Figure)
+    return root
+
+
+def _scale(fig: Canvas) -> float:
+    """Type-size factor: 1 at the default 10 x 5.625 in, by area for other sizes,
+    never below 0.75 (9.75-point ticks) nor above 1.3."""
+    if isinstance(fig, Figure):
+        w, h = fig.get_size_inches()
+    else:
+        w, h = fig.bbox.width / fig.dpi, fig.bbox.height / fig.dpi
+    ratio = math.sqrt(max(w * h, 1e-9) / (style.FIGSIZE[0] * style.FIGSIZE[1]))
+    return float(min(max(ratio, 0.75), 1.3))
+
+
+def _fs(fig: Canvas, delta: float = 0.0) -> float:
+    return (style.FONT + delta) * _scale(fig)
+
+
+def _style_axes(ax: Any, fig: Canvas) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=_fs(fig, -1), color=style.MUTED, labelcolor=style.TEXT)
+    for spine in ("left", "bottom"):
+        ax.spines[spine].set_color(style.BORDER)
+
+
+def _width_in(fig: Canvas) -> float:
+    if isinstance(fig, Figure):
+        return float(fig.get_size_inches()[0])
+    return float(fig.bbox.width / fig.dpi)
+
+
+def _fit(text: str, fig: Canvas, fs: float, share: float = 0.95) -> str:
+    """``text`` wrapped to the width of ``fig`` at ``fs`` points (bold ~0.62 em per char)."""
+    chars = max(12, int(_width_in(fig) * share / (0.62 * fs / 72)))
+    return "\n".join(textwrap.wrap(text, chars)) if len(text) > chars else text
+
+
+def _title(ax: Any, fig: Canvas, text: str) -> None:
+    fs = _fs(fig, 2)
+    ax.set_title(_fit(text, fig, fs), fontsize=fs, loc="left", color=style.TEXT, fontweight="bold")
+
+
+def _label(ax: Any, fig: Canvas, x: str | None = None, y: str | None = None) -> None:
+    if x is not None:
+        ax.set_xlabel(_fit(x, fig, _fs(fig) * 0.9, 0.85), fontsize=_fs(fig), color=style.TEXT)
+    if y is not None:
+        ax.set_ylabel(y, fontsize=_fs(fig), color=style.TEXT)
+
+
+def _legend(ax: Any, fig: Canvas, **kw: Any) -> Any:
+    kw.setdefault("frameon", True)
+    kw.setdefault("framealpha", 0.92)
+    kw.setdefault("edgecolor", style.BORDER)
+    return ax.legend(fontsize=_fs(fig, -2), **kw)
+
+
+def split(parent: Canvas, rows: int, cols: int, **kw: Any) -> list[SubFigure]:
+    """``parent.subfigures(rows, cols, **kw)`` as a flat list (row by row)."""
+    subs = parent.subfigures(rows, cols, squeeze=False, **kw)
+    return [sf for sf in np.asarray(subs).ravel().tolist()]
+
+
+def _outside_legend(
+    fig: Canvas, handles: Sequence[Any], texts: Sequence[str] | None = None
+) -> None:
+    """Legend entries under the chart (never over the data), as many per row as fit."""
+    labels = list(texts) if texts is not None else [h.get_label() for h in handles]
+    fs = _fs(fig, -2)
+    widths = [len(t) * 0.58 * fs / 72 + 0.75 for t in labels]
+    avail = _width_in(fig) * 0.96
+    ncols = len(labels)
+    while ncols > 1:
+        # matplotlib fills a legend column by column: column i holds entries i*rows...
+        rows = math.ceil(len(labels) / ncols)
+        cols = [widths[i : i + rows] for i in range(0, len(labels), rows)]
+        if sum(max(c) for c in cols) <= avail:
+            break
+        ncols -= 1
+    fig.legend(
+        handles=list(handles),
+        labels=labels,
+        loc="outside lower center",
+        ncols=ncols,
+        fontsize=fs,
+        frameon=False,
+        handlelength=2.6,
+    )
+
+
+def _days_text(value: float) -> str:
+    return f"{value:g} day" if value == 1 else f"{value:g} days"
+
+
+def _pct_axis(axis: Any, vmax: float) -> None:
+    """Percent ticks with no needless decimals."""
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0 if vmax >= 0.05 else 1))
+    axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
+
+
+def _done(fig: Canvas) -> Figure:
+    return _root(fig)
+
+
+def empty_figure(
+    message: str,
+    *,
+    figsize: tuple[float, float] | None = None,
+    figure: Canvas | None = None,
+) -> Figure:
+    """A blank figure with a centred note (nothing to show)."""
+    fig = _prepare(figure, figsize)
+    fig.text(
+        0.5,
+        0.5,
+        style.plain(message),
+        ha="center",
+        va="center",
+        fontsize=_fs(fig),
+        color=style.MUTED,
+        wrap=True,
+    )
+    return _done(fig)
+
+
+def _est(d: Any) -> tuple[float, float, float]:
+    """``{"mean", "ci95"}`` → (mean, lo, hi), the interval widened to hold the mean."""
+    if isinstance(d, Mapping):
+        m = float(d.get("mean", math.nan))
+        ci = d.get("ci95") or [m, m]
+        lo, hi = float(ci[0]), float(ci[1])
+        return m, min(lo, m), max(hi, m)
+    m = float(d) if d is not None else math.nan
+    return m, m, m
+
+
+def site_label(site_id: str, name: str = "", max_chars: int = 30) -> str:
+    """``"SUP-A · Chip supplier A"`` shortened to ``max_chars``; the id alone without a name."""
+    text = site_id if not name or name == site_id else f"{site_id} · {name}"
+    return style.plain(text, max_chars)
+
+
+def rank_sites(sites: Mapping[str, Doc], metric: str = "stockout_day_probability") -> list[str]:
+    """Site ids, worst first: ``metric`` (fill rate: lowest first), then lost revenue."""
+    sign = 1.0 if metric == "fill_rate" else -1.0
+
+    def key(sid: str) -> tuple[float, float, str]:
+        st = sites[sid]
+        m = _est(st.get(metric))[0]
+        lr = _est(st.get("lost_revenue"))[0]
+        return (sign * (m if math.isfinite(m) else 0.0), -(lr if math.isfinite(lr) else 0.0), sid)
+
+    return sorted(sites, key=key)
+
+
+# ----------------------------------------------------------------------------- top-N sites
+
+
+# ----------------------------------------------------------------------------- lost revenue
+
+
+# ----------------------------------------------------------------------------- buffer curve
+
+
+# ----------------------------------------------------------------------------- TTS vs TTR
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+
+# ----------------------------------------------------------------------------- network map
+
+
+# ----------------------------------------------------------------------------- buffer plans
