@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jitrisk.engine import runner, seeding
+from jitrisk.engine import draws, seeding
 
 SEEDS = [0, 1, 42, 2**32 - 1, 2**32, 2**64 + 5, 2**130 + 3]
 
@@ -46,7 +46,7 @@ def test_pools_and_states_are_numpys(seed: int) -> None:
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**96), start=st.integers(0, 2**32 - 20), n=st.integers(1, 12))
 def test_trial_streams_are_the_contracts_seed_sequences(seed: int, start: int, n: int) -> None:
-    keys, gens = runner.trial_streams(seed, start, start + n)
+    keys, gens = draws.trial_streams(seed, start, start + n)
     for j, i in enumerate(range(start, start + n)):
         key = np.random.SeedSequence(seed, spawn_key=(i, 1)).generate_state(1, np.uint64)[0]
         assert keys[j] == key
@@ -57,7 +57,7 @@ def test_trial_streams_are_the_contracts_seed_sequences(seed: int, start: int, n
 
 def test_trial_numbers_past_the_batch_limit_take_numpys_path() -> None:
     start = seeding.BATCH_LIMIT - 2
-    keys, gens = runner.trial_streams(7, start, start + 4)
+    keys, gens = draws.trial_streams(7, start, start + 4)
     for j, i in enumerate(range(start, start + 4)):
         key = np.random.SeedSequence(7, spawn_key=(i, 1)).generate_state(1, np.uint64)[0]
         assert keys[j] == key
