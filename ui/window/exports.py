@@ -1,0 +1,126 @@
+"""Exports of what is on screen: the map as an image, the run as a report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtGui import (
+    QImageReader,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+)
+
+from jitrisk.errors import JitriskError
+
+from ..logic.messages import Errors, Infos
+from ..workers.worker import TaskContext, Worker
+from .common import (
+    PNG_FILTER,
+    REPORT_FILTER,
+    _sentence,
+)
+
+
+class ExportsMixin:
+    """Exports of what is on screen: the map as an image, the run as a report.
+
+    A part of :class:`~ui.main_window.MainWindow`.
+    """
+
+    def export_map_dialog(self) -> None:
+        """File > Export map as PNG."""
+        if self.session_network is None or self.document is None:
+            return
+        folder = self.store.text("export_dir") or str(self.document.path.parent)
+        start = Path(folder) / f"{self.document.path.stem}-map.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Export map as PNG", str(start), PNG_FILTER)
+        if path:
+            self.export_map(path)
+
+    def export_map(self, path: str | os.PathLike[str]) -> Path | None:
+        """Write the map with its legend to ``path`` (PNG); None (and a message) on failure."""
+        try:
+            written = self.map_view.export_png(path)
+        except (JitriskError, OSError) as exc:
+            self.messages.show_message(Errors.export_failed.format(reason=_sentence(exc)))
+            return None
+        size = QImageReader(str(written)).size()
+        self.messages.show_message(
+            Infos.map_exported.format(name=written.name, width=size.width(), height=size.height())
+        )
+        self.store.set_text("export_dir", str(written.parent))
+        return written
+
+    def export_report_dialog(self) -> None:
+        """File > Export report: the run on screen as .xlsx, .pdf or .pptx."""
+        outcome = self.runs.get(self.current_run or "")
+        if outcome is None or self.document is None:
+            self.messages.show_message(Infos.report_needs_run)
+            return
+        folder = self.store.text("export_dir") or str(self.document.path.parent)
+        start = Path(folder) / f"{self.document.path.stem}-{outcome.request.scenario}-report.xlsx"
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", str(start), REPORT_FILTER)
+        if path:
+            self.export_report(path)
+
+    def export_report(self, path: str | os.PathLike[str]) -> Worker | None:
+        """Write the report of the run on screen to ``path`` off the GUI thread."""
+        from jitrisk.cli.report import check_report_target
+        from jitrisk.report import write_report
+        from jitrisk.report.build import collect_from_result
+
+        outcome = self.runs.get(self.current_run or "")
+        network = self.session_network
+        if outcome is None or self.document is None or network is None:
+            self.messages.show_message(Infos.report_needs_run)
+            return None
+        if self._report_worker is not None:  # one at a time: each holds a core for a while
+            self.messages.show_message(Infos.report_busy.format(name=self._report_name))
+            return None
+        self._report_name = Path(path).name
+        source = self.document.path
+        try:
+            check_report_target(str(path), str(source))
+        except (JitriskError, OSError) as exc:
+            self.messages.show_message(Errors.report_failed.format(reason=_sentence(exc)))
+            return None
+        result = outcome.result
+
+        def task(context: TaskContext) -> Path:
+            data = collect_from_result(network, result, context.report, context.is_cancel_requested)
+            return write_report(data, path, source)
+
+        worker = Worker(task, "report")
+        name = Path(path).name
+        worker.signals.progress.connect(
+            lambda p: self.statusBar().showMessage(f"Writing the report… {p.fraction:.0%}")
+        )
+        worker.signals.result.connect(
+            lambda written: self._on_report_written(written, outcome.request.scenario)
+        )
+        worker.signals.errored.connect(
+            lambda exc: self.messages.show_message(
+                Errors.report_failed.format(reason=_sentence(exc))
+            )
+        )
+        worker.signals.cancelled.connect(
+            lambda _exc: self.messages.show_message(Infos.report_cancelled.format(name=name))
+        )
+        worker.signals.finished.connect(self._on_report_finished)
+        self._report_worker = worker
+        self.statusBar().showMessage("Writing the report…")
+        worker.start(self.pool)
+        return worker
+
+    def _on_report_finished(self) -> None:
+        self._report_worker = None
+        self.statusBar().clearMessage()
+
+    def _on_report_written(self, written: Path, scenario: str) -> None:
+        self.messages.show_message(
+            Infos.report_written.format(name=written.name, scenario=scenario)
+        )
+        self.statusBar().showMessage(f"Report written: {written}")
+        self.store.set_text("export_dir", str(written.parent))
