@@ -29,19 +29,16 @@ from jitrisk.errors import JitriskError, SimulationCancelled
 from jitrisk.model.records import Network
 from ui.figures import analysis as analysis_charts
 from ui.figures.analysis import PlanSummary
-from ui.logic.messages import ALL_MESSAGES
-from ui.views.buffers import (
-    ANALYSIS_MESSAGES,
-    AnalysisErrors,
-    AnalysisInfos,
+from ui.logic.buffers import (
     BufferOutcome,
     BufferRequest,
-    BuffersView,
     buffer_targets,
-    buffer_task,
     compute_buffer_curve,
     headline,
 )
+from ui.logic.messages import ALL_MESSAGES
+from ui.views.analysis_base import AnalysisErrors, AnalysisInfos
+from ui.views.buffers import ANALYSIS_MESSAGES, BuffersView, buffer_task
 from ui.views.risk import RiskRequest, RiskView, compute_risk
 from ui.views.safety import SafetyRequest, SafetyView, compute_plans, nice_amount
 from ui.workers.worker import Worker
@@ -281,7 +278,7 @@ def test_errors_reach_the_planner_as_messages(
     def refuse(*_args: object, **_kw: object) -> None:
         raise JitriskError("no stocking site matches 'tier:9'")
 
-    monkeypatch.setattr("ui.views.buffers.sweep", refuse)
+    monkeypatch.setattr("ui.logic.buffers.sweep", refuse)
     view = BuffersView()
     qtbot.addWidget(view)
     view.set_network(net)
@@ -299,8 +296,8 @@ def test_unexpected_errors_open_the_error_dialog(
         raise ZeroDivisionError("bug")
 
     shown: list[BaseException] = []
-    monkeypatch.setattr("ui.views.buffers.sweep", crash)
-    monkeypatch.setattr("ui.views.buffers.show_error_dialog", lambda exc, _p: shown.append(exc))
+    monkeypatch.setattr("ui.logic.buffers.sweep", crash)
+    monkeypatch.setattr("ui.views.analysis_base.show_error_dialog", lambda exc, _p: shown.append(exc))
     view = BuffersView()
     qtbot.addWidget(view)
     view.set_network(net)

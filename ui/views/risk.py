@@ -32,6 +32,9 @@ from PySide6.QtWidgets import (
 from jitrisk.analysis.risk import DEFAULT_TTR, RiskReport, SiteRisk, risk_report
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
+from ui.views.analysis_base import AnalysisView, ChartCanvas
+from ui.widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
+from ui.widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 
 from .. import theme
 from ..figures import analysis as analysis_charts
@@ -45,19 +48,6 @@ from ..logic.formatting import (
 )
 from ..logic.messages import plural
 from ..workers.worker import TaskContext
-from .buffers import (
-    AnalysisView,
-    ChartCanvas,
-    Column,
-    RecordsModel,
-    fill_scenarios,
-    fit_columns,
-    labelled,
-    records_table,
-    scenario_box,
-    spin_box,
-    tint,
-)
 
 DEFAULT_RISK_TRIALS = 100
 MAX_HORIZON = 180

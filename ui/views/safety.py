@@ -48,6 +48,10 @@ from jitrisk.analysis.placement import (
 from jitrisk.engine import Progress
 from jitrisk.errors import SimulationCancelled
 from jitrisk.model.records import Network
+from ui.logic.buffers import scenario_network
+from ui.views.analysis_base import AnalysisErrors, AnalysisView, ChartCanvas, InputProblem
+from ui.widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
+from ui.widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 
 from .. import theme
 from ..figures import analysis as analysis_charts
@@ -62,22 +66,6 @@ from ..logic.formatting import (
     format_percent_ci,
 )
 from ..workers.worker import TaskContext
-from .buffers import (
-    AnalysisErrors,
-    AnalysisView,
-    ChartCanvas,
-    Column,
-    InputProblem,
-    RecordsModel,
-    fill_scenarios,
-    fit_columns,
-    labelled,
-    records_table,
-    scenario_box,
-    scenario_network,
-    spin_box,
-    tint,
-)
 
 DEFAULT_PLACE_TRIALS = 100
 #: The default budget: this share of the current safety stock's value, rounded.
