@@ -28,7 +28,6 @@ from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError, SimulationCancelled
 from jitrisk.model.records import Network
 from ui.figures import analysis as analysis_charts
-from ui.figures.analysis import PlanSummary
 from ui.logic.buffers import (
     BufferOutcome,
     BufferRequest,
@@ -37,10 +36,11 @@ from ui.logic.buffers import (
     headline,
 )
 from ui.logic.messages import ALL_MESSAGES
+from ui.logic.safety import PlanSummary, SafetyRequest, compute_plans, nice_amount
 from ui.views.analysis_base import AnalysisErrors, AnalysisInfos
 from ui.views.buffers import ANALYSIS_MESSAGES, BuffersView, buffer_task
 from ui.views.risk import RiskRequest, RiskView, compute_risk
-from ui.views.safety import SafetyRequest, SafetyView, compute_plans, nice_amount
+from ui.views.safety import SafetyView
 from ui.workers.worker import Worker
 
 pytestmark = pytest.mark.gui
@@ -297,7 +297,9 @@ def test_unexpected_errors_open_the_error_dialog(
 
     shown: list[BaseException] = []
     monkeypatch.setattr("ui.logic.buffers.sweep", crash)
-    monkeypatch.setattr("ui.views.analysis_base.show_error_dialog", lambda exc, _p: shown.append(exc))
+    monkeypatch.setattr(
+        "ui.views.analysis_base.show_error_dialog", lambda exc, _p: shown.append(exc)
+    )
     view = BuffersView()
     qtbot.addWidget(view)
     view.set_network(net)

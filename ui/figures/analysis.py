@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,6 +26,7 @@ from jitrisk.report import figures as report
 from jitrisk.report import style
 
 from .. import theme
+from ..logic.safety import PlanSummary
 
 Doc = Mapping[str, Any]
 Canvas = Figure | SubFigure
@@ -282,20 +282,6 @@ def tts_ttr_figure(
 
 
 # ----------------------------------------------------------------------------- plans
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    """One safety-stock plan as the comparison chart shows it.
-
-    ``lost_revenue`` and ``stockout`` are (mean, lo, hi); NaN when the plan
-    was not simulated.
-    """
-
-    name: str
-    inventory_value: float
-    lost_revenue: tuple[float, float, float]
-    stockout: tuple[float, float, float]
 
 
 #: Colour and hatch of each plan, by position: current, guaranteed-service, disruption-aware.
