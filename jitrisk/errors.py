@@ -61,7 +61,21 @@ class JitriskError(Exception):
     """Base class of every error jitrisk raises on purpose."""
 
 
-class WorkbookError(JitriskError):
+class ProblemList:
+    """Errors and warnings of a ``problems`` list (mixed into reports and errors)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class WorkbookError(ProblemList, JitriskError):
     """The workbook cannot be used; carries every problem found.
 
     Attributes
@@ -78,14 +92,6 @@ class WorkbookError(JitriskError):
         errors = [p for p in self.problems if p.severity == "error"]
         head = f"{self.path}: {len(errors)} problem{'s' if len(errors) != 1 else ''}"
         super().__init__(head + "".join(f"\n  {p}" for p in errors[:20]))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 _SHEET_ORDER = {

@@ -14,7 +14,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, WorkbookError, sort_problems
+from ..errors import Problem, ProblemList, WorkbookError, sort_problems
 from ..errors import suggest as suggest
 from ..model.records import Network
 from .format import (
@@ -46,7 +46,7 @@ from .sheets import (
 
 
 @dataclass
-class ValidationReport:
+class ValidationReport(ProblemList):
     """Outcome of :func:`validate_workbook`.
 
     ``network`` is None when there are errors; ``problems`` holds errors and
@@ -60,14 +60,6 @@ class ValidationReport:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 # --------------------------------------------------------------------------- file level
