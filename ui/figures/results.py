@@ -1,10 +1,11 @@
 """Result charts as plain functions: data in, :class:`matplotlib.figure.Figure` out.
 
-No pyplot and no Qt: the Results view puts these figures on a
-``FigureCanvasQTAgg`` and later the exported reports save the very same
-figures. Colours follow :mod:`ui.theme` (Okabe–Ito, colour-blind safe) and
-every line that carries meaning also differs in style, so charts survive
-greyscale printing. Pass ``figure=`` to redraw into an existing figure.
+No pyplot and no Qt: every view shows these figures through
+:class:`ui.widgets.chart_image.ChartImage` (rendered off the GUI thread), and
+the exported reports save the very same figures. Colours follow
+:mod:`ui.theme` (Okabe–Ito, colour-blind safe) and every line that carries
+meaning also differs in style, so charts survive greyscale printing. Pass
+``figure=`` to redraw into an existing figure.
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ from jitrisk.analysis.placement import (
 )
 from jitrisk.errors import SimulationCancelled
 from jitrisk.model.records import Network
-from ui.logic.buffers import scenario_network
 
 from ..logic.formatting import (
     MISSING,
@@ -32,6 +31,7 @@ from ..logic.formatting import (
     format_money_ci,
     format_percent,
 )
+from .buffers import scenario_network
 
 DEFAULT_PLACE_TRIALS = 100
 

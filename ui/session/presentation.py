@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -74,27 +73,16 @@ def presentation_style_sheet(scale: float = SCALE, base_points: int = BASE_POINT
 
 
 def scale_charts(root: QWidget, factor: float) -> int:
-    """Draw every matplotlib chart under ``root`` ``factor`` times larger; returns how many.
+    """Draw every chart under ``root`` ``factor`` times larger; returns how many.
 
-    A Qt canvas sizes its figure in inches as pixels / dpi, so a higher dpi
-    gives the same pixels larger text and lines. ``factor=1`` restores them.
+    Every chart of the app is a :class:`~ui.widgets.chart_image.ChartImage`,
+    which renders again at the new scale. ``factor=1`` restores them.
     """
     from ..widgets.chart_image import ChartImage
 
     count = 0
     for image in root.findChildren(ChartImage):
         image.set_scale(factor)
-        count += 1
-    for canvas in root.findChildren(FigureCanvasQTAgg):
-        fig = canvas.figure
-        base = fig.__dict__.setdefault("_jitrisk_base_dpi", getattr(fig, "_original_dpi", fig.dpi))
-        ratio = canvas.device_pixel_ratio or 1.0
-        fig._original_dpi = base * factor  # what matplotlib rescales from on a DPI change
-        fig.set_dpi(ratio * base * factor)
-        width, height = canvas.width() * ratio, canvas.height() * ratio
-        if width > 0 and height > 0:
-            fig.set_size_inches(width / fig.dpi, height / fig.dpi, forward=False)
-        canvas.draw_idle()
         count += 1
     return count
 

@@ -12,13 +12,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QObject,
-    QSize,
     Qt,
     QThreadPool,
     QTimer,
@@ -33,7 +31,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -51,6 +48,7 @@ from ..logic.formatting import (
     format_eta,
 )
 from ..logic.messages import Msg, ShownMessage
+from ..widgets.chart_image import ChartImage
 from ..widgets.common import MessageArea
 from ..widgets.inputs import fill_scenarios
 from ..workers.worker import TaskContext, Worker
@@ -99,20 +97,20 @@ class InputProblem(ValueError):
         self.message = message
 
 
-class ChartCanvas(FigureCanvasQTAgg):
-    """A matplotlib canvas the views redraw with the functions of :mod:`ui.figures.analysis`.
+def chart_image(
+    draw: Callable[..., Figure], message: str, minimum: tuple[int, int] = (320, 240)
+) -> ChartImage:
+    """The analysis views' chart: rendered off the GUI thread like every chart of the app.
 
-    Its size hint is modest (a canvas would ask for its figure's full size),
-    so splitters share the space as the views ask.
+    Shows ``draw(message, figure=...)`` (a placeholder such as "Press Run")
+    until the view sets a figure of results. Its size hint is modest, so
+    splitters share the space as the views ask.
     """
-
-    def __init__(self, figure: Figure, minimum: tuple[int, int] = (320, 240)) -> None:
-        super().__init__(figure)
-        self.setMinimumSize(*minimum)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def sizeHint(self) -> QSize:
-        return self.minimumSize()
+    image = ChartImage()
+    image.setMinimumSize(*minimum)
+    image.sizeHint = image.minimumSize  # type: ignore[method-assign]
+    image.set_figure(lambda figure: draw(message, figure=figure))
+    return image
 
 
 class ResultPage(QWidget):

@@ -66,8 +66,8 @@ from .analysis_base import (
     AnalysisErrors,
     AnalysisInfos,
     AnalysisView,
-    ChartCanvas,
     InputProblem,
+    chart_image,
 )
 
 # =============================================================================== messages
@@ -217,7 +217,7 @@ class BuffersView(AnalysisView):
         )
         self.zoom_check.toggled.connect(self._redraw)
         self.info_row.addWidget(self.zoom_check)
-        self.canvas = ChartCanvas(analysis_charts.empty_figure("Press Run"))
+        self.canvas = chart_image(analysis_charts.empty_figure, "Press Run")
         self.model = RecordsModel(LEVEL_COLUMNS, self)
         self.table = records_table(self.model, self)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -341,13 +341,13 @@ class BuffersView(AnalysisView):
         if outcome is not self.outcome:
             return
         req = outcome.request
-        analysis_charts.buffer_curve_figure(
-            outcome.doc,
-            title=f"JIT buffer curve: {req.title or req.target}",
-            zoom=self.zoom_check.isChecked(),
-            figure=self.canvas.figure,
+        doc, title = outcome.doc, f"JIT buffer curve: {req.title or req.target}"
+        zoom = self.zoom_check.isChecked()
+        self.canvas.set_figure(
+            lambda figure: analysis_charts.buffer_curve_figure(
+                doc, title=title, zoom=zoom, figure=figure
+            )
         )
-        self.canvas.draw()
         self._drawn = True
 
     def _redraw(self) -> None:

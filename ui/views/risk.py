@@ -32,9 +32,6 @@ from PySide6.QtWidgets import (
 from jitrisk.analysis.risk import DEFAULT_TTR, RiskReport, SiteRisk, risk_report
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
-from ui.views.analysis_base import AnalysisView, ChartCanvas
-from ui.widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
-from ui.widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 
 from .. import theme
 from ..figures import analysis as analysis_charts
@@ -47,7 +44,10 @@ from ..logic.formatting import (
     format_number_ci,
 )
 from ..logic.messages import plural
+from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
+from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
+from .analysis_base import AnalysisView, chart_image
 
 DEFAULT_RISK_TRIALS = 100
 MAX_HORIZON = 180
@@ -405,7 +405,7 @@ class RiskView(AnalysisView):
         self.run_button.setToolTip("Compute TTS, TTR and the risk exposure ranking")
         self._request: RiskRequest | None = None
 
-        self.canvas = ChartCanvas(analysis_charts.empty_figure("Press Run"))
+        self.canvas = chart_image(analysis_charts.empty_figure, "Press Run")
         self.kind_tabs = KindSwitch(("Sites", "Regions"))
         self.kind_tabs.setToolTip("Rank sites, or regions with all their sites down together")
         self.kind_tabs.currentChanged.connect(self._show_kind)
@@ -510,8 +510,9 @@ class RiskView(AnalysisView):
         rows = outcome.regions if index == 1 else outcome.sites
         exposed = sum(1 for r in rows if r.exposed)
         title = f"Time to survive vs time to recover: {exposed} of {len(rows)} {kind} exposed"
-        analysis_charts.tts_ttr_figure(doc, title=title, figure=self.canvas.figure)
-        self.canvas.draw()
+        self.canvas.set_figure(
+            lambda figure: analysis_charts.tts_ttr_figure(doc, title=title, figure=figure)
+        )
         self._drawn = kind
 
     def chart_drawn(self) -> str:

@@ -41,10 +41,6 @@ from jitrisk.analysis.placement import (
 )
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
-from ui.logic.safety import PlanSummary
-from ui.views.analysis_base import AnalysisErrors, AnalysisView, ChartCanvas, InputProblem
-from ui.widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
-from ui.widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 
 from .. import theme
 from ..figures import analysis as analysis_charts
@@ -63,6 +59,7 @@ from ..logic.safety import (
     DEFAULT_PLACE_TRIALS,
     OBJECTIVES,
     GsmPlan,
+    PlanSummary,
     SafetyOutcome,
     SafetyRequest,
     SiteRow,
@@ -74,7 +71,10 @@ from ..logic.safety import (
     headline,
     nice_amount,
 )
+from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
+from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
+from .analysis_base import AnalysisErrors, AnalysisView, InputProblem, chart_image
 
 # ----------------------------------------------------------------------------- work
 
@@ -332,7 +332,7 @@ class SafetyView(AnalysisView):
             cards.addWidget(card)
         cards.addStretch(1)
         top_layout.addLayout(cards)
-        self.canvas = ChartCanvas(analysis_charts.empty_figure("Press Run"), (320, 200))
+        self.canvas = chart_image(analysis_charts.empty_figure, "Press Run", (320, 200))
         top_layout.addWidget(self.canvas, 1)
         self.model = RecordsModel(site_columns(), self)
         self.table = records_table(self.model, self)
@@ -477,10 +477,12 @@ class SafetyView(AnalysisView):
     def _draw(self, outcome: SafetyOutcome) -> None:
         if outcome is not self.outcome:
             return
-        analysis_charts.plan_comparison_figure(
-            outcome.plans, currency=outcome.currency, figure=self.canvas.figure
+        plans, currency = outcome.plans, outcome.currency
+        self.canvas.set_figure(
+            lambda figure: analysis_charts.plan_comparison_figure(
+                plans, currency=currency, figure=figure
+            )
         )
-        self.canvas.draw()
         self._drawn = True
 
     def chart_drawn(self) -> bool:
