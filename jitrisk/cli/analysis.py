@@ -11,18 +11,26 @@ import sys
 from typing import Any
 
 from ..errors import JitriskError
-from .common import add_run_options, load, positive_int, progress_hooks, write_json
+from .common import (
+    add_output_options,
+    add_run_options,
+    load,
+    progress_hooks,
+    workbook_command,
+    write_json,
+)
 
 
 def register(sub: Any) -> None:
-    s = sub.add_parser(
+    s = workbook_command(
+        sub,
         "sweep",
+        cmd_sweep,
         help="buffer curve: stockout risk against days of safety stock",
         description="Stockout-day probability and fill rate at a site and the customers it "
         "serves, and network lost revenue, for each buffer level (common random "
         "numbers across levels), with the knee of the curve.",
     )
-    s.add_argument("workbook")
     who = s.add_mutually_exclusive_group(required=True)
     who.add_argument(
         "--site",
@@ -34,18 +42,17 @@ def register(sub: Any) -> None:
         "--buffer-days", default="0:30:1", help="levels: start:stop:step or a,b,c (default 0:30:1)"
     )
     add_run_options(s, trials_help="trials per level (default: Settings)")
-    s.add_argument("--json", metavar="OUT.json")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
-    s.set_defaults(func=cmd_sweep)
+    add_output_options(s)
 
-    r = sub.add_parser(
+    r = workbook_command(
+        sub,
         "risk",
+        cmd_risk,
         help="time to survive vs time to recover, risk exposure index",
         description="For every stocking site and region: TTR, TTS (simulation and linear "
         "programme), performance impact and risk exposure index, ranked; flags "
         "sites whose TTS is shorter than their TTR.",
     )
-    r.add_argument("workbook")
     add_run_options(
         r,
         trials_default=200,
@@ -60,29 +67,25 @@ def register(sub: Any) -> None:
     )
     r.add_argument("--site", action="append", help="only this site (repeatable)")
     r.add_argument("--no-regions", action="store_true")
-    r.add_argument("--json", metavar="OUT.json")
-    r.add_argument("--top", type=positive_int, default=25)
-    r.add_argument("--quiet", action="store_true")
-    r.set_defaults(func=cmd_risk)
+    add_output_options(r, top=25)
 
-    p = sub.add_parser(
+    p = workbook_command(
+        sub,
         "place",
+        cmd_place,
         help="where safety stock belongs (guaranteed-service or by simulation)",
         description="--method gsm: Graves-Willems guaranteed-service placement. --method "
         "simulation: spend --budget of inventory value on buffer days where they "
         "cut expected lost revenue (or stockout probability) most, confirmed on "
         "fresh random numbers and set beside the guaranteed-service plan.",
     )
-    p.add_argument("workbook")
     p.add_argument("--method", choices=("gsm", "simulation"), required=True)
     p.add_argument("--service-level", type=float, help="GSM service level (default: Settings)")
     p.add_argument("--budget", type=float, help="extra inventory value to place (simulation)")
     p.add_argument("--objective", choices=("lost_revenue", "stockout"), default="lost_revenue")
     p.add_argument("--step-days", type=float, default=1.0)
     add_run_options(p, trials_default=200, trials_help="trials of the search (200)")
-    p.add_argument("--json", metavar="OUT.json")
-    p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=cmd_place)
+    add_output_options(p)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -22,10 +22,11 @@ from .common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     ProgressBar,
+    add_output_options,
     add_run_options,
     load,
-    positive_int,
     print_problems,
+    workbook_command,
     write_json,
 )
 
@@ -198,24 +199,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    v = sub.add_parser(
+    workbook_command(
+        sub,
         "validate",
+        cmd_validate,
         help="check a workbook and list every problem",
         description="Check a workbook. Exit 0 when valid, 2 with one line per "
         "problem (Sheet!Cell: message) when not.",
     )
-    v.add_argument("workbook")
-    v.set_defaults(func=cmd_validate)
 
-    i = sub.add_parser(
+    i = workbook_command(
+        sub,
         "info",
+        cmd_info,
         help="structure: tiers, single sourcing, critical sites",
         description="Counts by type and tier, single-sourced components, sites "
         "whose outage cuts a customer off, longest lead-time paths.",
     )
-    i.add_argument("workbook")
     i.add_argument("--json", metavar="OUT", help="also write the facts as JSON")
-    i.set_defaults(func=cmd_info)
 
     t = sub.add_parser(
         "template",
@@ -227,20 +228,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--force", action="store_true", help="replace OUT if it exists")
     t.set_defaults(func=cmd_template)
 
-    s = sub.add_parser(
+    s = workbook_command(
+        sub,
         "simulate",
+        cmd_simulate,
         help="Monte Carlo simulation with confidence intervals",
         description="Simulate the network day by day over many trials and "
         "print stockout probability, fill rate and lost revenue per "
         "site (worst first) with 95%% confidence intervals.",
     )
-    s.add_argument("workbook")
     add_run_options(s)
-    s.add_argument("--json", metavar="OUT.json", help="write the full results as JSON")
-    s.add_argument("--top", type=positive_int, default=20, help="rows in the table (20)")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_output_options(s, top=20)
     s.add_argument("--report", metavar="FILE", help="also write a report: .xlsx, .pdf or .pptx")
-    s.set_defaults(func=cmd_simulate)
     _register_extra(sub)
     return p
 

@@ -117,3 +117,26 @@ def nonnegative_int(text: str) -> int:
     if v < 0:
         raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
     return v
+
+
+def workbook_command(
+    sub: Any, name: str, func: Callable[[argparse.Namespace], int], **kw: Any
+) -> argparse.ArgumentParser:
+    """A subcommand ``name WORKBOOK`` that runs ``func``; ``kw`` as for ``add_parser``."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, **kw)
+    parser.add_argument("workbook")
+    parser.set_defaults(func=func)
+    return parser
+
+
+def add_output_options(
+    parser: argparse.ArgumentParser, *, top: int | None = None, json: bool = True
+) -> None:
+    """How a command reports: ``--json OUT.json``, ``--top N`` rows (if ``top``), ``--quiet``."""
+    if json:
+        parser.add_argument("--json", metavar="OUT.json", help="write the full results as JSON")
+    if top is not None:
+        parser.add_argument(
+            "--top", type=positive_int, default=top, help=f"rows in the table ({top})"
+        )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")

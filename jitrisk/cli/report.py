@@ -11,22 +11,23 @@ import argparse
 import sys
 from typing import Any
 
-from .common import ProgressBar, add_run_options, load, positive_int
+from .common import ProgressBar, add_run_options, load, positive_int, workbook_command
 
 
 def register(sub: Any) -> None:
     """Add ``report`` to the sub-command parsers ``sub``."""
     from ..report.build import CURVE_MAX_TRIALS, RISK_TRIALS
 
-    r = sub.add_parser(
+    r = workbook_command(
+        sub,
         "report",
+        cmd_report,
         help="Excel report, PDF brief or PowerPoint deck for a meeting",
         description="Simulate the workbook and write a report: report.xlsx (every number, "
         "native Excel charts, the inputs), brief.pdf or deck.pptx (key results, JIT buffer "
         "curve, sites most at risk, time to survive vs time to recover, recommended buffers "
         "per scenario). The format follows the file name. The workbook is never written.",
     )
-    r.add_argument("workbook")
     r.add_argument(
         "--out",
         required=True,
@@ -62,7 +63,6 @@ def register(sub: Any) -> None:
         f"{CURVE_MAX_TRIALS})",
     )
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.set_defaults(func=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
