@@ -315,6 +315,11 @@ def test_shortcuts_and_menus(window: MainWindow) -> None:
     assert window.action("cancel").shortcut() == QKeySequence("Esc")
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "View", "Run", "Help"]
+    # every export the README names is in the File menu, not only behind a shortcut
+    file_menu = window.menuBar().actions()[0].menu().actions()
+    assert window.action("export_report") in file_menu
+    assert window.action("export_report").shortcut() == QKeySequence("Ctrl+Shift+E")
+    assert window.action("export_map") in file_menu
     # every tab has its Ctrl+number, in the order of the tabs, and is in the View menu
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
     keys = ["summary", "map", "results", "compare", "buffers", "risk", "safety"]

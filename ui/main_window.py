@@ -402,6 +402,7 @@ class MainWindow(
         file_menu.addAction(self._actions["reload"])
         file_menu.addSeparator()
         file_menu.addAction(self._actions["save_scenarios"])
+        file_menu.addAction(self._actions["export_report"])
         file_menu.addAction(self._actions["export_map"])
         file_menu.addSeparator()
         file_menu.addAction(self._actions["open_external"])
