@@ -1,15 +1,15 @@
 """The jitrisk desktop application (PySide6). The numerical core is :mod:`jitrisk`.
 
-Layers, as in napari/superqt and Orange3:
+Folders mirror what a planner sees, over a Qt-free layer (docs/ARCHITECTURE.md):
 
-* Qt-free logic the views show and tests call directly: :mod:`ui.logic.tasks` (load a
-  workbook, run a simulation), :mod:`ui.logic.kpis`, :mod:`ui.logic.formatting`,
-  :mod:`ui.logic.messages` (every user-facing message), :mod:`ui.logic.state`,
-  :mod:`ui.logic.outline`, :mod:`ui.figures.results` (matplotlib figures, reused by reports).
-* The adapter: :mod:`ui.workers.worker` runs a task on a thread pool and turns its
-  progress, result, error and cancellation into signals.
-* Views: :mod:`ui.main_window` composes :mod:`ui.views.summary`,
-  :mod:`ui.views.results`, :mod:`ui.panels.problems` and :mod:`ui.panels.run`.
+* :mod:`ui.logic` and :mod:`ui.figures`: what each view shows and why (requests,
+  outcomes, headline sentences, table rows, messages) and its matplotlib figures;
+  no Qt, so tests call them without a display.
+* :mod:`ui.workers`: work off the GUI thread, and the rules that keep it safe.
+* :mod:`ui.widgets`, :mod:`ui.dialogs`, :mod:`ui.session`: shared widgets, dialogs,
+  and what outlives a view (autosave, file watcher, settings, presentation mode).
+* :mod:`ui.views` (the tabs) and :mod:`ui.panels` (the docks), composed by
+  :mod:`ui.main_window` with its parts in :mod:`ui.window`.
 
 Start with ``python main.py [WORKBOOK]``; render the views with
 ``python -m ui.screenshots OUTDIR``.
