@@ -53,6 +53,16 @@ class Card(QFrame):
         self.subtitle_label.setVisible(bool(text))
 
 
+def paint_accent(widget: QWidget, colour: str, width: float) -> None:
+    """The coloured accent line on the left of a tile or card (call from ``paintEvent``)."""
+    p = QPainter(widget)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(colour))
+    p.drawRoundedRect(QRectF(5, 10, width, widget.height() - 20), 2, 2)
+    p.end()
+
+
 class Tile(QFrame):
     """A big number over a label, with a coloured accent line on the left."""
 
@@ -78,12 +88,7 @@ class Tile(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor(self._colour))
-        p.drawRoundedRect(QRectF(5, 10, 4, self.height() - 20), 2, 2)
-        p.end()
+        paint_accent(self, self._colour, 4)
 
 
 class KpiCard(QFrame):
