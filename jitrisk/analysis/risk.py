@@ -252,38 +252,16 @@ def risk_report(
     import time
 
     t0 = time.perf_counter()
-    for i, sid in enumerate(site_ids):
-        out_sites.append(
-            analyse_target(
-                calm,
-                sid,
-                "site",
-                ttr_of(base, sid, default_ttr),
-                baseline_lost,
-                trials,
-                days,
-                seed,
-                workers,
-                cancelled,
-            )
+    # sites first, then regions: (target, kind, time to recover)
+    targets = [(sid, "site", ttr_of(base, sid, default_ttr)) for sid in site_ids] + [
+        (f"region:{r}", "region", _region_ttr(base, r, default_ttr)) for r in region_names
+    ]
+    for i, (target, kind, ttr) in enumerate(targets):
+        outcome = analyse_target(
+            calm, target, kind, ttr, baseline_lost, trials, days, seed, workers, cancelled
         )
+        (out_sites if kind == "site" else out_regions).append(outcome)
         _tick(progress, i + 1, total, t0, cancelled)
-    for j, region in enumerate(region_names):
-        out_regions.append(
-            analyse_target(
-                calm,
-                f"region:{region}",
-                "region",
-                _region_ttr(base, region, default_ttr),
-                baseline_lost,
-                trials,
-                days,
-                seed,
-                workers,
-                cancelled,
-            )
-        )
-        _tick(progress, len(site_ids) + j + 1, total, t0, cancelled)
     for group in (out_sites, out_regions):
         top = max((r.performance_impact.mean for r in group), default=0.0)
         for r in group:
