@@ -16,10 +16,12 @@ from PySide6.QtTest import QTest
 
 from builders import valid_rows, write_workbook
 from ui.app import apply_look
+from ui.logic.messages import Infos
 from ui.logic.tasks import RunRequest
 from ui.main_window import MainWindow
 from ui.session.presentation import presentation_style_sheet
 from ui.session.settings_store import MAX_WORKBOOKS, SettingsStore
+from ui.widgets.common import MessageArea
 
 pytestmark = pytest.mark.gui
 
@@ -106,6 +108,24 @@ def test_f11_presents_keys_move_through_views_and_scenarios_esc_restores(
     assert window.run_dock.isVisible() and window.tabs.tabBar().isVisible()
     assert window.styleSheet() == "" and chart.scale == 1.0
     assert window.state.activity.value == "idle"  # Esc did not reach Cancel
+
+
+def test_presentation_shows_no_message_bar_and_gives_them_back(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Messages are for the desk, not the projector: kept, hidden, then shown again."""
+    window.messages.show_message(Infos.report_needs_run)
+    bars = window.findChildren(MessageArea)
+    assert window.messages.isVisible()
+    window.presentation.fullscreen = False
+    window.toggle_presentation()
+    assert window.presentation.active
+    assert not any(area.isVisible() for area in bars)
+    window.messages.show_message(Infos.report_cancelled.format(name="brief.pdf"))  # meanwhile
+    assert not window.messages.isVisible()
+    window.toggle_presentation()
+    assert window.messages.isVisible()
+    assert window.messages.shown_keys() == ["report_needs_run", "report_cancelled"]
 
 
 def test_presentation_without_results_still_moves_through_the_views(

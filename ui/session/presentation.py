@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..widgets.common import MessageArea
 
 #: How much larger text is in presentation mode.
 SCALE = 1.45
@@ -179,6 +180,8 @@ class PresentationMode(QObject):
 
         for dock in w.findChildren(QDockWidget):
             dock.hide()
+        for area in w.findChildren(MessageArea):  # message bars stay at the desk
+            area.set_suppressed(True)
         w.menuBar().hide()
         w.statusBar().hide()
         self.tabs.tabBar().hide()
@@ -215,6 +218,8 @@ class PresentationMode(QObject):
             layout.removeWidget(self.bar)
         self.bar.setParent(None)
         w.setStyleSheet("")
+        for area in w.findChildren(MessageArea):
+            area.set_suppressed(False)
         w.menuBar().setVisible(saved.menu_visible)
         w.statusBar().setVisible(saved.status_visible)
         self.tabs.tabBar().setVisible(saved.tabbar_visible)

@@ -267,7 +267,17 @@ class MessageArea(QWidget):
         self._layout.setContentsMargins(12, 8, 12, 0)
         self._layout.setSpacing(6)
         self._bars: dict[str, MessageBar] = {}
+        #: Presentation mode keeps the messages but not on the projector.
+        self._suppressed = False
         self.setVisible(False)
+
+    def set_suppressed(self, suppressed: bool) -> None:
+        """Hide the area while ``suppressed`` (messages are kept and shown afterwards)."""
+        self._suppressed = suppressed
+        self._update_visible()
+
+    def _update_visible(self) -> None:
+        self.setVisible(bool(self._bars) and not self._suppressed)
 
     def show_message(
         self, message: ShownMessage, actions: Sequence[tuple[str, Callable[[], None]]] = ()
@@ -279,7 +289,7 @@ class MessageArea(QWidget):
         bar.closed.connect(self.clear)
         self._bars[message.key] = bar
         self._layout.addWidget(bar)
-        self.setVisible(True)
+        self._update_visible()
         return bar
 
     def clear(self, key: str) -> None:
@@ -287,7 +297,7 @@ class MessageArea(QWidget):
         if bar is not None:
             bar.hide()
             bar.deleteLater()
-        self.setVisible(bool(self._bars))
+        self._update_visible()
 
     def clear_all(self) -> None:
         for key in list(self._bars):
