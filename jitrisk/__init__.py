@@ -6,7 +6,6 @@ It never imports Qt; the desktop application in ``ui/`` adapts it.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
@@ -20,21 +19,22 @@ if TYPE_CHECKING:
 
 #: Loaded on first use (PEP 562), so that ``import jitrisk.engine`` in a worker
 #: process does not load the workbook reader: the engine never needs it.
-_FROM_WORKBOOK = {
-    "apply_scenario": ("jitrisk.workbook.overrides", "check_and_apply"),
-    "ValidationReport": ("jitrisk.workbook.reader", "ValidationReport"),
-    "load_network": ("jitrisk.workbook.reader", "load_network"),
-    "validate_workbook": ("jitrisk.workbook.reader", "validate_workbook"),
-}
+_FROM_READER = ("ValidationReport", "load_network", "validate_workbook")
 
 
 def __getattr__(name: str) -> Any:
-    if name in _FROM_WORKBOOK:
-        module, attribute = _FROM_WORKBOOK[name]
-        value = getattr(importlib.import_module(module), attribute)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'jitrisk' has no attribute {name!r}")
+    if name == "apply_scenario":
+        from .workbook.overrides import check_and_apply
+
+        value: Any = check_and_apply
+    elif name in _FROM_READER:
+        from .workbook import reader
+
+        value = getattr(reader, name)
+    else:
+        raise AttributeError(f"module 'jitrisk' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 __all__ = [
