@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
     QObject,
+    QSize,
     Qt,
     QThreadPool,
     QTimer,
@@ -106,9 +107,8 @@ def chart_image(
     until the view sets a figure of results. Its size hint is modest, so
     splitters share the space as the views ask.
     """
-    image = ChartImage()
+    image = ChartImage(size_hint=QSize(*minimum))
     image.setMinimumSize(*minimum)
-    image.sizeHint = image.minimumSize  # type: ignore[method-assign]
     image.set_figure(lambda figure: draw(message, figure=figure))
     return image
 

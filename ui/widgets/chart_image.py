@@ -74,9 +74,16 @@ class ChartImage(QWidget):
 
     rendered = Signal()
 
-    def __init__(self, pool: QThreadPool | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pool: QThreadPool | None = None,
+        parent: QWidget | None = None,
+        size_hint: QSize | None = None,
+    ) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
+        #: What the layout is asked for; a modest hint lets splitters share the space.
+        self._size_hint = size_hint or QSize(900, 360)
         self._draw: DrawFigure | None = None
         self._image: QImage | None = None
         self._generation = 0
@@ -93,7 +100,7 @@ class ChartImage(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
     def sizeHint(self) -> QSize:
-        return QSize(900, 360)
+        return self._size_hint
 
     # ------------------------------------------------------------------ content
     def set_figure(self, draw: DrawFigure | None, placeholder: str = "") -> None:
