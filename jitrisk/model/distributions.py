@@ -183,18 +183,11 @@ class Constant(Distribution):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Normal(Distribution):
-    """Normal distribution ``N(mean, sd**2)``."""
+class _MeanSd(Distribution):
+    """A distribution given by its mean ``mu`` and standard deviation ``sd``."""
 
     mu: float
     sd: float
-    name: ClassVar[str] = "normal"
-
-    def __post_init__(self) -> None:
-        _finite("normal", mean=self.mu, sd=self.sd)
-        if self.sd < 0:
-            raise DistributionError(f"normal: sd must be >= 0, got {_fmt(self.sd)}")
-        object.__setattr__(self, "sd", abs(self.sd))  # -0.0: NumPy refuses a negative zero scale
 
     @property
     def params(self) -> tuple[float, ...]:
@@ -208,6 +201,43 @@ class Normal(Distribution):
     def std(self) -> float:
         return self.sd
 
+
+@dataclass(frozen=True, eq=False, repr=False)
+class _DiscreteMean(Distribution):
+    """A count distribution given by its mean ``mu`` alone, ``lowest <= mu <= 1e9``."""
+
+    mu: float
+    discrete: ClassVar[bool] = True
+    lowest: ClassVar[float] = 0.0
+
+    def __post_init__(self) -> None:
+        _finite(self.name, mean=self.mu)
+        if self.mu < self.lowest or self.mu > 1e9:
+            raise DistributionError(
+                f"{self.name}: mean must be in [{_fmt(self.lowest)}, 1e9], got {_fmt(self.mu)}"
+            )
+
+    @property
+    def params(self) -> tuple[float, ...]:
+        return (self.mu,)
+
+    @property
+    def mean(self) -> float:
+        return self.mu
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Normal(_MeanSd):
+    """Normal distribution ``N(mean, sd**2)``."""
+
+    name: ClassVar[str] = "normal"
+
+    def __post_init__(self) -> None:
+        _finite("normal", mean=self.mu, sd=self.sd)
+        if self.sd < 0:
+            raise DistributionError(f"normal: sd must be >= 0, got {_fmt(self.sd)}")
+        object.__setattr__(self, "sd", abs(self.sd))  # -0.0: NumPy refuses a negative zero scale
+
     def scipy(self) -> Any:
         return stats.norm(loc=self.mu, scale=max(self.sd, 1e-300))
 
@@ -216,11 +246,9 @@ class Normal(Distribution):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class LogNormal(Distribution):
+class LogNormal(_MeanSd):
     """Log-normal with the given mean and sd of the variable itself."""
 
-    mu: float
-    sd: float
     name: ClassVar[str] = "lognormal"
 
     def __post_init__(self) -> None:
@@ -239,18 +267,6 @@ class LogNormal(Distribution):
             )
 
     @property
-    def params(self) -> tuple[float, ...]:
-        return (self.mu, self.sd)
-
-    @property
-    def mean(self) -> float:
-        return self.mu
-
-    @property
-    def std(self) -> float:
-        return self.sd
-
-    @property
     def log_params(self) -> tuple[float, float]:
         s2 = math.log1p((self.sd / self.mu) ** 2)
         return math.log(self.mu) - s2 / 2, math.sqrt(s2)
@@ -265,11 +281,9 @@ class LogNormal(Distribution):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Gamma(Distribution):
+class Gamma(_MeanSd):
     """Gamma with the given mean and sd (shape ``mean²/sd²``, scale ``sd²/mean``)."""
 
-    mu: float
-    sd: float
     name: ClassVar[str] = "gamma"
 
     def __post_init__(self) -> None:
@@ -287,18 +301,6 @@ class Gamma(Distribution):
                 f"gamma: mean {_fmt(self.mu)} and sd {_fmt(self.sd)} are too far apart "
                 "(shape mean²/sd² out of range)"
             )
-
-    @property
-    def params(self) -> tuple[float, ...]:
-        return (self.mu, self.sd)
-
-    @property
-    def mean(self) -> float:
-        return self.mu
-
-    @property
-    def std(self) -> float:
-        return self.sd
 
     @property
     def shape_scale(self) -> tuple[float, float]:
@@ -393,25 +395,10 @@ class Uniform(Distribution):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Poisson(Distribution):
+class Poisson(_DiscreteMean):
     """Poisson with the given mean."""
 
-    mu: float
     name: ClassVar[str] = "poisson"
-    discrete: ClassVar[bool] = True
-
-    def __post_init__(self) -> None:
-        _finite("poisson", mean=self.mu)
-        if self.mu < 0 or self.mu > 1e9:
-            raise DistributionError(f"poisson: mean must be in [0, 1e9], got {_fmt(self.mu)}")
-
-    @property
-    def params(self) -> tuple[float, ...]:
-        return (self.mu,)
-
-    @property
-    def mean(self) -> float:
-        return self.mu
 
     @property
     def std(self) -> float:
@@ -425,29 +412,15 @@ class Poisson(Distribution):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Geometric(Distribution):
+class Geometric(_DiscreteMean):
     """Whole days ``>= 1`` with ``P(K = k) = (1-q)^(k-1) q``, ``q = 1/mean``.
 
     As an outage duration it makes the outage a two-state Markov chain with
     daily recovery probability ``q``.
     """
 
-    mu: float
     name: ClassVar[str] = "geometric"
-    discrete: ClassVar[bool] = True
-
-    def __post_init__(self) -> None:
-        _finite("geometric", mean=self.mu)
-        if self.mu < 1 or self.mu > 1e9:
-            raise DistributionError(f"geometric: mean must be in [1, 1e9], got {_fmt(self.mu)}")
-
-    @property
-    def params(self) -> tuple[float, ...]:
-        return (self.mu,)
-
-    @property
-    def mean(self) -> float:
-        return self.mu
+    lowest: ClassVar[float] = 1.0
 
     @property
     def std(self) -> float:
