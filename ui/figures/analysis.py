@@ -7,8 +7,8 @@ also gets the knee and the current buffer marked *on* the curve with a label
 (the report marks them with vertical lines and a legend entry). The plan
 comparison has no report counterpart yet and is drawn here, in the same style.
 
-Every function takes keyword-only ``figsize`` (inches) and ``figure`` (an
-existing figure to redraw into, e.g. a canvas's), and accepts the documents
+Every function takes the report's frame keywords (:class:`jitrisk.report.figures.Frame`:
+``title``, ``figsize`` in inches, ``figure`` to redraw into), and accepts the documents
 the analyses produce (``SweepResult.to_dict()``, ``RiskReport.to_dict()``).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure, FigureBase, SubFigure
@@ -53,20 +53,9 @@ def _root(fig: FigureBase) -> Figure:
     return root
 
 
-def _prepare(figure: Canvas | None, figsize: tuple[float, float] | None) -> Canvas:
-    if figure is None:
-        figure = Figure(figsize=figsize or style.FIGSIZE, dpi=100, layout="constrained")
-    else:
-        figure.clear()
-    figure.set_facecolor("white")
-    return figure
-
-
-def empty_figure(
-    message: str, *, figsize: tuple[float, float] | None = None, figure: Canvas | None = None
-) -> Figure:
+def empty_figure(message: str, **frame: Unpack[report.Frame]) -> Figure:
     """A blank figure with a centred note (nothing computed yet)."""
-    return report.empty_figure(message, figsize=figsize, figure=figure)
+    return report.empty_figure(message, **frame)
 
 
 def _estimate(d: Any) -> tuple[float, float, float]:
@@ -113,10 +102,8 @@ def curve_value_at(curve: Doc, buffer_days: float, key: str = "stockout_day_prob
 def buffer_curve_figure(
     curve: Doc,
     *,
-    title: str | None = None,
     zoom: bool = False,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[report.Frame],
 ) -> Figure:
     """The JIT buffer curve with the knee and the current buffer marked on it.
 
@@ -124,12 +111,13 @@ def buffer_curve_figure(
     ----------
     curve : mapping
         ``SweepResult.to_dict()``.
-    title : str, optional
-        Defaults to the report's ("JIT buffer curve: <target>").
     zoom : bool
         Scale both axes to the levels from the knee on: the cliff below the
         knee leaves the chart (a note gives its values) and the shape of the
         curve where buffers are usually set becomes readable.
+    **frame
+        ``title`` (default the report's, "JIT buffer curve: <target>"),
+        ``figsize``, ``figure``: see :class:`jitrisk.report.figures.Frame`.
 
     Notes
     -----
@@ -140,7 +128,7 @@ def buffer_curve_figure(
     at the current buffer, each labelled with its days and stockout-day
     probability; a current buffer outside the levels is named in a note.
     """
-    fig = report.buffer_curve_figure(curve, title=title, figsize=figsize, figure=figure)
+    fig = report.buffer_curve_figure(curve, **frame)
     if not curve.get("levels") or not fig.axes:
         return fig
     ax = fig.axes[0]
@@ -258,9 +246,7 @@ def tts_ttr_figure(
     risk: Doc,
     *,
     labels: int | None = None,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[report.Frame],
 ) -> Figure:
     """Time to survive against time to recover, one point per site or region.
 
@@ -278,7 +264,7 @@ def tts_ttr_figure(
             if r.get("exposed")
         )
         labels = min(exposed, 8) if exposed else 5
-    return report.tts_ttr_figure(risk, labels=labels, title=title, figsize=figsize, figure=figure)
+    return report.tts_ttr_figure(risk, labels=labels, **frame)
 
 
 # ----------------------------------------------------------------------------- plans
@@ -297,9 +283,7 @@ def plan_comparison_figure(
     plans: Sequence[PlanSummary],
     *,
     currency: str = "",
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[report.Frame],
 ) -> Figure:
     """The plans side by side: inventory value, expected lost revenue, P(any customer stockout).
 
@@ -307,7 +291,7 @@ def plan_comparison_figure(
     hatch in every panel), 95% CI whiskers on the simulated quantities and
     each value written at its bar.
     """
-    fig = _prepare(figure, figsize)
+    fig = report.frame_canvas(frame)
     if not plans:
         return empty_figure("No plans to compare yet.", figure=fig)
     axes = fig.subplots(1, 3, sharey=True)
@@ -405,7 +389,7 @@ def plan_comparison_figure(
     axes[0].set_yticks(y, [style.plain(p.name, 24) for p in plans], fontsize=_fs(fig, -1))
     axes[0].set_ylim(-0.6, len(plans) - 0.4)
     fig.suptitle(
-        title or "The plans side by side (whiskers: 95% CI)",
+        frame.get("title") or "The plans side by side (whiskers: 95% CI)",
         fontsize=_fs(fig, 1),
         x=0.01,
         ha="left",

@@ -3,8 +3,10 @@
 No pyplot and no global style state, so the functions are safe on any backend
 (Agg for files, a Qt canvas in the desktop app) and from worker threads. Each
 takes the documents the analyses produce (``SimulationResult.to_dict()``,
-``SweepResult.to_dict()``, ``RiskReport.to_dict()``) and keyword-only options:
+``SweepResult.to_dict()``, ``RiskReport.to_dict()``) and the keywords of
+:class:`~jitrisk.report.figures.common.Frame`:
 
+* ``title``: replaces the chart's own title;
 * ``figsize``: inches; default 10 x 5.625 (16:9, a slide). Type sizes scale
   with it, so a chart stays readable when drawn smaller;
 * ``figure``: an existing :class:`~matplotlib.figure.Figure` or
@@ -16,7 +18,7 @@ colour alone (line styles, markers and labels repeat it).
 """
 
 from .analysis import buffer_curve_figure, buffer_plans_figure, tts_ttr_figure
-from .common import empty_figure, rank_sites, site_label, split
+from .common import Frame, empty_figure, frame_canvas, rank_sites, site_label, split
 from .network import REGION_MARKERS, network_map_figure
 from .network import _region_style as _region_style
 from .results import RISK_METRICS, lost_revenue_figure, scenario_comparison_figure, top_risk_figure
@@ -24,9 +26,11 @@ from .results import RISK_METRICS, lost_revenue_figure, scenario_comparison_figu
 __all__ = [
     "REGION_MARKERS",
     "RISK_METRICS",
+    "Frame",
     "buffer_curve_figure",
     "buffer_plans_figure",
     "empty_figure",
+    "frame_canvas",
     "lost_revenue_figure",
     "network_map_figure",
     "rank_sites",

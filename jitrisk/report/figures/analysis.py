@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -16,6 +16,7 @@ from .. import style
 from .common import (
     Canvas,
     Doc,
+    Frame,
     _days_text,
     _done,
     _est,
@@ -23,22 +24,19 @@ from .common import (
     _label,
     _outside_legend,
     _pct_axis,
-    _prepare,
     _root,
     _scale,
     _style_axes,
     _title,
     empty_figure,
+    frame_canvas,
     site_label,
 )
 
 
 def buffer_curve_figure(
     curve: Doc,
-    *,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """The JIT buffer curve: stockout-day probability and fill rate against buffer days.
 
@@ -55,7 +53,7 @@ def buffer_curve_figure(
     dashed) each with a 95% CI band; the knee (dotted) and the current buffer
     (dash-dot) are marked with vertical lines.
     """
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     levels = list(curve.get("levels") or [])
     if not levels:
         return empty_figure("No buffer curve was computed.", figure=fig)
@@ -114,7 +112,7 @@ def buffer_curve_figure(
     ax.grid(axis="both", color=style.GRID, zorder=0)
     target = str(curve.get("site", ""))
     who = "every stocking site" if target == "network" else style.plain(target, 40)
-    _title(ax, fig, title or f"JIT buffer curve: {who}")
+    _title(ax, fig, frame.get("title") or f"JIT buffer curve: {who}")
     del l1, l2
     _outside_legend(fig, handles)
     return _done(fig)
@@ -124,9 +122,7 @@ def tts_ttr_figure(
     risk: Doc,
     *,
     labels: int = 8,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """Time to survive against time to recover, one point per site (and region).
 
@@ -147,7 +143,7 @@ def tts_ttr_figure(
     it survive the outage (blue circles). Regions are hollow diamonds.
     Whiskers are the 95% CI of TTS.
     """
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     pts: list[_RiskPoint] = []
     for kind in ("sites", "regions"):
         for sid, r in (risk.get(kind) or {}).items():
@@ -237,7 +233,8 @@ def tts_ttr_figure(
     _title(
         ax,
         fig,
-        title or f"Time to survive vs time to recover: {n_exp} of {n_sites} sites exposed",
+        frame.get("title")
+        or f"Time to survive vs time to recover: {n_exp} of {n_sites} sites exposed",
     )
     handles = [
         Line2D([], [], color=style.RISK, marker="X", ls="", ms=9, label="Site exposed (TTS < TTR)"),
@@ -315,10 +312,7 @@ _PLANS = (
 
 def buffer_plans_figure(
     rows: Sequence[Mapping[str, Any]],
-    *,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """Safety stock (days of cover) of each site now and under each plan, grouped bars.
 
@@ -328,7 +322,7 @@ def buffer_plans_figure(
         One per site, in display order (top first), with ``site_id`` and any of
         ``current_days``, ``gsm_days``, ``aware_days`` (None or missing: not shown).
     """
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     if not rows:
         return empty_figure("No site needs a buffer decision.", figure=fig)
     plans = [p for p in _PLANS if any(style.finite(r.get(p[0])) for r in rows)]
@@ -357,7 +351,7 @@ def buffer_plans_figure(
     ax.set_axisbelow(True)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8))
     _label(ax, fig, x="Safety stock (days of cover)")
-    _title(ax, fig, title or "Safety stock now and as planned")
+    _title(ax, fig, frame.get("title") or "Safety stock now and as planned")
     handles, texts = ax.get_legend_handles_labels()
     _outside_legend(fig, handles, texts)
     return _done(fig)

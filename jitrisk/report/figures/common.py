@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure, SubFigure
@@ -18,12 +18,35 @@ Doc = Mapping[str, Any]
 Canvas = Figure | SubFigure
 
 
+class Frame(TypedDict, total=False):
+    """The keywords every chart function takes (as ``**frame``), all optional.
+
+    Attributes
+    ----------
+    title : str or None
+        Replaces the chart's own title.
+    figsize : (float, float) or None
+        Inches of a new figure; default :data:`jitrisk.report.style.FIGSIZE`
+        (10 x 5.625, a 16:9 slide). Type sizes scale with it.
+    figure : Figure, SubFigure or None
+        Draw into this one (cleared first) instead of a new figure: a canvas's
+        figure, or one panel of a report page. ``figsize`` is then ignored.
+    """
+
+    title: str | None
+    figsize: tuple[float, float] | None
+    figure: Canvas | None
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
-def _prepare(figure: Canvas | None, figsize: tuple[float, float] | None) -> Canvas:
+def frame_canvas(frame: Frame, figsize: tuple[float, float] = style.FIGSIZE) -> Canvas:
+    """The figure to draw into: ``frame["figure"]`` cleared, or a new one."""
+    figure = frame.get("figure")
     if figure is None:
-        figure = Figure(figsize=figsize or style.FIGSIZE, dpi=100, layout="constrained")
+        size = frame.get("figsize") or figsize
+        figure = Figure(figsize=size, dpi=100, layout="constrained")
     else:
         figure.clear()
     figure.set_facecolor("white")
@@ -136,14 +159,9 @@ def _done(fig: Canvas) -> Figure:
     return _root(fig)
 
 
-def empty_figure(
-    message: str,
-    *,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
-) -> Figure:
+def empty_figure(message: str, **frame: Unpack[Frame]) -> Figure:
     """A blank figure with a centred note (nothing to show)."""
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     fig.text(
         0.5,
         0.5,

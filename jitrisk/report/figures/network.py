@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 import networkx as nx
 import numpy as np
@@ -16,15 +16,15 @@ from matplotlib.lines import Line2D
 from .. import style
 from ..layout import layered_positions
 from .common import (
-    Canvas,
+    Frame,
     _done,
     _fs,
     _pct_axis,
-    _prepare,
     _root,
     _scale,
     _title,
     empty_figure,
+    frame_canvas,
     site_label,
 )
 
@@ -37,9 +37,7 @@ def network_map_figure(
     values: Mapping[Hashable, float],
     *,
     value_label: str = "Stockout-day probability",
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """The network from raw suppliers (left) to customers (right), sites coloured by risk.
 
@@ -62,7 +60,7 @@ def network_map_figure(
     regions stay apart without relying on colour. Readable up to about 100
     sites at the default size of 13.3 x 7.5 inches.
     """
-    fig = _prepare(figure, figsize or (13.333, 7.5))
+    fig = frame_canvas(frame, (13.333, 7.5))
     if graph.number_of_nodes() == 0:
         return empty_figure("The network has no sites.", figure=fig)
     pos = layered_positions(graph)
@@ -153,7 +151,11 @@ def network_map_figure(
             columnspacing=1.0,
         )
     n = graph.number_of_nodes()
-    _title(ax, fig, title or f"Network map: {n} sites, raw suppliers (left) to customers (right)")
+    _title(
+        ax,
+        fig,
+        frame.get("title") or f"Network map: {n} sites, raw suppliers (left) to customers (right)",
+    )
     return _done(fig)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Literal
+from typing import Literal, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -16,8 +16,8 @@ from numpy.typing import ArrayLike
 from ...engine.results import tail_risk
 from .. import style
 from .common import (
-    Canvas,
     Doc,
+    Frame,
     _done,
     _est,
     _fs,
@@ -25,10 +25,10 @@ from .common import (
     _legend,
     _outside_legend,
     _pct_axis,
-    _prepare,
     _style_axes,
     _title,
     empty_figure,
+    frame_canvas,
     rank_sites,
     site_label,
 )
@@ -46,9 +46,7 @@ def top_risk_figure(
     *,
     metric: str = "stockout_day_probability",
     names: Mapping[str, str] | None = None,
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """Horizontal bars of the ``n`` sites most at risk, with 95% CI whiskers.
 
@@ -64,7 +62,7 @@ def top_risk_figure(
     names : mapping, optional
         Site id -> descriptive name, shown after the id.
     """
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     ranked = [s for s in rank_sites(sites, metric) if metric in sites[s]][:n]
     if not ranked:
         return empty_figure("No sites to show", figure=fig)
@@ -110,7 +108,7 @@ def top_risk_figure(
     ax.set_axisbelow(True)
     label = RISK_METRICS.get(metric, metric)
     _label(ax, fig, x=f"{label} (whiskers: 95% CI)")
-    _title(ax, fig, title or f"The {len(top)} sites most at risk")
+    _title(ax, fig, frame.get("title") or f"The {len(top)} sites most at risk")
     present = [t for t in style.SITE_TYPES if t in set(types)]
     _legend(
         ax,
@@ -127,8 +125,7 @@ def lost_revenue_figure(
     var95: float | None = None,
     cvar95: float | None = None,
     currency: str = "",
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """Histogram of network lost revenue per trial, with mean, VaR95 and CVaR95 marked.
 
@@ -144,7 +141,7 @@ def lost_revenue_figure(
         Shown in the axis label and legend.
     """
     x = np.asarray(losses, dtype=float)
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     if x.size == 0 or not np.any(x > 0):
         return empty_figure("No revenue was lost in any trial.", figure=fig)
     if var95 is None or cvar95 is None:
@@ -180,7 +177,7 @@ def lost_revenue_figure(
     ax.grid(axis="y", color=style.GRID, zorder=0)
     unit = f" ({style.plain(currency)})" if currency else ""
     _label(ax, fig, x=f"Lost revenue over the horizon{unit}", y="Trials")
-    _title(ax, fig, "Lost revenue across trials")
+    _title(ax, fig, frame.get("title") or "Lost revenue across trials")
     _legend(ax, fig, handles=handles, loc="upper right")
     return _done(fig)
 
@@ -199,9 +196,7 @@ def scenario_comparison_figure(
     networks: Mapping[str, Doc],
     *,
     currency: str = "",
-    title: str | None = None,
-    figsize: tuple[float, float] | None = None,
-    figure: Canvas | None = None,
+    **frame: Unpack[Frame],
 ) -> Figure:
     """Grouped bars of the network KPIs of each scenario, with 95% CI whiskers.
 
@@ -212,7 +207,7 @@ def scenario_comparison_figure(
     currency : str
         Label of the lost-revenue panel.
     """
-    fig = _prepare(figure, figsize)
+    fig = frame_canvas(frame)
     names = list(networks)
     if not names:
         return empty_figure("No scenarios to compare.", figure=fig)
@@ -262,7 +257,7 @@ def scenario_comparison_figure(
         if panel == 0:
             ax.set_ylim(0, 1.0)
             _pct_axis(ax.yaxis, 1.0)
-            _title(ax, fig, title or "Key results by scenario")
+            _title(ax, fig, frame.get("title") or "Key results by scenario")
         else:
             ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.compact(v)))
             unit = f" ({style.plain(currency)})" if currency else ""
