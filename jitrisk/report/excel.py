@@ -35,13 +35,12 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model.graph import build_graph
-from ..workbook.fileio import atomic_write
 from ..workbook.format import SHEETS
 from . import style, tables
 from . import xlsx as X
 from .build import ReportData, ScenarioReport
 from .figures import network_map_figure
-from .output import preflight
+from .output import write_checked
 from .tables import Column
 from .xlsx_charts import CHART_ROWS, bar_chart, buffer_curve_chart, rows_for_height
 
@@ -65,32 +64,11 @@ MAP_WIDTH_PX = 1250
 
 
 def write_excel_report(data: ReportData, path: PathLike, input_path: PathLike | None) -> Path:
-    """Write the Excel report of ``data`` to ``path`` (atomically).
+    """Write the Excel report of ``data`` to ``path``; ``input_path``'s sheets are copied in.
 
-    Parameters
-    ----------
-    data : ReportData
-        From :func:`jitrisk.report.collect`.
-    path : str or os.PathLike
-        The ``.xlsx`` file to write; replaced if it exists.
-    input_path : str or os.PathLike or None
-        The workbook that was read: never overwritten, and its sheets are
-        copied into ``Inputs``.
-
-    Returns
-    -------
-    pathlib.Path
-
-    Raises
-    ------
-    jitrisk.errors.JitriskError
-        ``path`` is the input workbook, its folder does not exist, or the file
-        is locked (open in Excel) or read-only. A previous file at ``path`` is
-        then unchanged.
+    Checks, atomic write and errors: :func:`jitrisk.report.output.write_checked`.
     """
-    preflight(path, input_path)
-    wb = build_workbook(data, input_path)
-    return atomic_write(path, wb.save)
+    return write_checked(path, input_path, lambda: build_workbook(data, input_path).save)
 
 
 def build_workbook(data: ReportData, input_path: PathLike | None = None) -> Workbook:

@@ -1,12 +1,13 @@
-"""Checks on a report's target before any work is done on it."""
+"""Writing a report file: checks on its target before any work, then an atomic write."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import JitriskError
-from ..workbook.fileio import refuse_overwrite_input
+from ..workbook.fileio import atomic_write, refuse_overwrite_input
 
 PathLike = str | os.PathLike[str]
 
@@ -32,3 +33,33 @@ def preflight(path: PathLike, input_path: PathLike | None) -> Path:
     if target.is_dir():
         raise JitriskError(f"cannot write {target}: it is a folder, not a file")
     return target
+
+
+def write_checked(
+    path: PathLike, input_path: PathLike | None, make: Callable[[], Callable[[Path], object]]
+) -> Path:
+    """Check the target, build the report, then write it atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write; replaced if it exists.
+    input_path : str or os.PathLike or None
+        The workbook that was read: never overwritten.
+    make : callable
+        Builds the report (the costly part, so only after :func:`preflight`)
+        and returns the function that saves it to a given path.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    jitrisk.errors.JitriskError
+        ``path`` is the input workbook, its folder does not exist, or the file
+        is locked (open in Excel) or read-only. A previous file at ``path`` is
+        then unchanged.
+    """
+    preflight(path, input_path)
+    return atomic_write(path, make())

@@ -18,10 +18,9 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 
-from ..workbook.fileio import atomic_write
 from . import figures, pages, style, tables
 from .build import ReportData, ScenarioReport
-from .output import preflight
+from .output import write_checked
 
 PathLike = str | os.PathLike[str]
 A4_LANDSCAPE = (11.69, 8.27)
@@ -31,19 +30,14 @@ PageFn = Callable[[], Figure]
 
 
 def write_pdf_report(data: ReportData, path: PathLike, input_path: PathLike | None) -> Path:
-    """Write the PDF brief of ``data`` to ``path`` (atomically; never onto ``input_path``).
+    """Write the PDF brief of ``data`` to ``path``, a page at a time.
 
-    Returns
-    -------
-    pathlib.Path
-
-    Raises
-    ------
-    jitrisk.errors.JitriskError
-        ``path`` is the input workbook, or cannot be written (folder missing,
-        file locked or read-only); a previous file is then unchanged.
+    Checks, atomic write and errors: :func:`jitrisk.report.output.write_checked`.
     """
-    preflight(path, input_path)
+    return write_checked(path, input_path, lambda: _pdf_writer(data))
+
+
+def _pdf_writer(data: ReportData) -> Callable[[Path], None]:
     page_fns = page_builders(data)
 
     def write(tmp: Path) -> None:
@@ -60,7 +54,7 @@ def write_pdf_report(data: ReportData, path: PathLike, input_path: PathLike | No
                 _footer(fig, data, n, len(page_fns))
                 pdf.savefig(fig)
 
-    return atomic_write(path, write)
+    return write
 
 
 def page_count(data: ReportData) -> int:

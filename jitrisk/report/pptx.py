@@ -22,10 +22,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from ..workbook.fileio import atomic_write
 from . import figures, pages, style
 from .build import ReportData, ScenarioReport
-from .output import preflight
+from .output import write_checked
 
 PathLike = str | os.PathLike[str]
 
@@ -43,21 +42,16 @@ LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
 
 def write_pptx_report(data: ReportData, path: PathLike, input_path: PathLike | None) -> Path:
-    """Write the deck of ``data`` to ``path`` (atomically; never onto ``input_path``).
+    """Write the deck of ``data`` to ``path``.
 
-    Returns
-    -------
-    pathlib.Path
-
-    Raises
-    ------
-    jitrisk.errors.JitriskError
-        ``path`` is the input workbook, or cannot be written (folder missing,
-        file locked or read-only); a previous file is then unchanged.
+    Checks, atomic write and errors: :func:`jitrisk.report.output.write_checked`.
     """
-    preflight(path, input_path)
-    prs = build_presentation(data)
-    return atomic_write(path, lambda tmp: prs.save(str(tmp)))
+
+    def make() -> Callable[[Path], object]:
+        prs = build_presentation(data)
+        return lambda tmp: prs.save(str(tmp))
+
+    return write_checked(path, input_path, make)
 
 
 def slide_count(data: ReportData) -> int:
