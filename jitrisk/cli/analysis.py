@@ -15,9 +15,11 @@ from .common import (
     add_output_options,
     add_run_options,
     load,
-    progress_hooks,
+    progress_to_stderr,
+    run_options,
     workbook_command,
     write_json,
+    write_json_if_asked,
 )
 
 
@@ -96,20 +98,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     targets = [s.site_id for s in net.sites if s.is_stocking] if args.all else [args.site]
     docs = []
     for target in targets:
-        bar, cb = progress_hooks(args.quiet, f"sweep {target}")
-        res = sweep(
-            net,
-            target,
-            levels,
-            scenario=args.scenario,
-            trials=args.trials,
-            days=args.days,
-            seed=args.seed,
-            workers=args.workers,
-            progress=cb,
-        )
-        if bar is not None:
-            bar.done()
+        with progress_to_stderr(args.quiet, f"sweep {target}") as cb:
+            res = sweep(net, target, levels, progress=cb, **run_options(args))
         doc = res.to_dict()
         docs.append(doc)
         _print_sweep(doc)
@@ -155,24 +145,16 @@ def cmd_risk(args: argparse.Namespace) -> int:
         for sid in args.site:
             if sid not in net.site_by_id or not net.site_by_id[sid].is_stocking:
                 raise JitriskError(f"'{sid}' is not a stocking site of the workbook")
-    bar, cb = progress_hooks(args.quiet, "risk")
-    rep = risk_report(
-        net,
-        scenario=args.scenario,
-        trials=args.trials,
-        days=args.days,
-        seed=args.seed,
-        default_ttr=args.default_ttr,
-        sites=args.site,
-        regions=not args.no_regions,
-        workers=args.workers,
-        progress=cb,
-    )
-    if bar is not None:
-        bar.done()
-    doc = rep.to_dict()
-    if args.json:
-        write_json(args.json, doc, args.workbook)
+    with progress_to_stderr(args.quiet, "risk") as cb:
+        rep = risk_report(
+            net,
+            default_ttr=args.default_ttr,
+            sites=args.site,
+            regions=not args.no_regions,
+            progress=cb,
+            **run_options(args),
+        )
+    write_json_if_asked(args, rep.to_dict())
     for title, rows in (("Sites", rep.sites), ("Regions", rep.regions)):
         if not rows:
             continue
@@ -200,8 +182,7 @@ def cmd_place(args: argparse.Namespace) -> int:
 
         sol = place_gsm(net, args.service_level)
         doc = sol.to_dict()
-        if args.json:
-            write_json(args.json, doc, args.workbook)
+        write_json_if_asked(args, doc)
         _print_gsm(doc)
         return 0
     if args.budget is None:
@@ -218,25 +199,17 @@ def cmd_place(args: argparse.Namespace) -> int:
             if v["safety_stock_days"] is not None
         }
     }
-    bar, cb = progress_hooks(args.quiet, "placing")
-    res = place_by_simulation(
-        net,
-        args.budget,
-        objective=args.objective,
-        scenario=args.scenario,
-        step_days=args.step_days,
-        trials=args.trials,
-        days=args.days,
-        seed=args.seed,
-        workers=args.workers,
-        compare=compare,
-        progress=cb,
-    )
-    if bar is not None:
-        bar.done()
-    doc = res.to_dict()
-    if args.json:
-        write_json(args.json, doc, args.workbook)
+    with progress_to_stderr(args.quiet, "placing") as cb:
+        res = place_by_simulation(
+            net,
+            args.budget,
+            objective=args.objective,
+            step_days=args.step_days,
+            compare=compare,
+            progress=cb,
+            **run_options(args),
+        )
+    write_json_if_asked(args, res.to_dict())
     print(
         f"\nDisruption-aware plan: {res.spent:,.0f} of {res.budget:,.0f} "
         f"{net.settings.currency} placed ({res.objective}; searched on {res.trials} trials, "

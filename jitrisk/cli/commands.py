@@ -21,13 +21,14 @@ from .common import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    ProgressBar,
     add_output_options,
     add_run_options,
     load,
     print_problems,
+    progress_to_stderr,
+    run_options,
     workbook_command,
-    write_json,
+    write_json_if_asked,
 )
 
 # ----------------------------------------------------------------------------- commands
@@ -65,9 +66,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     net = load(args.workbook, sys.stderr)
     info = network_info(net)
-    doc = info.as_dict()
-    if args.json:
-        write_json(args.json, doc, args.workbook)
+    write_json_if_asked(args, info.as_dict())
     print(f"Sites by type: {_kv(info.counts_by_type)}")
     print(f"Sites by tier: {_kv(info.counts_by_tier)}")
     print(f"Regions: {_kv(info.regions) or 'none'}")
@@ -106,26 +105,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
         check_report_target(args.report, args.workbook)
     net = load(args.workbook, sys.stderr)
-    bar = ProgressBar("simulating") if not args.quiet else None
-
-    def progress(p: Any) -> None:
-        if bar is not None:
-            bar.update(p.fraction, p.eta)
-
-    result = simulate(
-        net,
-        args.scenario,
-        trials=args.trials,
-        days=args.days,
-        seed=args.seed,
-        workers=args.workers,
-        progress=progress,
-    )
-    if bar is not None:
-        bar.done()
+    with progress_to_stderr(args.quiet, "simulating") as cb:
+        result = simulate(net, progress=cb, **run_options(args))
     doc = result.to_dict()
-    if args.json:
-        write_json(args.json, doc, args.workbook)
+    write_json_if_asked(args, doc)
     _print_simulation(doc, sys.stdout, top=args.top)
     if args.report:
         from .report import write_simulation_report

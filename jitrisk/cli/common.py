@@ -12,7 +12,8 @@ import json
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from ..errors import JitriskError, WorkbookError
@@ -67,14 +68,31 @@ def load(path: str, err: TextIO) -> Network:
     return report.network
 
 
-def progress_hooks(
-    quiet: bool, label: str
-) -> tuple[ProgressBar | None, Callable[[Any], None] | None]:
-    """A progress bar and the callback that feeds it, or ``(None, None)`` when quiet."""
+@contextmanager
+def progress_to_stderr(quiet: bool, label: str) -> Iterator[Callable[[Any], None] | None]:
+    """The callback that feeds a progress bar on stderr, or ``None`` when quiet.
+
+    The bar is completed when the block ends normally; after an error or an
+    interrupt it stays where it stopped.
+    """
     if quiet:
-        return None, None
+        yield None
+        return
     bar = ProgressBar(label)
-    return bar, (lambda p: bar.update(p.fraction, p.eta))
+    yield lambda p: bar.update(p.fraction, p.eta)
+    bar.done()
+
+
+def run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords of :func:`add_run_options` as given: scenario, trials, days, seed, workers."""
+    names = ("scenario", "trials", "days", "seed", "workers")
+    return {n: getattr(args, n) for n in names if hasattr(args, n)}
+
+
+def write_json_if_asked(args: argparse.Namespace, doc: dict[str, Any]) -> None:
+    """``--json OUT.json``: write ``doc`` there (never onto the input workbook)."""
+    if getattr(args, "json", None):
+        write_json(args.json, doc, args.workbook)
 
 
 def write_json(path: str, doc: dict[str, Any], workbook: str | None = None) -> None:
@@ -99,24 +117,24 @@ def add_run_options(
     parser.add_argument("--workers", type=positive_int, help="threads (default: all cores)")
 
 
-def positive_int(text: str) -> int:
+def _whole_number(text: str, least: int) -> int:
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {v}")
+    if v < least:
+        raise argparse.ArgumentTypeError(f"must be >= {least}, got {v}")
     return v
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: a whole number >= 1."""
+    return _whole_number(text, 1)
 
 
 def nonnegative_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {v}")
-    return v
+    """An argparse ``type``: a whole number >= 0."""
+    return _whole_number(text, 0)
 
 
 def workbook_command(

@@ -11,7 +11,14 @@ import argparse
 import sys
 from typing import Any
 
-from .common import ProgressBar, add_run_options, load, positive_int, workbook_command
+from .common import (
+    add_run_options,
+    load,
+    positive_int,
+    progress_to_stderr,
+    run_options,
+    workbook_command,
+)
 
 
 def register(sub: Any) -> None:
@@ -72,26 +79,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_report_target(args.out, args.workbook)  # before minutes of simulation
     kind = report_format(args.out)
     net = load(args.workbook, sys.stderr)
-    bar = None if args.quiet else ProgressBar("report")
-
-    def progress(p: Any) -> None:
-        if bar is not None:
-            bar.update(p.fraction, p.eta)
-
-    data = collect(
-        net,
-        args.scenario,
-        trials=args.trials,
-        seed=args.seed,
-        days=args.days,
-        budget=args.budget,
-        progress=progress,
-        workers=args.workers,
-        risk_trials=args.risk_trials,
-        curve_trials=args.curve_trials,
-    )
-    if bar is not None:
-        bar.done()
+    with progress_to_stderr(args.quiet, "report") as cb:
+        options = run_options(args)
+        data = collect(
+            net,
+            options.pop("scenario"),
+            budget=args.budget,
+            progress=cb,
+            risk_trials=args.risk_trials,
+            curve_trials=args.curve_trials,
+            **options,
+        )
     path = write_report(data, args.out, args.workbook)
     names = ", ".join(data.provenance.scenarios)
     print(f"wrote {path} ({_LABELS[kind]}; scenarios: {names})")
@@ -114,17 +112,8 @@ def write_simulation_report(
     from ..report.build import collect_from_result
 
     check_report_target(args.report, args.workbook)
-    bar = None if quiet else ProgressBar("report")
-
-    def progress(p: Any) -> None:
-        if bar is not None:
-            bar.update(p.fraction, p.eta)
-
-    data = collect_from_result(
-        net, result, progress=progress, workers=getattr(args, "workers", None)
-    )
-    if bar is not None:
-        bar.done()
+    with progress_to_stderr(quiet, "report") as cb:
+        data = collect_from_result(net, result, progress=cb, workers=getattr(args, "workers", None))
     path = write_report(data, args.report, args.workbook)
     print(f"wrote {path}")
 
