@@ -15,14 +15,12 @@ from openpyxl.utils import get_column_letter
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,9 +35,10 @@ from jitrisk.errors import Problem
 
 from ..logic.messages import plural
 from ..logic.outline import WorkbookOutline
+from ..widgets.common import PanelDock, style_read_only
 from ..widgets.icons import severity_icon
+from ..widgets.records_table import ModelIndex
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 ProblemRole = Qt.ItemDataRole.UserRole + 1
 SeverityRole = Qt.ItemDataRole.UserRole + 2
 
@@ -160,13 +159,8 @@ class ProblemsPanel(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        style_read_only(self.table)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -294,14 +288,14 @@ class ProblemsPanel(QWidget):
         self.detail_message.setText(problem.message)
 
 
-class ProblemsDock(QDockWidget):
+class ProblemsDock(PanelDock):
     """Dock holding a :class:`ProblemsPanel`; its title carries the counts."""
 
+    panel: ProblemsPanel
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Problems", parent)
-        self.setObjectName("ProblemsDock")
-        self.panel = ProblemsPanel(self)
-        self.setWidget(self.panel)
+        self.panel = ProblemsPanel()
+        super().__init__("Problems", "ProblemsDock", self.panel, parent, sides=False)
 
     def set_problems(
         self, problems: Sequence[Problem], outline: WorkbookOutline | None = None

@@ -11,10 +11,9 @@ from __future__ import annotations
 import math
 import random
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from jitrisk.workbook.format import SETTING_BY_KEY
 from .. import theme
 from ..logic.formatting import format_duration, format_eta
 from ..logic.tasks import RunRequest
+from ..widgets.common import PanelDock
 
 #: QSpinBox holds a C int; larger seeds from the workbook are folded into this range.
 MAX_SEED = 2**31 - 1
@@ -269,14 +269,11 @@ class RunPanel(QWidget):
         self.cancel_button.setEnabled(self._running)
 
 
-class RunDock(QDockWidget):
+class RunDock(PanelDock):
     """Side dock holding a :class:`RunPanel`."""
 
+    panel: RunPanel
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Run", parent)
-        self.setObjectName("RunDock")
-        self.panel = RunPanel(self)
-        self.setWidget(self.panel)
-        self.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        self.panel = RunPanel()
+        super().__init__("Run", "RunDock", self.panel, parent)

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,7 @@ from ..logic.formatting import (
 )
 from ..logic.map_layout import TYPE_NAMES, mean_flows
 from ..logic.tasks import RunOutcome
-from ..widgets.common import Card, read_only_table
+from ..widgets.common import Card, PanelDock, read_only_table
 from ..widgets.icons import type_icon
 
 
@@ -328,14 +327,11 @@ class SitePanel(QWidget):
         raise KeyError(label)
 
 
-class SiteDock(QDockWidget):
+class SiteDock(PanelDock):
     """Side dock holding a :class:`SitePanel`."""
 
+    panel: SitePanel
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Site", parent)
-        self.setObjectName("SiteDock")
-        self.panel = SitePanel(self)
-        self.setWidget(self.panel)
-        self.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        self.panel = SitePanel()
+        super().__init__("Site", "SiteDock", self.panel, parent)

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -37,6 +35,7 @@ from PySide6.QtWidgets import (
 from jitrisk.model.records import BASELINE, Network
 
 from ..logic.scenario_edits import WhatIf, name_problem, suggest_name
+from ..widgets.common import PanelDock
 
 #: Most sites named in the selection line before "and N more".
 SHOWN_SITES = 4
@@ -284,18 +283,11 @@ class WhatIfPanel(QWidget):
         self.save_button.setEnabled(self.list.count() > 0 and not self._busy)
 
 
-class WhatIfDock(QDockWidget):
-    """Side dock holding a :class:`WhatIfPanel`."""
+class WhatIfDock(PanelDock):
+    """Side dock holding a :class:`WhatIfPanel` (scrolled in a short window)."""
+
+    panel: WhatIfPanel
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("What-if", parent)
-        self.setObjectName("WhatIfDock")
         self.panel = WhatIfPanel()
-        scroller = QScrollArea()  # a short window scrolls the panel instead of growing
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroller.setWidget(self.panel)
-        self.setWidget(scroller)
-        self.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        super().__init__("What-if", "WhatIfDock", self.panel, parent, scroll=True)

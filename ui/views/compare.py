@@ -49,6 +49,7 @@ from ..logic.comparison import (
 from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
+from ..widgets.common import style_read_only
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
 
@@ -157,11 +158,8 @@ class CompareView(QWidget):
         page_layout.addWidget(self.note_label)
 
         self.kpi_table = QTableWidget(0, 0)
-        self.kpi_table.verticalHeader().setVisible(False)
-        self.kpi_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        style_read_only(self.kpi_table, wrap=True)
         self.kpi_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.kpi_table.setShowGrid(False)
-        self.kpi_table.setAlternatingRowColors(True)
         self.kpi_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.kpi_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.kpi_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -189,11 +187,7 @@ class CompareView(QWidget):
         self.sites_table.setHorizontalHeaderLabels(
             ["Site", "Name", "Reference", "Scenario", "Change (pp, 95% CI)", "Verdict"]
         )
-        self.sites_table.verticalHeader().setVisible(False)
-        self.sites_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.sites_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.sites_table.setAlternatingRowColors(True)
-        self.sites_table.setShowGrid(False)
+        style_read_only(self.sites_table, wrap=True)
         header = self.sites_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

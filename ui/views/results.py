@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -23,7 +22,7 @@ from ..figures import results as charts
 from ..logic.formatting import format_duration
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import KpiCard
+from ..widgets.common import KpiCard, style_read_only
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
@@ -126,12 +125,7 @@ class ResultsView(QWidget):
         self.table.setModel(self.proxy)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
+        style_read_only(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.filter_edit = QLineEdit()

@@ -8,12 +8,15 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -181,6 +184,50 @@ class CountBars(QWidget):
         p.end()
 
 
+def style_read_only(table: QTableView, *, wrap: bool = False) -> None:
+    """The look of every read-only table: whole rows selected, nothing editable,
+    alternating rows, no grid, no row numbers; cell text on one line unless ``wrap``."""
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(wrap)
+    table.verticalHeader().setVisible(False)
+
+
+class PanelDock(QDockWidget):
+    """A dock holding one panel, shown as ``title``; ``name`` keeps its place between sessions.
+
+    ``sides`` keeps it to the left and right edges (a side panel); ``scroll`` lets a
+    short window scroll the panel instead of growing.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        name: str,
+        panel: QWidget,
+        parent: QWidget | None = None,
+        *,
+        sides: bool = True,
+        scroll: bool = False,
+    ) -> None:
+        super().__init__(title, parent)
+        self.setObjectName(name)
+        if scroll:
+            scroller = QScrollArea()
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroller.setWidget(panel)
+            self.setWidget(scroller)
+        else:
+            self.setWidget(panel)
+        if sides:
+            self.setAllowedAreas(
+                Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+            )
+
+
 def read_only_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
@@ -190,12 +237,7 @@ def read_only_table(
     """A compact, sortable, non-editable table sized to show up to ``max_visible_rows``."""
     table = QTableWidget(len(rows), len(headers))
     table.setHorizontalHeaderLabels(list(headers))
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.setShowGrid(False)
+    style_read_only(table)
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
             item = QTableWidgetItem(text)

@@ -22,12 +22,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QTableView,
     QWidget,
 )
 
+from .common import style_read_only
+
+#: The index a Qt item model receives (a plain or a persistent one).
 ModelIndex = QModelIndex | QPersistentModelIndex
 #: Item data roles of :class:`RecordsModel`: the value to sort by, and the row object.
 SortRole = Qt.ItemDataRole.UserRole + 20
@@ -131,12 +133,7 @@ def records_table(model: RecordsModel, parent: QWidget | None = None) -> QTableV
     table.setModel(proxy)
     table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     table.setSortingEnabled(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
+    style_read_only(table)
     table.verticalHeader().setDefaultSectionSize(24)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -14,7 +14,6 @@ import pandas as pd
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -28,8 +27,8 @@ from ..logic.formatting import (
     format_percent_ci,
 )
 from .icons import type_icon
+from .records_table import ModelIndex
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 SortRole = Qt.ItemDataRole.UserRole + 10
 SiteIdRole = Qt.ItemDataRole.UserRole + 11
 
