@@ -50,7 +50,7 @@ from ..logic.formatting import (
 )
 from ..logic.messages import Msg, ShownMessage
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import MessageArea
+from ..widgets.common import MessageArea, empty_state
 from ..widgets.inputs import fill_scenarios
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
@@ -230,10 +230,7 @@ class AnalysisView(QWidget):
         layout.addWidget(bar)
 
         self.stack = QStackedWidget()
-        self.idle_label = QLabel()
-        self.idle_label.setObjectName("EmptyState")
-        self.idle_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.idle_label.setWordWrap(True)
+        self.idle_label = empty_state()
         self.stack.addWidget(self.idle_label)
         self.result_page = ResultPage()
         self.result_layout = QVBoxLayout(self.result_page)

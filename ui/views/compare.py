@@ -49,7 +49,7 @@ from ..logic.comparison import (
 from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import style_read_only
+from ..widgets.common import empty_state, style_read_only
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
 
@@ -95,15 +95,12 @@ class CompareView(QWidget):
         empty = QWidget()
         empty_layout = QVBoxLayout(empty)
         empty_layout.addStretch(1)
-        self.empty_label = QLabel(
-            "<p style='font-size:14pt'><b>Run two or more scenarios to compare them</b></p>"
-            "<p>Every run is kept here, the latest per scenario. Choose a scenario in the Run "
+        self.empty_label = empty_state(
+            "Run two or more scenarios to compare them",
+            "Every run is kept here, the latest per scenario. Choose a scenario in the Run "
             "panel or make a what-if, and press Run; or run every scenario of the workbook with "
-            "the same settings, so the differences are paired.</p>"
+            "the same settings, so the differences are paired.",
         )
-        self.empty_label.setObjectName("EmptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
         empty_layout.addWidget(self.empty_label)
         self.empty_run_all = QPushButton("Run all scenarios")
         self.empty_run_all.setObjectName("Primary")

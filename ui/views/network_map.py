@@ -21,7 +21,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -58,6 +58,7 @@ from ..logic.map_layout import (
     region_outlines,
 )
 from ..logic.tasks import RunOutcome
+from ..widgets.common import empty_state
 from .map_items import (
     CHIP_MAX_H,
     CHIP_MIN_H,
@@ -178,13 +179,9 @@ class NetworkMapWidget(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setContentsMargins(12, 2, 12, 4)
 
-        self.empty_label = QLabel(
-            "<p style='font-size:14pt'><b>No network to draw</b></p>"
-            "<p>Open a valid workbook (Ctrl+O) to see its sites and lanes.</p>"
+        self.empty_label = empty_state(
+            "No network to draw", "Open a valid workbook (Ctrl+O) to see its sites and lanes."
         )
-        self.empty_label.setObjectName("EmptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)

@@ -22,7 +22,7 @@ from ..figures import results as charts
 from ..logic.formatting import format_duration
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import KpiCard, style_read_only
+from ..widgets.common import KpiCard, empty_state, style_read_only
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
@@ -55,13 +55,10 @@ class ResultsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
-        self.empty_label = QLabel(
-            "<p style='font-size:14pt'><b>No results yet</b></p>"
-            "<p>Choose a scenario and settings in the Run panel, then press Run (Ctrl+R).</p>"
+        self.empty_label = empty_state(
+            "No results yet",
+            "Choose a scenario and settings in the Run panel, then press Run (Ctrl+R).",
         )
-        self.empty_label.setObjectName("EmptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
         self.stack.addWidget(self.empty_label)
 
         page = FillPage()

@@ -28,7 +28,7 @@ from jitrisk.model.records import Network
 from .. import theme
 from ..logic.messages import plural
 from ..logic.tasks import LoadedWorkbook
-from ..widgets.common import Card, CountBars, Tile, read_only_table
+from ..widgets.common import Card, CountBars, Tile, empty_state, read_only_table
 
 PATH_ARROW = " → "
 
@@ -99,14 +99,12 @@ class SummaryView(QScrollArea):
         self.document = None
         layout = self._new_page()
         layout.addStretch(1)
-        text = QLabel(
-            "<p style='font-size:15pt'><b>Open a supply-network workbook to begin</b></p>"
-            "<p>File &gt; Open (Ctrl+O), drop an .xlsx file onto this window, or create one "
-            "with File &gt; New from template.</p>"
+        text = empty_state(
+            "Open a supply-network workbook to begin",
+            "File &gt; Open (Ctrl+O), drop an .xlsx file onto this window, or create one "
+            "with File &gt; New from template.",
+            points=15,
         )
-        text.setObjectName("EmptyState")
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setWordWrap(True)
         layout.addWidget(text)
         layout.addStretch(2)
 

@@ -184,6 +184,18 @@ class CountBars(QWidget):
         p.end()
 
 
+def empty_state(title: str = "", body: str = "", points: int = 14) -> QLabel:
+    """The centred note a page shows when it has nothing yet: a bold ``title``
+    over a ``body`` paragraph (both rich text), or the text set later."""
+    label = QLabel(
+        f"<p style='font-size:{points}pt'><b>{title}</b></p><p>{body}</p>" if title else ""
+    )
+    label.setObjectName("EmptyState")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
 def style_read_only(table: QTableView, *, wrap: bool = False) -> None:
     """The look of every read-only table: whole rows selected, nothing editable,
     alternating rows, no grid, no row numbers; cell text on one line unless ``wrap``."""

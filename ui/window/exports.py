@@ -33,9 +33,7 @@ class ExportsMixin:
         """File > Export map as PNG."""
         if self.session_network is None or self.document is None:
             return
-        folder = self.store.text("export_dir") or str(self.document.path.parent)
-        start = Path(folder) / f"{self.document.path.stem}-map.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Export map as PNG", str(start), PNG_FILTER)
+        path = self._ask_export_path("Export map as PNG", "map.png", PNG_FILTER)
         if path:
             self.export_map(path)
 
@@ -59,11 +57,19 @@ class ExportsMixin:
         if outcome is None or self.document is None:
             self.messages.show_message(Infos.report_needs_run)
             return
-        folder = self.store.text("export_dir") or str(self.document.path.parent)
-        start = Path(folder) / f"{self.document.path.stem}-{outcome.request.scenario}-report.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", str(start), REPORT_FILTER)
+        name = f"{outcome.request.scenario}-report.xlsx"
+        path = self._ask_export_path("Export report", name, REPORT_FILTER)
         if path:
             self.export_report(path)
+
+    def _ask_export_path(self, caption: str, suffix: str, filters: str) -> str:
+        """A save dialog in the last export folder (else the workbook's), offering
+        ``<workbook>-<suffix>``; the chosen path, or "" when cancelled."""
+        assert self.document is not None
+        folder = self.store.text("export_dir") or str(self.document.path.parent)
+        start = Path(folder) / f"{self.document.path.stem}-{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(start), filters)
+        return path
 
     def export_report(self, path: str | os.PathLike[str]) -> Worker | None:
         """Write the report of the run on screen to ``path`` off the GUI thread."""
