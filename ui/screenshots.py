@@ -37,7 +37,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -59,6 +59,14 @@ def _settle(app: object, seconds: float = 0.3) -> None:
     while time.monotonic() < end:
         app.processEvents()  # type: ignore[attr-defined]
         time.sleep(0.02)
+
+
+def _until(app: object, done: Callable[[], bool], timeout_s: float) -> None:
+    """Process events until ``done()`` (a chart drawn on a worker thread), then settle."""
+    end = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < end:
+        _settle(app, 0.1)
+    _settle(app)
 
 
 def _wait(app: object, signal: object, timeout_s: float) -> None:
@@ -168,10 +176,7 @@ def render_all(
             window.run_panel.trials_spin.setValue(trials)
         window.start_run()
         _wait(app, window.became_idle, 300)
-        end = time.monotonic() + 30  # the charts render on a worker thread
-        while not window.results_view.charts_drawn() and time.monotonic() < end:
-            _settle(app, 0.1)
-        _settle(app)
+        _until(app, window.results_view.charts_drawn, 30)
         written.append(_save(window, out / "results.png"))
 
         window.show_view(window.map_view)
@@ -201,10 +206,7 @@ def render_all(
         window.run_what_if(buffer)
         _wait(app, window.became_idle, 300)
         window.show_view(window.compare_view)
-        end = time.monotonic() + 30
-        while not window.compare_view.chart_drawn() and time.monotonic() < end:
-            _settle(app, 0.1)
-        _settle(app)
+        _until(app, window.compare_view.chart_drawn, 30)
         written.append(_save(window, out / "compare.png"))
 
         window.show_view(window.map_view)
@@ -213,16 +215,10 @@ def render_all(
         _settle(app, 0.8)
         written.append(_save(window, out / "presentation_map.png"))
         _key(app, window.tabs, Qt.Key.Key_Right)
-        end = time.monotonic() + 10
-        while not window.results_view.charts_drawn() and time.monotonic() < end:
-            _settle(app, 0.1)
-        _settle(app)
+        _until(app, window.results_view.charts_drawn, 10)
         written.append(_save(window, out / "presentation_results.png"))
         _key(app, window.tabs, Qt.Key.Key_Right)
-        end = time.monotonic() + 10
-        while not window.compare_view.chart_drawn() and time.monotonic() < end:
-            _settle(app, 0.1)
-        _settle(app)
+        _until(app, window.compare_view.chart_drawn, 10)
         written.append(_save(window, out / "presentation_compare.png"))
         _key(app, window.tabs, Qt.Key.Key_Escape)
         _settle(app)

@@ -52,7 +52,7 @@ from ..logic.formatting import (
     format_percent_ci,
 )
 from ..logic.messages import Msg
-from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
+from ..widgets.inputs import fill_scenarios, labelled, scenario_box, select_data, spin_box
 from ..widgets.records_table import (
     Column,
     RecordsModel,
@@ -252,11 +252,7 @@ class BuffersView(AnalysisView):
 
     def select_target(self, key: str) -> bool:
         """Choose the target with ``key`` (site id, tier:<n>, type:<t>, region:<r>, network)."""
-        i = self.target_combo.findData(key)
-        if i < 0:
-            return False
-        self.target_combo.setCurrentIndex(i)
-        return True
+        return select_data(self.target_combo, key)
 
     def target_key(self) -> str | None:
         """The chosen target's key; a typed site id or label counts too."""

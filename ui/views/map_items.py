@@ -167,18 +167,18 @@ class SiteChip(QGraphicsItem):
         )
 
     # interaction
-    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self.hovered = True
+    def _set_hovered(self, hovered: bool) -> None:
+        self.hovered = hovered  # its lanes are drawn highlighted while it is
         for lane in self.lanes:
             lane.refresh()
         self.update()
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._set_hovered(True)
         super().hoverEnterEvent(event)
 
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
-        self.hovered = False
-        for lane in self.lanes:
-            lane.refresh()
-        self.update()
+        self._set_hovered(False)
         super().hoverLeaveEvent(event)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:

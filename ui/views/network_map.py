@@ -59,6 +59,7 @@ from ..logic.map_layout import (
 )
 from ..logic.tasks import RunOutcome
 from ..widgets.common import empty_state
+from ..widgets.inputs import select_data
 from .map_items import (
     CHIP_MAX_H,
     CHIP_MIN_H,
@@ -257,17 +258,13 @@ class NetworkMapWidget(QWidget):
         return str(self.metric_combo.currentData())
 
     def set_metric(self, key: str) -> None:
-        index = self.metric_combo.findData(key)
-        if index >= 0:
-            self.metric_combo.setCurrentIndex(index)
+        select_data(self.metric_combo, key)
 
     def size_mode(self) -> str:
         return str(self.size_combo.currentData())
 
     def set_size_mode(self, key: str) -> None:
-        index = self.size_combo.findData(key)
-        if index >= 0:
-            self.size_combo.setCurrentIndex(index)
+        select_data(self.size_combo, key)
 
     def node_count(self) -> int:
         return len(self.scene.chips)

@@ -58,3 +58,12 @@ def fill_scenarios(combo: QComboBox, network: Network | None) -> None:
         combo.addItems(list(network.scenario_names))
         if current in network.scenario_names:
             combo.setCurrentText(current)
+
+
+def select_data(combo: QComboBox, key: object) -> bool:
+    """Choose the item of ``combo`` whose data is ``key``; False (nothing changed) if none."""
+    index = combo.findData(key)
+    if index < 0:
+        return False
+    combo.setCurrentIndex(index)
+    return True
