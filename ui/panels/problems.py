@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSplitter,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -35,7 +34,7 @@ from jitrisk.errors import Problem
 
 from ..logic.messages import plural
 from ..logic.outline import WorkbookOutline
-from ..widgets.common import PanelDock, style_read_only
+from ..widgets.common import PanelDock, split, style_read_only
 from ..widgets.icons import severity_icon
 from ..widgets.records_table import ModelIndex
 
@@ -189,14 +188,9 @@ class ProblemsPanel(QWidget):
         detail_layout.addWidget(self.detail_message)
         detail_layout.addStretch(1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
         self.detail.setMinimumWidth(280)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter = split(self.table, self.detail, vertical=False, stretch=(3, 1))
         splitter.setSizes([700, 340])
-        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QLineEdit,
-    QSplitter,
     QWidget,
 )
 
@@ -52,6 +51,7 @@ from ..logic.formatting import (
     format_percent_ci,
 )
 from ..logic.messages import Msg
+from ..widgets.common import split
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, select_data, spin_box
 from ..widgets.records_table import (
     Column,
@@ -220,12 +220,7 @@ class BuffersView(AnalysisView):
         self.canvas = chart_image(analysis_charts.empty_figure, "Press Run")
         self.model = RecordsModel(LEVEL_COLUMNS, self)
         self.table = records_table(self.model, self)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.canvas)
-        splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
+        splitter = split(self.canvas, self.table)
         self.share_space(splitter, 11, 9)
         self.splitter = splitter
         self.result_layout.addWidget(splitter, 1)

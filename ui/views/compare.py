@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSplitter,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -49,7 +48,7 @@ from ..logic.comparison import (
 from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import empty_state, style_read_only
+from ..widgets.common import empty_state, split, style_read_only
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
 
@@ -191,12 +190,7 @@ class CompareView(QWidget):
         self.sites_table.setMinimumHeight(120)
         sites_layout.addWidget(self.sites_table)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.canvas)
-        splitter.addWidget(sites_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
+        splitter = split(self.canvas, sites_box)
         page_layout.addWidget(splitter, 1)
         self.status_label = QLabel("")
         self.status_label.setObjectName("Muted")

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
-    QSplitter,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -22,7 +21,7 @@ from ..figures import results as charts
 from ..logic.formatting import format_duration
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import KpiCard, empty_state, style_read_only
+from ..widgets.common import KpiCard, empty_state, split, style_read_only
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
@@ -108,12 +107,7 @@ class ResultsView(QWidget):
         for image in (self.risk_canvas, self.loss_canvas):
             image.setMinimumSize(300, 220)
             image.set_figure(None, "Run a simulation")
-        chart_split = QSplitter(Qt.Orientation.Horizontal)
-        chart_split.addWidget(self.risk_canvas)
-        chart_split.addWidget(self.loss_canvas)
-        chart_split.setStretchFactor(0, 3)
-        chart_split.setStretchFactor(1, 2)
-        chart_split.setChildrenCollapsible(False)
+        chart_split = split(self.risk_canvas, self.loss_canvas, vertical=False)
 
         self.model = SitesTableModel(self)
         self.proxy = SitesFilter(self)
@@ -158,12 +152,7 @@ class ResultsView(QWidget):
         table_layout.addWidget(self.table)
         self.table.setMinimumHeight(140)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(chart_split)
-        self.splitter.addWidget(table_box)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = split(chart_split, table_box, stretch=(1, 1))
         page_layout.addWidget(self.splitter, 1)
         self.show_empty()
 

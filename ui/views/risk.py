@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +43,7 @@ from ..logic.formatting import (
     format_number_ci,
 )
 from ..logic.messages import plural
+from ..widgets.common import split
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
@@ -427,12 +427,7 @@ class RiskView(AnalysisView):
         tabs_row.addWidget(self.count_label)
         table_layout.addLayout(tabs_row)
         table_layout.addWidget(self.table, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.canvas)
-        self.splitter.addWidget(table_box)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = split(self.canvas, table_box, stretch=(1, 1))
         self.share_space(self.splitter, 11, 9)
         self.result_layout.addWidget(self.splitter, 1)
         self._drawn = ""

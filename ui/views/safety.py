@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -71,7 +70,7 @@ from ..logic.safety import (
     headline,
     nice_amount,
 )
-from ..widgets.common import paint_accent
+from ..widgets.common import paint_accent, split
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
@@ -332,10 +331,7 @@ class SafetyView(AnalysisView):
         top_layout.addWidget(self.canvas, 1)
         self.model = RecordsModel(site_columns(), self)
         self.table = records_table(self.model, self)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self.table)
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter = split(top, self.table, stretch=None)
         self.share_space(self.splitter, 3, 4)
         self.result_layout.addWidget(self.splitter, 1)
         self._drawn = False

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -194,6 +195,25 @@ def empty_state(title: str = "", body: str = "", points: int = 14) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     return label
+
+
+def split(
+    first: QWidget,
+    second: QWidget,
+    *,
+    vertical: bool = True,
+    stretch: tuple[int, int] | None = (3, 2),
+) -> QSplitter:
+    """``first`` above (or left of) ``second``, sharing new space by ``stretch``;
+    neither can be dragged shut."""
+    splitter = QSplitter(Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal)
+    splitter.addWidget(first)
+    splitter.addWidget(second)
+    if stretch is not None:
+        splitter.setStretchFactor(0, stretch[0])
+        splitter.setStretchFactor(1, stretch[1])
+    splitter.setChildrenCollapsible(False)
+    return splitter
 
 
 def style_read_only(table: QTableView, *, wrap: bool = False) -> None:
