@@ -33,7 +33,7 @@ from ..logic.formatting import (
 )
 from ..logic.map_layout import TYPE_NAMES, mean_flows
 from ..logic.tasks import RunOutcome
-from ..widgets.common import Card, PanelDock, read_only_table
+from ..widgets.common import Card, PanelDock, column_layout, read_only_table
 from ..widgets.icons import type_icon
 
 
@@ -169,10 +169,7 @@ class SitePanel(QWidget):
     def _new_page(self) -> QVBoxLayout:
         self.cards = {}
         body = QWidget()
-        body.setObjectName("PageBody")
-        page = QVBoxLayout(body)
-        page.setContentsMargins(10, 10, 10, 10)
-        page.setSpacing(10)
+        page = column_layout(body, "PageBody", (10, 10, 10, 10), 10)
         self.scroller.setWidget(body)
         return page
 

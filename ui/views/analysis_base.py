@@ -50,7 +50,7 @@ from ..logic.formatting import (
 )
 from ..logic.messages import Msg, ShownMessage
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import MessageArea, empty_state
+from ..widgets.common import MessageArea, column_layout, empty_state
 from ..widgets.inputs import fill_scenarios
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
@@ -193,10 +193,7 @@ class AnalysisView(QWidget):
         layout.addLayout(head)
 
         bar = QFrame()
-        bar.setObjectName("Card")
-        bar_layout = QVBoxLayout(bar)
-        bar_layout.setContentsMargins(12, 8, 12, 8)
-        bar_layout.setSpacing(6)
+        bar_layout = column_layout(bar, "Card", (12, 8, 12, 8), 6)
         inputs_row = QHBoxLayout()
         inputs_row.setSpacing(12)
         self.controls = QHBoxLayout()

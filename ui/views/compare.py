@@ -48,7 +48,7 @@ from ..logic.comparison import (
 from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import empty_state, split, style_read_only
+from ..widgets.common import column_layout, empty_state, split, style_read_only
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
 
@@ -109,10 +109,7 @@ class CompareView(QWidget):
         self.stack.addWidget(empty)
 
         page = FillPage()
-        page.setObjectName("PageBody")
-        page_layout = QVBoxLayout(page)
-        page_layout.setContentsMargins(16, 12, 16, 12)
-        page_layout.setSpacing(8)
+        page_layout = column_layout(page, "PageBody", (16, 12, 16, 12), 8)
         scroller = QScrollArea()
         scroller.setObjectName("Page")
         scroller.setWidgetResizable(True)

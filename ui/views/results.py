@@ -21,7 +21,7 @@ from ..figures import results as charts
 from ..logic.formatting import format_duration
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import KpiCard, empty_state, split, style_read_only
+from ..widgets.common import KpiCard, column_layout, empty_state, split, style_read_only
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
@@ -61,10 +61,7 @@ class ResultsView(QWidget):
         self.stack.addWidget(self.empty_label)
 
         page = FillPage()
-        page.setObjectName("PageBody")
-        page_layout = QVBoxLayout(page)
-        page_layout.setContentsMargins(16, 12, 16, 12)
-        page_layout.setSpacing(10)
+        page_layout = column_layout(page, "PageBody", (16, 12, 16, 12), 10)
         scroller = QScrollArea()  # small windows scroll instead of squeezing the docks
         scroller.setObjectName("Page")
         scroller.setWidgetResizable(True)

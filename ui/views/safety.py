@@ -70,7 +70,7 @@ from ..logic.safety import (
     headline,
     nice_amount,
 )
-from ..widgets.common import paint_accent, split
+from ..widgets.common import column_layout, paint_accent, split
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
@@ -181,11 +181,8 @@ class PlanCard(QFrame):
 
     def __init__(self, title: str, colour: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("Tile")
         self._colour = colour
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 6, 12, 6)
-        layout.setSpacing(1)
+        layout = column_layout(self, "Tile", (18, 6, 12, 6), 1)
         head = QHBoxLayout()
         self.title_label = QLabel(title)
         self.title_label.setObjectName("KpiTitle")

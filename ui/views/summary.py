@@ -28,7 +28,7 @@ from jitrisk.model.records import Network
 from .. import theme
 from ..logic.messages import plural
 from ..logic.tasks import LoadedWorkbook
-from ..widgets.common import Card, CountBars, Tile, empty_state, read_only_table
+from ..widgets.common import Card, CountBars, Tile, column_layout, empty_state, read_only_table
 
 PATH_ARROW = " → "
 
@@ -87,10 +87,7 @@ class SummaryView(QScrollArea):
     def _new_page(self) -> QVBoxLayout:
         self.tiles, self.cards = {}, {}
         body = QWidget()
-        body.setObjectName("PageBody")
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(20, 16, 20, 20)
-        layout.setSpacing(14)
+        layout = column_layout(body, "PageBody", (20, 16, 20, 20), 14)
         self.setWidget(body)
         return layout
 

@@ -30,15 +30,24 @@ from ..logic.messages import ShownMessage
 from .icons import severity_icon
 
 
+def column_layout(
+    widget: QWidget, name: str, margins: tuple[int, int, int, int], spacing: int
+) -> QVBoxLayout:
+    """Give ``widget`` the style sheet's look ``name`` (``Card``, ``Tile``, ``PageBody``…)
+    and a vertical layout with ``margins`` (left, top, right, bottom) and ``spacing``."""
+    widget.setObjectName(name)
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    return layout
+
+
 class Card(QFrame):
     """A white, rounded panel with a title, an optional subtitle and a body layout."""
 
     def __init__(self, title: str, subtitle: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("Card")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 14)
-        outer.setSpacing(6)
+        outer = column_layout(self, "Card", (16, 12, 16, 14), 6)
         self.title_label = QLabel(title)
         self.title_label.setObjectName("CardTitle")
         outer.addWidget(self.title_label)
@@ -74,11 +83,8 @@ class Tile(QFrame):
         self, label: str, colour: str = theme.ACCENT, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("Tile")
         self._colour = colour
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 10, 14, 10)
-        layout.setSpacing(0)
+        layout = column_layout(self, "Tile", (18, 10, 14, 10), 0)
         self.value_label = QLabel("–")
         self.value_label.setObjectName("TileValue")
         self.caption = QLabel(label)
@@ -100,10 +106,7 @@ class KpiCard(QFrame):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("KpiCard")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(2)
+        layout = column_layout(self, "KpiCard", (16, 12, 16, 12), 2)
         self.title_label = QLabel(title)
         self.title_label.setObjectName("KpiTitle")
         self.value_label = QLabel("–")
