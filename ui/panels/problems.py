@@ -13,7 +13,6 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -36,7 +35,7 @@ from ..logic.messages import plural
 from ..logic.outline import WorkbookOutline
 from ..widgets.common import PanelDock, split, style_read_only
 from ..widgets.icons import severity_icon
-from ..widgets.records_table import ModelIndex
+from ..widgets.records_table import ModelIndex, RowsTableModel
 
 ProblemRole = Qt.ItemDataRole.UserRole + 1
 SeverityRole = Qt.ItemDataRole.UserRole + 2
@@ -57,43 +56,27 @@ def describe_location(problem: Problem, header: str = "") -> str:
     return ", ".join(parts)
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(RowsTableModel):
     """Table model over a list of :class:`jitrisk.errors.Problem`: severity, location, message."""
 
-    COLUMNS = ("Severity", "Location", "Message")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._problems: list[Problem] = []
+    headers = (("Severity", ""), ("Location", ""), ("Message", ""))
+    _rows: list[Problem]
 
     def set_problems(self, problems: Sequence[Problem]) -> None:
         self.beginResetModel()
-        self._problems = list(problems)
+        self._rows = list(problems)
         self.endResetModel()
 
     def problems(self) -> list[Problem]:
-        return list(self._problems)
+        return list(self._rows)
 
     def problem(self, row: int) -> Problem:
-        return self._problems[row]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._problems)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
+        return self._rows[row]
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        p = self._problems[index.row()]
+        p = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (

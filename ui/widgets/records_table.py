@@ -58,13 +58,43 @@ def _nan_last(value: float) -> float:
     return value if math.isfinite(value) else -math.inf
 
 
-class RecordsModel(QAbstractTableModel):
+class RowsTableModel(QAbstractTableModel):
+    """A read-only table model over a list of rows: a row each, a column per header.
+
+    Subclasses fill ``_rows`` and ``headers`` (text, tooltip) and answer ``data``.
+    """
+
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.headers[section][1] or None
+        return None
+
+
+class RecordsModel(RowsTableModel):
     """Read-only table over a list of rows (any objects) described by :class:`Column` s."""
 
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.columns = tuple(columns)
-        self._rows: list[Any] = []
+        self.headers = tuple((c.header, c.tooltip) for c in self.columns)
         self._texts: list[list[str]] = []
 
     def set_rows(self, rows: Sequence[Any]) -> None:
@@ -75,23 +105,6 @@ class RecordsModel(QAbstractTableModel):
 
     def rows(self) -> list[Any]:
         return list(self._rows)
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.columns[section].tooltip
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -12,8 +12,6 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -27,7 +25,7 @@ from ..logic.formatting import (
     format_percent_ci,
 )
 from .icons import type_icon
-from .records_table import ModelIndex
+from .records_table import ModelIndex, RowsTableModel
 
 SortRole = Qt.ItemDataRole.UserRole + 10
 SiteIdRole = Qt.ItemDataRole.UserRole + 11
@@ -114,12 +112,13 @@ SITE_COLUMNS: tuple[SiteColumn, ...] = (
 RISK_COLUMN = "stockout_day_probability"
 
 
-class SitesTableModel(QAbstractTableModel):
+class SitesTableModel(RowsTableModel):
     """Read-only model over :meth:`SimulationResult.sites_frame` (index: site id)."""
+
+    headers = tuple((c.header, c.tooltip) for c in SITE_COLUMNS)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[pd.Series] = []
         self._texts: list[list[str]] = []
         self._risk_max = 0.0
 
@@ -133,23 +132,6 @@ class SitesTableModel(QAbstractTableModel):
             self._texts = [[c.text(row) for c in SITE_COLUMNS] for row in self._rows]
             self._risk_max = float(flat[RISK_COLUMN].max()) if RISK_COLUMN in flat else 0.0
         self.endResetModel()
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(SITE_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return SITE_COLUMNS[section].header
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return SITE_COLUMNS[section].tooltip
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
