@@ -33,7 +33,7 @@ from jitrisk.errors import Problem
 
 from ..logic.messages import plural
 from ..logic.outline import WorkbookOutline
-from ..widgets.common import PanelDock, split, style_read_only
+from ..widgets.common import PanelDock, split, style_read_only, styled_label
 from ..widgets.icons import severity_icon
 from ..widgets.records_table import ModelIndex, RowsTableModel
 
@@ -129,8 +129,7 @@ class ProblemsPanel(QWidget):
         self.proxy = SeverityFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        self.count_label = QLabel("No workbook open")
-        self.count_label.setObjectName("Muted")
+        self.count_label = styled_label("No workbook open", "Muted")
         self.error_button = self._filter_button("error")
         self.warning_button = self._filter_button("warning")
         bar = QHBoxLayout()
@@ -154,12 +153,9 @@ class ProblemsPanel(QWidget):
         detail_layout = QVBoxLayout(self.detail)
         detail_layout.setContentsMargins(12, 8, 12, 8)
         self.detail_icon = QLabel()
-        self.detail_location = QLabel("")
-        self.detail_location.setObjectName("DetailLocation")
+        self.detail_location = styled_label("", "DetailLocation")
         self.detail_location.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail_where = QLabel("")
-        self.detail_where.setObjectName("Muted")
-        self.detail_where.setWordWrap(True)
+        self.detail_where = styled_label("", "Muted", wrap=True)
         self.detail_message = QLabel("")
         self.detail_message.setWordWrap(True)
         self.detail_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

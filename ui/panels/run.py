@@ -33,7 +33,7 @@ from jitrisk.workbook.format import SETTING_BY_KEY
 from .. import theme
 from ..logic.formatting import format_duration, format_eta
 from ..logic.tasks import RunRequest
-from ..widgets.common import PanelDock
+from ..widgets.common import PanelDock, styled_label
 
 #: QSpinBox holds a C int; larger seeds from the workbook are folded into this range.
 MAX_SEED = 2**31 - 1
@@ -117,14 +117,12 @@ class RunPanel(QWidget):
         self.progress_bar.setVisible(False)  # shown from the first run on
         self.progress_label = QLabel("")
         self.progress_label.setWordWrap(True)
-        self.eta_label = QLabel("")
-        self.eta_label.setObjectName("Muted")
-        self.batch_label = QLabel("")
-        self.batch_label.setObjectName("CardTitle")
+        self.eta_label = styled_label("", "Muted")
+        self.batch_label = styled_label("", "CardTitle")
         self.batch_label.setVisible(False)
-        self.status_label = QLabel("Open a valid workbook to run a simulation.")
-        self.status_label.setObjectName("Muted")
-        self.status_label.setWordWrap(True)
+        self.status_label = styled_label(
+            "Open a valid workbook to run a simulation.", "Muted", wrap=True
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)

@@ -33,7 +33,7 @@ from ..logic.formatting import (
 )
 from ..logic.map_layout import TYPE_NAMES, mean_flows
 from ..logic.tasks import RunOutcome
-from ..widgets.common import Card, PanelDock, column_layout, read_only_table
+from ..widgets.common import Card, PanelDock, column_layout, read_only_table, styled_label
 from ..widgets.icons import type_icon
 
 
@@ -229,8 +229,7 @@ class SitePanel(QWidget):
         head.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         page.addLayout(head)
         kind = TYPE_NAMES.get(site.type, site.type)
-        sub = QLabel(f"{kind} · region {site.region or '(none)'}")
-        sub.setObjectName("Muted")
+        sub = styled_label(f"{kind} · region {site.region or '(none)'}", "Muted")
         page.addWidget(sub)
         if site.is_stocking:
             whatif = QPushButton("What-if for this site…")
@@ -306,8 +305,7 @@ class SitePanel(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setHorizontalSpacing(12)
         for label, value in rows:
-            muted = QLabel(label)
-            muted.setObjectName("Muted")
+            muted = styled_label(label, "Muted")
             text = QLabel(value or MISSING)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setWordWrap(True)

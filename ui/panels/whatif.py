@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from jitrisk.model.records import BASELINE, Network
 
 from ..logic.scenario_edits import WhatIf, name_problem, suggest_name
-from ..widgets.common import PanelDock
+from ..widgets.common import PanelDock, styled_label
 
 #: Most sites named in the selection line before "and N more".
 SHOWN_SITES = 4
@@ -123,8 +123,7 @@ class WhatIfPanel(QWidget):
         self.buffer_spin.setSingleStep(1.0)
         self.buffer_spin.setValue(5.0)
         self.buffer_spin.setSuffix(" days")
-        self.buffer_now = QLabel("")
-        self.buffer_now.setObjectName("Muted")
+        self.buffer_now = styled_label("", "Muted")
         self.outage_check = QCheckBox("Outage")
         self.outage_check.setToolTip(
             "The selected sites are down (produce and ship nothing) for a scripted period"
@@ -157,9 +156,7 @@ class WhatIfPanel(QWidget):
             "Add the scenario and run it with the Run panel's trials, horizon and seed"
         )
         self.run_button.clicked.connect(self.request_run)
-        self.status_label = QLabel("")
-        self.status_label.setObjectName("Muted")
-        self.status_label.setWordWrap(True)
+        self.status_label = styled_label("", "Muted", wrap=True)
 
         self.list = QListWidget()
         self.list.setWordWrap(True)

@@ -28,14 +28,13 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QTabWidget,
     QWidget,
 )
 
 from .. import theme
-from ..widgets.common import MessageArea
+from ..widgets.common import MessageArea, styled_label
 
 #: How much larger text is in presentation mode.
 SCALE = 1.45
@@ -143,10 +142,8 @@ class PresentationMode(QObject):
         self.bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         bar_layout = QHBoxLayout(self.bar)
         bar_layout.setContentsMargins(24, 10, 24, 10)
-        self.caption = QLabel()
-        self.caption.setObjectName("PresentationCaption")
-        self.keys_label = QLabel(KEYS_HELP)
-        self.keys_label.setObjectName("PresentationKeys")
+        self.caption = styled_label("", "PresentationCaption")
+        self.keys_label = styled_label(KEYS_HELP, "PresentationKeys")
         bar_layout.addWidget(self.caption, 1)
         bar_layout.addWidget(self.keys_label)
         self.bar.hide()

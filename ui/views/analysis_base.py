@@ -50,7 +50,7 @@ from ..logic.formatting import (
 )
 from ..logic.messages import Msg, ShownMessage
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import MessageArea, column_layout, empty_state
+from ..widgets.common import MessageArea, column_layout, empty_state, styled_label
 from ..widgets.inputs import fill_scenarios
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
@@ -182,11 +182,8 @@ class AnalysisView(QWidget):
         layout.addWidget(self.messages)
 
         head = QHBoxLayout()
-        self.title_label = QLabel(self.TITLE)
-        self.title_label.setObjectName("PageTitle")
-        self.subtitle_label = QLabel(self.SUBTITLE)
-        self.subtitle_label.setObjectName("Muted")
-        self.subtitle_label.setWordWrap(True)
+        self.title_label = styled_label(self.TITLE, "PageTitle")
+        self.subtitle_label = styled_label(self.SUBTITLE, "Muted", wrap=True)
         head.addWidget(self.title_label)
         head.addSpacing(12)
         head.addWidget(self.subtitle_label, 1)
@@ -219,8 +216,7 @@ class AnalysisView(QWidget):
         feedback_row.addWidget(self.cancel_button)
         feedback_row.addSpacing(6)
         feedback_row.addWidget(self.progress_bar)
-        self.status_label = QLabel("")
-        self.status_label.setObjectName("Muted")
+        self.status_label = styled_label("", "Muted")
         self.status_label.setMinimumHeight(20)
         feedback_row.addWidget(self.status_label, 1)
         bar_layout.addLayout(feedback_row)
@@ -238,9 +234,7 @@ class AnalysisView(QWidget):
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.headline.setStyleSheet(f"color: {theme.TEXT}; font-size: 11pt;")
-        self.run_info = QLabel("")
-        self.run_info.setObjectName("Muted")
-        self.run_info.setWordWrap(True)
+        self.run_info = styled_label("", "Muted", wrap=True)
         self.result_layout.addWidget(self.headline)
         self.info_row = QHBoxLayout()  # the run's settings, then a view's display options
         self.info_row.addWidget(self.run_info, 1)

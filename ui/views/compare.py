@@ -48,7 +48,7 @@ from ..logic.comparison import (
 from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import column_layout, empty_state, split, style_read_only
+from ..widgets.common import column_layout, empty_state, split, style_read_only, styled_label
 from ..workers.worker import TaskContext, Worker
 from .results import FillPage
 
@@ -117,8 +117,7 @@ class CompareView(QWidget):
         scroller.setWidget(page)
         self.stack.addWidget(scroller)
 
-        title = QLabel("Compare scenarios")
-        title.setObjectName("PageTitle")
+        title = styled_label("Compare scenarios", "PageTitle")
         self.reference_combo = QComboBox()
         self.reference_combo.setToolTip("Differences are shown against this scenario")
         self.reference_combo.currentIndexChanged.connect(lambda _i: self.recompute())
@@ -130,8 +129,7 @@ class CompareView(QWidget):
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
-        ref_label = QLabel("Reference")
-        ref_label.setObjectName("Muted")
+        ref_label = styled_label("Reference", "Muted")
         head.addWidget(ref_label)
         head.addWidget(self.reference_combo)
         head.addSpacing(12)
@@ -140,14 +138,11 @@ class CompareView(QWidget):
 
         self.checks_row = QHBoxLayout()
         self.checks_row.setSpacing(14)
-        shown = QLabel("Scenarios")
-        shown.setObjectName("Muted")
+        shown = styled_label("Scenarios", "Muted")
         self.checks_row.addWidget(shown)
         self.checks_row.addStretch(1)
         page_layout.addLayout(self.checks_row)
-        self.note_label = QLabel("")
-        self.note_label.setObjectName("Muted")
-        self.note_label.setWordWrap(True)
+        self.note_label = styled_label("", "Muted", wrap=True)
         page_layout.addWidget(self.note_label)
 
         self.kpi_table = QTableWidget(0, 0)
@@ -166,8 +161,7 @@ class CompareView(QWidget):
         sites_layout = QVBoxLayout(sites_box)
         sites_layout.setContentsMargins(0, 0, 0, 0)
         sites_head = QHBoxLayout()
-        self.sites_title = QLabel("Sites that change most")
-        self.sites_title.setObjectName("CardTitle")
+        self.sites_title = styled_label("Sites that change most", "CardTitle")
         self.sites_combo = QComboBox()
         self.sites_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sites_combo.setToolTip("Scenario whose site changes are listed")
@@ -189,8 +183,7 @@ class CompareView(QWidget):
 
         splitter = split(self.canvas, sites_box)
         page_layout.addWidget(splitter, 1)
-        self.status_label = QLabel("")
-        self.status_label.setObjectName("Muted")
+        self.status_label = styled_label("", "Muted")
         page_layout.addWidget(self.status_label)
         self.stack.setCurrentIndex(0)
 

@@ -58,7 +58,7 @@ from ..logic.map_layout import (
     region_outlines,
 )
 from ..logic.tasks import RunOutcome
-from ..widgets.common import empty_state
+from ..widgets.common import empty_state, styled_label
 from ..widgets.inputs import select_data
 from .map_items import (
     CHIP_MAX_H,
@@ -127,8 +127,7 @@ class NetworkMapWidget(QWidget):
         self.runs_combo.activated.connect(
             lambda _i: self.run_chosen.emit(self.runs_combo.currentText())
         )
-        self.run_label = QLabel("")
-        self.run_label.setObjectName("Muted")
+        self.run_label = styled_label("", "Muted")
         # may be cut short in a narrow window rather than widen it
         self.run_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -153,13 +152,11 @@ class NetworkMapWidget(QWidget):
             ("Height", self.size_combo),
             ("Region", self.region_combo),
         ):
-            label = QLabel(text)
-            label.setObjectName("Muted")
+            label = styled_label(text, "Muted")
             bar.addWidget(label)
             bar.addWidget(widget)
             bar.addSpacing(6)
-        results_label = QLabel("Run")
-        results_label.setObjectName("Muted")
+        results_label = styled_label("Run", "Muted")
         bar.addWidget(results_label)
         bar.addWidget(self.runs_combo)
         bar.addSpacing(6)

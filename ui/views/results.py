@@ -21,7 +21,14 @@ from ..figures import results as charts
 from ..logic.formatting import format_duration
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
-from ..widgets.common import KpiCard, column_layout, empty_state, split, style_read_only
+from ..widgets.common import (
+    KpiCard,
+    column_layout,
+    empty_state,
+    split,
+    style_read_only,
+    styled_label,
+)
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
@@ -69,11 +76,8 @@ class ResultsView(QWidget):
         scroller.setWidget(page)
         self.stack.addWidget(scroller)
 
-        self.title_label = QLabel("Results")
-        self.title_label.setObjectName("PageTitle")
-        self.run_label = QLabel("")
-        self.run_label.setObjectName("Muted")
-        self.run_label.setWordWrap(True)
+        self.title_label = styled_label("Results", "PageTitle")
+        self.run_label = styled_label("", "Muted", wrap=True)
         self.run_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.stale_label = QLabel("")
         self.stale_label.setStyleSheet(
@@ -127,8 +131,7 @@ class ResultsView(QWidget):
         self.type_combo.currentIndexChanged.connect(
             lambda _i: self.proxy.set_type(self.type_combo.currentData() or "")
         )
-        self.count_label = QLabel("")
-        self.count_label.setObjectName("Muted")
+        self.count_label = styled_label("", "Muted")
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
@@ -138,8 +141,7 @@ class ResultsView(QWidget):
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
         filters = QHBoxLayout()
-        table_title = QLabel("Sites, most at risk first")
-        table_title.setObjectName("CardTitle")
+        table_title = styled_label("Sites, most at risk first", "CardTitle")
         filters.addWidget(table_title)
         filters.addStretch(1)
         filters.addWidget(self.count_label)

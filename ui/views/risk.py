@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -43,7 +42,7 @@ from ..logic.formatting import (
     format_number_ci,
 )
 from ..logic.messages import plural
-from ..widgets.common import split
+from ..widgets.common import split, styled_label
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
@@ -411,15 +410,13 @@ class RiskView(AnalysisView):
         self.kind_tabs.currentChanged.connect(self._show_kind)
         self.model = RecordsModel(risk_columns(), self)
         self.table = records_table(self.model, self)
-        self.count_label = QLabel("")
-        self.count_label.setObjectName("Muted")
+        self.count_label = styled_label("", "Muted")
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
         table_layout.setContentsMargins(0, 0, 0, 0)
         table_layout.setSpacing(4)
         tabs_row = QHBoxLayout()
-        title = QLabel("Risk exposure ranking")
-        title.setObjectName("CardTitle")
+        title = styled_label("Risk exposure ranking", "CardTitle")
         tabs_row.addWidget(title)
         tabs_row.addSpacing(12)
         tabs_row.addWidget(self.kind_tabs)

@@ -70,7 +70,7 @@ from ..logic.safety import (
     headline,
     nice_amount,
 )
-from ..widgets.common import column_layout, paint_accent, split
+from ..widgets.common import column_layout, paint_accent, split, styled_label
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
@@ -184,8 +184,7 @@ class PlanCard(QFrame):
         self._colour = colour
         layout = column_layout(self, "Tile", (18, 6, 12, 6), 1)
         head = QHBoxLayout()
-        self.title_label = QLabel(title)
-        self.title_label.setObjectName("KpiTitle")
+        self.title_label = styled_label(title, "KpiTitle")
         self.value_label = QLabel(MISSING)
         self.value_label.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {theme.TEXT};")
         self.value_label.setToolTip("Inventory value of the plan's safety stock")
@@ -195,9 +194,7 @@ class PlanCard(QFrame):
         layout.addLayout(head)
         self.lost_label = QLabel("")
         self.stockout_label = QLabel("")
-        self.note_label = QLabel("")
-        self.note_label.setObjectName("Muted")
-        self.note_label.setWordWrap(True)
+        self.note_label = styled_label("", "Muted", wrap=True)
         for w in (
             self.title_label,
             self.value_label,

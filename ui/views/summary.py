@@ -28,7 +28,15 @@ from jitrisk.model.records import Network
 from .. import theme
 from ..logic.messages import plural
 from ..logic.tasks import LoadedWorkbook
-from ..widgets.common import Card, CountBars, Tile, column_layout, empty_state, read_only_table
+from ..widgets.common import (
+    Card,
+    CountBars,
+    Tile,
+    column_layout,
+    empty_state,
+    read_only_table,
+    styled_label,
+)
 
 PATH_ARROW = " → "
 
@@ -121,8 +129,7 @@ class SummaryView(QScrollArea):
         box = QVBoxLayout()
         box.setSpacing(2)
         row = QHBoxLayout()
-        title = QLabel(doc.name)
-        title.setObjectName("PageTitle")
+        title = styled_label(doc.name, "PageTitle")
         title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(title)
         errors, warnings = len(doc.report.errors), len(doc.report.warnings)
@@ -141,8 +148,7 @@ class SummaryView(QScrollArea):
         row.addWidget(self.status_label, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch(1)
         box.addLayout(row)
-        path = QLabel(str(doc.path))
-        path.setObjectName("Muted")
+        path = styled_label(str(doc.path), "Muted")
         path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(path)
         return box
@@ -305,8 +311,7 @@ class SummaryView(QScrollArea):
         ):
             text = QLabel(value)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            muted = QLabel(label)
-            muted.setObjectName("Muted")
+            muted = styled_label(label, "Muted")
             form.addRow(muted, text)
         card.body.addLayout(form)
         card.body.addStretch(1)

@@ -30,6 +30,14 @@ from ..logic.messages import ShownMessage
 from .icons import severity_icon
 
 
+def styled_label(text: str, look: str, *, wrap: bool = False) -> QLabel:
+    """A label with the style sheet's look ``look`` (``Muted``, ``CardTitle``, ``PageTitle``…)."""
+    label = QLabel(text)
+    label.setObjectName(look)
+    label.setWordWrap(wrap)
+    return label
+
+
 def column_layout(
     widget: QWidget, name: str, margins: tuple[int, int, int, int], spacing: int
 ) -> QVBoxLayout:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QLabel,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from jitrisk.model.records import Network
+
+from .common import styled_label
 
 
 def spin_box(minimum: int, maximum: int, value: int, step: int, tip: str) -> QSpinBox:
@@ -31,8 +32,7 @@ def labelled(text: str, widget: QWidget, tip: str = "") -> QWidget:
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
-    label = QLabel(text)
-    label.setObjectName("Muted")
+    label = styled_label(text, "Muted")
     label.setBuddy(widget)
     if tip:
         label.setToolTip(tip)
