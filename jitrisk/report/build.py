@@ -259,17 +259,16 @@ def collect(
     c_trials = curve_trials or min(n_trials, CURVE_MAX_TRIALS)
     r_days = min(n_days, RISK_MAX_DAYS)
     tracker = _Tracker(progress, cancelled)
-    n_stock = sum(1 for x in net.sites if x.is_stocking)
-    n_regions = len({x.region for x in net.sites if x.region and x.is_stocking})
-    per = {
-        "simulation": 1.0,
-        "curve": 14.0 * c_trials / n_trials,
-        "risk": (2 * (n_stock + n_regions) + 1) * risk_trials / n_trials * r_days / n_days,
-        "gsm": 0.5,
-        "placement": (n_stock + 12) * min(n_trials, PLACEMENT_MAX_TRIALS) / n_trials
-        if budget is not None
-        else 0.0,
-    }
+    per = _step_weights(
+        net,
+        n_trials,
+        n_days,
+        c_trials,
+        risk_trials,
+        r_days,
+        simulate=True,
+        place=budget is not None,
+    )
     tracker.total = sum(per.values()) * len(names)
     out = [
         _scenario(
@@ -312,15 +311,9 @@ def collect_from_result(
     c_trials = min(n_trials, CURVE_MAX_TRIALS)
     r_days = min(n_days, RISK_MAX_DAYS)
     tracker = _Tracker(progress, cancelled)
-    n_stock = sum(1 for x in net.sites if x.is_stocking)
-    n_regions = len({x.region for x in net.sites if x.region and x.is_stocking})
-    per = {
-        "simulation": 0.0,
-        "curve": 14.0 * c_trials / n_trials,
-        "risk": (2 * (n_stock + n_regions) + 1) * risk_trials / n_trials * r_days / n_days,
-        "gsm": 0.5,
-        "placement": 0.0,
-    }
+    per = _step_weights(
+        net, n_trials, n_days, c_trials, risk_trials, r_days, simulate=False, place=False
+    )
     tracker.total = sum(per.values())
     scen = _scenario(
         net,
@@ -339,6 +332,35 @@ def collect_from_result(
     )
     tracker.finish()
     return _assemble(net, (name,), [scen], risk_trials, r_days, c_trials, None)
+
+
+def _step_weights(
+    net: Network,
+    n_trials: int,
+    n_days: int,
+    c_trials: int,
+    risk_trials: int,
+    r_days: int,
+    *,
+    simulate: bool,
+    place: bool,
+) -> dict[str, float]:
+    """Work of each step of a scenario, in units of its simulation (trials x days).
+
+    The curve is 14 levels of ``c_trials``; the risk analysis two runs per
+    stocking site and region plus one of ``risk_trials`` over ``r_days``; the
+    placement about one run per stocking site and a dozen more.
+    """
+    n_stock = sum(1 for x in net.sites if x.is_stocking)
+    n_regions = len({x.region for x in net.sites if x.region and x.is_stocking})
+    placement = (n_stock + 12) * min(n_trials, PLACEMENT_MAX_TRIALS) / n_trials
+    return {
+        "simulation": 1.0 if simulate else 0.0,
+        "curve": 14.0 * c_trials / n_trials,
+        "risk": (2 * (n_stock + n_regions) + 1) * risk_trials / n_trials * r_days / n_days,
+        "gsm": 0.5,
+        "placement": placement if place else 0.0,
+    }
 
 
 def _assemble(

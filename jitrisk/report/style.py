@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 #: Okabe & Ito (2008).
 OKABE_ITO = {
@@ -83,13 +84,17 @@ def pct(value: object, decimals: int = 1) -> str:
     return f"{float(value) * 100:.{decimals}f}%"  # type: ignore[arg-type]
 
 
-def pct_ci(mean: object, ci: object, decimals: int = 1) -> str:
-    """A probability with its 95% CI in percentage points: ``'2.3% [2.1, 2.5]'``."""
-    head = pct(mean, decimals)
+def _with_ci(head: str, ci: object, bound: Callable[[float], str]) -> str:
+    """``head`` followed by the interval ``[lo, hi]`` written with ``bound``; ``head``
+    alone when it is missing or ``ci`` is not two finite numbers."""
     if head == MISSING or not isinstance(ci, list | tuple) or not finite(*ci):
         return head
-    lo, hi = ci
-    return f"{head} [{lo * 100:.{decimals}f}, {hi * 100:.{decimals}f}]"
+    return f"{head} [{bound(ci[0])}, {bound(ci[1])}]"
+
+
+def pct_ci(mean: object, ci: object, decimals: int = 1) -> str:
+    """A probability with its 95% CI in percentage points: ``'2.3% [2.1, 2.5]'``."""
+    return _with_ci(pct(mean, decimals), ci, lambda x: f"{x * 100:.{decimals}f}")
 
 
 def compact(value: object, decimals: int = 1) -> str:
@@ -114,10 +119,7 @@ def money(value: object, currency: str = "") -> str:
 
 def money_ci(mean: object, ci: object) -> str:
     """``'523.2k [510.5k, 535.9k]'``."""
-    head = compact(mean)
-    if head == MISSING or not isinstance(ci, list | tuple) or not finite(*ci):
-        return head
-    return f"{head} [{compact(ci[0])}, {compact(ci[1])}]"
+    return _with_ci(compact(mean), ci, compact)
 
 
 def days(value: object, decimals: int = 1) -> str:
@@ -129,10 +131,7 @@ def days(value: object, decimals: int = 1) -> str:
 
 def days_ci(mean: object, ci: object, decimals: int = 1) -> str:
     """``'12.3 [11.0, 13.6]'``."""
-    head = days(mean, decimals)
-    if head == MISSING or not isinstance(ci, list | tuple) or not finite(*ci):
-        return head
-    return f"{head} [{ci[0]:.{decimals}f}, {ci[1]:.{decimals}f}]"
+    return _with_ci(days(mean, decimals), ci, lambda x: f"{x:.{decimals}f}")
 
 
 def clean_text(text: object) -> str:
