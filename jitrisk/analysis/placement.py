@@ -171,6 +171,26 @@ def current_days(net: Network, flows: dict[str, float]) -> dict[str, float]:
     return out
 
 
+def _simulate_plan(
+    net: Network,
+    days: dict[str, float],
+    trials: int,
+    horizon: int | None,
+    seed: int,
+    workers: int | None,
+    cancelled: Callable[[], bool] | None,
+) -> SimulationResult:
+    """``net`` with ``days`` of safety stock at the named sites, simulated."""
+    return simulate(
+        net.with_buffer_days(days),
+        trials=trials,
+        days=horizon,
+        seed=seed,
+        workers=workers,
+        cancelled=cancelled,
+    )
+
+
 def evaluate_plan(
     net: Network,
     days: dict[str, float],
@@ -183,14 +203,7 @@ def evaluate_plan(
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple[PlanEvaluation, SimulationResult]:
     """Simulate a plan (safety stock days per site)."""
-    res = simulate(
-        net.with_buffer_days(days),
-        trials=trials,
-        days=horizon,
-        seed=seed,
-        workers=workers,
-        cancelled=cancelled,
-    )
+    res = _simulate_plan(net, days, trials, horizon, seed, workers, cancelled)
     value = sum(d * flows[s] * net.site_by_id[s].unit_value for s, d in days.items())
     first = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]
     ev = PlanEvaluation(
@@ -264,14 +277,7 @@ def place_by_simulation(
 
     def run(days_: dict[str, float]) -> NDArray[np.float64]:
         nonlocal evals
-        res = simulate(
-            base.with_buffer_days(days_),
-            trials=trials,
-            days=days,
-            seed=seed,
-            workers=workers,
-            cancelled=cancelled,
-        )
+        res = _simulate_plan(base, days_, trials, days, seed, workers, cancelled)
         evals += 1
         if progress is not None:
             progress(Progress(min(evals, total_guess), total_guess, time.perf_counter() - t0))
@@ -315,34 +321,12 @@ def place_by_simulation(
     fresh = seed + FRESH_SEED_OFFSET
     confirm = confirm_trials or 2 * trials
     start = current_days(base, flows)
-    cur, cur_res = evaluate_plan(
-        base,
-        start,
-        flows,
-        trials=confirm,
-        horizon=days,
-        seed=fresh,
-        workers=workers,
-        cancelled=cancelled,
-    )
-    cho, cho_res = evaluate_plan(
-        base,
-        plan,
-        flows,
-        trials=confirm,
-        horizon=days,
-        seed=fresh,
-        workers=workers,
-        cancelled=cancelled,
-    )
-    improvement = mean_estimate(_objective(cur_res, objective) - _objective(cho_res, objective))
-    compared = {}
-    for name, other in (compare or {}).items():
-        full = dict(start)
-        full.update(other)
-        compared[name], _ = evaluate_plan(
+
+    def confirmed(days_: dict[str, float]) -> tuple[PlanEvaluation, SimulationResult]:
+        # every plan on the same fresh numbers: the comparisons are paired
+        return evaluate_plan(
             base,
-            full,
+            days_,
             flows,
             trials=confirm,
             horizon=days,
@@ -350,6 +334,15 @@ def place_by_simulation(
             workers=workers,
             cancelled=cancelled,
         )
+
+    cur, cur_res = confirmed(start)
+    cho, cho_res = confirmed(plan)
+    improvement = mean_estimate(_objective(cur_res, objective) - _objective(cho_res, objective))
+    compared = {}
+    for name, other in (compare or {}).items():
+        full = dict(start)
+        full.update(other)
+        compared[name], _ = confirmed(full)
     return PlacementResult(
         objective,
         budget,

@@ -298,18 +298,23 @@ def kpi_slide(prs: Any, s: ScenarioReport) -> Any:
     return slide
 
 
-def curve_slide(prs: Any, s: ScenarioReport) -> Any:
-    slide = _slide(prs, f"Scenario {s.name}: JIT buffer curve")
-    _picture(
-        slide,
-        lambda size: figures.buffer_curve_figure(s.curve or {}, figsize=size),
-        MARGIN,
-        1.2,
-        SLIDE_W - 2 * MARGIN,
-        5.3,
-    )
-    _text(slide, pages.curve_caption(s), MARGIN, 6.55, SLIDE_W - 2 * MARGIN, 0.8, size=14)
+def _chart_slide(
+    prs: Any, title: str, make: Callable[[tuple[float, float]], Figure], caption: str
+) -> Any:
+    """A slide of one full-width chart with its caption below."""
+    slide = _slide(prs, title)
+    _picture(slide, make, MARGIN, 1.2, SLIDE_W - 2 * MARGIN, 5.3)
+    _text(slide, caption, MARGIN, 6.55, SLIDE_W - 2 * MARGIN, 0.8, size=14)
     return slide
+
+
+def curve_slide(prs: Any, s: ScenarioReport) -> Any:
+    return _chart_slide(
+        prs,
+        f"Scenario {s.name}: JIT buffer curve",
+        lambda size: figures.buffer_curve_figure(s.curve or {}, figsize=size),
+        pages.curve_caption(s),
+    )
 
 
 def top_slide(prs: Any, s: ScenarioReport) -> Any:
@@ -336,17 +341,12 @@ def top_slide(prs: Any, s: ScenarioReport) -> Any:
 
 
 def risk_slide(prs: Any, s: ScenarioReport) -> Any:
-    slide = _slide(prs, f"Scenario {s.name}: time to survive vs recover")
-    _picture(
-        slide,
+    return _chart_slide(
+        prs,
+        f"Scenario {s.name}: time to survive vs recover",
         lambda size: figures.tts_ttr_figure(s.risk or {}, figsize=size),
-        MARGIN,
-        1.2,
-        SLIDE_W - 2 * MARGIN,
-        5.3,
+        pages.risk_caption(s),
     )
-    _text(slide, pages.risk_caption(s), MARGIN, 6.55, SLIDE_W - 2 * MARGIN, 0.8, size=14)
-    return slide
 
 
 def buffers_slide(prs: Any, s: ScenarioReport) -> Any:
