@@ -348,15 +348,8 @@ def plan_comparison_figure(
             )
         if key != "value":
             ok = np.isfinite(mean)
-            ax.errorbar(
-                mean[ok],
-                y[ok],
-                xerr=[mean[ok] - lo[ok], hi[ok] - mean[ok]],
-                fmt="none",
-                ecolor=theme.TEXT,
-                elinewidth=1.3,
-                capsize=4,
-                zorder=3,
+            report.ci_whiskers(
+                ax, y[ok], mean[ok], lo[ok], hi[ok], horizontal=True, width=1.3, cap=4
             )
         top = float(np.nanmax(np.where(np.isfinite(hi), hi, 0.0))) if len(hi) else 0.0
         top = max(top, 1e-6 if not is_pct else 0.01)

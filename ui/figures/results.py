@@ -20,6 +20,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from numpy.typing import ArrayLike
 
+from jitrisk.report.figures import ci_whiskers
+
 from .. import theme
 from ..logic.formatting import format_compact, format_money
 
@@ -110,16 +112,7 @@ def top_risk_sites_figure(
     hi = np.maximum(top[f"{metric}_hi"].to_numpy(dtype=float), mean)
     colours = [theme.TYPE_COLOURS.get(t, theme.MUTED) for t in top["type"]]
     ax.barh(y, mean, color=colours, height=0.66, zorder=2)
-    ax.errorbar(
-        mean,
-        y,
-        xerr=[mean - lo, hi - mean],
-        fmt="none",
-        ecolor=theme.TEXT,
-        elinewidth=1.0,
-        capsize=2.5,
-        zorder=3,
-    )
+    ci_whiskers(ax, y, mean, lo, hi, horizontal=True, width=1.0, cap=2.5)
     names = top["name"] if "name" in top else pd.Series("", index=top.index)
     ax.set_yticks(y, [site_label(str(s), str(nm)) for s, nm in zip(top.index, names, strict=True)])
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))

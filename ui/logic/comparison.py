@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from jitrisk.engine import kernel as K
 from jitrisk.engine.results import SimulationResult
+from jitrisk.report.figures import ci_whiskers
 
 from .. import theme
 from .formatting import MISSING, format_compact, format_money, format_percent
@@ -407,16 +408,7 @@ def comparison_figure(
                 zorder=2,
                 label=name,
             )
-            ax.errorbar(
-                pos,
-                mean,
-                yerr=[mean - lo, hi - mean],
-                fmt="none",
-                ecolor=theme.TEXT,
-                elinewidth=1,
-                capsize=2,
-                zorder=3,
-            )
+            ci_whiskers(ax, pos, mean, lo, hi, width=1, cap=2)
             top = max(top, float(np.nanmax(hi)))
         ax.set_xticks(x, [CHART_LABELS[key] for key in keys])
         if percent:
@@ -449,15 +441,7 @@ def comparison_figure(
                 edgecolor="white",
                 zorder=2,
             )
-        ax.errorbar(
-            mean,
-            y,
-            xerr=[mean - np.minimum(lo, mean), np.maximum(hi, mean) - mean],
-            fmt="none",
-            ecolor=theme.TEXT,
-            capsize=3,
-            zorder=3,
-        )
+        ci_whiskers(ax, y, mean, lo, hi, horizontal=True, width=1.5)
         ax.axvline(0, color=theme.TEXT, linewidth=0.8, zorder=3)
         ax.set_yticks(y, [n if len(n) <= 22 else n[:21] + "…" for n in others])
         ax.xaxis.set_major_formatter(

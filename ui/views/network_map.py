@@ -151,15 +151,11 @@ class NetworkMapWidget(QWidget):
             ("Colour", self.metric_combo),
             ("Height", self.size_combo),
             ("Region", self.region_combo),
+            ("Run", self.runs_combo),
         ):
-            label = styled_label(text, "Muted")
-            bar.addWidget(label)
+            bar.addWidget(styled_label(text, "Muted"))
             bar.addWidget(widget)
             bar.addSpacing(6)
-        results_label = styled_label("Run", "Muted")
-        bar.addWidget(results_label)
-        bar.addWidget(self.runs_combo)
-        bar.addSpacing(6)
         bar.addWidget(self.run_label, 1)
         for button in (self.fit_button, self.export_button):
             bar.addWidget(button)

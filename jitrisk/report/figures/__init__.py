@@ -18,7 +18,7 @@ colour alone (line styles, markers and labels repeat it).
 """
 
 from .analysis import buffer_curve_figure, buffer_plans_figure, tts_ttr_figure
-from .common import Frame, empty_figure, frame_canvas, rank_sites, site_label, split
+from .common import Frame, ci_whiskers, empty_figure, frame_canvas, rank_sites, site_label, split
 from .network import REGION_MARKERS, network_map_figure
 from .network import _region_style as _region_style
 from .results import RISK_METRICS, lost_revenue_figure, scenario_comparison_figure, top_risk_figure
@@ -29,6 +29,7 @@ __all__ = [
     "Frame",
     "buffer_curve_figure",
     "buffer_plans_figure",
+    "ci_whiskers",
     "empty_figure",
     "frame_canvas",
     "lost_revenue_figure",

@@ -28,6 +28,7 @@ from .common import (
     _scale,
     _style_axes,
     _title,
+    ci_whiskers,
     empty_figure,
     frame_canvas,
     site_label,
@@ -180,15 +181,16 @@ def tts_ttr_figure(
         xs = a[:, 0] + np.array([dodge[i] for i in sel])
         ys = np.minimum(a[:, 1], cut) if clipped else a[:, 1]
         off = a[:, 1] > ys
-        ax.errorbar(
+        ci_whiskers(
+            ax,
             xs[~off],
             ys[~off],
-            yerr=[(a[:, 1] - a[:, 2])[~off], (a[:, 3] - a[:, 1])[~off]],
-            fmt="none",
-            ecolor=colour,
+            a[~off, 2],
+            a[~off, 3],
+            colour=colour,
+            width=1.0,
+            cap=0,
             alpha=0.6,
-            elinewidth=1.0,
-            zorder=3,
         )
         for mask, mk in ((~off, marker), (off, "^")):
             if mask.any():

@@ -155,6 +155,31 @@ def _pct_axis(axis: Any, vmax: float) -> None:
     axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
 
 
+def ci_whiskers(
+    ax: Any,
+    at: Any,
+    mean: Any,
+    lo: Any,
+    hi: Any,
+    *,
+    horizontal: bool = False,
+    colour: str = style.TEXT,
+    width: float = 1.2,
+    cap: float = 3.0,
+    **kw: Any,
+) -> None:
+    """95% CI whiskers from ``lo`` to ``hi`` around ``mean``, at positions ``at``.
+
+    ``horizontal`` for bars along x (``barh``). An interval that does not hold
+    its mean (rounding) is widened to it, so the whisker is never negative.
+    """
+    m = np.asarray(mean, dtype=float)
+    err = [m - np.minimum(lo, m), np.maximum(hi, m) - m]
+    x, y, key = (m, at, "xerr") if horizontal else (at, m, "yerr")
+    opts = {"fmt": "none", "ecolor": colour, "elinewidth": width, "capsize": cap, "zorder": 3}
+    ax.errorbar(x, y, **{key: err}, **{**opts, **kw})
+
+
 def _done(fig: Canvas) -> Figure:
     return _root(fig)
 

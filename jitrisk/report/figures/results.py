@@ -27,6 +27,7 @@ from .common import (
     _pct_axis,
     _style_axes,
     _title,
+    ci_whiskers,
     empty_figure,
     frame_canvas,
     rank_sites,
@@ -74,16 +75,7 @@ def top_risk_figure(
     types = [str(sites[s].get("type", "")) for s in top]
     y = np.arange(len(top))
     ax.barh(y, mean, color=[style.TYPE_COLOURS.get(t, style.MUTED) for t in types], height=0.68)
-    ax.errorbar(
-        mean,
-        y,
-        xerr=[mean - lo, hi - mean],
-        fmt="none",
-        ecolor=style.TEXT,
-        elinewidth=1.2,
-        capsize=3,
-        zorder=3,
-    )
+    ci_whiskers(ax, y, mean, lo, hi, horizontal=True)
     width = max(float(np.nanmax(hi)) if np.isfinite(hi).any() else 0.0, 1e-3)
     for yi, m, h in zip(y, mean, hi, strict=True):
         ax.text(
@@ -241,16 +233,7 @@ def scenario_comparison_figure(
                 label=style.plain(name, 30),
                 zorder=2,
             )
-            ax.errorbar(
-                pos,
-                a[:, 0],
-                yerr=[a[:, 0] - a[:, 1], a[:, 2] - a[:, 0]],
-                fmt="none",
-                ecolor=style.TEXT,
-                capsize=3,
-                elinewidth=1.2,
-                zorder=3,
-            )
+            ci_whiskers(ax, pos, a[:, 0], a[:, 1], a[:, 2])
         ax.set_xticks(np.arange(len(kpis)), [lab for _k, lab in kpis], fontsize=_fs(fig, -2))
         ax.grid(axis="y", color=style.GRID, zorder=0)
         ax.set_axisbelow(True)
