@@ -109,6 +109,17 @@ def _row_tint(row: LevelRow) -> QColor | None:
     return None
 
 
+def _estimate(header: str, tooltip: str, field: str, text: Callable[[Any], str]) -> Column:
+    """A column of the estimate ``(mean, lo, hi)`` in ``LevelRow.<field>``; a change from
+    the level above is empty on the first level and sorts last there."""
+
+    def sort(r: LevelRow) -> float:
+        est = getattr(r, field)
+        return _nan_last(est[0]) if est else -math.inf
+
+    return Column(header, tooltip, lambda r: text(getattr(r, field)), sort, tint=_row_tint)
+
+
 LEVEL_COLUMNS = (
     Column(
         "Buffer\ndays",
@@ -119,47 +130,41 @@ LEVEL_COLUMNS = (
         tint=_row_tint,
         bold=lambda r: r.is_knee or r.is_current,
     ),
-    Column(
+    _estimate(
         "Stockout-day\nprobability",
         "Share of days ending with unfilled demand at the chosen site(s) (for a group: the mean "
         "over its sites), with its 95% CI.",
-        lambda r: format_percent_ci(*r.stockout),
-        lambda r: r.stockout[0],
-        tint=_row_tint,
+        "stockout",
+        lambda e: format_percent_ci(*e),
     ),
-    Column(
+    _estimate(
         "Change vs\nprevious level",
         "Change in stockout-day probability from the level above, in percentage points, with "
         "the 95% CI of the paired difference (same random numbers at every level).",
-        lambda r: _pp(r.change),
-        lambda r: _nan_last(r.change[0]) if r.change else -math.inf,
-        tint=_row_tint,
+        "change",
+        _pp,
     ),
-    Column(
+    _estimate(
         "Fill rate",
         "Share of demand at the chosen site(s) shipped on the day it was asked for, with its "
         "95% CI.",
-        lambda r: format_percent_ci(*r.fill_rate),
-        lambda r: r.fill_rate[0],
-        tint=_row_tint,
+        "fill_rate",
+        lambda e: format_percent_ci(*e),
     ),
-    Column(
+    _estimate(
         "Network\nlost revenue",
         "Revenue lost to shortages across all customers over the horizon, with its 95% CI.",
-        lambda r: format_money_ci(*r.lost_revenue),
-        lambda r: r.lost_revenue[0],
-        tint=_row_tint,
+        "lost_revenue",
+        lambda e: format_money_ci(*e),
     ),
-    Column(
+    _estimate(
         "Change in\nlost revenue",
         "Change in network lost revenue from the level above, with the 95% CI of the paired "
         "difference.",
-        lambda r: _money_change(r.lost_change),
-        lambda r: _nan_last(r.lost_change[0]) if r.lost_change else -math.inf,
-        tint=_row_tint,
+        "lost_change",
+        _money_change,
     ),
 )
-
 
 # =============================================================================== buffers: view
 
