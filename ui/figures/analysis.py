@@ -99,6 +99,23 @@ def curve_value_at(curve: Doc, buffer_days: float, key: str = "stockout_day_prob
     return float(np.interp(buffer_days, x, y))
 
 
+def _corner_note(
+    ax: Any, fig: FigureBase, text: str, at: tuple[float, float], colour: str, **kw: Any
+) -> None:
+    """Small text hung from ``at`` (axes fractions) near the top left or top right corner."""
+    ha = "left" if at[0] < 0.5 else "right"
+    ax.text(
+        *at,
+        text,
+        transform=ax.transAxes,
+        ha=ha,
+        va="top",
+        fontsize=_fs(fig, -3),
+        color=colour,
+        **kw,
+    )
+
+
 def buffer_curve_figure(
     curve: Doc,
     *,
@@ -147,17 +164,8 @@ def buffer_curve_figure(
             text = f"Current: {_days(current)}\n{style.pct(y)} stockout days"
             marks.append((current, y, text, CURRENT_COLOUR, "D"))
         else:
-            ax.text(
-                0.99,
-                0.97,
-                f"Current buffer {_days(current)}: outside the levels tried",
-                transform=ax.transAxes,
-                ha="right",
-                va="top",
-                fontsize=_fs(fig, -3),
-                color=CURRENT_COLOUR,
-                fontweight="bold",
-            )
+            text = f"Current buffer {_days(current)}: outside the levels tried"
+            _corner_note(ax, fig, text, (0.99, 0.97), CURRENT_COLOUR, fontweight="bold")
     x0, x1 = ax.get_xlim()
     y1 = ax.get_ylim()[1]
     shown = [m for m in marks if math.isfinite(m[1])]
@@ -225,15 +233,12 @@ def _zoom_past_knee(fig: Figure, curve: Doc) -> None:
         f"{style.pct(_estimate(lv['stockout_day_probability'])[0])}"
         for lv in cliff[-3:]
     )
-    ax.text(
-        0.01,
-        0.985,
+    _corner_note(
+        ax,
+        fig,
         f"▲ Zoomed past the knee; off the chart: {off} stockout days",
-        transform=ax.transAxes,
-        ha="left",
-        va="top",
-        fontsize=_fs(fig, -3),
-        color=theme.MUTED,
+        (0.01, 0.985),
+        theme.MUTED,
         zorder=8,
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
     )
