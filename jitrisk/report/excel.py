@@ -41,7 +41,7 @@ from . import xlsx as X
 from .build import ReportData, ScenarioReport
 from .figures import network_map_figure
 from .output import write_checked
-from .tables import Column
+from .tables import Column, ci_columns
 from .xlsx_charts import CHART_ROWS, bar_chart, buffer_curve_chart, rows_for_height
 
 PathLike = str | os.PathLike[str]
@@ -109,18 +109,14 @@ def _print_setup(ws: Worksheet) -> None:
 
 SUMMARY_COLUMNS: tuple[Column, ...] = (
     Column("scenario", "Scenario"),
-    Column("any_customer_stockout_probability", "P(any customer stockout in horizon)", "pct"),
-    Column("any_customer_stockout_probability_lo", "CI low", "pct"),
-    Column("any_customer_stockout_probability_hi", "CI high", "pct"),
-    Column("any_customer_stockout_day_probability", "Share of days with a customer short", "pct"),
-    Column("any_customer_stockout_day_probability_lo", "CI low", "pct"),
-    Column("any_customer_stockout_day_probability_hi", "CI high", "pct"),
-    Column("fill_rate", "Customer fill rate", "pct"),
-    Column("fill_rate_lo", "CI low", "pct"),
-    Column("fill_rate_hi", "CI high", "pct"),
-    Column("lost_revenue", "Expected lost revenue", "money"),
-    Column("lost_revenue_lo", "CI low", "money"),
-    Column("lost_revenue_hi", "CI high", "money"),
+    *ci_columns(
+        "any_customer_stockout_probability", "P(any customer stockout in horizon)", "pct", ""
+    ),
+    *ci_columns(
+        "any_customer_stockout_day_probability", "Share of days with a customer short", "pct", ""
+    ),
+    *ci_columns("fill_rate", "Customer fill rate", "pct", ""),
+    *ci_columns("lost_revenue", "Expected lost revenue", "money", ""),
     Column("var95", "Lost revenue VaR95", "money"),
     Column("cvar95", "Lost revenue CVaR95", "money"),
     Column("trials", "Trials", "int"),

@@ -46,6 +46,22 @@ def _ci(d: dict[str, Any]) -> tuple[float, float | None, float | None]:
     return float(d["mean"]), (float(ci[0]) if ci else None), (float(ci[1]) if ci else None)
 
 
+def ci_columns(key: str, label: str, kind: Kind, short: str | None = None) -> tuple[Column, ...]:
+    """An estimate and the ends of its 95% CI: columns ``key``, ``key_lo`` and ``key_hi``.
+
+    The ends are headed "<short>: CI low/high" (``short`` defaults to ``label``;
+    an empty ``short`` gives plain "CI low/high").
+    """
+    head = label if short is None else short
+    lo, hi = (f"{head}: CI low", f"{head}: CI high") if head else ("CI low", "CI high")
+    return (Column(key, label, kind), Column(f"{key}_lo", lo, kind), Column(f"{key}_hi", hi, kind))
+
+
+def put_ci(row: dict[str, Any], key: str, estimate: dict[str, Any]) -> None:
+    """``row[key]``, ``row[key_lo]``, ``row[key_hi]`` from a ``{"mean", "ci95"}`` document."""
+    row[key], row[f"{key}_lo"], row[f"{key}_hi"] = _ci(estimate)
+
+
 def kpis(sim: dict[str, Any]) -> list[Kpi]:
     """The network KPIs of a ``simulate --json`` document, in reading order."""
     n = sim["network"]
@@ -95,15 +111,9 @@ def site_columns() -> list[Column]:
         Column("region", "Region"),
     ]
     for key, label, kind in SITE_ESTIMATES:
-        cols += [
-            Column(key, label, kind),
-            Column(f"{key}_lo", f"{label}: CI low", kind),
-            Column(f"{key}_hi", f"{label}: CI high", kind),
-        ]
+        cols += ci_columns(key, label, kind)
+    cols += ci_columns("days_out_of_stock", "Days out of stock (mean)", "days", "Days out of stock")
     cols += [
-        Column("days_out_of_stock", "Days out of stock (mean)", "days"),
-        Column("days_out_of_stock_lo", "Days out of stock: CI low", "days"),
-        Column("days_out_of_stock_hi", "Days out of stock: CI high", "days"),
         Column("days_out_of_stock_p90", "Days out of stock (90th percentile)", "days"),
         Column("average_on_hand", "Average on hand (units)", "units"),
         Column("average_inventory_value", "Average inventory value", "money"),
@@ -131,7 +141,7 @@ def site_rows(scen: ScenarioReport) -> list[dict[str, Any]]:
         }
         for key, _label, _kind in SITE_ESTIMATES:
             if key in st:
-                row[key], row[f"{key}_lo"], row[f"{key}_hi"] = _ci(st[key])
+                put_ci(row, key, st[key])
         dos = st.get("days_out_of_stock", {})
         row["days_out_of_stock"] = dos.get("mean")
         ci = dos.get("ci95") or [None, None]
@@ -147,7 +157,7 @@ def site_rows(scen: ScenarioReport) -> list[dict[str, Any]]:
     for label, b in (scen.simulation.get("buffers") or {}).items():
         row = {"scenario": scen.name, "site_id": label, "type": "line-side buffer"}
         for key in ("stockout_day_probability", "fill_rate"):
-            row[key], row[f"{key}_lo"], row[f"{key}_hi"] = _ci(b[key])
+            put_ci(row, key, b[key])
         row["average_on_hand"] = b.get("average_on_hand")
         row["base_stock"] = b.get("base_stock")
         rows.append(row)
@@ -172,15 +182,9 @@ TOP_COLUMNS = (
 
 CURVE_COLUMNS = (
     Column("buffer_days", "Safety stock (days)", "days"),
-    Column("stockout_day_probability", "Stockout-day probability", "pct"),
-    Column("stockout_day_probability_lo", "Stockout-day probability: CI low", "pct"),
-    Column("stockout_day_probability_hi", "Stockout-day probability: CI high", "pct"),
-    Column("fill_rate", "Fill rate", "pct"),
-    Column("fill_rate_lo", "Fill rate: CI low", "pct"),
-    Column("fill_rate_hi", "Fill rate: CI high", "pct"),
-    Column("lost_revenue", "Network lost revenue", "money"),
-    Column("lost_revenue_lo", "Lost revenue: CI low", "money"),
-    Column("lost_revenue_hi", "Lost revenue: CI high", "money"),
+    *ci_columns("stockout_day_probability", "Stockout-day probability", "pct"),
+    *ci_columns("fill_rate", "Fill rate", "pct"),
+    *ci_columns("lost_revenue", "Network lost revenue", "money", "Lost revenue"),
 )
 
 
@@ -190,7 +194,7 @@ def curve_rows(curve: dict[str, Any]) -> list[dict[str, Any]]:
     for lv in curve.get("levels", []):
         row: dict[str, Any] = {"buffer_days": float(lv["buffer_days"])}
         for key in ("stockout_day_probability", "fill_rate", "lost_revenue"):
-            row[key], row[f"{key}_lo"], row[f"{key}_hi"] = _ci(lv[key])
+            put_ci(row, key, lv[key])
         rows.append(row)
     return rows
 
@@ -202,13 +206,9 @@ RISK_COLUMNS = (
     Column("kind", "Kind"),
     Column("ttr_days", "TTR (days)", "days"),
     Column("ttr_source", "TTR from"),
-    Column("tts_days", "TTS (days)", "days"),
-    Column("tts_days_lo", "TTS: CI low", "days"),
-    Column("tts_days_hi", "TTS: CI high", "days"),
+    *ci_columns("tts_days", "TTS (days)", "days", "TTS"),
     Column("tts_lp_days", "TTS by LP (days)", "days"),
-    Column("performance_impact", "Performance impact (lost revenue)", "money"),
-    Column("performance_impact_lo", "PI: CI low", "money"),
-    Column("performance_impact_hi", "PI: CI high", "money"),
+    *ci_columns("performance_impact", "Performance impact (lost revenue)", "money", "PI"),
     Column("performance_impact_lp", "PI by LP", "money"),
     Column("risk_exposure_index", "Risk exposure index", "index"),
     Column("exposed", "Exposed (TTS < TTR)", "bool"),
@@ -234,13 +234,8 @@ def risk_rows(risk: dict[str, Any]) -> list[dict[str, Any]]:
                 "gap_days": r.get("gap_days"),
                 "advice": r.get("advice", ""),
             }
-            row["tts_days"], row["tts_days_lo"], row["tts_days_hi"] = _ci(r["tts_days"])
-            pi = r["performance_impact"]
-            (
-                row["performance_impact"],
-                row["performance_impact_lo"],
-                row["performance_impact_hi"],
-            ) = _ci(pi)
+            put_ci(row, "tts_days", r["tts_days"])
+            put_ci(row, "performance_impact", r["performance_impact"])
             rows.append(row)
     return rows
 
