@@ -35,11 +35,14 @@ from ui.logic.buffers import (
     compute_buffer_curve,
     headline,
 )
+from ui.logic.buffers import run_info as curve_info
 from ui.logic.messages import ALL_MESSAGES
+from ui.logic.risk import RiskRequest, compute_risk
+from ui.logic.risk import run_info as risk_info
 from ui.logic.safety import PlanSummary, SafetyRequest, compute_plans, nice_amount
 from ui.views.analysis_base import AnalysisErrors, AnalysisInfos
 from ui.views.buffers import ANALYSIS_MESSAGES, BuffersView, buffer_task
-from ui.views.risk import RiskRequest, RiskView, compute_risk
+from ui.views.risk import RiskView
 from ui.views.safety import SafetyView
 from ui.workers.worker import Worker
 
@@ -100,6 +103,9 @@ def test_buffer_curve_rows_mark_knee_current_and_paired_changes(curve: BufferOut
     assert all(b <= a + 1e-12 for a, b in itertools.pairwise(means))
     text = headline(curve)
     assert "Knee at" in text and "Current buffer" in text
+    info = curve_info(curve)
+    assert f"{len(rows)} levels × {curve.result.trials:,} trials" in info
+    assert f"seed {curve.result.seed}" in info and "scenario baseline" in info
 
 
 def test_buffer_curve_reports_progress_and_stops_when_cancelled(net: Network) -> None:
@@ -141,6 +147,8 @@ def test_risk_ranking_by_exposure_index_with_advice(net: Network) -> None:
         assert bool(r.advice) == r.exposed
     motor = next(r for r in outcome.sites if r.target == "SUP-MOTOR")
     assert motor.ttr_source == "disruption profile" and motor.ttr == pytest.approx(7.0)
+    info = risk_info(outcome)
+    assert f"{TRIALS:,} trials per site · 120 days" in info and "default TTR 14 days" in info
 
 
 def test_gsm_plan_alone_then_both_plans(net: Network) -> None:

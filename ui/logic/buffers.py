@@ -20,6 +20,7 @@ from jitrisk.model.records import Network
 
 from ..logic.formatting import (
     format_compact,
+    format_duration,
     format_percent,
     format_percent_ci,
 )
@@ -293,3 +294,12 @@ def _slope(a: LevelRow, b: LevelRow) -> float:
     """Stockout-day probability lost per extra day of buffer from ``a`` to ``b``."""
     span = b.buffer_days - a.buffer_days
     return (a.stockout[0] - b.stockout[0]) / span if span > 0 else math.nan
+
+
+def run_info(outcome: BufferOutcome) -> str:
+    """The settings the curve was computed with, on one line."""
+    req, res = outcome.request, outcome.result
+    return (
+        f"{req.title or req.target} · scenario {res.scenario} · {len(req.levels)} levels × "
+        f"{res.trials:,} trials · seed {res.seed} · computed in {format_duration(outcome.elapsed)}"
+    )

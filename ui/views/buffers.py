@@ -44,9 +44,9 @@ from ..logic.buffers import (
     buffer_targets,
     compute_buffer_curve,
     headline,
+    run_info,
 )
 from ..logic.formatting import (
-    format_duration,
     format_money_ci,
     format_percent_ci,
 )
@@ -315,13 +315,8 @@ class BuffersView(AnalysisView):
         return f"Level {min(progress.done // per + 1, n)} of {n}"
 
     def show_outcome(self, outcome: BufferOutcome) -> None:
-        req = outcome.request
         self.headline.setText(headline(outcome))
-        self.run_info.setText(
-            f"{req.title or req.target} · scenario {outcome.result.scenario} · "
-            f"{len(req.levels)} levels × {outcome.result.trials:,} trials · seed "
-            f"{outcome.result.seed} · computed in {format_duration(outcome.elapsed)}"
-        )
+        self.run_info.setText(run_info(outcome))
         self.model.set_rows(outcome.rows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.model().sort(-1)

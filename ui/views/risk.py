@@ -3,17 +3,15 @@
 For every stocking site and region (Simchi-Levi et al.; docs/ANALYSIS.md):
 TTR, TTS by simulation (with CI) and by linear programme, the performance
 impact of a TTR-long outage both ways, the risk exposure index, and whether the
-network runs dry before the site is back. The work is the plain function
-:func:`compute_risk` (progress callback, cancellation check); the view runs it
-on its worker and shows a scatter and a sortable ranking, for sites or regions.
+network runs dry before the site is back. The work and the sentences are
+Qt-free (:mod:`ui.logic.risk`); the view runs the work on its worker and shows
+a scatter and a sortable ranking, for sites or regions.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitrisk.analysis.risk import DEFAULT_TTR, RiskReport, SiteRisk, risk_report
+from jitrisk.analysis.risk import DEFAULT_TTR
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
 
@@ -36,135 +34,24 @@ from ..figures import analysis as analysis_charts
 from ..logic.formatting import (
     MISSING,
     format_compact,
-    format_duration,
-    format_money,
     format_money_ci,
     format_number_ci,
 )
-from ..logic.messages import plural
+from ..logic.risk import (
+    DEFAULT_RISK_TRIALS,
+    MAX_HORIZON,
+    RiskOutcome,
+    RiskRequest,
+    RiskRow,
+    compute_risk,
+    headline,
+    run_info,
+)
 from ..widgets.common import split, styled_label
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
 from .analysis_base import AnalysisView, chart_image
-
-DEFAULT_RISK_TRIALS = 100
-MAX_HORIZON = 180
-
-
-@dataclass(frozen=True)
-class RiskRequest:
-    """What the Risk view asks for."""
-
-    trials: int
-    days: int
-    default_ttr: float
-    regions: bool
-    scenario: str
-
-    def describe(self) -> str:
-        return f"Time to survive and recover: {self.trials:,} trials per site, {self.days} days"
-
-
-@dataclass(frozen=True)
-class RiskRow:
-    """One row of the ranking: a site or a region."""
-
-    target: str
-    kind: str  # "site" or "region"
-    name: str
-    ttr: float
-    ttr_source: str
-    tts: tuple[float, float, float]
-    censored: float
-    tts_lp: float
-    impact: tuple[float, float, float]
-    impact_lp: float
-    rei: float
-    exposed: bool
-    gap_days: float
-    advice: str
-    rank: int
-
-
-@dataclass(frozen=True)
-class RiskOutcome:
-    """A finished risk analysis, ready to show."""
-
-    request: RiskRequest
-    report: RiskReport
-    doc: dict[str, Any]
-    sites: list[RiskRow]
-    regions: list[RiskRow]
-    elapsed: float
-    currency: str = ""
-
-
-def risk_rows(net: Network, risks: list[SiteRisk]) -> list[RiskRow]:
-    """Table rows of sites or regions, in the report's order (highest REI first)."""
-    out = []
-    for i, r in enumerate(risks):
-        if r.kind == "site":
-            site = net.site_by_id.get(r.target)
-            name = site.name if site is not None and site.name != r.target else ""
-        else:
-            n = sum(1 for s in net.sites if s.region == r.target and s.is_stocking)
-            name = plural(n, "stocking site")
-        out.append(
-            RiskRow(
-                r.target,
-                r.kind,
-                name,
-                r.ttr_days,
-                r.ttr_source,
-                (r.tts.mean, r.tts.lo, r.tts.hi),
-                r.tts_censored_share,
-                r.tts_lp_days,
-                (r.performance_impact.mean, r.performance_impact.lo, r.performance_impact.hi),
-                r.performance_impact_lp,
-                r.risk_exposure_index,
-                r.exposed,
-                r.gap_days,
-                r.advice(),
-                i + 1,
-            )
-        )
-    return out
-
-
-def compute_risk(
-    net: Network,
-    request: RiskRequest,
-    progress: Callable[[Any], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> RiskOutcome:
-    """Run :func:`jitrisk.analysis.risk.risk_report` for ``request``. Qt-free.
-
-    ``progress`` first gets a stage (a string) for the undisrupted run, then a
-    :class:`~jitrisk.engine.Progress` counting sites and regions done.
-    """
-    t0 = time.perf_counter()
-    if progress is not None:
-        progress("Simulating the undisrupted network…")
-    report = risk_report(
-        net,
-        scenario=request.scenario,
-        trials=request.trials,
-        days=request.days,
-        default_ttr=request.default_ttr,
-        regions=request.regions,
-        progress=progress,
-        cancelled=cancelled,
-    )
-    return RiskOutcome(
-        request,
-        report,
-        report.to_dict(),
-        risk_rows(net, report.sites),
-        risk_rows(net, report.regions),
-        time.perf_counter() - t0,
-        net.settings.currency,
-    )
 
 
 def risk_task(net: Network, request: RiskRequest) -> Callable[[TaskContext], RiskOutcome]:
@@ -291,32 +178,6 @@ def risk_columns(currency: str = "", kind: str = "site") -> tuple[Column, ...]:
             numeric=False,
         ),
     )
-
-
-def headline(outcome: RiskOutcome) -> str:
-    """What the ranking says, in a sentence or two (rich text)."""
-    sites = outcome.sites
-    exposed = [r for r in sites if r.exposed]
-    parts = []
-    if exposed:
-        parts.append(
-            f"<b>{len(exposed)} of {len(sites)} sites are exposed</b>: the network runs dry "
-            "before they are back (TTS &lt; TTR)."
-        )
-    else:
-        parts.append(f"<b>None of the {len(sites)} sites is exposed</b>: TTS ≥ TTR everywhere.")
-    if sites and sites[0].rei > 0:
-        top = sites[0]
-        parts.append(
-            f"Largest impact: <b>{top.target}</b>"
-            f"{' · ' + top.name if top.name else ''}, "
-            f"{format_money(top.impact[0], outcome.currency)} lost when down for "
-            f"{top.ttr:g} days."
-        )
-    if outcome.regions:
-        n = sum(1 for r in outcome.regions if r.exposed)
-        parts.append(f"Regions: {n} of {len(outcome.regions)} exposed.")
-    return " ".join(parts)
 
 
 # ----------------------------------------------------------------------------- view
@@ -460,13 +321,8 @@ class RiskView(AnalysisView):
         return f"{progress.done} of {progress.total} sites and regions"
 
     def show_outcome(self, outcome: RiskOutcome) -> None:
-        req = outcome.request
         self.headline.setText(headline(outcome))
-        self.run_info.setText(
-            f"Scenario {outcome.report.scenario} · {req.trials:,} trials per site · "
-            f"{outcome.report.days} days · seed {outcome.report.seed} · default TTR "
-            f"{req.default_ttr:g} days · computed in {format_duration(outcome.elapsed)}"
-        )
+        self.run_info.setText(run_info(outcome))
         self.kind_tabs.setTabText(0, f"Sites ({len(outcome.sites)})")
         self.kind_tabs.setTabText(1, f"Regions ({len(outcome.regions)})")
         self.kind_tabs.setTabEnabled(1, bool(outcome.regions))
