@@ -35,7 +35,7 @@ from ui.logic.map_layout import (
 from ui.logic.tasks import RunOutcome, RunRequest, run_simulation
 from ui.main_window import MainWindow
 from ui.views.network_map import NetworkMapWidget
-from ui.widgets.sites_model import SiteIdRole
+from ui.widgets.roles import SiteIdRole
 
 pytestmark = pytest.mark.gui
 

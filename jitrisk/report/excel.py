@@ -142,6 +142,26 @@ def summary_rows(data: ReportData) -> list[dict[str, Any]]:
     return rows
 
 
+def _sheet_head(ws: Worksheet, title: str, note: str) -> int:
+    """A sheet's title and note; the row its first section starts on."""
+    X.title(ws, 1, title)
+    X.note(ws, 2, note)
+    return 4
+
+
+def _section_head(ws: Worksheet, row: int, title: str, *notes: str) -> int:
+    """A section's title with its notes under it; the row after them."""
+    X.title(ws, row, title, sub=True)
+    for i, text in enumerate(notes, start=1):
+        X.note(ws, row + i, text)
+    return row + 1 + len(notes)
+
+
+def _column_index(cols: Sequence[Column]) -> dict[str, int]:
+    """Column number (1-based) of each key."""
+    return {c.key: j for j, c in enumerate(cols, start=1)}
+
+
 def write_summary(ws: Worksheet, data: ReportData) -> None:
     p = data.provenance
     X.title(ws, 1, f"jitrisk report: {p.workbook}")
@@ -183,7 +203,7 @@ def write_sites(ws: Worksheet, data: ReportData) -> None:
     ws.row_dimensions[1].height = 48
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{X.letter(len(cols))}{max(last, 1)}"
-    index = {c.key: j for j, c in enumerate(cols, start=1)}
+    index = _column_index(cols)
     for key in (
         "stockout_day_probability",
         "stockout_probability",
@@ -200,28 +220,24 @@ def write_sites(ws: Worksheet, data: ReportData) -> None:
 
 
 def write_curves(ws: Worksheet, data: ReportData) -> None:
-    X.title(ws, 1, "JIT buffer curves: stockout risk against days of safety stock")
-    X.note(
+    row = _sheet_head(
         ws,
-        2,
+        "JIT buffer curves: stockout risk against days of safety stock",
         "Same random numbers at every level (common random numbers); bounds are 95% CIs. "
         "The knee is where removing a day of buffer starts to cost markedly more risk.",
     )
-    row = 4
     cols = tables.CURVE_COLUMNS
-    idx = {c.key: j for j, c in enumerate(cols, start=1)}
+    idx = _column_index(cols)
     for s in data.scenarios:
         curve = s.curve or {}
         target = str(curve.get("site", ""))
-        X.title(ws, row, f"Scenario {s.name}: buffer curve of {target}", sub=True)
-        X.note(ws, row + 1, s.curve_reason)
         facts = (
             f"Current buffer: {style.days(curve.get('current_buffer_days'))} days; knee: "
             f"{style.days(curve.get('knee_buffer_days'))} days; {curve.get('trials', '–')} "
             f"trials per level, seed {curve.get('seed', '–')}."
         )
-        X.note(ws, row + 2, facts)
-        chart_row = row + 3
+        title = f"Scenario {s.name}: buffer curve of {target}"
+        chart_row = _section_head(ws, row, title, s.curve_reason, facts)
         header_row = chart_row + CHART_ROWS
         rows = tables.curve_rows(curve)
         first, last = X.table(ws, header_row, cols, rows)
@@ -250,31 +266,26 @@ def write_curves(ws: Worksheet, data: ReportData) -> None:
 
 
 def write_risk(ws: Worksheet, data: ReportData) -> None:
-    X.title(ws, 1, "Time to survive (TTS) vs time to recover (TTR), and risk exposure")
-    X.note(
+    row = _sheet_head(
         ws,
-        2,
+        "Time to survive (TTS) vs time to recover (TTR), and risk exposure",
         "TTS: days the network keeps every customer served while the site is down "
         "(simulation, 95% CI; LP: optimistic bound). A site is exposed when TTS < TTR. "
         "Performance impact: lost revenue of an outage lasting TTR; the risk exposure index "
         "divides it by the largest.",
     )
-    row = 4
     cols = tables.RISK_COLUMNS
-    idx = {c.key: j for j, c in enumerate(cols, start=1)}
+    idx = _column_index(cols)
     for s in data.scenarios:
         risk = s.risk or {}
-        X.title(ws, row, f"Scenario {s.name}", sub=True)
-        X.note(
-            ws,
-            row + 1,
+        facts = (
             f"{risk.get('trials', '–')} trials per site over {risk.get('days', '–')} days, "
-            f"seed {risk.get('seed', '–')}; other disruptions switched off.",
+            f"seed {risk.get('seed', '–')}; other disruptions switched off."
         )
+        chart_row = _section_head(ws, row, f"Scenario {s.name}", facts)
         rows = tables.risk_rows(risk)
         n_chart = min(CHART_TOP, sum(1 for r in rows if r["kind"] == "site"))
         chart_rows = rows_for_height(max(11.0, 0.55 * n_chart + 3)) if n_chart else 0
-        chart_row = row + 2
         header_row = chart_row + chart_rows
         first, last = X.table(ws, header_row, cols, rows)
         X.colour_scale(ws, idx["risk_exposure_index"], first, last)
@@ -303,26 +314,22 @@ def write_risk(ws: Worksheet, data: ReportData) -> None:
 
 
 def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
-    X.title(ws, 1, "Where safety stock belongs: guaranteed-service vs disruption-aware plans")
-    X.note(
+    row = _sheet_head(
         ws,
-        2,
+        "Where safety stock belongs: guaranteed-service vs disruption-aware plans",
         "Guaranteed-service model (Graves & Willems 2000): normal demand, the service level "
         "of Settings, no disruptions. Disruption-aware plan: a budget placed by simulation "
         "under the disruption profile (only when the report was made with a budget).",
     )
-    row = 4
     cols = tables.PLAN_COLUMNS
-    idx = {c.key: j for j, c in enumerate(cols, start=1)}
+    idx = _column_index(cols)
     for s in data.scenarios:
-        X.title(ws, row, f"Scenario {s.name}", sub=True)
-        X.note(ws, row + 1, _plan_facts(s, data.currency))
+        chart_row = _section_head(ws, row, f"Scenario {s.name}", _plan_facts(s, data.currency))
         rows = tables.plan_rows(s)
         value_cols = [idx["current_days"], idx["gsm_days"]]
         if s.placement is not None:
             value_cols.append(idx["aware_days"])
         n_chart = min(20, len(rows))
-        chart_row = row + 2
         header_row = chart_row + (CHART_ROWS if n_chart else 0)
         first, last = X.table(ws, header_row, cols, rows)
         X.wrap(ws, idx["advice"], first, last)
@@ -380,10 +387,9 @@ def _plan_facts(s: ScenarioReport, currency: str) -> str:
 def write_scenarios(ws: Worksheet, data: ReportData) -> None:
     names, template, table = tables.scenario_kpis(data)
     ref = names[0]
-    X.title(ws, 1, "Scenarios side by side")
-    X.note(
+    _sheet_head(
         ws,
-        2,
+        "Scenarios side by side",
         f"Changes are against {ref} (probabilities: in percentage points). Runs with the same "
         "seed, trials and days share their random numbers, so their differences get paired "
         "95% CIs.",
@@ -469,14 +475,12 @@ def map_png(s: ScenarioReport, dpi: int = MAP_DPI) -> bytes:
 
 
 def write_network(ws: Worksheet, data: ReportData) -> None:
-    X.title(ws, 1, "Network maps")
-    X.note(
+    row = _sheet_head(
         ws,
-        2,
+        "Network maps",
         "Raw suppliers on the left, customers on the right; fill colour is the stockout-day "
         "probability, marker and outline the region.",
     )
-    row = 4
     for s in data.scenarios:
         X.title(ws, row, f"Scenario {s.name}", sub=True)
         img = Image(io.BytesIO(map_png(s)))
@@ -492,9 +496,7 @@ def write_network(ws: Worksheet, data: ReportData) -> None:
 def write_inputs(ws: Worksheet, data: ReportData, input_path: PathLike | None) -> None:
     """The input sheets, one block under the other, values only and text as text."""
     blocks, source_note = input_blocks(data, input_path)
-    X.title(ws, 1, f"Inputs: {data.provenance.workbook}")
-    X.note(ws, 2, source_note)
-    row = 4
+    row = _sheet_head(ws, f"Inputs: {data.provenance.workbook}", source_note)
     for name, rows in blocks:
         X.title(ws, row, name, sub=True)
         if rows:

@@ -35,10 +35,8 @@ from ..logic.messages import plural
 from ..logic.outline import WorkbookOutline
 from ..widgets.common import PanelDock, split, style_read_only, styled_label
 from ..widgets.icons import severity_icon
-from ..widgets.records_table import ModelIndex, RowsTableModel
-
-ProblemRole = Qt.ItemDataRole.UserRole + 1
-SeverityRole = Qt.ItemDataRole.UserRole + 2
+from ..widgets.records_table import RowsTableModel
+from ..widgets.roles import ModelIndex, ProblemRole, SeverityRole
 
 
 def describe_location(problem: Problem, header: str = "") -> str:

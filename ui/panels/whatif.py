@@ -36,6 +36,7 @@ from jitrisk.model.records import BASELINE, Network
 
 from ..logic.scenario_edits import WhatIf, name_problem, suggest_name
 from ..widgets.common import PanelDock, styled_label
+from ..widgets.roles import NameRole
 
 #: Most sites named in the selection line before "and N more".
 SHOWN_SITES = 4
@@ -218,7 +219,7 @@ class WhatIfPanel(QWidget):
         self.list.clear()
         for w in whatifs:
             item = QListWidgetItem(f"{w.name} — {w.describe()}")
-            item.setData(Qt.ItemDataRole.UserRole, w.name)
+            item.setData(NameRole, w.name)
             item.setToolTip(w.describe())
             self.list.addItem(item)
         self._update_enabled()
@@ -259,7 +260,7 @@ class WhatIfPanel(QWidget):
     def _remove_current(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            self.remove_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+            self.remove_requested.emit(str(item.data(NameRole)))
 
     def _update_enabled(self) -> None:
         ready = self.network is not None

@@ -16,7 +16,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -28,12 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .common import style_read_only
-
-#: The index a Qt item model receives (a plain or a persistent one).
-ModelIndex = QModelIndex | QPersistentModelIndex
-#: Item data roles of :class:`RecordsModel`: the value to sort by, and the row object.
-SortRole = Qt.ItemDataRole.UserRole + 20
-RowRole = Qt.ItemDataRole.UserRole + 21
+from .roles import ModelIndex, RowRole, SortRole
 
 
 @dataclass(frozen=True)

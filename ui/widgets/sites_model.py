@@ -25,10 +25,8 @@ from ..logic.formatting import (
     format_percent_ci,
 )
 from .icons import type_icon
-from .records_table import ModelIndex, RowsTableModel
-
-SortRole = Qt.ItemDataRole.UserRole + 10
-SiteIdRole = Qt.ItemDataRole.UserRole + 11
+from .records_table import RowsTableModel
+from .roles import ModelIndex, SiteIdRole, SortRole
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..widgets.sites_model import SiteIdRole
+from ..widgets.roles import SiteIdRole
 
 
 class SelectionMixin:
