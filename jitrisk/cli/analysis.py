@@ -11,12 +11,15 @@ import sys
 from typing import Any
 
 from ..errors import JitriskError
+from ..model.vocabulary import MAX_SERVICE_LEVEL
 from .common import (
     add_output_options,
     add_run_options,
     load,
+    nonnegative_int,
     progress_to_stderr,
     run_options,
+    service_level,
     workbook_command,
     write_json,
     write_json_if_asked,
@@ -82,7 +85,18 @@ def register(sub: Any) -> None:
         "fresh random numbers and set beside the guaranteed-service plan.",
     )
     p.add_argument("--method", choices=("gsm", "simulation"), required=True)
-    p.add_argument("--service-level", type=float, help="GSM service level (default: Settings)")
+    p.add_argument(
+        "--service-level",
+        type=service_level,
+        help=f"GSM service level, 0.5 to {MAX_SERVICE_LEVEL} (default: Settings)",
+    )
+    p.add_argument(
+        "--review-days",
+        type=nonnegative_int,
+        help="days added to every GSM stage time for the review: 1 = daily review, as the "
+        "simulation; 0 = continuous review, the textbook convention (default: Settings "
+        "gsm_review_days)",
+    )
     p.add_argument("--budget", type=float, help="extra inventory value to place (simulation)")
     p.add_argument("--objective", choices=("lost_revenue", "stockout"), default="lost_revenue")
     p.add_argument("--step-days", type=float, default=1.0)
@@ -180,7 +194,7 @@ def cmd_place(args: argparse.Namespace) -> int:
     if args.method == "gsm":
         from ..analysis.gsm import place_gsm
 
-        sol = place_gsm(net, args.service_level)
+        sol = place_gsm(net, args.service_level, review_days=args.review_days)
         doc = sol.to_dict()
         write_json_if_asked(args, doc)
         _print_gsm(doc)
@@ -191,7 +205,7 @@ def cmd_place(args: argparse.Namespace) -> int:
     from ..analysis.placement import place_by_simulation
 
     # the guaranteed-service plan is confirmed on the same fresh numbers, side by side
-    gsm_doc = place_gsm(net, args.service_level).to_dict()
+    gsm_doc = place_gsm(net, args.service_level, review_days=args.review_days).to_dict()
     compare = {
         "gsm": {
             sid: float(v["safety_stock_days"])
@@ -246,8 +260,11 @@ def _days(x: float | None) -> str:
 
 
 def _print_gsm(doc: dict[str, Any]) -> None:
+    from ..analysis.gsm.stages import review_words
+
     print(
-        f"Guaranteed-service plan (service level {doc.get('service_level')}): total holding "
+        f"Guaranteed-service plan (service level {doc.get('service_level')}, "
+        f"{review_words(doc.get('review_days'))}): total holding "
         f"cost of safety stock {doc.get('total_cost', 0):,.0f}; "
         f"{'optimal' if doc.get('optimal') else 'gap ' + str(doc.get('gap'))}"
     )

@@ -127,6 +127,21 @@ def _whole_number(text: str, least: int) -> int:
     return v
 
 
+def service_level(text: str) -> float:
+    """An argparse ``type``: a service level from 0.5 to the GSM's limit."""
+    from ..model.vocabulary import MAX_SERVICE_LEVEL
+
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0.5 <= v <= MAX_SERVICE_LEVEL:
+        raise argparse.ArgumentTypeError(
+            f"must be from 0.5 to {MAX_SERVICE_LEVEL} (z = 4.75), got {text}"
+        )
+    return v
+
+
 def positive_int(text: str) -> int:
     """An argparse ``type``: a whole number >= 1."""
     return _whole_number(text, 1)

@@ -45,6 +45,9 @@ class Site:
         Annual holding cost as a fraction of value. [:math:`h / v`]
     ttr_days : float or None
         Time to recover, when the planner knows it.
+    max_service_time_days : int or None
+        Longest service time the site may quote downstream in the
+        guaranteed-service model (0 = ship from stock); None = no limit. [:math:`s_j`]
     """
 
     site_id: str
@@ -58,6 +61,7 @@ class Site:
     unit_value: float = 0.0
     holding_cost_rate: float = 0.25
     ttr_days: float | None = None
+    max_service_time_days: int | None = None
     row: int | None = field(default=None, compare=False)
 
     @property
@@ -115,12 +119,17 @@ class Lane:
 
 @dataclass(frozen=True)
 class Demand:
-    """External demand of one customer."""
+    """External demand of one customer.
+
+    ``service_level`` is the customer's own target for the guaranteed-service
+    model (None: the Settings value).
+    """
 
     site_id: str
     daily_demand: Distribution
     unit_price: float = 0.0
     service_time_days: int = 0
+    service_level: float | None = None
     row: int | None = field(default=None, compare=False)
 
 
@@ -218,6 +227,7 @@ class Settings:
     service_level: float = 0.95
     currency: str = "EUR"
     warmup_days: int = 30
+    gsm_review_days: int = 1
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Settings:

@@ -13,6 +13,8 @@ from typing import Literal
 SITE_TYPES = ("supplier", "plant", "dc", "customer")
 DISRUPTION_KINDS = ("outage", "capacity", "delay", "demand")
 UNMET_DEMAND_MODES = ("backorder", "lost")
+#: Highest service level the guaranteed-service model accepts (z = 4.75).
+MAX_SERVICE_LEVEL = 0.999999
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,20 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         "service_level",
         "number",
         0.95,
-        "Target cycle service level for guaranteed-service placement.",
+        "Target cycle service level for guaranteed-service placement (at most 0.999999, "
+        "z = 4.75: beyond it the normal bound on demand says nothing a planner can use).",
         0.5,
-        0.9999,
+        MAX_SERVICE_LEVEL,
+    ),
+    SettingSpec(
+        "gsm_review_days",
+        "integer",
+        1,
+        "Days the guaranteed-service model adds to every stage time for the periodic review: "
+        "1 = daily review, as the simulation replenishes; 0 = continuous review, the "
+        "textbook convention of published GSM examples.",
+        0,
+        30,
     ),
     SettingSpec("currency", "text", "EUR", "Currency label for values and revenue."),
     SettingSpec(

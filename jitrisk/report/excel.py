@@ -34,6 +34,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..analysis.gsm.stages import review_words
 from ..model.graph import build_graph
 from ..workbook.format import SHEETS
 from . import style, tables
@@ -361,7 +362,8 @@ def _plan_facts(s: ScenarioReport, currency: str) -> str:
     if s.gsm is not None:
         gap = s.gsm.get("gap")
         parts.append(
-            f"GSM: service level {style.pct(s.gsm.get('service_level'), 1)}, holding cost "
+            f"GSM: service level {style.pct(s.gsm.get('service_level'), 1)}, "
+            f"{review_words(s.gsm.get('review_days'))}, holding cost "
             f"{style.money(s.gsm.get('total_cost'), currency)} per year, "
             + ("optimal" if s.gsm.get("optimal") else f"gap {style.pct(gap, 2)}")
         )

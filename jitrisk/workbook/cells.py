@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from ..model.distributions import Distribution, DistributionError, parse_distribution
+from ..model.vocabulary import MAX_SERVICE_LEVEL
 from .format import MAX_CELL_CHARS, SETTING_BY_KEY, Column
 
 
@@ -127,6 +128,7 @@ _RANGES: dict[tuple[str, str], tuple[float | None, bool, float | None, str]] = {
     ("Sites", "unit_value"): (0.0, False, _MONEY_MAX, "limit"),
     ("Sites", "holding_cost_rate"): (0.0, False, None, "limit"),
     ("Sites", "ttr_days"): (0.0, False, None, "limit"),
+    ("Sites", "max_service_time_days"): (0.0, False, 3650.0, "limit"),
     ("Lanes", "lead_time_days"): (0.0, False, 365.0, "limit"),
     ("Lanes", "quantity_per_unit"): (0.0, True, 1e6, "limit"),
     ("Lanes", "share"): (0.0, True, 1.0, "interval"),
@@ -135,6 +137,7 @@ _RANGES: dict[tuple[str, str], tuple[float | None, bool, float | None, str]] = {
     ("Demand", "daily_demand"): (0.0, False, 1e9, "limit"),
     ("Demand", "unit_price"): (0.0, False, _MONEY_MAX, "limit"),
     ("Demand", "service_time_days"): (0.0, False, None, "limit"),
+    ("Demand", "service_level"): (0.5, False, MAX_SERVICE_LEVEL, "interval"),
     ("Disruptions", "probability_per_day"): (0.0, False, 1.0, "interval"),
     ("Disruptions", "events_per_year"): (0.0, False, 365.0, "interval"),
     ("Disruptions", "start_day"): (0.0, False, None, "limit"),

@@ -165,6 +165,15 @@ SITES = Sheet(
             "from the disruption profile",
             "Time to recover after an outage, when known (risk analysis).",
         ),
+        Column(
+            "max_service_time_days",
+            "integer",
+            False,
+            "days",
+            "no limit",
+            "Longest service time the site may quote to the sites it supplies in the "
+            "guaranteed-service model; 0 = it must ship from stock.",
+        ),
     ),
     key=("site_id",),
 )
@@ -258,6 +267,15 @@ DEMAND = Sheet(
             "days",
             "0",
             "Promised delivery time to this customer (guaranteed-service model).",
+        ),
+        Column(
+            "service_level",
+            "number",
+            False,
+            "fraction",
+            "Settings service_level",
+            "This customer's target cycle service level in the guaranteed-service model; "
+            "every site that serves it holds to the strictest level among its customers.",
         ),
     ),
     key=("site_id",),

@@ -43,6 +43,7 @@ _SITE_NUMBERS = (
     "unit_value",
     "holding_cost_rate",
     "ttr_days",
+    "max_service_time_days",
 )
 
 
@@ -108,10 +109,15 @@ def _sites(recs: list[Record], out: _Collector) -> tuple[list[Site], set[str]]:
                 unit_value=float(v.get("unit_value", 0.0)),
                 holding_cost_rate=float(v.get("holding_cost_rate", 0.25)),
                 ttr_days=v.get("ttr_days"),
+                max_service_time_days=_whole(v.get("max_service_time_days")),
                 row=r.row,
             )
         )
     return sites, set(seen)
+
+
+def _whole(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
 
 
 def _unknown_site(sid: str, ids: dict[str, Site]) -> str:
@@ -263,7 +269,7 @@ def _demand(
             )
             continue
         seen[sid] = r.row
-        for name in ("daily_demand", "unit_price", "service_time_days"):
+        for name in ("daily_demand", "unit_price", "service_time_days", "service_level"):
             msg = range_problem("Demand", name, v[name]) if name in v else None
             if msg:
                 out.error("Demand", r.row, r.col(name), msg)
@@ -275,6 +281,7 @@ def _demand(
                 v.get("daily_demand", Constant(1.0)),
                 float(v.get("unit_price", 0.0)),
                 int(v.get("service_time_days", 0)),
+                v.get("service_level"),
                 row=r.row,
             )
         )

@@ -100,6 +100,7 @@ def site_row(site: Site) -> dict[str, object]:
         "unit_value": site.unit_value,
         "holding_cost_rate": site.holding_cost_rate,
         "ttr_days": site.ttr_days,
+        "max_service_time_days": site.max_service_time_days,
     }
     if site.type == "customer":
         if site.safety_stock_days == 0.0:
@@ -141,6 +142,7 @@ def demand_row(demand: Demand) -> dict[str, object]:
         "daily_demand": dist_cell(demand.daily_demand),
         "unit_price": demand.unit_price,
         "service_time_days": demand.service_time_days,
+        "service_level": demand.service_level,
     }
 
 

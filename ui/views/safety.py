@@ -40,6 +40,7 @@ from jitrisk.analysis.placement import (
 )
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
+from jitrisk.model.vocabulary import MAX_SERVICE_LEVEL
 
 from .. import theme
 from ..figures import analysis as analysis_charts
@@ -256,8 +257,8 @@ class SafetyView(AnalysisView):
         self._request: SafetyRequest | None = None
 
         self.service_spin = QDoubleSpinBox()
-        self.service_spin.setRange(50.0, 99.99)
-        self.service_spin.setDecimals(1)
+        self.service_spin.setRange(50.0, 100 * MAX_SERVICE_LEVEL)
+        self.service_spin.setDecimals(4)
         self.service_spin.setSingleStep(0.5)
         self.service_spin.setSuffix(" %")
         self.service_spin.setValue(95.0)

@@ -47,6 +47,10 @@ class GSMStage:
         demands (used by :func:`place_gsm`, which propagates customer demand).
     unit_value : float or None
         Value of one unit, for the value of the safety stock.
+    service_level : float or None
+        This stage's own service level :math:`\alpha_j` (safety factor
+        :math:`z_j = \Phi^{-1}(\alpha_j)`); None = the solve's
+        ``z``/``service_level``.
     """
 
     stage_id: str
@@ -59,6 +63,7 @@ class GSMStage:
     net_demand_mean: float | None = None
     net_demand_std: float | None = None
     unit_value: float | None = None
+    service_level: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ EdgeLike = GSMEdge | tuple[str, str] | tuple[str, str, float] | tuple[str, str, 
 class StageResult:
     """The optimal policy of one stage.
 
-    ``safety_stock_units`` = :math:`z \\sigma_j \\sqrt{\\tau_j}`; ``cost`` =
+    ``safety_stock_units`` = :math:`z_j \\sigma_j \\sqrt{\\tau_j}`; ``cost`` =
     :math:`h_j` times it; ``safety_stock_days`` = units / mean daily flow
     (None when the flow is 0 but the stock is not); ``safety_stock_value`` =
     units × ``unit_value`` (None without a unit value).
@@ -106,6 +111,7 @@ class StageResult:
     cost: float
     safety_stock_days: float | None
     safety_stock_value: float | None
+    z: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -126,9 +132,13 @@ class GSMSolution:
     method : {"dp", "lagrangian", "lagrangian+milp", "milp"}
         Algorithm used.
     z : float
-        Safety factor :math:`z = \\Phi^{-1}(\\alpha)`.
+        Safety factor :math:`z = \\Phi^{-1}(\\alpha)` of stages without a
+        service level of their own (each stage's is in its result).
     service_level : float
         :math:`\\alpha = \\Phi(z)`.
+    review_days : int or None
+        Days added to every stage time for the periodic review (``place_gsm``;
+        None for a plain :func:`solve_gsm`).
     solve_seconds : float
     iterations : int
         Subgradient iterations plus MILP solves (1 for the DP).
@@ -147,6 +157,7 @@ class GSMSolution:
     solve_seconds: float
     iterations: int = 1
     notes: tuple[str, ...] = field(default=())
+    review_days: int | None = None
 
     @property
     def service_times(self) -> dict[str, int]:
@@ -164,6 +175,7 @@ class GSMSolution:
             "lower_bound": self.lower_bound,
             "solver": self.method,
             "z": self.z,
+            "review_days": self.review_days,
             "solve_seconds": self.solve_seconds,
             "iterations": self.iterations,
             "notes": list(self.notes),
@@ -178,6 +190,7 @@ class GSMSolution:
                     "processing_time": r.processing_time,
                     "demand_std": r.demand_std,
                     "holding_cost": r.cost,
+                    "z": r.z,
                 }
                 for k, r in self.stages.items()
             },
@@ -375,8 +388,8 @@ def _tight(p: _Problem, S: NDArray[Any]) -> tuple[I, I]:
     return s_out, si_out
 
 
-def _coef(p: _Problem, z: float) -> F:
-    r""":math:`a_j = h_j z \sigma_j`: cost of one unit of :math:`\sqrt{\tau_j}`."""
+def _coef(p: _Problem, z: float | F) -> F:
+    r""":math:`a_j = h_j z_j \sigma_j`: cost of one unit of :math:`\sqrt{\tau_j}`."""
     return p.h * z * p.sigma
 
 

@@ -9,6 +9,7 @@ import math
 import time
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 from scipy.stats import norm
 
 from .dp import (
@@ -19,6 +20,7 @@ from .lagrangian import _solve_lagrangian
 from .milp import _solve_milp
 from .problem import (
     EdgeLike,
+    F,
     GSMSolution,
     GSMStage,
     I,
@@ -113,7 +115,8 @@ def solve_gsm(
     t0 = time.perf_counter()
     zz, alpha = _safety_factor(z, service_level)
     p = _build(stages, edges)
-    a = _coef(p, zz)
+    zs = _stage_factors(stages, zz)
+    a = _coef(p, zs)
     pairs = list(zip(p.up.tolist(), p.down.tolist(), strict=True))
     use = method
     if method == "auto":
@@ -138,7 +141,7 @@ def solve_gsm(
     S, SI = _tight(p, S)
     gap = 0.0 if use == "dp" else _gap(ub, lb)
     return GSMSolution(
-        stages=_results(p, stages, zz, S, SI),
+        stages=_results(p, stages, zs, S, SI),
         total_cost=_cost(p, a, S, SI),
         lower_bound=lb,
         gap=gap,
@@ -152,13 +155,20 @@ def solve_gsm(
     )
 
 
-def _results(
-    p: _Problem, stages: Sequence[GSMStage], z: float, S: I, SI: I
-) -> dict[str, StageResult]:
+def _stage_factors(stages: Sequence[GSMStage], z: float) -> F:
+    """:math:`z_j`: the stage's own :math:`\\Phi^{-1}(\\alpha_j)`, else ``z``."""
+    out = np.full(len(stages), z)
+    for j, st in enumerate(stages):
+        if st.service_level is not None:
+            out[j] = _safety_factor(None, st.service_level)[0]
+    return out
+
+
+def _results(p: _Problem, stages: Sequence[GSMStage], z: F, S: I, SI: I) -> dict[str, StageResult]:
     out: dict[str, StageResult] = {}
     for j, st in enumerate(stages):
         nlt = int(SI[j] + p.T[j] - S[j])
-        units = float(z * p.sigma[j] * math.sqrt(nlt))
+        units = float(z[j] * p.sigma[j] * math.sqrt(nlt))
         mu = float(p.mu[j])
         days = units / mu if mu > 0 else (0.0 if units == 0 else None)
         out[st.stage_id] = StageResult(
@@ -173,6 +183,7 @@ def _results(
             cost=float(p.h[j]) * units,
             safety_stock_days=days,
             safety_stock_value=None if st.unit_value is None else units * st.unit_value,
+            z=float(z[j]),
         )
     return out
 
