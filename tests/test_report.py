@@ -25,7 +25,7 @@ import jitrisk.cli.commands as main_cli
 from builders import Rows, valid_rows
 from jitrisk.cli import report as report_cli
 from jitrisk.errors import JitriskError
-from jitrisk.report import ReportData, collect, report_format, tables, write_report
+from jitrisk.report import ReportData, collect, pages, report_format, tables, write_report
 from jitrisk.report import excel as excel_mod
 from jitrisk.report import pdf as pdf_mod
 from jitrisk.report import pptx as pptx_mod
@@ -136,6 +136,8 @@ def test_collect_runs_every_analysis(data: ReportData, workbook: Path) -> None:
         assert s.curve is not None and s.curve["levels"]
         assert s.risk is not None and s.risk["sites"]
         assert s.gsm is not None and s.gsm["sites"]
+        assert s.gsm["review_days"] == data.network.settings.gsm_review_days == 1
+        assert "daily review" in pages.recommended_table(s).note
         assert s.placement is not None and s.placement["budget"] == 5000.0
         target, _why = curve_target(s.simulation)
         assert s.curve["site"] == target

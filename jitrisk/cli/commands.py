@@ -228,12 +228,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_extra(sub: Any) -> None:
-    """Commands of the analytics (sweep, risk, place)."""
+    """Commands of the analytics (sweep, risk, place), reports and imports."""
     from .analysis import register
+    from .imports import register as register_imports
     from .report import register as register_report
 
     register(sub)
     register_report(sub)
+    register_imports(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..analysis.gsm.stages import review_words
 from . import style, tables
 from .build import ReportData, ScenarioReport
 
@@ -157,7 +158,8 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
     else:
         more = f" {total - len(rows)} more in the Excel report." if total > len(rows) else ""
         note = (
-            "GSM: guaranteed-service plan (normal demand, no disruptions). "
+            "GSM: guaranteed-service plan (normal demand, no disruptions, "
+            f"{review_words((s.gsm or {}).get('review_days'))}). "
             + (
                 "Disruption-aware: the budget placed by simulation. "
                 if with_plan
