@@ -214,7 +214,8 @@ def test_solution_quantities_follow_the_formulas():
 
 def brute_force(stages: list[GSMStage], edges: list[GSMEdge], z: float) -> float:
     """Enumerate every integer S (0 .. a bound no optimum exceeds) with numpy; independent
-    of the solver: SI_j = max(si_j, S_i + L_ij), NLT_j = SI_j + T_j - S_j >= 0, S_j <= s_j."""
+    of the solver: SI_j = max(si_j, S_i + L_ij), NLT_j = SI_j + T_j - S_j >= 0, S_j <= s_j;
+    cost h_j z sqrt(sigma_j^2 NLT_j + mu_j^2 time_std_j^2)."""
     ids = [s.stage_id for s in stages]
     pos = {k: i for i, k in enumerate(ids)}
     preds: dict[int, list[GSMEdge]] = {i: [] for i in range(len(ids))}
@@ -236,6 +237,8 @@ def brute_force(stages: list[GSMStage], edges: list[GSMEdge], z: float) -> float
             m[i] += e.units * m[pos[e.downstream]]
     sd = np.array([s.demand_std for s in stages])
     sigma = np.sqrt(((m * sd) ** 2).sum(axis=1))
+    mu = m @ np.array([s.demand_mean for s in stages])
+    var_t = np.array([s.time_std for s in stages]) ** 2
     top = sum(s.processing_time + s.inbound_service_time for s in stages) + sum(
         e.transit for e in edges
     )
@@ -253,7 +256,8 @@ def brute_force(stages: list[GSMStage], edges: list[GSMEdge], z: float) -> float
     nlt = si + T - grid
     ok = (nlt >= 0).all(axis=1)
     h = np.array([s.holding_cost for s in stages])
-    cost = (h * z * sigma * np.sqrt(np.maximum(nlt, 0))).sum(axis=1)
+    # demand over a random net lead time: sigma^2 tau + mu^2 sigma_T^2 (0 when time is fixed)
+    cost = (h * z * np.sqrt(sigma**2 * np.maximum(nlt, 0) + mu**2 * var_t)).sum(axis=1)
     return float(cost[ok].min())
 
 
@@ -268,6 +272,8 @@ def gsm_instances(draw, tree: bool):
             demand_std=draw(st.sampled_from([0.0, 1.0, 2.5])),
             max_service_time=draw(st.sampled_from([None, None, 0, 1, 3])),
             inbound_service_time=draw(st.integers(0, 1)),
+            demand_mean=draw(st.sampled_from([0.0, 3.0, 10.0])),
+            time_std=draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])),
         )
         for k in range(n)
     ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,36 @@ def test_service_levels_up_to_the_stated_limit_are_accepted(tmp_path: Path) -> N
     assert doc["z"] == pytest.approx(norm.ppf(0.999999))
     with pytest.raises(SystemExit):
         main(["place", str(tmp_path / "gsm.xlsx"), "--method", "gsm", "--service-level", "1.0"])
+
+
+def test_a_random_lead_time_is_covered_by_the_gsm_stock(tmp_path: Path) -> None:
+    # supplier S (T = 2) -> plant P (T = 1) -> customer; the lane S -> P takes
+    # uniform(1, 3) days, whole days 1, 2, 3 with probabilities 1/4, 1/2, 1/4:
+    # mean 2 (the transit), variance 1/2
+    from jitrisk.model.distributions import Uniform
+
+    sites = (
+        Site("S", "supplier", processing_days=2, unit_value=1.0, holding_cost_rate=1.0),
+        Site("P", "plant", processing_days=1, unit_value=3.0, holding_cost_rate=1.0),
+        Site("C", "customer"),
+    )
+    lanes = (Lane("S", "P", Uniform(1, 3)), Lane("P", "C", Constant(0.0)))
+    demand = (Demand("C", Normal(100, 10), 1.0, 0),)
+    net = Network(sites, lanes, demand, settings=Settings(service_level=0.95))
+    doc = solve_through_cli(net, tmp_path, "--review-days", "0")
+    z = norm.ppf(0.95)
+    assert (
+        doc["sites"]["P"]["inbound_service_time"] >= doc["sites"]["S"]["committed_service_time"] + 2
+    )
+    # by hand over S's service time x: S holds z sqrt(100 (2 - x)), P holds
+    # z sqrt(100 (x + 2 + 1) + 100^2 / 2)
+    costs = [
+        1.0 * z * math.sqrt(100 * (2 - x)) + 3.0 * z * math.sqrt(100 * (x + 3) + 100**2 * 0.5)
+        for x in range(3)
+    ]
+    assert doc["total_cost"] == pytest.approx(min(costs), rel=1e-9)
+    units = z * math.sqrt(100 * doc["sites"]["P"]["net_lead_time"] + 100**2 * 0.5)
+    assert doc["sites"]["P"]["safety_stock_units"] == pytest.approx(units, rel=1e-9)
+    # the same network with a fixed 2-day lane needs less
+    fixed = replace(net, lanes=(replace(lanes[0], lead_time=Constant(2.0)), lanes[1]))
+    assert solve_through_cli(fixed, tmp_path, "--review-days", "0")["total_cost"] < min(costs)

@@ -131,7 +131,7 @@ class _Own:
             nlt = (SI[None, :] + int(p.T[k]) - S[:, None]).astype(np.float64)
             m = np.full(nlt.shape, _INF)
             ok = nlt >= 0
-            m[ok] = self.a[k] * np.sqrt(nlt[ok])
+            m[ok] = self.a[k] * np.sqrt(nlt[ok] + p.shift[k])
             if self.keep:
                 self.mats[k] = m
         return m[: s_hi + 1, si_lo - int(p.si[k]) :]

@@ -45,6 +45,12 @@ def _initial_breakpoints(p: _Problem, a: F) -> _Pwl:
     return _Pwl(costly, pts)
 
 
+def _base(p: _Problem, a: F) -> float:
+    """:math:`\\sum_j a_j \\sqrt{c_j}`: the cost at :math:`\\tau = 0`, left out of the
+    MILP's objective (its chords start there)."""
+    return float(np.sum(a * np.sqrt(p.shift)))
+
+
 def _milp_model(
     p: _Problem, a: F, pwl: _Pwl, cutoff: float = _INF
 ) -> tuple[F, LinearConstraint, Bounds, NDArray[np.int8]]:
@@ -90,7 +96,7 @@ def _milp_model(
     for j, pts in zip(pwl.stages.tolist(), pwl.points, strict=True):
         b = np.array(pts, dtype=np.float64)
         width = np.diff(b)
-        slope = np.diff(np.sqrt(b))
+        slope = np.diff(np.sqrt(b + p.shift[j]))
         m = len(width)
         entries = [(n + j, 1.0), (j, -1.0)]
         entries += [(d0 + k, -float(width[k])) for k in range(m)]
@@ -103,7 +109,8 @@ def _milp_model(
         w0 += max(m - 1, 0)
     if math.isfinite(cutoff):
         nz = np.flatnonzero(c)
-        row([(int(k), float(c[k])) for k in nz], -_INF, cutoff * (1 + 1e-9) + 1e-9)
+        limit = cutoff * (1 + 1e-9) + 1e-9 - _base(p, a)
+        row([(int(k), float(c[k])) for k in nz], -_INF, limit)
     A = sparse.csr_array((vals, (rows, cols)), shape=(len(lb), nv))
     lo = np.concatenate([np.zeros(n), p.si.astype(np.float64), np.zeros(n_delta + n_w)])
     hi = np.concatenate(
@@ -166,7 +173,7 @@ def _solve_milp(
         dual = getattr(res, "mip_dual_bound", None)
         if dual is None or not math.isfinite(dual):
             dual = float(res.fun) if res.status == 0 else 0.0
-        lb = max(lb, float(dual))
+        lb = max(lb, float(dual) + _base(p, a))
         S, SI = _tight(p, res.x[: p.n])
         cost = _cost(p, a, S, SI)
         if cost < ub:

@@ -47,6 +47,11 @@ class GSMStage:
         demands (used by :func:`place_gsm`, which propagates customer demand).
     unit_value : float or None
         Value of one unit, for the value of the safety stock.
+    time_std : float
+        Standard deviation of the stage's replenishment time (its inputs'
+        transit or its own stage time), in days. [:math:`\sigma_{T_j}`] With
+        it the stock covers demand over a random net lead time:
+        :math:`z_j \sqrt{\sigma_j^2 \tau_j + \mu_j^2 \sigma_{T_j}^2}`.
     service_level : float or None
         This stage's own service level :math:`\alpha_j` (safety factor
         :math:`z_j = \Phi^{-1}(\alpha_j)`); None = the solve's
@@ -64,6 +69,7 @@ class GSMStage:
     net_demand_std: float | None = None
     unit_value: float | None = None
     service_level: float | None = None
+    time_std: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -214,6 +220,9 @@ class _Problem:
     order: I  # topological order
     s_hi: I = field(default_factory=lambda: np.zeros(0, np.int64))  # upper bound on S
     si_hi: I = field(default_factory=lambda: np.zeros(0, np.int64))  # upper bound on SI
+    # c_j of the cost a_j sqrt(tau_j + c_j) under a random stage time (0 without)
+    shift: F = field(default_factory=lambda: np.zeros(0))
+    time_std: F = field(default_factory=lambda: np.zeros(0))
 
     @property
     def n(self) -> int:
@@ -348,6 +357,11 @@ def _build(stages: Sequence[GSMStage], edges: Iterable[EdgeLike]) -> _Problem:
     prob = _Problem(
         ids, T, h, mu, sigma, smax, si, up, down, np.array(trans, dtype=np.int64), order
     )
+    prob.time_std = np.array([_check_nonneg("time_std", s.time_std, s.stage_id) for s in stages])
+    # sigma^2 tau + mu^2 sigma_T^2 = sigma^2 (tau + c) with c = (mu sigma_T / sigma)^2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = (np.abs(mu) * prob.time_std / sigma) ** 2
+    prob.shift = np.where(sigma > 0, shift, 0.0)
     _set_bounds(prob)
     return prob
 
@@ -413,7 +427,15 @@ def _suffix_min(g: F) -> tuple[F, I]:
 
 
 def _cost(p: _Problem, a: F, S: I, SI: I) -> float:
-    return float(np.sum(a * np.sqrt(SI + p.T - S)))
+    """:math:`\\sum_j a_j \\sqrt{\\tau_j + c_j}`: the cost that depends on the policy."""
+    return float(np.sum(a * np.sqrt(SI + p.T - S + p.shift)))
+
+
+def _fixed_cost(p: _Problem, z: F) -> float:
+    """Holding cost of stock no policy can change: :math:`h_j z_j \\mu_j \\sigma_{T_j}`
+    at stages whose demand does not vary (:math:`\\sigma_j = 0`) but whose time does."""
+    still = p.sigma <= 0
+    return float(np.sum((p.h * z * np.abs(p.mu) * p.time_std)[still]))
 
 
 def _gap(ub: float, lb: float) -> float:

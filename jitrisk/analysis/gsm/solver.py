@@ -28,6 +28,7 @@ from .problem import (
     _build,
     _coef,
     _cost,
+    _fixed_cost,
     _gap,
     _Problem,
     _tight,
@@ -140,10 +141,11 @@ def solve_gsm(
             use = "lagrangian+milp"
     S, SI = _tight(p, S)
     gap = 0.0 if use == "dp" else _gap(ub, lb)
+    fixed = _fixed_cost(p, zs)
     return GSMSolution(
         stages=_results(p, stages, zs, S, SI),
-        total_cost=_cost(p, a, S, SI),
-        lower_bound=lb,
+        total_cost=_cost(p, a, S, SI) + fixed,
+        lower_bound=lb + fixed,
         gap=gap,
         optimal=gap <= gap_tolerance,
         method=use,
@@ -168,7 +170,7 @@ def _results(p: _Problem, stages: Sequence[GSMStage], z: F, S: I, SI: I) -> dict
     out: dict[str, StageResult] = {}
     for j, st in enumerate(stages):
         nlt = int(SI[j] + p.T[j] - S[j])
-        units = float(z[j] * p.sigma[j] * math.sqrt(nlt))
+        units = float(z[j] * math.sqrt(p.sigma[j] ** 2 * nlt + (p.mu[j] * p.time_std[j]) ** 2))
         mu = float(p.mu[j])
         days = units / mu if mu > 0 else (0.0 if units == 0 else None)
         out[st.stage_id] = StageResult(

@@ -27,6 +27,14 @@ def _lane_days(lane: Any) -> int:
     return max(0, math.ceil(mean - 1e-9))
 
 
+def _lane_std(lane: Any) -> float:
+    """Standard deviation of the whole-day lead time the engine samples."""
+    pmf = lane.lead_time.whole_day_pmf(0)
+    k = np.arange(len(pmf))
+    mean = float(np.dot(k, pmf))
+    return math.sqrt(max(float(np.dot((k - mean) ** 2, pmf)), 0.0))
+
+
 def network_stages(
     network: Network, *, review_days: int | None = None, service_level: float | None = None
 ) -> tuple[list[GSMStage], list[GSMEdge]]:
@@ -46,6 +54,17 @@ def network_stages(
       :math:`\phi_{ij}` = share (× quantity per unit into a producing site).
       Every source of a component must deliver its share, so
       :math:`SI_j \ge S_i + L_{ij}` for each of them.
+    * Uncertain stage times: a lane's lead time is a distribution, so the
+      replenishment time of the stage it delivers to varies. With
+      :math:`\sigma_{T_j}` the largest standard deviation of the whole-day
+      lead time among the stage's inbound lanes (an assembly waits for its
+      slowest input; the largest is the simple, slightly optimistic choice),
+      the stock covers demand over a random net lead time,
+      :math:`z_j \sqrt{\sigma_j^2 \tau_j + \mu_j^2 \sigma_{T_j}^2}`: the
+      variance of demand over a random time, :math:`E[\tau]\sigma_D^2 +
+      \mu_D^2 \mathrm{Var}[\tau]` (Silver, Pyke & Peterson 1998, sec. 7.11;
+      the form Humair, Ruark & Willems 2013 bring into the GSM), with
+      :math:`\tau_j` as above (transit at its rounded-up mean).
     * Demand: customers' daily demand propagated upstream by shares and bills
       of material, exactly as the engine's mean flows, with independent
       customers (:func:`propagate_demand`). A site that ships to customers
@@ -98,6 +117,10 @@ def network_stages(
             )
     alpha = network.settings.service_level if service_level is None else service_level
     levels = _customer_levels(network, order_ids, order, alpha)
+    time_std: dict[str, float] = {}
+    for la in network.lanes:
+        if sites[la.source].is_stocking and sites[la.target].is_stocking:
+            time_std[la.target] = max(time_std.get(la.target, 0.0), _lane_std(la))
     stages = [
         GSMStage(
             stage_id=s.site_id,
@@ -108,6 +131,7 @@ def network_stages(
             net_demand_std=float(sigma[idx[s.site_id]]),
             unit_value=s.unit_value,
             service_level=levels.get(s.site_id),
+            time_std=time_std.get(s.site_id, 0.0),
         )
         for s in network.sites
         if s.is_stocking
