@@ -40,6 +40,7 @@ from ui.logic.messages import ALL_MESSAGES
 from ui.logic.risk import RiskRequest, compute_risk
 from ui.logic.risk import run_info as risk_info
 from ui.logic.safety import PlanSummary, SafetyRequest, compute_plans, nice_amount
+from ui.logic.safety import run_info as safety_info
 from ui.views.analysis_base import AnalysisErrors, AnalysisInfos
 from ui.views.buffers import ANALYSIS_MESSAGES, BuffersView, buffer_task
 from ui.views.risk import RiskView
@@ -176,6 +177,8 @@ def test_gsm_plan_alone_then_both_plans(net: Network) -> None:
     for r in both.rows:
         assert r.extra_days == p.extra_days.get(r.site_id, 0.0)
         assert r.aware_days == pytest.approx(r.current_days + r.extra_days)
+    info = safety_info(both)
+    assert "GSM service level 95.0%, daily review" in info and f"seeds {p.seed}" in info
 
 
 def test_nice_amounts() -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jitrisk.analysis.gsm import GSMSolution, place_gsm
+from jitrisk.analysis.gsm.stages import review_words
 from jitrisk.analysis.placement import (
     PlacementResult,
     PlanEvaluation,
@@ -27,6 +28,7 @@ from jitrisk.model.records import Network
 from ..logic.formatting import (
     MISSING,
     format_compact,
+    format_duration,
     format_money,
     format_money_ci,
     format_percent,
@@ -324,3 +326,20 @@ class PlanSummary:
     inventory_value: float
     lost_revenue: tuple[float, float, float]
     stockout: tuple[float, float, float]
+
+
+def run_info(outcome: SafetyOutcome) -> str:
+    """The settings the plans were computed with, on one line."""
+    req, gsm = outcome.request, outcome.gsm.solution
+    info = [
+        f"Scenario {req.scenario}",
+        f"GSM service level {req.service_level:.1%}, {review_words(gsm.review_days)}",
+    ]
+    if outcome.placement is not None:
+        p = outcome.placement
+        info.append(
+            f"searched on {p.trials:,} trials, confirmed on {2 * p.trials:,} fresh ones "
+            f"(seeds {p.seed}, {p.fresh_seed})"
+        )
+    info.append(f"computed in {format_duration(outcome.elapsed)}")
+    return " · ".join(info)

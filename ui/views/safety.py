@@ -48,7 +48,6 @@ from ..figures.analysis import PLAN_STYLES
 from ..logic.formatting import (
     MISSING,
     format_compact,
-    format_duration,
     format_money,
     format_money_ci,
     format_percent_ci,
@@ -70,6 +69,7 @@ from ..logic.safety import (
     gap_text,
     headline,
     nice_amount,
+    run_info,
 )
 from ..widgets.common import column_layout, paint_accent, split, styled_label
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
@@ -426,17 +426,8 @@ class SafetyView(AnalysisView):
     def show_outcome(self, outcome: SafetyOutcome) -> None:
         self._gsm = outcome.gsm
         cur = outcome.currency
-        req = outcome.request
         self.headline.setText(headline(outcome))
-        info = [f"Scenario {req.scenario}", f"GSM service level {req.service_level:.1%}"]
-        if outcome.placement is not None:
-            p = outcome.placement
-            info += [
-                f"searched on {p.trials:,} trials, confirmed on {2 * p.trials:,} fresh ones "
-                f"(seeds {p.seed}, {p.fresh_seed})",
-            ]
-        info.append(f"computed in {format_duration(outcome.elapsed)}")
-        self.run_info.setText(" · ".join(info))
+        self.run_info.setText(run_info(outcome))
         gsm = outcome.gsm.solution
         notes = [
             "Safety stock as set in the workbook.",
