@@ -253,27 +253,18 @@ def _arcs(ws: Any, sheet: str, names: set[str], problems: list[Problem]) -> list
 def _order(
     stages: list[dict[str, Any]], arcs: list[tuple[str, str]], sheet: str, problems: list[Problem]
 ) -> list[str]:
-    """Stage names upstream first (Kahn); a directed cycle is a problem."""
-    indeg = {s["name"]: 0 for s in stages}
-    down: dict[str, list[str]] = defaultdict(list)
-    for u, d in arcs:
-        indeg[d] += 1
-        down[u].append(d)
-    ready = [n for n, k in indeg.items() if k == 0]
-    order: list[str] = []
-    while ready:
-        n = ready.pop()
-        order.append(n)
-        for d in down[n]:
-            indeg[d] -= 1
-            if indeg[d] == 0:
-                ready.append(d)
-    if len(order) < len(indeg):
-        stuck = sorted(n for n, k in indeg.items() if k > 0)
-        problems.append(
-            Problem(sheet, None, None, f"arcs form a cycle through {', '.join(stuck[:5])}")
-        )
-    return order
+    """Stage names upstream first; a directed cycle is a problem."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(s["name"] for s in stages)
+    g.add_edges_from(arcs)
+    try:
+        return list(nx.topological_sort(g))
+    except nx.NetworkXUnfeasible:
+        cycle = [u for u, _v in nx.find_cycle(g)]
+        problems.append(Problem(sheet, None, None, f"arcs form a cycle: {' -> '.join(cycle[:6])}"))
+        return []
 
 
 # --------------------------------------------------------------------------- converting
