@@ -13,6 +13,7 @@ import io
 import os
 import textwrap
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -298,23 +299,17 @@ def kpi_slide(prs: Any, s: ScenarioReport) -> Any:
     return slide
 
 
-def _chart_slide(
-    prs: Any, title: str, make: Callable[[tuple[float, float]], Figure], caption: str
-) -> Any:
-    """A slide of one full-width chart with its caption below."""
+def _chart_slide(prs: Any, title: str, draw: Callable[..., Figure], caption: str) -> Any:
+    """A slide of one full-width chart, ``draw(figsize=...)``, with its caption below."""
     slide = _slide(prs, title)
-    _picture(slide, make, MARGIN, 1.2, SLIDE_W - 2 * MARGIN, 5.3)
+    _picture(slide, lambda size: draw(figsize=size), MARGIN, 1.2, SLIDE_W - 2 * MARGIN, 5.3)
     _text(slide, caption, MARGIN, 6.55, SLIDE_W - 2 * MARGIN, 0.8, size=14)
     return slide
 
 
 def curve_slide(prs: Any, s: ScenarioReport) -> Any:
-    return _chart_slide(
-        prs,
-        f"Scenario {s.name}: JIT buffer curve",
-        lambda size: figures.buffer_curve_figure(s.curve or {}, figsize=size),
-        pages.curve_caption(s),
-    )
+    draw = partial(figures.buffer_curve_figure, s.curve or {})
+    return _chart_slide(prs, f"Scenario {s.name}: JIT buffer curve", draw, pages.curve_caption(s))
 
 
 def top_slide(prs: Any, s: ScenarioReport) -> Any:
@@ -341,12 +336,9 @@ def top_slide(prs: Any, s: ScenarioReport) -> Any:
 
 
 def risk_slide(prs: Any, s: ScenarioReport) -> Any:
-    return _chart_slide(
-        prs,
-        f"Scenario {s.name}: time to survive vs recover",
-        lambda size: figures.tts_ttr_figure(s.risk or {}, figsize=size),
-        pages.risk_caption(s),
-    )
+    title = f"Scenario {s.name}: time to survive vs recover"
+    draw = partial(figures.tts_ttr_figure, s.risk or {})
+    return _chart_slide(prs, title, draw, pages.risk_caption(s))
 
 
 def buffers_slide(prs: Any, s: ScenarioReport) -> Any:
