@@ -72,7 +72,7 @@ from ..logic.safety import (
     run_info,
 )
 from ..widgets.common import column_layout, paint_accent, split, styled_label
-from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
+from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
 from ..workers.worker import TaskContext
 from .analysis_base import AnalysisErrors, AnalysisView, InputProblem, chart_image
@@ -256,13 +256,12 @@ class SafetyView(AnalysisView):
         self._budget_for: Network | None = None
         self._request: SafetyRequest | None = None
 
-        self.service_spin = QDoubleSpinBox()
-        self.service_spin.setRange(50.0, 100 * MAX_SERVICE_LEVEL)
-        self.service_spin.setDecimals(4)
-        self.service_spin.setSingleStep(0.5)
-        self.service_spin.setSuffix(" %")
-        self.service_spin.setValue(95.0)
-        self.service_spin.setToolTip("Service level the guaranteed-service plan protects (α).")
+        self.service_spin = PercentBox(
+            50.0,
+            100 * MAX_SERVICE_LEVEL,
+            95.0,
+            "Service level the guaranteed-service plan protects (α), up to 99.9999 %.",
+        )
         self.gsm_button = QPushButton("Plan GSM")
         self.gsm_button.setToolTip("Solve the guaranteed-service plan only (seconds)")
         self.gsm_button.clicked.connect(self.run_gsm)
@@ -318,7 +317,8 @@ class SafetyView(AnalysisView):
         cards.setSpacing(6)
         self.cards = [PlanCard(name, PLAN_STYLES[i][0]) for i, name in enumerate(CARD_TITLES)]
         for card in self.cards:
-            card.setFixedWidth(360)
+            card.setMinimumWidth(360)  # and wider when a value needs it: the column shares it
+            card.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Maximum)
             cards.addWidget(card)
         cards.addStretch(1)
         top_layout.addLayout(cards)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDoubleSpinBox,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,22 @@ def spin_box(minimum: int, maximum: int, value: int, step: int, tip: str) -> QSp
     box.setToolTip(tip)
     box.setMinimumWidth(90)
     return box
+
+
+class PercentBox(QDoubleSpinBox):
+    """A percentage with up to 4 decimals, shown without trailing zeros (95 %, 99.99 %)."""
+
+    def __init__(self, minimum: float, maximum: float, value: float, tip: str) -> None:
+        super().__init__()
+        self.setDecimals(4)
+        self.setRange(minimum, maximum)
+        self.setSingleStep(0.5)
+        self.setSuffix(" %")
+        self.setValue(value)
+        self.setToolTip(tip)
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def labelled(text: str, widget: QWidget, tip: str = "") -> QWidget:
