@@ -280,3 +280,43 @@ def test_map_in_the_window_colours_after_a_run_and_a_click_opens_the_site_panel(
     assert "map_exported" in window.messages.shown_keys()
     assert window.export_map(tmp_path / "no-such-folder" / "out.png") is None
     assert "export_failed" in window.messages.shown_keys()
+
+
+def test_one_colour_scale_for_every_run_unless_fitted_to_the_run(
+    map_widget: NetworkMapWidget, network: Network, outcome: RunOutcome
+) -> None:
+    # a what-if with a 3-week outage at the foundry: far worse than the baseline
+    from dataclasses import replace
+
+    from jitrisk.model.distributions import Constant
+    from jitrisk.model.records import Disruption
+
+    outage = Disruption(
+        "foundry-down", "T3-FOUNDRY-TW", "outage", duration=Constant(21.0), start_day=10
+    )
+    worse = run_simulation(
+        replace(network, disruptions=(*network.disruptions, outage)),
+        RunRequest("baseline", 48, 90, 3),
+    )
+    metric = "stockout_day_probability"
+    assert worse.sites[metric].max() > outcome.sites[metric].max()
+    map_widget.set_runs({"baseline": outcome, "foundry-down": worse}, "baseline")
+    map_widget.set_outcome(outcome)
+    shared_base = {s: map_widget.node_colour(s) for s in outcome.sites.index}
+    scale = map_widget.legend.spec.scale
+    assert scale is not None and scale.high >= worse.sites[metric].max()
+    assert map_widget.legend.spec.scale_note == "one scale for all 2 runs"
+    map_widget.set_outcome(worse)
+    shared_worse = {s: map_widget.node_colour(s) for s in worse.sites.index}
+    # equal values, equal colours, whichever run is on show
+    for sid in outcome.sites.index:
+        if outcome.sites.at[sid, metric] == worse.sites.at[sid, metric]:
+            assert shared_base[sid] == shared_worse[sid]
+    assert map_widget.legend.spec.scale == scale
+    # fitted to the run: the baseline's own, narrower scale darkens its colours
+    map_widget.set_outcome(outcome)
+    map_widget.fit_scale_button.setChecked(True)
+    assert map_widget.legend.spec.scale_note == "fitted to this run"
+    assert map_widget.legend.spec.scale.high < scale.high
+    top = outcome.sites.index[0]
+    assert luminance(map_widget.node_colour(top)) < luminance(shared_base[top])

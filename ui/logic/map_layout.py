@@ -374,6 +374,12 @@ class ColourScale:
         gap = _nice_ceiling(max(1.0 - worst, 1e-4))
         return cls(max(0.0, 1.0 - gap), 1.0, True)
 
+    @classmethod
+    def shared(cls, metric: MapMetric, runs: Sequence[Sequence[float]]) -> ColourScale:
+        """One scale over the values of every run, so one colour is one risk in all of
+        them (the scale :meth:`for_values` gives their union)."""
+        return cls.for_values(metric, [v for values in runs for v in values])
+
     def fraction(self, value: float) -> float:
         """Position of ``value`` on the scale in [0, 1], 1 = worst."""
         if not math.isfinite(value) or self.high <= self.low:

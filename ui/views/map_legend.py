@@ -39,6 +39,7 @@ class LegendSpec:
         self.tick_format: Callable[[float, float], str] = lambda value, _step: f"{value:g}"
         self.regions: list[tuple[str, str]] = []  # (label, colour)
         self.size_label = ""
+        self.scale_note = ""  # whose values the colour scale spans
 
 
 LEGEND_HEIGHT = 64
@@ -105,7 +106,10 @@ def paint_legend(painter: QPainter, rect: QRectF, spec: LegendSpec, font: QFont)
             painter.drawText(QPointF(lx, bar.bottom() + 3 + fm.ascent()), label)
         worse = "darker = worse (lower)" if spec.scale.reverse else "darker = worse"
         painter.drawText(QPointF(bar.right() + 8, bar.bottom()), worse)
-        x += bar_w + 8 + fm.horizontalAdvance(worse) + 28
+        if spec.scale_note:
+            painter.drawText(QPointF(bar.right() + 8, bar.bottom() - line), spec.scale_note)
+        width = max(fm.horizontalAdvance(worse), fm.horizontalAdvance(spec.scale_note))
+        x += bar_w + 8 + width + 28
     else:
         title("Colour: no results yet", x)
         painter.setPen(muted)

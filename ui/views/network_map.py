@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Signal
@@ -100,6 +100,7 @@ class NetworkMapWidget(QWidget):
         super().__init__(parent)
         self.network: Network | None = None
         self.outcome: RunOutcome | None = None
+        self.all_outcomes: list[RunOutcome] = []  # every run kept: the shared colour scale
         self.workbook = ""
         self.layout_: MapLayout | None = None
         self._outlines: dict[str, str] = {}
@@ -142,6 +143,13 @@ class NetworkMapWidget(QWidget):
         self.fit_button.clicked.connect(self.fit)
         self.export_button = tool("Export PNG…", "Save the map with its legend as a PNG image")
         self.export_button.clicked.connect(self.export_requested.emit)
+        self.fit_scale_button = tool(
+            "Fit colours",
+            "Off: one colour scale for every run kept, so a colour means the same risk in "
+            "every scenario. On: the scale fits the run on show.",
+        )
+        self.fit_scale_button.setCheckable(True)
+        self.fit_scale_button.toggled.connect(lambda _on: self.refresh_colours())
 
         self.toolbar = QWidget()
         bar = QHBoxLayout(self.toolbar)
@@ -157,7 +165,7 @@ class NetworkMapWidget(QWidget):
             bar.addWidget(widget)
             bar.addSpacing(6)
         bar.addWidget(self.run_label, 1)
-        for button in (self.fit_button, self.export_button):
+        for button in (self.fit_scale_button, self.fit_button, self.export_button):
             bar.addWidget(button)
 
         self.scene = NetworkScene(self)
@@ -232,8 +240,11 @@ class NetworkMapWidget(QWidget):
         self.outcome = outcome
         self.refresh_colours()
 
-    def set_runs(self, names: list[str], current: str | None) -> None:
-        """Scenarios with results, for the "Results of" chooser; ``current`` is on show."""
+    def set_runs(self, runs: Mapping[str, RunOutcome], current: str | None) -> None:
+        """Every run kept, for the "Run" chooser and the shared colour scale; ``current``
+        is on show."""
+        names = list(runs)
+        self.all_outcomes = list(runs.values())
         self.runs_combo.blockSignals(True)
         self.runs_combo.clear()
         self.runs_combo.addItems(names)
@@ -241,6 +252,7 @@ class NetworkMapWidget(QWidget):
             self.runs_combo.setCurrentText(current)
         self.runs_combo.setEnabled(bool(names))
         self.runs_combo.blockSignals(False)
+        self.refresh_colours()
 
     def set_presentation(self, on: bool) -> None:
         """Less chrome on the projector: no toolbar, no hint line (the caption names the run)."""
@@ -276,12 +288,20 @@ class NetworkMapWidget(QWidget):
         self.view.fit()
 
     # ------------------------------------------------------------------ encodings
-    def _scale(self) -> ColourScale | None:
+    def _scale_runs(self) -> list[RunOutcome]:
+        """The runs the colour scale spans: every run kept, or the one on show."""
         if self.outcome is None:
+            return []
+        shared = [o for o in self.all_outcomes if o is not self.outcome]
+        return [self.outcome] if self.fit_scale_button.isChecked() else [self.outcome, *shared]
+
+    def _scale(self) -> ColourScale | None:
+        runs = self._scale_runs()
+        if not runs:
             return None
         metric = MAP_METRICS[self.colour_metric()]
-        values = metric_values(self.outcome.sites, metric.key)
-        return ColourScale.for_values(metric, list(values.values()))
+        values = [list(metric_values(o.sites, metric.key).values()) for o in runs]
+        return ColourScale.shared(metric, values)
 
     def refresh_colours(self) -> None:
         if self._syncing or self.layout_ is None:
@@ -339,6 +359,12 @@ class NetworkMapWidget(QWidget):
             spec.regions.append(
                 (f"{others} other region{'s' if others > 1 else ''}", OTHER_OUTLINE)
             )
+        n = len(self._scale_runs())
+        spec.scale_note = ""
+        if scale is not None and self.fit_scale_button.isChecked():
+            spec.scale_note = "fitted to this run"
+        elif scale is not None and n > 1:
+            spec.scale_note = f"one scale for all {n} runs"
         label, attr = SIZE_MODES[self.size_mode()]
         spec.size_label = f"{label.lower()} (log scale)" if attr else "all equal"
         self.legend.set_spec(spec)

@@ -182,7 +182,7 @@ class DocumentsMixin:
             self.tabs.setCurrentWidget(self.summary_view)
         shown = self.runs.get(self.current_run or "")
         self.map_view.set_outcome(shown)
-        self.map_view.set_runs(list(self.runs), self.current_run)
+        self.map_view.set_runs(self.runs, self.current_run)
         self.site_panel.set_context(network, shown)
         self.compare_view.set_runs(self.runs)
         self.statusBar().showMessage(f"Opened {doc.name}", 5000)

@@ -106,7 +106,7 @@ class RunsMixin:
         current = self.current_run == outcome.request.scenario
         if current and self.runs.get(outcome.request.scenario) is outcome:
             self.map_view.set_outcome(outcome)
-            self.map_view.set_runs(list(self.runs), self.current_run)
+            self.map_view.set_runs(self.runs, self.current_run)
             self.site_panel.set_context(self.session_network, outcome)
             self.presentation.update_caption()
         QTimer.singleShot(0, self, lambda: self.compare_view.set_runs(self.runs))
@@ -119,7 +119,7 @@ class RunsMixin:
         self.current_run = name
         self.results_view.set_outcome(outcome)
         self.map_view.set_outcome(outcome)
-        self.map_view.set_runs(list(self.runs), name)
+        self.map_view.set_runs(self.runs, name)
         self.site_panel.set_context(self.session_network, outcome)
         self.presentation.update_caption()
         return True
