@@ -381,6 +381,8 @@ def test_safety_view_gsm_then_both_plans(qtbot: Any, net: Network) -> None:
     view.set_network(net)
     qtbot.waitUntil(lambda: view.budget_spin.value() > 0, timeout=5000)
     assert view.service_spin.value() == pytest.approx(95.0)
+    caption = view.budget_caption.text()
+    assert caption.startswith("Extra budget (safety stock now: EUR ") and "days" not in caption
     assert view.service_spin.text() == "95 %"  # no trailing zeros, yet 99.9999 % is enterable
     view.service_spin.setValue(99.99995)
     assert view.service_spin.text() == "99.9999 %"

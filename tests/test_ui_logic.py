@@ -21,6 +21,7 @@ from ui.figures import results as charts
 from ui.logic.formatting import (
     MISSING,
     format_compact,
+    format_days,
     format_eta,
     format_money_ci,
     format_percent_ci,
@@ -56,6 +57,11 @@ def test_money_ci_uses_short_forms_so_separators_are_unambiguous() -> None:
     assert format_money_ci(523_184.05, 510_494.5, 535_873.6) == "523.2k [510.5k, 535.9k]"
     assert format_compact(3.4e9) == "3.4bn"
     assert format_compact(0) == "0"
+
+
+def test_days_are_singular_for_one_day() -> None:
+    assert [format_days(x) for x in (0, 1, 1.5, 2, 14)] == [
+        "0 days", "1 day", "1.5 days", "2 days", "14 days"]  # fmt: skip
 
 
 def test_missing_values_show_a_dash() -> None:

@@ -20,6 +20,7 @@ from jitrisk.model.records import Network
 
 from ..logic.formatting import (
     format_compact,
+    format_days,
     format_duration,
     format_percent,
     format_percent_ci,
@@ -250,7 +251,7 @@ def headline(outcome: BufferOutcome) -> str:
         steep = _slope(first, knee_row)
         flat = _slope(knee_row, last)
         share = format_percent(knee_row.stockout[0])
-        text = f"<b>Knee at {days_text(knee)}</b> ({share} stockout days)"
+        text = f"<b>Knee at {format_days(knee)}</b> ({share} stockout days)"
         if math.isfinite(steep) and math.isfinite(flat):
             text += (
                 f": below it each day of buffer removed adds about "
@@ -272,22 +273,19 @@ def headline(outcome: BufferOutcome) -> str:
                 else "at or above the knee"
             )
             parts.append(
-                f"Current buffer of {title}: <b>{days_text(current)}</b>, "
+                f"Current buffer of {title}: <b>{format_days(current)}</b>, "
                 f"{format_percent_ci(*row.stockout)} stockout days, {where}."
             )
         else:
-            parts.append(f"Current buffer of {title}: {days_text(current)} (not among the levels).")
+            parts.append(
+                f"Current buffer of {title}: {format_days(current)} (not among the levels)."
+            )
     elif len(outcome.members) > 1:
         parts.append(
             f"{len(outcome.members)} sites set to each level together; their current buffers "
             "differ, so none is marked."
         )
     return " ".join(parts)
-
-
-def days_text(value: float) -> str:
-    """``1`` → ``'1 day'``, ``2.5`` → ``'2.5 days'``."""
-    return f"{value:g} day" if value == 1 else f"{value:g} days"
 
 
 def _slope(a: LevelRow, b: LevelRow) -> float:

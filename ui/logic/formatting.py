@@ -91,6 +91,11 @@ def format_count(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def format_days(value: float) -> str:
+    """``1`` → ``'1 day'``, ``2.5`` → ``'2.5 days'``, ``0`` → ``'0 days'``."""
+    return f"{value:g} day" if value == 1 else f"{value:g} days"
+
+
 def format_duration(seconds: float) -> str:
     """``75`` → ``'1 min 15 s'``; under 10 s with one decimal."""
     if not _finite(seconds):

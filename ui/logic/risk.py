@@ -18,7 +18,7 @@ from typing import Any
 from jitrisk.analysis.risk import RiskReport, SiteRisk, risk_report
 from jitrisk.model.records import Network
 
-from .formatting import format_duration, format_money
+from .formatting import format_days, format_duration, format_money
 from .messages import plural
 
 DEFAULT_RISK_TRIALS = 100
@@ -160,7 +160,7 @@ def headline(outcome: RiskOutcome) -> str:
             f"Largest impact: <b>{top.target}</b>"
             f"{' · ' + top.name if top.name else ''}, "
             f"{format_money(top.impact[0], outcome.currency)} lost when down for "
-            f"{top.ttr:g} days."
+            f"{format_days(top.ttr)}."
         )
     if outcome.regions:
         n = sum(1 for r in outcome.regions if r.exposed)
@@ -173,6 +173,6 @@ def run_info(outcome: RiskOutcome) -> str:
     req, rep = outcome.request, outcome.report
     return (
         f"Scenario {rep.scenario} · {req.trials:,} trials per site · {rep.days} days · "
-        f"seed {rep.seed} · default TTR {req.default_ttr:g} days · "
+        f"seed {rep.seed} · default TTR {format_days(req.default_ttr)} · "
         f"computed in {format_duration(outcome.elapsed)}"
     )

@@ -28,6 +28,8 @@ from jitrisk.workbook.fileio import refuse_overwrite_input
 from jitrisk.workbook.overrides import check_and_apply, resolve_overrides
 from jitrisk.workbook.writer import write_network
 
+from .formatting import format_days
+
 #: Longest scenario name accepted (it also becomes part of disruption ids).
 MAX_NAME = 40
 _NAME_OK = re.compile(r"^[\w][\w .+\-()]*$")
@@ -69,9 +71,9 @@ class WhatIf:
         where = _site_list(self.sites)
         parts = []
         if self.buffer_days is not None:
-            parts.append(f"buffer {self.buffer_days:g} days")
+            parts.append(f"buffer {format_days(self.buffer_days)}")
         if self.outage_start is not None:
-            parts.append(f"down from day {self.outage_start} for {self.outage_days} days")
+            parts.append(f"down from day {self.outage_start} for {format_days(self.outage_days)}")
         change = " and ".join(parts) or "no change"
         base = f" (on {self.base})" if self.base != BASELINE else ""
         return f"{where}: {change}{base}"

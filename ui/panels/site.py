@@ -26,6 +26,7 @@ from jitrisk.model.records import Disruption, Lane, Network, Site
 from .. import theme
 from ..logic.formatting import (
     MISSING,
+    format_days,
     format_money,
     format_money_ci,
     format_number_ci,
@@ -49,9 +50,9 @@ def site_inputs(site: Site, network: Network) -> list[tuple[str, str]]:
         if site.base_stock_units is not None:
             rows.append(("Base stock", f"{site.base_stock_units:,.0f} units (order-up-to)"))
         else:
-            rows.append(("Safety stock", f"{site.safety_stock_days:g} days of cover"))
+            rows.append(("Safety stock", f"{format_days(site.safety_stock_days)} of cover"))
     if site.is_producing:
-        rows.append(("Processing", f"{site.processing_days} days"))
+        rows.append(("Processing", format_days(site.processing_days)))
     if site.type != "customer":
         cap = (
             "unlimited"
@@ -62,12 +63,12 @@ def site_inputs(site: Site, network: Network) -> list[tuple[str, str]]:
         rows.append(("Unit value", format_money(site.unit_value, currency)))
         rows.append(("Holding cost", f"{site.holding_cost_rate:.0%} of value per year"))
     if site.ttr_days is not None:
-        rows.append(("Time to recover", f"{site.ttr_days:g} days"))
+        rows.append(("Time to recover", format_days(site.ttr_days)))
     demand = network.demand_by_id.get(site.site_id)
     if demand is not None:
         rows.append(("Daily demand", str(demand.daily_demand)))
         rows.append(("Unit price", format_money(demand.unit_price, currency)))
-        rows.append(("Service time", f"{demand.service_time_days} days"))
+        rows.append(("Service time", format_days(demand.service_time_days)))
     flow = mean_flows(network).get(site.site_id, 0.0)
     rows.append(("Mean flow", f"{flow:,.0f} units per day"))
     return rows

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from jitrisk.model.records import BASELINE, Network
 
+from ..logic.formatting import format_days
 from ..logic.scenario_edits import WhatIf, name_problem, suggest_name
 from ..widgets.common import PanelDock, styled_label
 from ..widgets.roles import NameRole
@@ -71,7 +72,7 @@ def current_buffer_text(network: Network | None, sites: Sequence[str]) -> str:
     parts = []
     if days:
         lo, hi = min(days), max(days)
-        parts.append(f"now {lo:g} days" if lo == hi else f"now {lo:g}–{hi:g} days")
+        parts.append(f"now {format_days(lo)}" if lo == hi else f"now {lo:g}–{hi:g} days")
     if units:
         parts.append(f"{units} set in units")
     return ", ".join(parts)

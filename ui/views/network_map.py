@@ -43,7 +43,13 @@ from jitrisk.errors import JitriskError
 from jitrisk.model.records import Network
 
 from .. import theme
-from ..logic.formatting import format_money, format_money_ci, format_number_ci, format_percent_ci
+from ..logic.formatting import (
+    format_days,
+    format_money,
+    format_money_ci,
+    format_number_ci,
+    format_percent_ci,
+)
 from ..logic.map_layout import (
     MAP_METRICS,
     NO_VALUE,
@@ -384,7 +390,7 @@ class NetworkMapWidget(QWidget):
             if site.base_stock_units is not None:
                 facts.append(f"base stock {site.base_stock_units:,.0f} units")
             else:
-                facts.append(f"safety stock {site.safety_stock_days:g} days")
+                facts.append(f"safety stock {format_days(site.safety_stock_days)}")
         if site.is_producing:
             facts.append(f"processing {site.processing_days} d")
         if site.capacity_per_day is not None:

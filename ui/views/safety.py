@@ -287,7 +287,12 @@ class SafetyView(AnalysisView):
             "Trials of the search; the plans are confirmed on twice as many fresh trials.",
         )
         self.scenario_combo = scenario_box()
-        self.budget_box = labelled("Budget", self.budget_spin)
+        self.budget_box = labelled(
+            "Extra budget",
+            self.budget_spin,
+            "Inventory value the disruption-aware plan may add on top of the safety stock "
+            "held now.",
+        )
         self.budget_caption = self.budget_box.findChild(QLabel)
         gsm_row = QHBoxLayout()
         gsm_row.setSpacing(6)
@@ -381,7 +386,9 @@ class SafetyView(AnalysisView):
         self.budget_spin.setSingleStep(max(nice_amount(budget / 5), 1.0))
         self.budget_spin.setValue(budget)
         if self.budget_caption is not None and math.isfinite(self._current_value):
-            self.budget_caption.setText(f"Budget (now held: {format_compact(self._current_value)})")
+            currency = self.network.settings.currency if self.network is not None else ""
+            held = format_money(self._current_value, currency)
+            self.budget_caption.setText(f"Extra budget (safety stock now: {held})")
 
     def _request_from_inputs(self, with_budget: bool) -> SafetyRequest:
         self._init_budget()
@@ -389,7 +396,7 @@ class SafetyView(AnalysisView):
         if with_budget and not budget:
             raise InputProblem(
                 AnalysisErrors.bad_input.format(
-                    what="Budget",
+                    what="Extra budget",
                     reason="A budget of 0 places no safety stock.",
                     hint="Enter the extra inventory value the plan may place, e.g. 1% of the "
                     "current safety stock.",
