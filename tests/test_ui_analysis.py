@@ -229,12 +229,12 @@ def test_buffers_view_idle_states_and_run(qtbot: Any, net: Network) -> None:
     assert "Press Run to compute the buffer curve" in view.idle_label.text()
     assert view.run_button.isEnabled() and not view.cancel_button.isEnabled()
     assert view.select_target("SUP-MOTOR")
-    view.levels_edit.setText("0:6:1")
+    view.levels_input.set_levels(0, 6, 1)
     view.trials_spin.setValue(TRIALS)
     with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
         assert view.run()
         assert view.is_running() and view.cancel_button.isEnabled()
-        assert not view.run_button.isEnabled() and not view.levels_edit.isEnabled()
+        assert not view.run_button.isEnabled() and not view.levels_input.isEnabled()
     assert view.has_results() and view.stack.currentIndex() == 1
     assert view.model.rowCount() == 7
     labels = [view.model.cell_text(i, "Buffer\ndays") for i in range(7)]
@@ -255,7 +255,8 @@ def test_buffers_view_searches_sites_and_refuses_bad_input(qtbot: Any, net: Netw
     assert not view.run()
     assert view.messages.shown_keys() == ["bad_input"]
     view.select_target("network")
-    view.levels_edit.setText("30:0")
+    assert view.levels_input.text() == "0:30:1"  # from 0 to 30 every day, as the CLI writes it
+    view.levels_input.set_levels(30, 0, 1)
     assert not view.run()
     shown = view.messages.messages()[0]
     assert (
@@ -271,7 +272,7 @@ def test_buffers_view_cancel_returns_to_idle(qtbot: Any, net: Network) -> None:
     view.set_network(net)
     view.select_target("network")
     view.trials_spin.setValue(2000)
-    view.levels_edit.setText("0:60:1")
+    view.levels_input.set_levels(0, 60, 1)
     with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
         assert view.run()
         assert view.cancel()
@@ -326,7 +327,7 @@ def test_reload_keeps_results_marked_stale_and_a_new_network_clears(
     qtbot.addWidget(view)
     view.set_network(net)
     view.select_target("SUP-FRAME")
-    view.levels_edit.setText("0,4")
+    view.levels_input.set_levels(0, 4, 4)
     view.trials_spin.setValue(TRIALS)
     run_and_wait(qtbot, view)
     view.set_network(load_network(TEACHING))  # the same workbook read again
@@ -425,7 +426,7 @@ def test_closing_the_window_stops_the_analysis(qtbot: Any, net: Network) -> None
     view.set_network(net)
     view.select_target("network")
     view.trials_spin.setValue(2000)
-    view.levels_edit.setText("0:60:1")
+    view.levels_input.set_levels(0, 60, 1)
     with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):
         assert view.run()
         window.close()
@@ -437,7 +438,7 @@ def test_worker_signals_reach_the_view_on_the_gui_thread(qtbot: Any, net: Networ
     qtbot.addWidget(view)
     view.set_network(net)
     view.select_target("SUP-FRAME")
-    view.levels_edit.setText("0,2,4")
+    view.levels_input.set_levels(0, 4, 2)
     view.trials_spin.setValue(TRIALS)
     on_gui_thread: list[bool] = []
     report = view._on_progress

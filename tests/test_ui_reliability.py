@@ -265,7 +265,7 @@ def test_closing_during_runs_ends_every_worker(
     view = win.buffers_view
     view.select_target("network")
     view.trials_spin.setValue(view.trials_spin.maximum())
-    view.levels_edit.setText("0:60:1")
+    view.levels_input.set_levels(0, 60, 1)
     assert view.run()
     assert win.state.activity is Activity.RUNNING and view.is_running()
     started = time.monotonic()

@@ -255,7 +255,7 @@ def test_what_ifs_made_in_the_window_can_be_analysed_in_the_analysis_tabs(
     window.tabs.setCurrentWidget(buffers)
     assert buffers.select_target("DC")
     buffers.scenario_combo.setCurrentText("dc-9")
-    buffers.levels_edit.setText("0,9")
+    buffers.levels_input.set_levels(0, 9, 9)
     buffers.trials_spin.setValue(buffers.trials_spin.minimum())
     with qtbot.waitSignal(buffers.became_idle, timeout=RUN_TIMEOUT):
         assert buffers.run()

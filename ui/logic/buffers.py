@@ -35,7 +35,8 @@ def scenario_network(net: Network, scenario: str) -> Network:
     return apply_scenario(net, scenario) if scenario and scenario != net.scenario else net
 
 
-DEFAULT_LEVELS = "0:30:1"
+#: Buffer levels the view starts with: from 0 to 30 days of cover, every day.
+DEFAULT_LEVEL_RANGE = (0.0, 30.0, 1.0)
 
 
 DEFAULT_BUFFER_TRIALS = 200

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QLineEdit,
     QWidget,
 )
 
@@ -33,7 +32,7 @@ from .. import theme
 from ..figures import analysis as analysis_charts
 from ..logic.buffers import (
     DEFAULT_BUFFER_TRIALS,
-    DEFAULT_LEVELS,
+    DEFAULT_LEVEL_RANGE,
     BufferOutcome,
     BufferRequest,
     LevelRow,
@@ -52,7 +51,14 @@ from ..logic.formatting import (
 )
 from ..logic.messages import Msg
 from ..widgets.common import split
-from ..widgets.inputs import fill_scenarios, labelled, scenario_box, select_data, spin_box
+from ..widgets.inputs import (
+    LevelsInput,
+    fill_scenarios,
+    labelled,
+    scenario_box,
+    select_data,
+    spin_box,
+)
 from ..widgets.records_table import (
     Column,
     RecordsModel,
@@ -199,17 +205,13 @@ class BuffersView(AnalysisView):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.target_combo.setCompleter(completer)
-        self.levels_edit = QLineEdit(DEFAULT_LEVELS)
-        self.levels_edit.setMaximumWidth(120)
-        self.levels_edit.setToolTip(
-            "Buffer levels in days of cover: start:stop:step (0:30:1) or a list (0,2,5,10)."
-        )
+        self.levels_input = LevelsInput(*DEFAULT_LEVEL_RANGE)
         self.trials_spin = spin_box(
             10, 100_000, DEFAULT_BUFFER_TRIALS, 50, "Trials at each level (common random numbers)."
         )
         self.scenario_combo = scenario_box()
         self.controls.addWidget(labelled("Buffer of (site, tier or network)", self.target_combo), 1)
-        self.controls.addWidget(labelled("Levels (days)", self.levels_edit))
+        self.controls.addWidget(labelled("Buffer levels (days of cover)", self.levels_input))
         self.controls.addWidget(labelled("Trials per level", self.trials_spin))
         self.controls.addWidget(labelled("Scenario", self.scenario_combo))
         self.run_button.setToolTip("Compute the buffer curve")
@@ -233,7 +235,7 @@ class BuffersView(AnalysisView):
         self.set_network(None)
 
     def input_widgets(self) -> list[QWidget]:
-        return [self.target_combo, self.levels_edit, self.trials_spin, self.scenario_combo]
+        return [self.target_combo, self.levels_input, self.trials_spin, self.scenario_combo]
 
     def network_changed(self, network: Network | None) -> None:
         current = self.target_key()
@@ -278,22 +280,29 @@ class BuffersView(AnalysisView):
                     hint="Pick one from the list; typing filters it.",
                 )
             )
-        try:
-            levels = parse_levels(self.levels_edit.text().strip() or DEFAULT_LEVELS)
-        except JitriskError as exc:
+        box = self.levels_input
+        reason = ""
+        if box.to_spin.value() < box.from_spin.value():
+            reason = "The largest buffer is smaller than the smallest."
+        else:
+            try:
+                levels = parse_levels(box.text())
+            except JitriskError as exc:
+                reason = str(exc)[0].upper() + str(exc)[1:] + "."
+        if reason:
             raise InputProblem(
                 AnalysisErrors.bad_input.format(
                     what="Buffer levels",
-                    reason=str(exc)[0].upper() + str(exc)[1:] + ".",
-                    hint="For example 0:30:1 (every day from 0 to 30) or 0,1,2,5,10,20.",
+                    reason=reason,
+                    hint="For example from 0 to 30 every 1 day.",
                 )
-            ) from None
+            )
         if len(levels) < 2:
             raise InputProblem(
                 AnalysisErrors.bad_input.format(
                     what="Buffer levels",
                     reason="A curve needs at least two levels.",
-                    hint="For example 0:30:1.",
+                    hint="For example from 0 to 30 every 1 day.",
                 )
             )
         title = next((t.title for t in self._targets if t.key == key), key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
+    QHBoxLayout,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,45 @@ class PercentBox(QDoubleSpinBox):
 
     def textFromValue(self, value: float) -> str:
         return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+class LevelsInput(QWidget):
+    """Buffer levels in days of cover as *from*, *to* and *every* fields (both ends
+    included): what ``0:30:1`` means, without the syntax."""
+
+    def __init__(self, start: float = 0.0, stop: float = 30.0, step: float = 1.0) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        self.from_spin = self._days(0.0, 3650.0, "Smallest buffer, days of cover")
+        self.to_spin = self._days(0.0, 3650.0, "Largest buffer, days of cover")
+        self.step_spin = self._days(0.5, 365.0, "Days between levels")
+        for caption, spin in (("from", self.from_spin), ("to", self.to_spin),
+                              ("every", self.step_spin)):  # fmt: skip
+            row.addWidget(styled_label(caption, "Muted"))
+            row.addWidget(spin)
+        self.set_levels(start, stop, step)
+
+    @staticmethod
+    def _days(low: float, high: float, tip: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(low, high)
+        box.setDecimals(1)
+        box.setSingleStep(1.0)
+        box.setToolTip(tip)
+        box.setMinimumWidth(64)
+        return box
+
+    def set_levels(self, start: float, stop: float, step: float) -> None:
+        self.from_spin.setValue(start)
+        self.to_spin.setValue(stop)
+        self.step_spin.setValue(step)
+
+    def text(self) -> str:
+        """The levels in the ``start:stop:step`` form of ``jitrisk sweep --buffer-days``."""
+        values = (self.from_spin.value(), self.to_spin.value(), self.step_spin.value())
+        return ":".join(f"{v:g}" for v in values)
 
 
 def labelled(text: str, widget: QWidget, tip: str = "") -> QWidget:
