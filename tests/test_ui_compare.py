@@ -224,3 +224,48 @@ def test_run_all_scenarios_runs_each_with_the_same_settings_and_opens_compare(
     assert window.compare_view.kpi_text("strike", "fill_rate").count("[") == 2
     assert window.show_run("baseline") and window.results_view.outcome is window.runs["baseline"]
     assert window.map_view.runs_combo.currentText() == "baseline"
+
+
+def test_six_scenarios_fit_the_compare_tables_at_1440_by_900(
+    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
+) -> None:
+    # the view's share of a 1440 x 900 window beside the docks; long names, as planners write
+    apply_look(qapp)
+    view = CompareView()
+    qtbot.addWidget(view)
+    view.resize(1040, 820)
+    view.show()
+    six = {
+        "baseline": runs["baseline"],
+        "dc-10": runs["dc-10"],
+        "strike": runs["strike"],
+        "taiwan-foundry-down-60": runs["strike"],
+        "dual-source-the-battery": runs["dc-10"],
+        "buffer-up-tier1-plus-ten-days": runs["dc-10"],
+    }
+    with qtbot.waitSignal(view.updated, timeout=30_000):
+        view.set_runs(six)
+    table = view.kpi_table
+    assert table.columnCount() == 7
+    qtbot.wait(50)
+    view.refit()
+    header = table.horizontalHeader()
+    fm = header.fontMetrics()
+    for col in range(table.columnCount()):
+        width = table.columnWidth(col)
+        text = table.horizontalHeaderItem(col).text()
+        # every word (a hyphen is a break) fits the column, and the wrapped text its height
+        assert max(fm.horizontalAdvance(w) for w in text.replace("-", "- ").split()) <= width
+        assert view.header_height_needed() <= header.height()
+        for row in range(table.rowCount()):
+            cell = table.cellWidget(row, col)
+            if cell is None:
+                continue
+            assert cell.minimumSizeHint().width() <= width, (row, col, cell.text())
+            assert cell.heightForWidth(width) <= table.rowHeight(row), (row, col)
+    text = view.copy_table()
+    lines = text.splitlines()
+    assert len(lines) == 1 + table.rowCount()
+    assert lines[0].split("\t")[1] == "baseline (reference)"
+    assert all(len(line.split("\t")) == 1 + 2 * 6 for line in lines)
+    assert qapp.clipboard().text() == text

@@ -354,6 +354,26 @@ def format_delta(spec: KpiSpec, delta: Interval) -> str:
 
 
 # --------------------------------------------------------------------------- chart
+def comparison_table(comparison: Comparison) -> str:
+    """The key-figure table as tab-separated text, to paste into Excel or PowerPoint:
+    a row per KPI, for each scenario its value with the 95% CI and its change from the
+    reference (empty for the reference)."""
+    head = ["Network KPI (95% CI)"]
+    for name in comparison.scenarios:
+        ref = name == comparison.reference
+        head += [f"{name} (reference)" if ref else name, "" if ref else f"{name}: change"]
+    lines = ["\t".join(head)]
+    for spec in KPIS:
+        cells = [spec.label]
+        for name in comparison.scenarios:
+            kpi = comparison.rows[name][spec.key]
+            shown = format_value(spec, kpi.value, comparison.currency)
+            cells.append(f"{shown} {format_ci(spec, kpi.value)}")
+            cells.append("" if kpi.delta is None else format_delta(spec, kpi.delta))
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
 def _style(ax: Any) -> None:
     ax.spines[["top", "right"]].set_visible(False)
     for spine in ("left", "bottom"):

@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QRect, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,6 +41,7 @@ from ..logic.comparison import (
     Comparison,
     compare,
     comparison_figure,
+    comparison_table,
     format_ci,
     format_delta,
     format_value,
@@ -56,6 +57,8 @@ from .results import FillPage
 VERDICT_COLOURS = {"better": theme.OKABE_ITO["blue"], "worse": theme.OKABE_ITO["vermillion"]}
 VERDICT_MARKS = {"better": "▼ better", "worse": "▲ worse", "no clear change": "no clear change"}
 SITE_ROWS = 10
+#: Space (pixels) around a header's text in the key-figure table.
+HEADER_PADDING = 6
 
 
 def _html(text: object) -> str:
@@ -132,6 +135,12 @@ class CompareView(QWidget):
         head.addWidget(styled_label("Reference", "Muted"))
         head.addWidget(self.reference_combo)
         head.addSpacing(12)
+        self.copy_button = QPushButton("Copy table")
+        self.copy_button.setToolTip(
+            "Copy the key figures as a table, to paste into Excel or PowerPoint"
+        )
+        self.copy_button.clicked.connect(self.copy_table)
+        head.addWidget(self.copy_button)
         head.addWidget(self.run_all_button)
         page_layout.addLayout(head)
 
@@ -149,6 +158,9 @@ class CompareView(QWidget):
         self.kpi_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.kpi_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.kpi_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.kpi_table.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag(int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap))
+        )
         self.kpi_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         page_layout.addWidget(self.kpi_table)
 
@@ -339,6 +351,7 @@ class CompareView(QWidget):
                     paired = "paired" if comparison.paired.get(name) else "independent runs"
                     tip = f"{value}\nchange vs {comparison.reference}: {delta} ({paired})"
                 cell = QLabel(html)
+                cell.setWordWrap(True)  # a narrow column wraps the value, never cuts it
                 cell.setTextFormat(Qt.TextFormat.RichText)
                 cell.setContentsMargins(8, 3, 8, 3)
                 cell.setToolTip(tip)
@@ -357,19 +370,44 @@ class CompareView(QWidget):
         for row in range(table.rowCount()):
             needed = max(
                 (
-                    w.sizeHint().height()
+                    w.heightForWidth(table.columnWidth(c))
                     for c in range(1, table.columnCount())
                     if (w := table.cellWidget(row, c)) is not None
                 ),
                 default=0,
             )
             table.setRowHeight(row, max(needed + 2, 46))
-        height = table.horizontalHeader().sizeHint().height() + sum(
-            table.rowHeight(r) for r in range(table.rowCount())
-        )
+        header = table.horizontalHeader()
+        header.setFixedHeight(self.header_height_needed())
+        height = header.height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
         table.setFixedHeight(height + 4)
         self.sites_table.resizeColumnsToContents()
         self.sites_table.resizeRowsToContents()
+
+    def header_height_needed(self) -> int:
+        """Height that shows every header of the key-figure table whole, wrapped to its
+        column's width (a long scenario name breaks at its hyphens)."""
+        table = self.kpi_table
+        header = table.horizontalHeader()
+        fm = header.fontMetrics()
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        tallest = fm.height()
+        for col in range(table.columnCount()):
+            item = table.horizontalHeaderItem(col)
+            width = max(table.columnWidth(col) - 2 * HEADER_PADDING, 20)
+            text = item.text() if item is not None else ""
+            tallest = max(
+                tallest, fm.boundingRect(QRect(0, 0, width, 10_000), flags, text).height()
+            )
+        return tallest + 2 * HEADER_PADDING
+
+    def copy_table(self) -> str:
+        """Put the key-figure table on the clipboard as tab-separated text; return it."""
+        if self.comparison is None:
+            return ""
+        text = comparison_table(self.comparison)
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def _fill_sites(self) -> None:
         comparison = self.comparison
