@@ -19,12 +19,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
 from jitrisk import load_network
 from jitrisk.engine import Progress
+from jitrisk.engine import kernel as K
 from jitrisk.errors import JitriskError, SimulationCancelled
 from jitrisk.model.records import Network
 from ui.figures import analysis as analysis_charts
@@ -451,3 +453,20 @@ def test_worker_signals_reach_the_view_on_the_gui_thread(qtbot: Any, net: Networ
     run_and_wait(qtbot, view)
     assert on_gui_thread and all(on_gui_thread)
     assert view.has_results()
+
+
+def test_the_current_plan_is_the_results_run_when_they_share_settings(net: Network) -> None:
+    from ui.logic.tasks import RunRequest, run_simulation
+
+    run = run_simulation(net, RunRequest("baseline", TRIALS, 120, 9))
+    request = SafetyRequest(0.95, 500_000.0, "lost_revenue", TRIALS, "baseline", (9, TRIALS, 120))
+    both = compute_plans(net, request)
+    current = both.plans[0]
+    assert current.name == "Current plan"
+    # the same numbers, not merely close: the confirmation of the current plan is the run
+    assert current.lost_revenue[0] == float(np.mean(run.losses))
+    first = run.result.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]
+    assert current.stockout[0] == float(np.mean(first >= 0))
+    assert both.placement is not None and both.placement.fresh_seed == 9
+    assert both.placement.seed != 9  # the search ran on other numbers
+    assert "confirmed on the Results run's" in safety_info(both)

@@ -179,10 +179,12 @@ def _simulate_plan(
     seed: int,
     workers: int | None,
     cancelled: Callable[[], bool] | None,
+    as_is: bool = False,
 ) -> SimulationResult:
-    """``net`` with ``days`` of safety stock at the named sites, simulated."""
+    """``net`` with ``days`` of safety stock at the named sites (``as_is``: the
+    network unchanged, its days being these), simulated."""
     return simulate(
-        net.with_buffer_days(days),
+        net if as_is else net.with_buffer_days(days),
         trials=trials,
         days=horizon,
         seed=seed,
@@ -201,9 +203,11 @@ def evaluate_plan(
     seed: int,
     workers: int | None = None,
     cancelled: Callable[[], bool] | None = None,
+    as_is: bool = False,
 ) -> tuple[PlanEvaluation, SimulationResult]:
-    """Simulate a plan (safety stock days per site)."""
-    res = _simulate_plan(net, days, trials, horizon, seed, workers, cancelled)
+    """Simulate a plan (safety stock days per site); ``as_is``: ``days`` are the
+    network's own, so it is simulated unchanged."""
+    res = _simulate_plan(net, days, trials, horizon, seed, workers, cancelled, as_is)
     value = sum(d * flows[s] * net.site_by_id[s].unit_value for s, d in days.items())
     first = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]
     ev = PlanEvaluation(
@@ -227,6 +231,7 @@ def place_by_simulation(
     confirm_trials: int | None = None,
     days: int | None = None,
     seed: int | None = None,
+    fresh_seed: int | None = None,
     refresh: int = 3,
     batch: int = 4,
     max_steps: int = 200,
@@ -251,6 +256,11 @@ def place_by_simulation(
         Trials and seed of the search (common random numbers throughout).
     confirm_trials : int, optional
         Trials of the confirmation on fresh numbers (default ``2 * trials``).
+    fresh_seed : int, optional
+        Seed of the confirmation (default ``seed + 1,000,003``; it must differ from
+        ``seed``). With the seed, trials and days of a run already made, the current
+        plan's confirmation *is* that run, number for number: the network is
+        simulated as it is, not rebuilt from days of cover.
     refresh, batch : int
         Marginal values re-estimated after each allocation, and most steps given
         to one site before re-estimating.
@@ -318,11 +328,15 @@ def place_by_simulation(
             marg[sid] = marginal(sid, ref, plan)
         total_guess = max(total_guess, evals + refresh + 3)
 
-    fresh = seed + FRESH_SEED_OFFSET
+    fresh = seed + FRESH_SEED_OFFSET if fresh_seed is None else fresh_seed
+    if fresh == seed:
+        raise JitriskError("the confirmation needs other random numbers than the search")
     confirm = confirm_trials or 2 * trials
     start = current_days(base, flows)
 
-    def confirmed(days_: dict[str, float]) -> tuple[PlanEvaluation, SimulationResult]:
+    def confirmed(
+        days_: dict[str, float], as_is: bool = False
+    ) -> tuple[PlanEvaluation, SimulationResult]:
         # every plan on the same fresh numbers: the comparisons are paired
         return evaluate_plan(
             base,
@@ -333,9 +347,10 @@ def place_by_simulation(
             seed=fresh,
             workers=workers,
             cancelled=cancelled,
+            as_is=as_is,
         )
 
-    cur, cur_res = confirmed(start)
+    cur, cur_res = confirmed(start, as_is=True)
     cho, cho_res = confirmed(plan)
     improvement = mean_estimate(_objective(cur_res, objective) - _objective(cho_res, objective))
     compared = {}

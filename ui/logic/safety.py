@@ -75,6 +75,9 @@ class SafetyRequest:
     objective: str
     trials: int
     scenario: str
+    #: ``(seed, trials, days)`` of the Results run of the same scenario: the current
+    #: plan is then confirmed on its numbers, so both views show the same baseline
+    baseline_run: tuple[int, int, int] | None = None
 
     def describe(self) -> str:
         if self.budget is None:
@@ -194,6 +197,13 @@ def compute_plans(
     if request.budget is not None:
         if progress is not None:
             progress("Searching the disruption-aware plan…")
+        same_numbers: dict[str, Any] = {}
+        if request.baseline_run is not None:
+            seed, trials, days = request.baseline_run
+            # search on other numbers; confirm on the Results run's: its current plan is
+            # then that very run
+            same_numbers = {"seed": seed + 1, "fresh_seed": seed, "confirm_trials": trials}
+            same_numbers["days"] = days
         placement = place_by_simulation(
             net,
             request.budget,
@@ -203,6 +213,7 @@ def compute_plans(
             compare={"gsm": gsm_days},
             progress=progress,
             cancelled=cancelled,
+            **same_numbers,
         )
     rows = []
     gsm_sites = gsm.doc["sites"]
@@ -337,9 +348,10 @@ def run_info(outcome: SafetyOutcome) -> str:
     ]
     if outcome.placement is not None:
         p = outcome.placement
-        info.append(
-            f"searched on {p.trials:,} trials, confirmed on {2 * p.trials:,} fresh ones "
-            f"(seeds {p.seed}, {p.fresh_seed})"
-        )
+        if req.baseline_run is not None:
+            confirm = f"confirmed on the Results run's {req.baseline_run[1]:,} trials"
+        else:
+            confirm = f"confirmed on {2 * p.trials:,} fresh ones"
+        info.append(f"searched on {p.trials:,} trials, {confirm} (seeds {p.seed}, {p.fresh_seed})")
     info.append(f"computed in {format_duration(outcome.elapsed)}")
     return " · ".join(info)

@@ -17,7 +17,7 @@ a bar chart of the plans and a per-site table.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -71,6 +71,7 @@ from ..logic.safety import (
     nice_amount,
     run_info,
 )
+from ..logic.tasks import RunOutcome
 from ..widgets.common import column_layout, paint_accent, split, styled_label
 from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
@@ -254,6 +255,7 @@ class SafetyView(AnalysisView):
         self._gsm: GsmPlan | None = None
         self._current_value = math.nan
         self._budget_for: Network | None = None
+        self.results_runs: dict[str, RunOutcome] = {}
         self._request: SafetyRequest | None = None
 
         self.service_spin = PercentBox(
@@ -402,13 +404,22 @@ class SafetyView(AnalysisView):
                     "current safety stock.",
                 )
             )
+        scenario = self.scenario_combo.currentText() or "baseline"
+        run = self.results_runs.get(scenario)
+        same = None if run is None else (run.request.seed, run.request.trials, run.request.days)
         return SafetyRequest(
             self.service_spin.value() / 100.0,
             budget,
             str(self.objective_combo.currentData()),
             self.trials_spin.value(),
-            self.scenario_combo.currentText() or "baseline",
+            scenario,
+            same,
         )
+
+    def set_runs(self, runs: Mapping[str, RunOutcome]) -> None:
+        """The Results runs kept: the current plan of a scenario with one is confirmed on
+        that run's numbers, so this view and Results show the same baseline."""
+        self.results_runs = dict(runs)
 
     def make_task(self) -> tuple[Callable[[TaskContext], Any], str]:
         assert self.network is not None
@@ -437,7 +448,8 @@ class SafetyView(AnalysisView):
         self.run_info.setText(run_info(outcome))
         gsm = outcome.gsm.solution
         notes = [
-            "Safety stock as set in the workbook.",
+            "Safety stock as set in the workbook"
+            + (": the Results run's numbers." if outcome.request.baseline_run else "."),
             f"Holding cost {format_money(gsm.total_cost, cur)} a year "
             + ("(optimal)." if gsm.optimal else f"(gap ≤ {gap_text(gsm.gap)})."),
             "",

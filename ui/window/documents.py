@@ -183,6 +183,7 @@ class DocumentsMixin:
         shown = self.runs.get(self.current_run or "")
         self.map_view.set_outcome(shown)
         self.map_view.set_runs(self.runs, self.current_run)
+        self.safety_view.set_runs(self.runs)
         self.site_panel.set_context(network, shown)
         self.compare_view.set_runs(self.runs)
         self.statusBar().showMessage(f"Opened {doc.name}", 5000)

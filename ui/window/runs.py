@@ -72,6 +72,7 @@ class RunsMixin:
         self.current_run = name
         self._last_run_ok = True
         self.results_view.set_outcome(outcome)
+        self.safety_view.set_runs(self.runs)
         self.state = self.state.with_(has_results=True)
         if not self._batch:  # a batch (Run all scenarios) opens the Compare view at its end
             self._open_view_after_run()

@@ -87,6 +87,7 @@ class WhatIfsMixin:
                 self.site_panel.set_context(self.session_network, None)
                 self.state = self.state.with_(has_results=False)
         self.map_view.set_runs(self.runs, self.current_run)
+        self.safety_view.set_runs(self.runs)
         self.compare_view.set_runs(self.runs)
         self._set_unsaved(bool(self.whatifs))
         self._autosave_now()
