@@ -123,9 +123,15 @@ def test_presentation_shows_no_message_bar_and_gives_them_back(
     assert not any(area.isVisible() for area in bars)
     window.messages.show_message(Infos.report_cancelled.format(name="brief.pdf"))  # meanwhile
     assert not window.messages.isVisible()
+    # only the view: no dock and no inputs bar of the analysis views
+    from PySide6.QtWidgets import QDockWidget
+
+    assert not any(dock.isVisible() for dock in window.findChildren(QDockWidget))
+    assert all(view.inputs_bar.isHidden() for view in window.analysis_views)
     window.toggle_presentation()
     assert window.messages.isVisible()
     assert window.messages.shown_keys() == ["report_needs_run", "report_cancelled"]
+    assert not any(view.inputs_bar.isHidden() for view in window.analysis_views)
 
 
 def test_presentation_without_results_still_moves_through_the_views(

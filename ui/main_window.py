@@ -482,6 +482,8 @@ class MainWindow(
     def _on_presentation_changed(self, active: bool) -> None:
         self._actions["presentation"].setChecked(active)
         self.map_view.set_presentation(active)
+        for view in self.analysis_views:
+            view.set_presentation(active)
         QTimer.singleShot(0, self, self._refit_tables)  # once the new type size is in place
 
     def _refit_tables(self) -> None:

@@ -221,6 +221,7 @@ class AnalysisView(QWidget):
         feedback_row.addWidget(self.status_label, 1)
         bar_layout.addLayout(feedback_row)
         layout.addWidget(bar)
+        self.inputs_bar = bar
 
         self.stack = QStackedWidget()
         self.idle_label = empty_state()
@@ -373,6 +374,11 @@ class AnalysisView(QWidget):
         self._update_enabled()
         worker.start(self.pool)
         return worker
+
+    def set_presentation(self, on: bool) -> None:
+        """On the projector only the result shows: the inputs bar goes (the caption
+        names what was run)."""
+        self.inputs_bar.setVisible(not on)
 
     def cancel(self) -> bool:
         """Ask the running work to stop after its current batch of trials."""
