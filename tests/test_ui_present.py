@@ -206,3 +206,28 @@ def test_shortcuts_are_listed_in_help(window: MainWindow) -> None:
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "View", "Run", "Help"]
     dialog.close()
+
+
+def test_the_caption_names_what_an_analysis_view_shows(
+    qtbot: Any, window: MainWindow, book: Path
+) -> None:
+    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
+        window.open_workbook(book)
+    window.run_panel.set_request(RunRequest("strike", 24, 40, 1))
+    with qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT):
+        window.start_run()
+    view = window.buffers_view
+    view.trials_spin.setValue(20)
+    view.levels_input.set_levels(0, 4, 2)
+    window.show_view(view)
+    window.presentation.fullscreen = False
+    window.toggle_presentation()
+    # nothing computed in this view yet: no scenario named (the Results run is another's)
+    assert window.presentation.caption.text() == "plan.xlsx — Buffers"
+    with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT):
+        assert view.run()
+    caption = window.presentation.caption.text()
+    # the curve's own scenario, trials and seed: not the Results run's (strike, 24 trials)
+    assert view.run_info.text() in caption and "scenario baseline" in caption
+    assert "scenario strike" not in caption
+    window.toggle_presentation()

@@ -222,6 +222,7 @@ class MainWindow(
             self.tabs.addTab(view, title)
             # the session's network: the workbook's, plus the what-ifs kept over a reload
             self.workbook_loaded.connect(lambda _doc, v=view: v.set_network(self.session_network))
+            view.became_idle.connect(lambda: self.presentation.update_caption())
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.map_view.selection_changed.connect(lambda ids: self._set_selection(ids, "map"))

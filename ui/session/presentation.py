@@ -258,7 +258,12 @@ class PresentationMode(QObject):
         parts = [p for p in (self._title(), self.tabs.tabText(self.tabs.currentIndex())) if p]
         names = self._scenarios()
         current = self._current()
-        if current:
+        own = getattr(self.tabs.currentWidget(), "presentation_caption", None)
+        shown = own() if callable(own) else None
+        if shown is not None:  # a view that shows its own computation names it
+            if shown:
+                parts.append(shown)
+        elif current:
             where = f" ({names.index(current) + 1} of {len(names)})" if current in names else ""
             parts.append(f"scenario {current}{where}")
         self.caption.setText(" — ".join(parts))

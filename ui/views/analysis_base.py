@@ -375,6 +375,11 @@ class AnalysisView(QWidget):
         worker.start(self.pool)
         return worker
 
+    def presentation_caption(self) -> str:
+        """What the view shows, for the presentation caption: the settings of its own
+        computation (scenario, trials, seed), not the last Results run's; "" before one."""
+        return self.run_info.text() if self.stack.currentWidget() is self.result_page else ""
+
     def set_presentation(self, on: bool) -> None:
         """On the projector only the result shows: the inputs bar goes (the caption
         names what was run)."""
