@@ -350,3 +350,14 @@ def test_open_recent_menu_lists_opened_files(
     window._fill_recent_menu()
     texts = [a.text() for a in window.recent_menu.actions()]
     assert "valid.xlsx" in texts
+
+
+def test_messages_about_one_workbook_go_when_another_is_opened(
+    qtbot: Any, window: MainWindow, valid_path: Path, broken_path: Path
+) -> None:
+    open_and_wait(qtbot, window, broken_path)
+    assert "workbook_invalid" in window.messages.shown_keys()
+    window.export_report_dialog()  # no run yet: says so
+    assert "report_needs_run" in window.messages.shown_keys()
+    open_and_wait(qtbot, window, valid_path)
+    assert window.messages.shown_keys() == []

@@ -21,7 +21,7 @@ from ui.panels.problems import ProblemsPanel, describe_location
 from ui.panels.run import RunPanel
 from ui.session.recent_files import MAX_RECENT, RecentFiles
 from ui.views.summary import SummaryView
-from ui.widgets.common import MessageArea
+from ui.widgets.common import MessageArea, MessageBar
 from ui.widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 pytestmark = pytest.mark.gui
@@ -195,6 +195,26 @@ def test_message_area_replaces_by_key_and_clears(qtbot: Any) -> None:
     assert area.shown_keys() == ["file_changed"]
     area.clear_all()
     assert area.shown_keys() == [] and area.isHidden()
+
+
+def test_message_area_folds_older_messages_behind_a_button(qtbot: Any) -> None:
+    area = MessageArea()
+    qtbot.addWidget(area)
+    area.show()
+    area.show_message(Infos.file_changed.format(name="a.xlsx"))
+    area.show_message(Warnings.busy.format(doing="Reading", action="open b.xlsx"))
+    assert area.more_button.isHidden() and area.hidden_count() == 0
+    area.show_message(Infos.report_needs_run)
+    area.show_message(Infos.report_cancelled.format(name="brief.pdf"))
+    bars = [b for b in area.findChildren(MessageBar) if b.message.key in area.shown_keys()]
+    visible = [b.message.key for b in bars if b.isVisible()]
+    assert visible == ["report_needs_run", "report_cancelled"]  # the newest two
+    assert area.hidden_count() == 2 and area.more_button.text() == "2 earlier messages…"
+    area.more_button.click()
+    assert all(b.isVisible() for b in bars) and area.hidden_count() == 0
+    area.clear("report_cancelled")
+    area.clear("report_needs_run")  # two left: nothing to fold
+    assert area.more_button.isHidden() and area.hidden_count() == 0
 
 
 def test_recent_files_most_recent_first_without_duplicates(qapp: Any, tmp_path: Path) -> None:

@@ -344,7 +344,14 @@ def _escape(text: str) -> str:
 
 
 class MessageArea(QWidget):
-    """A stack of :class:`MessageBar`, one per message key (showing a key again replaces it)."""
+    """A stack of :class:`MessageBar`, one per message key (showing a key again replaces it).
+
+    At most :attr:`VISIBLE` bars show, the newest; the older ones wait behind a
+    "N earlier messages" button, so messages never push the view off the screen.
+    """
+
+    #: Bars shown at once before the older ones fold away.
+    VISIBLE = 2
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -354,6 +361,11 @@ class MessageArea(QWidget):
         self._bars: dict[str, MessageBar] = {}
         #: Presentation mode keeps the messages but not on the projector.
         self._suppressed = False
+        self._expanded = False
+        self.more_button = QToolButton(self)
+        self.more_button.setAutoRaise(True)
+        self.more_button.clicked.connect(self._toggle_expanded)
+        self._layout.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.setVisible(False)
 
     def set_suppressed(self, suppressed: bool) -> None:
@@ -361,7 +373,26 @@ class MessageArea(QWidget):
         self._suppressed = suppressed
         self._update_visible()
 
+    def _toggle_expanded(self) -> None:
+        self._expanded = not self._expanded
+        self._update_visible()
+
+    def hidden_count(self) -> int:
+        """Older messages folded away behind the button."""
+        return 0 if self._expanded else max(len(self._bars) - self.VISIBLE, 0)
+
     def _update_visible(self) -> None:
+        folded = self.hidden_count()
+        for i, bar in enumerate(self._bars.values()):
+            bar.setVisible(i >= folded)
+        extra = len(self._bars) - self.VISIBLE
+        self.more_button.setVisible(extra > 0)
+        if extra > 0:
+            self.more_button.setText(
+                f"Hide {extra} earlier message{'s' if extra > 1 else ''}"
+                if self._expanded
+                else f"{extra} earlier message{'s' if extra > 1 else ''}…"
+            )
         self.setVisible(bool(self._bars) and not self._suppressed)
 
     def show_message(
@@ -373,7 +404,7 @@ class MessageArea(QWidget):
             bar.add_action(text, callback)
         bar.closed.connect(self.clear)
         self._bars[message.key] = bar
-        self._layout.addWidget(bar)
+        self._layout.addWidget(bar)  # newest last; the button for older ones stays on top
         self._update_visible()
         return bar
 
@@ -382,6 +413,8 @@ class MessageArea(QWidget):
         if bar is not None:
             bar.hide()
             bar.deleteLater()
+        if len(self._bars) <= self.VISIBLE:
+            self._expanded = False
         self._update_visible()
 
     def clear_all(self) -> None:
