@@ -417,9 +417,11 @@ class MessageArea(QWidget):
             self._expanded = False
         self._update_visible()
 
-    def clear_all(self) -> None:
+    def clear_all(self, keep: Sequence[str] = ()) -> None:
+        """Clear every message but those with a key in ``keep``."""
         for key in list(self._bars):
-            self.clear(key)
+            if key not in keep:
+                self.clear(key)
 
     def messages(self) -> list[ShownMessage]:
         """The messages on show, oldest first."""

@@ -133,7 +133,9 @@ class DocumentsMixin:
             self.messages.clear(key)
         if not self._reloading:
             self._pending_restore = None
-            self.messages.clear_all()  # another workbook: nothing said of the last one applies
+            # another workbook: nothing said of the last one applies (the note that this
+            # one was just written from the template is about it)
+            self.messages.clear_all(keep=("template_written",))
         network = doc.network
         if network is not None and self.whatifs:  # a reload keeps the what-ifs that still apply
             network, dropped = with_what_ifs(network, self.whatifs.values())
