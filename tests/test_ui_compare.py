@@ -129,14 +129,19 @@ def test_comparison_rows_verdicts_and_words(runs: dict[str, RunOutcome]) -> None
 
 
 # --------------------------------------------------------------------------- the view
-def test_compare_view_shows_values_and_changes_with_cis(
-    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
-) -> None:
+def shown_view(qtbot: Any, qapp: Any, width: int, height: int) -> CompareView:
     apply_look(qapp)
     view = CompareView()
     qtbot.addWidget(view)
-    view.resize(1200, 800)
+    view.resize(width, height)
     view.show()
+    return view
+
+
+def test_compare_view_shows_values_and_changes_with_cis(
+    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
+) -> None:
+    view = shown_view(qtbot, qapp, 1200, 800)
     view.set_runs({"baseline": runs["baseline"]})
     assert view.stack.currentIndex() == 0  # one scenario: nothing to compare yet
     with qtbot.waitSignal(view.updated, timeout=30_000) as done:
@@ -230,11 +235,7 @@ def test_six_scenarios_fit_the_compare_tables_at_1440_by_900(
     qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
 ) -> None:
     # the view's share of a 1440 x 900 window beside the docks; long names, as planners write
-    apply_look(qapp)
-    view = CompareView()
-    qtbot.addWidget(view)
-    view.resize(1040, 820)
-    view.show()
+    view = shown_view(qtbot, qapp, 1040, 820)
     six = {
         "baseline": runs["baseline"],
         "dc-10": runs["dc-10"],

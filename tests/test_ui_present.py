@@ -54,6 +54,17 @@ def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
     win.close()
 
 
+def open_and_run(
+    qtbot: Any, window: MainWindow, book: Path, request: RunRequest, start: Any
+) -> None:
+    """Open ``book`` and run ``request`` with ``start`` (one run, or every scenario)."""
+    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
+        window.open_workbook(book)
+    window.run_panel.set_request(request)
+    with qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT):
+        start()
+
+
 def key(widget: Any, k: Qt.Key) -> None:
     QTest.keyClick(widget, k)
 
@@ -62,11 +73,7 @@ def key(widget: Any, k: Qt.Key) -> None:
 def test_f11_presents_keys_move_through_views_and_scenarios_esc_restores(
     qtbot: Any, window: MainWindow, book: Path
 ) -> None:
-    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
-        window.open_workbook(book)
-    window.run_panel.set_request(RunRequest("baseline", 24, 40, 1))
-    with qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT):
-        window.run_all_scenarios()
+    open_and_run(qtbot, window, book, RunRequest("baseline", 24, 40, 1), window.run_all_scenarios)
     assert list(window.runs) == ["baseline", "strike"] and window.current_run == "strike"
     window.show_view(window.summary_view)
     qtbot.wait(50)
@@ -211,11 +218,7 @@ def test_shortcuts_are_listed_in_help(window: MainWindow) -> None:
 def test_the_caption_names_what_an_analysis_view_shows(
     qtbot: Any, window: MainWindow, book: Path
 ) -> None:
-    with qtbot.waitSignal(window.became_idle, timeout=LOAD_TIMEOUT):
-        window.open_workbook(book)
-    window.run_panel.set_request(RunRequest("strike", 24, 40, 1))
-    with qtbot.waitSignal(window.became_idle, timeout=RUN_TIMEOUT):
-        window.start_run()
+    open_and_run(qtbot, window, book, RunRequest("strike", 24, 40, 1), window.start_run)
     view = window.buffers_view
     view.trials_spin.setValue(20)
     view.levels_input.set_levels(0, 4, 2)
