@@ -264,6 +264,11 @@ def test_six_scenarios_fit_the_compare_tables_at_1440_by_900(
                 continue
             assert cell.minimumSizeHint().width() <= width, (row, col, cell.text())
             assert cell.heightForWidth(width) <= table.rowHeight(row), (row, col)
+    # the tall table makes the page scroll; the chart never slides under the sites' title
+    from PySide6.QtCore import QPoint
+
+    chart_bottom = view.canvas.mapTo(view, QPoint(0, view.canvas.height())).y()
+    assert chart_bottom <= view.sites_title.mapTo(view, QPoint(0, 0)).y()
     text = view.copy_table()
     lines = text.splitlines()
     assert len(lines) == 1 + table.rowCount()

@@ -470,14 +470,14 @@ def comparison_figure(
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         span = max(float(np.nanmax(np.abs(np.r_[lo, hi, mean]))), 1.0)
         ax.set_xlim(-span * 1.45, span * 1.45)
-        for yi, m, h, low in zip(y, mean, hi, lo, strict=True):
+        for yi, m in zip(y, mean, strict=True):
             label = ("+" if m > 0 else "−" if m < 0 else "") + format_compact(abs(m))
-            edge = max(h, m) if m >= 0 else min(low, m)
+            # beside the zero line, on the side the bar does not take: never off the axes
             ax.text(
-                edge + (span * 0.04 if m >= 0 else -span * 0.04),
+                -span * 0.04 if m > 0 else span * 0.04,
                 yi,
                 label,
-                ha="left" if m >= 0 else "right",
+                ha="right" if m > 0 else "left",
                 va="center",
                 fontsize=9,
                 color=theme.TEXT,
@@ -498,7 +498,7 @@ def comparison_figure(
         ax.set_xticks([])
         ax.set_yticks([])
     ax.set_title(
-        "Change in expected lost revenue",
+        "Change in lost revenue",
         fontsize=10.5,
         loc="left",
         color=theme.TEXT,

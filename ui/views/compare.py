@@ -193,6 +193,11 @@ class CompareView(QWidget):
         sites_layout.addWidget(self.sites_table)
 
         splitter = split(self.canvas, sites_box)
+        # never less than both panes' minimums: below it the page scrolls instead of the
+        # chart sliding under the sites table's title
+        splitter.setMinimumHeight(
+            self.canvas.minimumHeight() + sites_box.minimumSizeHint().height() + 8
+        )
         page_layout.addWidget(splitter, 1)
         self.status_label = styled_label("", "Muted")
         page_layout.addWidget(self.status_label)
