@@ -290,3 +290,15 @@ def test_realistic_example_loads_as_valid() -> None:
     doc = load_workbook(EXAMPLES / "automotive.xlsx")
     assert doc.ok and doc.info is not None
     assert sum(doc.info["counts_by_type"].values()) >= 60
+
+
+def test_every_abbreviation_the_views_print_is_in_the_glossary() -> None:
+    from ui.logic.glossary import ABBREVIATIONS, GLOSSARY, glossary_html, meaning
+
+    for word in ABBREVIATIONS:
+        assert meaning(word), word
+    assert meaning("rei") == meaning("REI") and "largest impact" in meaning("REI")
+    assert meaning("no such word") == ""
+    html = glossary_html()
+    assert all(t.term.replace("&", "&amp;") in html for t in GLOSSARY)
+    assert len({t.term.casefold() for t in GLOSSARY}) == len(GLOSSARY)  # no term twice

@@ -213,6 +213,12 @@ def test_shortcuts_are_listed_in_help(window: MainWindow) -> None:
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "View", "Run", "Help"]
     dialog.close()
+    help_menu = window.menuBar().actions()[-1].menu()
+    assert "Glossary" in [a.text().replace("&", "") for a in help_menu.actions()]
+    glossary = window.show_glossary()
+    words = glossary.browser.toPlainText()
+    assert all(w in words for w in ("REI", "TTS LP", "GSM", "VaR95", "Extra budget"))
+    glossary.close()
 
 
 def test_the_caption_names_what_an_analysis_view_shows(

@@ -48,7 +48,7 @@ from jitrisk.model.records import Network
 
 from .dialogs.about import about_html
 from .dialogs.guide import GuideDialog
-from .dialogs.shortcuts import ShortcutsDialog
+from .dialogs.shortcuts import GlossaryDialog, ShortcutsDialog
 from .logic.scenario_edits import (
     WhatIf,
 )
@@ -143,6 +143,7 @@ class MainWindow(
         self._load_worker: Worker | None = None
         self._run_worker: Worker | None = None
         self._guide: GuideDialog | None = None
+        self._glossary: GlossaryDialog | None = None
         self.store = SettingsStore(self.settings)
         #: The workbook's network plus the what-if scenarios made here.
         self.session_network: Network | None = None
@@ -389,6 +390,7 @@ class MainWindow(
             "Ctrl+/",
             "Every shortcut, the map's mouse and the presentation keys",
         )
+        self._action("glossary", "G&lossary", self.show_glossary, None, "What REI, TTS, GSM… mean")
         self._action("about", "&About jitrisk", self.show_about)
         self._action("clear_recent", "Clear list", self._clear_recent)
 
@@ -433,6 +435,7 @@ class MainWindow(
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._actions["guide"])
         help_menu.addAction(self._actions["shortcuts"])
+        help_menu.addAction(self._actions["glossary"])
         help_menu.addSeparator()
         help_menu.addAction(self._actions["about"])
         self._fill_recent_menu()
@@ -513,6 +516,14 @@ class MainWindow(
         self._shortcuts.show()
         self._shortcuts.raise_()
         return self._shortcuts
+
+    def show_glossary(self) -> GlossaryDialog:
+        """Help > Glossary."""
+        if self._glossary is None:
+            self._glossary = GlossaryDialog(self)
+        self._glossary.show()
+        self._glossary.raise_()
+        return self._glossary
 
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_TITLE}", about_html())

@@ -1,5 +1,6 @@
 """Help > Keyboard shortcuts: every shortcut of the window, the map's mouse and the
-presentation keys, listed from the actions themselves so the list never goes stale."""
+presentation keys, listed from the actions themselves so the list never goes stale;
+Help > Glossary: the words of the app's numbers (:mod:`ui.logic.glossary`)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,24 @@ class ShortcutsDialog(QDialog):
         self.resize(560, 640)
         self.browser = QTextBrowser()
         self.browser.setHtml(shortcuts_html(actions))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+
+
+class GlossaryDialog(QDialog):
+    """Help > Glossary: every word of the app's numbers with its meaning (non-modal)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        from ..logic.glossary import glossary_html
+
+        super().__init__(parent)
+        self.setWindowTitle("Glossary")
+        self.resize(640, 680)
+        self.browser = QTextBrowser()
+        self.browser.setHtml(glossary_html())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
