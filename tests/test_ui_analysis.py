@@ -351,7 +351,9 @@ def test_risk_view_sites_and_regions(qtbot: Any, net: Network) -> None:
     assert view.model.rowCount() == len(stocking(net))
     assert view.model.cell_text(0, "REI") == "1.00"
     exposed = [view.model.cell_text(i, "Exposed") for i in range(view.model.rowCount())]
-    assert all(t == "No" or t.startswith("Yes") for t in exposed)
+    assert all(t.startswith(("No, ", "Yes, ")) for t in exposed)
+    spare = [t for t in exposed if t.startswith("No")]
+    assert spare and all(t.endswith(("d to spare", "outlasts the horizon")) for t in spare)
     assert "sites" in view.headline.text()
     qtbot.waitUntil(lambda: view.chart_drawn() == "sites", timeout=5000)
     view.kind_tabs.setCurrentIndex(1)

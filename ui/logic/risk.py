@@ -10,6 +10,7 @@ progress callback and a cancellation check); :func:`headline` and
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -176,3 +177,14 @@ def run_info(outcome: RiskOutcome) -> str:
         f"seed {rep.seed} · default TTR {format_days(req.default_ttr)} · "
         f"computed in {format_duration(outcome.elapsed)}"
     )
+
+
+def exposed_text(row: RiskRow) -> str:
+    """The Exposed cell: how many days short, or how many to spare (TTS - TTR), so a
+    high-impact site that is not exposed says why."""
+    if row.exposed:
+        return f"Yes, {row.gap_days:g} d short"
+    spare = row.tts[0] - row.ttr
+    if not math.isfinite(spare):
+        return "No, outlasts the horizon"
+    return f"No, {spare:.0f} d to spare"

@@ -44,6 +44,7 @@ from ..logic.risk import (
     RiskRequest,
     RiskRow,
     compute_risk,
+    exposed_text,
     headline,
     run_info,
 )
@@ -126,8 +127,9 @@ def risk_columns(currency: str = "", kind: str = "site") -> tuple[Column, ...]:
         ),
         Column(
             "Exposed",
-            "Exposed when TTS < TTR: the network runs dry before the site is back.",
-            lambda r: f"Yes, {r.gap_days:g} d short" if r.exposed else "No",
+            "Exposed when TTS < TTR: the network runs dry before the site is back; otherwise "
+            "the days it has to spare (TTS - TTR).",
+            exposed_text,
             lambda r: (r.exposed, r.gap_days),
             numeric=False,
             tint=_exposed_tint,
