@@ -633,3 +633,37 @@ def test_write_report_returns_the_path(data: ReportData, tmp_path: Path) -> None
         assert z.testzip() is None
     buf = io.BytesIO(path.read_bytes())
     assert openpyxl.load_workbook(buf).sheetnames[0] == "Summary"
+
+
+def test_a_report_from_runs_already_made_carries_the_chosen_sections(
+    workbook: Path, tmp_path: Path
+) -> None:
+    from jitrisk.engine import simulate
+    from jitrisk.report.build import SECTIONS, collect_from_results
+
+    net = jitrisk.load_network(workbook)
+    runs = [simulate(net, name, trials=20, days=30, seed=SEED) for name in ("baseline", "strike")]
+    seen: list[float] = []
+    data = collect_from_results(net, runs, seen.append, sections=frozenset({"risk"}))
+    assert data.provenance.scenarios == ("baseline", "strike")
+    for s, run in zip(data.scenarios, runs, strict=True):
+        assert list(s.lost_revenue) == list(run.network_lost_revenue())  # used as they are
+        assert s.risk is not None and s.curve is None and s.gsm is None
+        assert "left out" in s.curve_reason
+    assert seen and seen[-1].fraction == pytest.approx(1.0)
+    out = write_report(data, tmp_path / "two.xlsx", workbook)
+    summary = openpyxl.load_workbook(out, read_only=True)["Summary"]
+    names = [r[0] for r in summary.iter_rows(min_row=5, max_row=6, values_only=True)]
+    assert names == ["baseline", "strike"]
+    every = collect_from_results(net, runs[:1], sections=SECTIONS).scenarios[0]
+    assert every.curve is not None and every.gsm is not None
+    other = simulate(net, "strike", trials=20, days=30, seed=SEED + 1)
+    for bad, message in (
+        ([runs[0], other], "share trials, days and seed"),
+        ([runs[0], runs[0]], "one simulation per scenario"),
+        ([], "at least one"),
+    ):
+        with pytest.raises(JitriskError, match=message):
+            collect_from_results(net, bad)
+    with pytest.raises(JitriskError, match="unknown report sections"):
+        collect_from_results(net, runs[:1], sections=frozenset({"charts"}))

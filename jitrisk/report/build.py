@@ -57,6 +57,9 @@ RISK_TRIALS = 100
 RISK_MAX_DAYS = 180
 #: Most trials per level of the buffer curve.
 CURVE_MAX_TRIALS = 500
+#: Analyses a report can carry besides the simulation: the buffer curve, the
+#: time-to-survive risk report and the safety-stock plans.
+SECTIONS = frozenset({"curve", "risk", "plans"})
 #: Most search trials of the disruption-aware placement.
 PLACEMENT_MAX_TRIALS = 200
 
@@ -306,32 +309,79 @@ def collect_from_result(
     buffer curve, risk report and guaranteed-service plan are added with the
     same settings, as :func:`collect` makes them.
     """
-    name = result.network.scenario
-    n_trials, n_days = result.trials, result.days
+    return collect_from_results(
+        net, [result], progress, cancelled, workers=workers, risk_trials=risk_trials
+    )
+
+
+def collect_from_results(
+    net: Network,
+    results: Sequence[SimulationResult],
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+    *,
+    workers: int | None = None,
+    risk_trials: int = RISK_TRIALS,
+    sections: frozenset[str] = SECTIONS,
+) -> ReportData:
+    """A report around simulations already run, one per scenario (the app's kept runs).
+
+    Every result is used as it is; they must share trials, days and seed, so
+    the scenarios compare on the same random numbers. ``sections`` (a subset
+    of :data:`SECTIONS`) chooses the analyses added to each: the buffer curve,
+    the time-to-survive risk report, the guaranteed-service plan.
+
+    Raises
+    ------
+    JitriskError
+        No result, two for one scenario, different settings, or an unknown section.
+    """
+    if not results:
+        raise JitriskError("a report needs at least one simulation")
+    names = tuple(r.network.scenario for r in results)
+    if len(set(names)) != len(names):
+        raise JitriskError(f"one simulation per scenario, got {', '.join(names)}")
+    settings = {(r.trials, r.days, r.config.seed) for r in results}
+    if len(settings) > 1:
+        raise JitriskError(
+            "the scenarios of one report must share trials, days and seed (paired numbers)"
+        )
+    unknown = set(sections) - SECTIONS
+    if unknown:
+        raise JitriskError(f"unknown report sections: {', '.join(sorted(unknown))}")
+    first = results[0]
+    n_trials, n_days = first.trials, first.days
     c_trials = min(n_trials, CURVE_MAX_TRIALS)
     r_days = min(n_days, RISK_MAX_DAYS)
     tracker = _Tracker(progress, cancelled)
     per = _step_weights(
         net, n_trials, n_days, c_trials, risk_trials, r_days, simulate=False, place=False
     )
-    tracker.total = sum(per.values())
-    scen = _scenario(
-        net,
-        name,
-        tracker,
-        per,
-        trials=n_trials,
-        days=n_days,
-        seed=result.config.seed,
-        budget=None,
-        workers=workers,
-        risk_trials=risk_trials,
-        risk_days=r_days,
-        curve_trials=c_trials,
-        result=result,
-    )
+    for key, section in (("curve", "curve"), ("risk", "risk"), ("gsm", "plans")):
+        if section not in sections:
+            per[key] = 0.0
+    tracker.total = sum(per.values()) * len(results)
+    out = [
+        _scenario(
+            net,
+            r.network.scenario,
+            tracker,
+            per,
+            trials=n_trials,
+            days=n_days,
+            seed=r.config.seed,
+            budget=None,
+            workers=workers,
+            risk_trials=risk_trials,
+            risk_days=r_days,
+            curve_trials=c_trials,
+            result=r,
+            sections=frozenset(sections),
+        )
+        for r in results
+    ]
     tracker.finish()
-    return _assemble(net, (name,), [scen], risk_trials, r_days, c_trials, None)
+    return _assemble(net, names, out, risk_trials, r_days, c_trials, None)
 
 
 def _step_weights(
@@ -453,6 +503,7 @@ def _scenario(
     risk_days: int,
     curve_trials: int,
     result: SimulationResult | None = None,
+    sections: frozenset[str] = SECTIONS,
 ) -> ScenarioReport:
     from ..analysis.placement import current_days, mean_flows
 
@@ -476,34 +527,40 @@ def _scenario(
 
     current = {k: float(v) for k, v in current_days(scen, mean_flows(scen)).items()}
     target, reason = curve_target(doc)
-    curve = _curve(
-        scen,
-        target,
-        current,
-        tracker,
-        per["curve"],
-        trials=curve_trials,
-        days=days,
-        seed=used_seed,
-        workers=workers,
-    )
+    curve = None
+    if "curve" in sections:
+        curve = _curve(
+            scen,
+            target,
+            current,
+            tracker,
+            per["curve"],
+            trials=curve_trials,
+            days=days,
+            seed=used_seed,
+            workers=workers,
+        )
+    else:
+        reason = "The buffer curve was left out of this report."
     tracker.advance(per["curve"])
 
     from ..analysis.risk import risk_report
 
-    risk = risk_report(
-        scen,
-        trials=risk_trials,
-        days=risk_days,
-        seed=used_seed,
-        regions=True,
-        workers=workers,
-        progress=tracker.step(per["risk"]),
-        cancelled=tracker.cancelled,
-    ).to_dict()
+    risk = None
+    if "risk" in sections:
+        risk = risk_report(
+            scen,
+            trials=risk_trials,
+            days=risk_days,
+            seed=used_seed,
+            regions=True,
+            workers=workers,
+            progress=tracker.step(per["risk"]),
+            cancelled=tracker.cancelled,
+        ).to_dict()
     tracker.advance(per["risk"])
 
-    gsm = _gsm(scen, notes)
+    gsm = _gsm(scen, notes) if "plans" in sections else None
     tracker.advance(per["gsm"])
 
     placement = None
