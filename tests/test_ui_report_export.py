@@ -53,3 +53,43 @@ def test_export_report_after_a_run_writes_the_workbook(
     assert {"Summary", "Sites", "Risk"} <= set(wb.sheetnames)
     wb.close()
     assert book.read_bytes() == before
+
+
+def test_export_dialog_reports_the_kept_runs_and_sections_chosen(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    import openpyxl
+
+    from ui.dialogs.export import ExportReportDialog, file_filter
+
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(TEACHING)
+    for name, seed in (("baseline", 3), ("motor-buffer", 3), ("baseline", 3)):
+        with qtbot.waitSignal(window.run_finished, timeout=120_000):
+            window.start_run(RunRequest(name, trials=40, days=60, seed=seed))
+        qtbot.waitUntil(lambda: window.state.activity.value == "idle", timeout=30_000)
+    dialog = ExportReportDialog(window.runs, "baseline")
+    qtbot.addWidget(dialog)
+    checks = dialog.scenario_checks
+    assert checks["baseline"].isChecked() and not checks["motor-buffer"].isChecked()
+    assert checks["motor-buffer"].isEnabled()  # same trials, days and seed: comparable
+    checks["motor-buffer"].setChecked(True)
+    dialog.section_checks["curve"].setChecked(False)
+    dialog.section_checks["plans"].setChecked(False)
+    dialog.format_combo.setCurrentIndex(1)
+    choice = dialog.choice()
+    assert choice.scenarios == ("baseline", "motor-buffer")
+    assert choice.sections == frozenset({"risk"}) and choice.extension == ".pdf"
+    assert file_filter(".pdf") == "PDF brief (*.pdf)"
+    for check in checks.values():
+        check.setChecked(False)
+    assert not dialog.ok_button.isEnabled()  # a report needs a scenario
+    out = tmp_path / "both.xlsx"
+    worker = window.export_report(out, ("baseline", "motor-buffer"), frozenset({"risk"}))
+    assert worker is not None
+    with qtbot.waitSignal(worker.signals.finished, timeout=180_000):
+        pass
+    summary = openpyxl.load_workbook(out, read_only=True)["Summary"]
+    names = [r[0] for r in summary.iter_rows(min_row=5, max_row=6, values_only=True)]
+    assert names == ["baseline", "motor-buffer"]
+    assert "baseline, motor-buffer" in " ".join(window.messages.messages()[-1].text.split())

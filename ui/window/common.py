@@ -23,9 +23,6 @@ RESULTS_WAIT_MS = 3_000
 PNG_FILTER = "PNG image (*.png)"
 
 
-REPORT_FILTER = "Excel report (*.xlsx);;PDF brief (*.pdf);;PowerPoint deck (*.pptx)"
-
-
 def _sentence(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     text = text[0].upper() + text[1:]

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import (
     QImageReader,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
 )
 
 from jitrisk.errors import JitriskError
 
+from ..dialogs.export import ExportReportDialog, file_filter
 from ..logic.messages import Errors, Infos
 from ..workers.worker import TaskContext, Worker
 from .common import (
     PNG_FILTER,
-    REPORT_FILTER,
     _sentence,
 )
 
@@ -52,15 +54,19 @@ class ExportsMixin:
         return written
 
     def export_report_dialog(self) -> None:
-        """File > Export report: the run on screen as .xlsx, .pdf or .pptx."""
+        """File > Export report…: format, scenarios and sections, then the file name."""
         outcome = self.runs.get(self.current_run or "")
         if outcome is None or self.document is None:
             self.messages.show_message(Infos.report_needs_run)
             return
-        name = f"{outcome.request.scenario}-report.xlsx"
-        path = self._ask_export_path("Export report", name, REPORT_FILTER)
+        dialog = ExportReportDialog(self.runs, outcome.request.scenario, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        choice = dialog.choice()
+        name = f"{'-'.join(choice.scenarios)}-report{choice.extension}"
+        path = self._ask_export_path("Export report", name, file_filter(choice.extension))
         if path:
-            self.export_report(path)
+            self.export_report(path, choice.scenarios, choice.sections)
 
     def _ask_export_path(self, caption: str, suffix: str, filters: str) -> str:
         """A save dialog in the last export folder (else the workbook's), offering
@@ -71,11 +77,17 @@ class ExportsMixin:
         path, _ = QFileDialog.getSaveFileName(self, caption, str(start), filters)
         return path
 
-    def export_report(self, path: str | os.PathLike[str]) -> Worker | None:
-        """Write the report of the run on screen to ``path`` off the GUI thread."""
+    def export_report(
+        self,
+        path: str | os.PathLike[str],
+        scenarios: Sequence[str] = (),
+        sections: frozenset[str] | None = None,
+    ) -> Worker | None:
+        """Write the report of kept runs (default: the one on show) to ``path`` off the GUI
+        thread, with ``sections`` (default: all) added to each; nothing is simulated again."""
         from jitrisk.cli.report import check_report_target
         from jitrisk.report import write_report
-        from jitrisk.report.build import collect_from_result
+        from jitrisk.report.build import SECTIONS, collect_from_results
 
         outcome = self.runs.get(self.current_run or "")
         network = self.session_network
@@ -92,10 +104,14 @@ class ExportsMixin:
         except (JitriskError, OSError) as exc:
             self.messages.show_message(Errors.report_failed.format(reason=_sentence(exc)))
             return None
-        result = outcome.result
+        names = list(scenarios) or [outcome.request.scenario]
+        results = [self.runs[n].result for n in names if n in self.runs]
+        chosen = SECTIONS if sections is None else sections
 
         def task(context: TaskContext) -> Path:
-            data = collect_from_result(network, result, context.report, context.is_cancel_requested)
+            data = collect_from_results(
+                network, results, context.report, context.is_cancel_requested, sections=chosen
+            )
             return write_report(data, path, source)
 
         worker = Worker(task, "report")
@@ -104,7 +120,7 @@ class ExportsMixin:
             lambda p: self.statusBar().showMessage(f"Writing the report… {p.fraction:.0%}")
         )
         worker.signals.result.connect(
-            lambda written: self._on_report_written(written, outcome.request.scenario)
+            lambda written: self._on_report_written(written, ", ".join(names))
         )
         worker.signals.errored.connect(
             lambda exc: self.messages.show_message(
