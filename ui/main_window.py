@@ -49,6 +49,7 @@ from jitrisk.model.records import Network
 from .dialogs.about import about_html
 from .dialogs.guide import GuideDialog
 from .dialogs.shortcuts import GlossaryDialog, ShortcutsDialog
+from .dialogs.text import TextDialog
 from .logic.scenario_edits import (
     WhatIf,
 )
@@ -142,8 +143,7 @@ class MainWindow(
         self._reloading = False
         self._load_worker: Worker | None = None
         self._run_worker: Worker | None = None
-        self._guide: GuideDialog | None = None
-        self._glossary: GlossaryDialog | None = None
+        self._help_windows: dict[str, TextDialog] = {}
         self.store = SettingsStore(self.settings)
         #: The workbook's network plus the what-if scenarios made here.
         self.session_network: Network | None = None
@@ -165,7 +165,6 @@ class MainWindow(
         self._save_worker: Worker | None = None
         self._report_worker: Worker | None = None
         self._report_name = ""
-        self._shortcuts: ShortcutsDialog | None = None
 
         self.setWindowTitle(APP_TITLE)
         self.setWindowIcon(app_icon())
@@ -502,28 +501,26 @@ class MainWindow(
         self.statusBar().showMessage(f"{kind} at {where}: {problem.message}")
 
     # ------------------------------------------------------------------ help
-    def show_guide(self) -> GuideDialog:
-        if self._guide is None:
-            self._guide = GuideDialog(self)
-        self._guide.show()
-        self._guide.raise_()
-        return self._guide
+    def _show_once(self, key: str, make: Callable[[], TextDialog]) -> TextDialog:
+        """A help window, made on first use and raised again afterwards."""
+        dialog = self._help_windows.get(key)
+        if dialog is None:
+            dialog = self._help_windows[key] = make()
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
-    def show_shortcuts(self) -> ShortcutsDialog:
+    def show_guide(self) -> TextDialog:
+        """Help > Workbook guide."""
+        return self._show_once("guide", lambda: GuideDialog(self))
+
+    def show_shortcuts(self) -> TextDialog:
         """Help > Keyboard shortcuts."""
-        if self._shortcuts is None:
-            self._shortcuts = ShortcutsDialog(self._actions.values(), self)
-        self._shortcuts.show()
-        self._shortcuts.raise_()
-        return self._shortcuts
+        return self._show_once("shortcuts", lambda: ShortcutsDialog(self._actions.values(), self))
 
-    def show_glossary(self) -> GlossaryDialog:
+    def show_glossary(self) -> TextDialog:
         """Help > Glossary."""
-        if self._glossary is None:
-            self._glossary = GlossaryDialog(self)
-        self._glossary.show()
-        self._glossary.raise_()
-        return self._glossary
+        return self._show_once("glossary", lambda: GlossaryDialog(self))
 
     def show_about(self) -> None:
         QMessageBox.about(self, f"About {APP_TITLE}", about_html())

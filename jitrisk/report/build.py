@@ -273,23 +273,8 @@ def collect(
         place=budget is not None,
     )
     tracker.total = sum(per.values()) * len(names)
-    out = [
-        _scenario(
-            net,
-            name,
-            tracker,
-            per,
-            trials=n_trials,
-            days=days,
-            seed=seed,
-            budget=budget,
-            workers=workers,
-            risk_trials=risk_trials,
-            risk_days=r_days,
-            curve_trials=c_trials,
-        )
-        for name in names
-    ]
+    how = _Settings(n_trials, days, seed, budget, workers, risk_trials, r_days, c_trials)
+    out = [_scenario(net, name, tracker, per, how) for name in names]
     tracker.finish()
     return _assemble(net, names, out, risk_trials, r_days, c_trials, budget)
 
@@ -361,25 +346,11 @@ def collect_from_results(
         if section not in sections:
             per[key] = 0.0
     tracker.total = sum(per.values()) * len(results)
-    out = [
-        _scenario(
-            net,
-            r.network.scenario,
-            tracker,
-            per,
-            trials=n_trials,
-            days=n_days,
-            seed=r.config.seed,
-            budget=None,
-            workers=workers,
-            risk_trials=risk_trials,
-            risk_days=r_days,
-            curve_trials=c_trials,
-            result=r,
-            sections=frozenset(sections),
-        )
-        for r in results
-    ]
+    how = _Settings(
+        n_trials, n_days, first.config.seed, None, workers, risk_trials, r_days, c_trials,
+        frozenset(sections),
+    )  # fmt: skip
+    out = [_scenario(net, r.network.scenario, tracker, per, how, r) for r in results]
     tracker.finish()
     return _assemble(net, names, out, risk_trials, r_days, c_trials, None)
 
@@ -478,6 +449,10 @@ class _Tracker:
 
         return cb
 
+    def hooks(self, weight: float) -> dict[str, Any]:
+        """``progress`` and ``cancelled`` keywords for a step of ``weight``."""
+        return {"progress": self.step(weight), "cancelled": self.cancelled}
+
     def advance(self, weight: float) -> None:
         self.done += weight
         self.emit(self.done)
@@ -488,24 +463,33 @@ class _Tracker:
         self.emit(self.done)
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """How every scenario of one report is analysed (the same for all of them)."""
+
+    trials: int
+    days: int | None
+    seed: int | None
+    budget: float | None
+    workers: int | None
+    risk_trials: int
+    risk_days: int
+    curve_trials: int
+    sections: frozenset[str] = SECTIONS
+
+
 def _scenario(
     net: Network,
     name: str,
     tracker: _Tracker,
     per: dict[str, float],
-    *,
-    trials: int,
-    days: int | None,
-    seed: int | None,
-    budget: float | None,
-    workers: int | None,
-    risk_trials: int,
-    risk_days: int,
-    curve_trials: int,
+    how: _Settings,
     result: SimulationResult | None = None,
-    sections: frozenset[str] = SECTIONS,
 ) -> ScenarioReport:
     from ..analysis.placement import current_days, mean_flows
+
+    trials, days, seed, budget, workers = how.trials, how.days, how.seed, how.budget, how.workers
+    sections = how.sections
 
     tracker.check()
     scen = apply_scenario(net, name)
@@ -523,6 +507,7 @@ def _scenario(
     lost = res.network_lost_revenue().astype(np.float64)
     any_out = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT] >= 0
     used_seed = int(doc["seed"])
+    same: dict[str, Any] = {"seed": used_seed, "workers": workers}  # on the run's numbers
     tracker.advance(per["simulation"])
 
     current = {k: float(v) for k, v in current_days(scen, mean_flows(scen)).items()}
@@ -535,7 +520,7 @@ def _scenario(
             current,
             tracker,
             per["curve"],
-            trials=curve_trials,
+            trials=how.curve_trials,
             days=days,
             seed=used_seed,
             workers=workers,
@@ -549,15 +534,9 @@ def _scenario(
     risk = None
     if "risk" in sections:
         risk = risk_report(
-            scen,
-            trials=risk_trials,
-            days=risk_days,
-            seed=used_seed,
-            regions=True,
-            workers=workers,
-            progress=tracker.step(per["risk"]),
-            cancelled=tracker.cancelled,
-        ).to_dict()
+            scen, trials=how.risk_trials, days=how.risk_days, regions=True, **same,
+            **tracker.hooks(per["risk"]),
+        ).to_dict()  # fmt: skip
     tracker.advance(per["risk"])
 
     gsm = _gsm(scen, notes) if "plans" in sections else None
@@ -575,16 +554,9 @@ def _scenario(
                 if v.get("safety_stock_days") is not None
             }
         placement = place_by_simulation(
-            scen,
-            budget,
-            trials=min(trials, PLACEMENT_MAX_TRIALS),
-            days=days,
-            seed=used_seed,
-            workers=workers,
-            compare=compare,
-            progress=tracker.step(per["placement"]),
-            cancelled=tracker.cancelled,
-        ).to_dict()
+            scen, budget, trials=min(trials, PLACEMENT_MAX_TRIALS), days=days, compare=compare,
+            **same, **tracker.hooks(per["placement"]),
+        ).to_dict()  # fmt: skip
         tracker.advance(per["placement"])
     return ScenarioReport(
         name=name,

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from jitrisk.workbook.format import FORMAT_VERSION, SETTING_SPECS, SHEETS
 from jitrisk.workbook.template import DISTRIBUTION_GUIDE
+
+from .text import TextDialog
 
 _TABLE = "<table cellspacing='0' cellpadding='4' border='1' style='border-collapse:collapse'>"
 
@@ -65,18 +67,8 @@ def guide_html() -> str:
     return "\n".join(parts)
 
 
-class GuideDialog(QDialog):
+class GuideDialog(TextDialog):
     """A resizable, non-modal window showing :func:`guide_html`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Workbook guide")
-        self.resize(900, 700)
-        self.browser = QTextBrowser()
-        self.browser.setOpenExternalLinks(True)
-        self.browser.setHtml(guide_html())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
+        super().__init__("Workbook guide", guide_html(), (900, 700), parent)

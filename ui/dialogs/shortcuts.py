@@ -8,7 +8,9 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
+
+from .text import TextDialog
 
 MAP_GESTURES: tuple[tuple[str, str], ...] = (
     ("Click", "select a site and show its details"),
@@ -61,35 +63,17 @@ def shortcuts_html(actions: Iterable[QAction]) -> str:
     )
 
 
-class ShortcutsDialog(QDialog):
+class ShortcutsDialog(TextDialog):
     """A non-modal list of the shortcuts."""
 
     def __init__(self, actions: Iterable[QAction], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        self.resize(560, 640)
-        self.browser = QTextBrowser()
-        self.browser.setHtml(shortcuts_html(actions))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
+        super().__init__("Keyboard shortcuts", shortcuts_html(actions), (560, 640), parent)
 
 
-class GlossaryDialog(QDialog):
+class GlossaryDialog(TextDialog):
     """Help > Glossary: every word of the app's numbers with its meaning (non-modal)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         from ..logic.glossary import glossary_html
 
-        super().__init__(parent)
-        self.setWindowTitle("Glossary")
-        self.resize(640, 680)
-        self.browser = QTextBrowser()
-        self.browser.setHtml(glossary_html())
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.browser)
-        layout.addWidget(buttons)
+        super().__init__("Glossary", glossary_html(), (640, 680), parent)
