@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
@@ -263,8 +264,23 @@ def test_top_risk_chart_puts_the_worst_site_on_top_with_whiskers() -> None:
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1].startswith("P") and len(labels) == 3  # barh: last label is on top
-    assert fig.axes[0].get_legend() is not None
+    assert fig.axes[0].get_legend() is None and len(fig.legends) == 1  # below, not on bars
     fig.canvas.draw()  # renders without warnings (filterwarnings = error)
+    legend_box = fig.legends[0].get_window_extent()
+    assert legend_box.y1 <= ax.get_window_extent().y0  # under the axes: covers no bar
+
+
+def test_top_risk_chart_shows_only_the_bars_its_height_can_label() -> None:
+    frame = pd.concat([_frame()] * 5)
+    frame.index = pd.Index([f"S{i}" for i in range(len(frame))], name="site_id")
+    tall = charts.top_risk_sites_figure(frame, n=15, figsize=(6.4, 6.0))  # type: ignore[arg-type]
+    short = charts.top_risk_sites_figure(frame, n=15, figsize=(6.4, 2.6))  # type: ignore[arg-type]
+    assert len(tall.axes[0].get_yticks()) == 15
+    fit = charts.rows_that_fit(2.6)
+    assert 3 <= fit < 15 and len(short.axes[0].get_yticks()) == fit
+    short.canvas.draw()
+    boxes = [t.get_window_extent() for t in short.axes[0].get_yticklabels()]
+    assert all(b.y1 <= a.y0 + 1 for a, b in zip(boxes[1:], boxes[:-1], strict=True))  # no overlap
 
 
 def test_lost_revenue_chart_marks_var_and_cvar() -> None:

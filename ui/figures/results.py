@@ -53,6 +53,14 @@ def _style_axes(ax: object) -> None:
         ax.spines[spine].set_color(theme.BORDER)  # type: ignore[attr-defined]
 
 
+def rows_that_fit(height_in: float) -> int:
+    """Bar labels a chart ``height_in`` inches tall holds without overlapping (at least 3):
+    one line of :data:`FONT_SIZE` type with a little leading each, after the title, the
+    axis label and the legend."""
+    points = height_in * 72 - 6 * FONT_SIZE * 1.3
+    return max(3, int(points / (FONT_SIZE * 1.3)))
+
+
 def site_label(site_id: str, name: str, max_chars: int = LABEL_CHARS) -> str:
     """``"SUP-A · Chip supplier A"``, shortened to ``max_chars``; the id alone if no name."""
     text = site_id if not name or name == site_id else f"{site_id} · {name}"
@@ -96,9 +104,11 @@ def top_risk_sites_figure(
     metric : str
         A key of :data:`RISK_METRICS`. Fill rate ranks the lowest first.
     n : int
-        How many sites to show.
+        How many sites to show at most: fewer when the figure is too short for
+        ``n`` readable labels (a larger type, as in presentation mode, fits fewer).
     """
     fig = _prepare(figure, figsize)
+    n = min(n, rows_that_fit(fig.get_size_inches()[1]))
     ax = fig.add_subplot(1, 1, 1)
     _style_axes(ax)
     label = RISK_METRICS.get(metric, metric)
@@ -128,11 +138,13 @@ def top_risk_sites_figure(
         fontweight="bold",
     )
     present = [t for t in theme.SITE_TYPES if t in set(top["type"])]
-    ax.legend(
+    # below the axes, in one row: inside them it covered the longest bars
+    fig.legend(
         handles=[Patch(color=theme.TYPE_COLOURS[t], label=theme.TYPE_LABELS[t]) for t in present],
         fontsize=FONT_SIZE - 1,
         frameon=False,
-        loc="lower right",
+        loc="outside lower center",
+        ncols=max(len(present), 1),
     )
     return fig
 

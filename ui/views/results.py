@@ -151,7 +151,7 @@ class ResultsView(QWidget):
         table_layout.addWidget(self.table)
         self.table.setMinimumHeight(140)
 
-        self.splitter = split(chart_split, table_box, stretch=(1, 1))
+        self.splitter = split(chart_split, table_box, stretch=(2, 3))
         page_layout.addWidget(self.splitter, 1)
         self.show_empty()
 
