@@ -652,8 +652,10 @@ def test_a_report_from_runs_already_made_carries_the_chosen_sections(
         assert "left out" in s.curve_reason
     assert seen and seen[-1].fraction == pytest.approx(1.0)
     out = write_report(data, tmp_path / "two.xlsx", workbook)
-    summary = openpyxl.load_workbook(out, read_only=True)["Summary"]
-    names = [r[0] for r in summary.iter_rows(min_row=5, max_row=6, values_only=True)]
+    book = openpyxl.load_workbook(out, read_only=True)
+    rows = book["Summary"].iter_rows(min_row=5, max_row=6, values_only=True)
+    names = [r[0] for r in rows]
+    book.close()  # read-only workbooks hold the file open until closed
     assert names == ["baseline", "strike"]
     every = collect_from_results(net, runs[:1], sections=SECTIONS).scenarios[0]
     assert every.curve is not None and every.gsm is not None

@@ -89,7 +89,9 @@ def test_export_dialog_reports_the_kept_runs_and_sections_chosen(
     assert worker is not None
     with qtbot.waitSignal(worker.signals.finished, timeout=180_000):
         pass
-    summary = openpyxl.load_workbook(out, read_only=True)["Summary"]
-    names = [r[0] for r in summary.iter_rows(min_row=5, max_row=6, values_only=True)]
+    book = openpyxl.load_workbook(out, read_only=True)
+    rows = book["Summary"].iter_rows(min_row=5, max_row=6, values_only=True)
+    names = [r[0] for r in rows]
+    book.close()  # read-only workbooks hold the file open until closed
     assert names == ["baseline", "motor-buffer"]
     assert "baseline, motor-buffer" in " ".join(window.messages.messages()[-1].text.split())
