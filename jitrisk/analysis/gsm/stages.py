@@ -19,20 +19,14 @@ from .problem import (
 from .solver import solve_gsm
 
 
-def _lane_days(lane: Any) -> int:
-    """Whole transit days of a lane: the mean of the whole-day lead time that the
-    engine samples (docs/MODEL.md), rounded up."""
-    pmf = lane.lead_time.whole_day_pmf(0)
-    mean = float(np.dot(np.arange(len(pmf)), pmf))
-    return max(0, math.ceil(mean - 1e-9))
-
-
-def _lane_std(lane: Any) -> float:
-    """Standard deviation of the whole-day lead time the engine samples."""
+def _lane_time(lane: Any) -> tuple[int, float]:
+    """Whole transit days of a lane (the mean of the whole-day lead time the engine
+    samples, docs/MODEL.md, rounded up) and that lead time's standard deviation."""
     pmf = lane.lead_time.whole_day_pmf(0)
     k = np.arange(len(pmf))
     mean = float(np.dot(k, pmf))
-    return math.sqrt(max(float(np.dot((k - mean) ** 2, pmf)), 0.0))
+    std = math.sqrt(max(float(np.dot((k - mean) ** 2, pmf)), 0.0))
+    return max(0, math.ceil(mean - 1e-9)), std
 
 
 def network_stages(
@@ -117,10 +111,15 @@ def network_stages(
             )
     alpha = network.settings.service_level if service_level is None else service_level
     levels = _customer_levels(network, order_ids, order, alpha)
+    inner = {  # lanes between stocking sites: the GSM's edges
+        k: _lane_time(la)
+        for k, la in enumerate(network.lanes)
+        if sites[la.source].is_stocking and sites[la.target].is_stocking
+    }
     time_std: dict[str, float] = {}
-    for la in network.lanes:
-        if sites[la.source].is_stocking and sites[la.target].is_stocking:
-            time_std[la.target] = max(time_std.get(la.target, 0.0), _lane_std(la))
+    for k, (_days, std) in inner.items():
+        target = network.lanes[k].target
+        time_std[target] = max(time_std.get(target, 0.0), std)
     stages = [
         GSMStage(
             stage_id=s.site_id,
@@ -136,10 +135,10 @@ def network_stages(
         for s in network.sites
         if s.is_stocking
     ]
+    lanes = network.lanes
     edges = [
-        GSMEdge(la.source, la.target, float(units[k]), _lane_days(la))
-        for k, la in enumerate(network.lanes)
-        if sites[la.source].is_stocking and sites[la.target].is_stocking
+        GSMEdge(lanes[k].source, lanes[k].target, float(units[k]), days)
+        for k, (days, _std) in inner.items()
     ]
     return stages, edges
 
