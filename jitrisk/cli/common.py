@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from ..errors import JitriskError, WorkbookError
 from ..model import Network
+from ..model.vocabulary import MAX_SERVICE_LEVEL
 from ..workbook.fileio import atomic_write_text, refuse_overwrite_input
 from ..workbook.reader import ValidationReport, validate_workbook
 
@@ -129,8 +130,6 @@ def _whole_number(text: str, least: int) -> int:
 
 def service_level(text: str) -> float:
     """An argparse ``type``: a service level from 0.5 to the GSM's limit."""
-    from ..model.vocabulary import MAX_SERVICE_LEVEL
-
     try:
         v = float(text)
     except ValueError:
