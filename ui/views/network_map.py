@@ -250,7 +250,9 @@ class NetworkMapWidget(QWidget):
         """Every run kept, for the "Run" chooser and the shared colour scale; ``current``
         is on show."""
         names = list(runs)
-        self.all_outcomes = list(runs.values())
+        kept = list(runs.values())
+        rescale = [id(o) for o in kept] != [id(o) for o in self.all_outcomes]
+        self.all_outcomes = kept
         self.runs_combo.blockSignals(True)
         self.runs_combo.clear()
         self.runs_combo.addItems(names)
@@ -258,7 +260,8 @@ class NetworkMapWidget(QWidget):
             self.runs_combo.setCurrentText(current)
         self.runs_combo.setEnabled(bool(names))
         self.runs_combo.blockSignals(False)
-        self.refresh_colours()
+        if rescale:  # the shared colour scale spans other runs now
+            self.refresh_colours()
 
     def set_presentation(self, on: bool) -> None:
         """Less chrome on the projector: no toolbar, no hint line (the caption names the run)."""
