@@ -24,12 +24,8 @@ from PySide6.QtWidgets import (
 from ..logic.comparison import is_paired
 from ..logic.tasks import RunOutcome
 
-#: Report formats: label -> file extension.
-FORMATS = {
-    "Excel report (.xlsx)": ".xlsx",
-    "PDF brief (.pdf)": ".pdf",
-    "PowerPoint deck (.pptx)": ".pptx",
-}
+#: Report formats: file extension -> name.
+FORMATS = {".xlsx": "Excel report", ".pdf": "PDF brief", ".pptx": "PowerPoint deck"}
 #: Sections a report may carry besides the simulation: key -> label (keys of
 #: :data:`jitrisk.report.build.SECTIONS`).
 SECTION_LABELS = {
@@ -41,8 +37,7 @@ SECTION_LABELS = {
 
 def file_filter(extension: str) -> str:
     """The save dialog's filter for a report format: ``"PDF brief (*.pdf)"``."""
-    label = next(k for k, v in FORMATS.items() if v == extension)
-    return f"{label.split(' (')[0]} (*{extension})"
+    return f"{FORMATS[extension]} (*{extension})"
 
 
 @dataclass(frozen=True)
@@ -72,7 +67,8 @@ class ExportReportDialog(QDialog):
         self.setWindowTitle("Export report")
         layout = QVBoxLayout(self)
         self.format_combo = QComboBox()
-        self.format_combo.addItems(list(FORMATS))
+        for extension, name in FORMATS.items():
+            self.format_combo.addItem(f"{name} ({extension})", extension)
         layout.addWidget(QLabel("Format"))
         layout.addWidget(self.format_combo)
         self.scenario_checks: dict[str, QCheckBox] = {}
@@ -113,7 +109,7 @@ class ExportReportDialog(QDialog):
     def choice(self) -> ReportChoice:
         picked: Sequence[str] = [n for n, c in self.scenario_checks.items() if c.isChecked()]
         return ReportChoice(
-            FORMATS[self.format_combo.currentText()],
+            str(self.format_combo.currentData()),
             tuple(picked),
             frozenset(k for k, c in self.section_checks.items() if c.isChecked()),
         )
