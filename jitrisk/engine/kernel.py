@@ -191,6 +191,8 @@ def simulate_chunk(
     ext_slot,
     ext_arr,
     ext_short,
+    trace_sites,
+    trace,
 ):
     """Simulate ``len(keys)`` trials; write per-trial totals into the output arrays.
 
@@ -209,6 +211,13 @@ def simulate_chunk(
     into ``ext_short[trial, day]``.
     Mode 2 (replay) simulates only the active sites, feeding them those
     recorded arrivals; metrics of inactive sites are left at zero.
+
+    ``trace`` (empty unless asked for, see :mod:`jitrisk.analysis.story`) takes
+    the day-by-day story of the sites ``trace_sites``: on reported day ``d``
+    of trial ``i``, ``trace[i, d, q, 0]`` is the end-of-day on-hand stock of
+    ``trace_sites[q]`` and ``trace[i, d, q, 1]`` what it owes downstream; row
+    ``q = len(trace_sites)`` holds the customers' demand of the day, the part of
+    it not filled that day and what customers are owed at its end.
     """
     n_trials = keys.shape[0]
     n_days = demand.shape[1]
@@ -218,6 +227,7 @@ def simulate_chunk(
     nd = dis_kind.shape[0]
     nc = customer_sites.shape[0]
     n_groups = n_trials // len(group)
+    n_trace = trace_sites.shape[0] if trace.shape[0] > 0 else 0
     mask = ring - 1
     wmask = np.uint64(wip_ring - 1)
     # Index arrays arrive unsigned (see runner): NumPy-style negative-index
@@ -881,6 +891,28 @@ def simulate_chunk(
                             n_acc[N_ANY_CUSTOMER_DAYS, w] += 1.0
                             if n_acc[N_FIRST_CUSTOMER_STOCKOUT, w] < 0:
                                 n_acc[N_FIRST_CUSTOMER_STOCKOUT, w] = t - warmup
+
+                # ---- the day-by-day trace of chosen sites (empty unless asked for)
+                if rec and n_trace > 0:
+                    td = t - warmup
+                    for w in range(W):
+                        tw = np.uint64(tr0 + w)
+                        for q in range(n_trace):
+                            st = trace_sites[q]
+                            trace[tw, td, q, 0] = oh[st, w]
+                            trace[tw, td, q, 1] = bo_site[st, w]
+                        dem_t = 0.0
+                        short_t = 0.0
+                        owed_t = 0.0
+                        for j in range(nc):
+                            c = customer_sites[j]
+                            dem_t += site_dem_today[c, w]
+                            short_t += site_short_today[c, w]
+                            for k in range(in_ptr[c], in_ptr[c + 1]):
+                                owed_t += bo_edge[in_edges[k], w]
+                        trace[tw, td, n_trace, 0] = dem_t
+                        trace[tw, td, n_trace, 1] = short_t
+                        trace[tw, td, n_trace, 2] = owed_t
 
             for w in range(W):
                 tw = np.uint64(tr0 + w)

@@ -90,3 +90,5 @@ class ChunkResult:
     #: record mode: arrivals from inactive sites and inactive customers' short days
     ext_arr: NDArray[np.float64] | None = field(default=None, repr=False)
     ext_short: NDArray[np.uint8] | None = field(default=None, repr=False)
+    #: day-by-day story of chosen sites (``run_chunk(trace_sites=...)``)
+    trace: NDArray[np.float64] | None = field(default=None, repr=False)

@@ -120,6 +120,7 @@ def run_chunk(
     sub: Subnetwork | None = None,
     record: ChunkResult | None = None,
     before_kernel: Callable[[], None] | None = None,
+    trace_sites: NDArray[np.int64] | None = None,
 ) -> ChunkResult:
     """Simulate trials ``start .. stop-1`` (pure: same inputs, same outputs).
 
@@ -129,6 +130,8 @@ def run_chunk(
     sites' figures from ``record``. ``draws`` are :func:`chunk_draws` of the
     same trials, to save drawing them again. ``before_kernel`` is called once
     the arguments are ready, right before the kernel runs (see :class:`DrawsAhead`).
+    With ``trace_sites`` (site indices), the result's ``trace`` holds their
+    day-by-day story (see :func:`~jitrisk.engine.kernel.simulate_chunk`).
     """
     c = compiled
     keys, demand = draws if draws is not None else chunk_draws(dists, cfg, start, stop)
@@ -160,6 +163,8 @@ def run_chunk(
             if record.ext_arr is None or record.ext_short is None:
                 raise ValueError("replay needs a chunk run in record mode")
             mode, ext_arr, ext_short = 2, record.ext_arr, record.ext_short
+    traced = np.zeros(0, dtype=np.int64) if trace_sites is None else trace_sites
+    trace = np.zeros((m, cfg.days, len(traced) + 1, 3) if trace_sites is not None else (0, 0, 0, 3))
     u = c.unsigned  # index arrays go in unsigned: no negative-index wrap-around
     ring_len, wip_ring = c.arrival_rings
     recv_off = np.concatenate([[0], np.cumsum(ring_len * lanes)]).astype(np.uint64)
@@ -226,6 +231,8 @@ def run_chunk(
         ext_slot,
         ext_arr,
         ext_short,
+        np.ascontiguousarray(traced, dtype=np.int64),
+        trace,
     )
     if before_kernel is not None:
         before_kernel()
@@ -253,6 +260,8 @@ def run_chunk(
         net_out[:k],
         acct[:k] if keep_accounting else None,
     )
+    if trace_sites is not None:
+        out.trace = trace[:k]
     if mode == 1:
         out.ext_arr, out.ext_short = ext_arr, ext_short  # padded, for the replay of this chunk
     return out
