@@ -74,6 +74,7 @@ from .views.network_map import NetworkMapWidget
 from .views.results import ResultsView
 from .views.risk import RiskView
 from .views.safety import SafetyView
+from .views.story import StoryView
 from .views.summary import SummaryView
 from .widgets.common import MessageArea
 from .widgets.icons import app_icon
@@ -213,11 +214,13 @@ class MainWindow(
         self.buffers_view = BuffersView()
         self.risk_view = RiskView()
         self.safety_view = SafetyView()
-        self.analysis_views = (self.buffers_view, self.risk_view, self.safety_view)
+        self.story_view = StoryView()
+        self.analysis_views = (self.buffers_view, self.risk_view, self.safety_view, self.story_view)
         for view, title in (
             (self.buffers_view, "Buffers"),
             (self.risk_view, "Risk"),
             (self.safety_view, "Safety stock"),
+            (self.story_view, "Day by day"),
         ):
             self.tabs.addTab(view, title)
             # the session's network: the workbook's, plus the what-ifs kept over a reload
@@ -233,6 +236,7 @@ class MainWindow(
         table.selectionModel().selectionChanged.connect(self._on_table_selection)
         table.doubleClicked.connect(self._on_table_activated)
         self.compare_view.run_all_requested.connect(self.run_all_scenarios)
+        self.risk_view.story_requested.connect(self.show_story)
 
         self.problems_dock = ProblemsDock(self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
@@ -364,6 +368,7 @@ class MainWindow(
         self._action(
             "show_safety", "Safety s&tock", lambda: self.show_view(self.safety_view), "Ctrl+7"
         )
+        self._action("show_story", "&Day by day", lambda: self.show_view(self.story_view), "Ctrl+8")
         self._action("fit_map", "&Fit map", self._fit_map, "Ctrl+0", "Show the whole network")
         self._action("zoom_in", "Zoom &in", lambda: self._zoom_map(1.25), std.ZoomIn)
         self._action("zoom_out", "Zoom &out", lambda: self._zoom_map(1 / 1.25), std.ZoomOut)
@@ -414,7 +419,7 @@ class MainWindow(
         for key in ("show_summary", "show_map", "show_results", "show_compare"):
             view_menu.addAction(self._actions[key])
         view_menu.addSeparator()
-        for key in ("show_buffers", "show_risk", "show_safety"):
+        for key in ("show_buffers", "show_risk", "show_safety", "show_story"):
             view_menu.addAction(self._actions[key])
         view_menu.addSeparator()
         for key in ("fit_map", "zoom_in", "zoom_out"):

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -242,6 +242,9 @@ class RiskView(AnalysisView):
     )
     IDLE_TEXT = "Press Run to compute time to survive, time to recover and the risk ranking."
 
+    #: A ranking row was double-clicked: follow that outage day by day (site id or region:NAME).
+    story_requested = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.trials_spin = spin_box(
@@ -273,6 +276,8 @@ class RiskView(AnalysisView):
         self.kind_tabs.currentChanged.connect(self._show_kind)
         self.model = RecordsModel(risk_columns(), self)
         self.table = records_table(self.model, self)
+        self.table.setToolTip("Double-click a row to follow its outage day by day.")
+        self.table.doubleClicked.connect(self._request_story)
         self.count_label = styled_label("", "Muted")
         table_box = QWidget()
         table_layout = QVBoxLayout(table_box)
@@ -332,6 +337,12 @@ class RiskView(AnalysisView):
             self.kind_tabs.setCurrentIndex(0)  # emits currentChanged: _show_kind
         else:
             self._show_kind(0)
+
+    def _request_story(self, index: QModelIndex) -> None:
+        proxy = self.table.model()
+        assert isinstance(proxy, QSortFilterProxyModel)
+        row = self.model.rows()[proxy.mapToSource(index).row()]
+        self.story_requested.emit(row.target if row.kind == "site" else f"region:{row.target}")
 
     def showing_regions(self) -> bool:
         return self.kind_tabs.currentIndex() == 1

@@ -25,6 +25,16 @@ class SelectionMixin:
     def show_view(self, view: QWidget) -> None:
         self.tabs.setCurrentWidget(view)
 
+    def show_story(self, target: str) -> bool:
+        """Follow ``target``'s outage day by day (a Risk ranking row double-clicked): the
+        Day by day view on the Risk view's scenario, run at once. False when refused."""
+        view = self.story_view
+        if view.is_running() or not view.choose(target):
+            return False
+        view.set_scenario(self.risk_view.scenario_combo.currentText())
+        self.show_view(view)
+        return view.run()
+
     def _fit_map(self) -> None:
         self.tabs.setCurrentWidget(self.map_view)
         self.map_view.fit()
