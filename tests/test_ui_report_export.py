@@ -95,3 +95,67 @@ def test_export_dialog_reports_the_kept_runs_and_sections_chosen(
     book.close()  # read-only workbooks hold the file open until closed
     assert names == ["baseline", "motor-buffer"]
     assert "baseline, motor-buffer" in " ".join(window.messages.messages()[-1].text.split())
+
+
+def test_export_shows_a_progress_dialog_whose_cancel_leaves_no_file(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(TEACHING)
+    with qtbot.waitSignal(window.run_finished, timeout=120_000):
+        window.start_run(RunRequest("baseline", trials=40, days=60, seed=3))
+    qtbot.waitUntil(lambda: window.state.activity.value == "idle", timeout=30_000)
+    out = tmp_path / "cancelled.xlsx"
+    worker = window.export_report(out)
+    assert worker is not None
+    dialog = window.report_progress
+    assert dialog.isVisible() and dialog.windowTitle() == "Export report"
+    assert "cancelled.xlsx" in dialog.labelText()
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    (button,) = dialog.findChildren(QPushButton)
+    assert button.text() == "Cancel"
+    with qtbot.waitSignal(worker.signals.finished, timeout=180_000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not out.exists()
+    assert window.messages.messages()[-1].key == "report_cancelled"
+    assert window._report_worker is None
+
+
+def test_export_reuses_the_risk_ranking_on_screen(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from jitrisk import load_network
+    from jitrisk.report.build import RISK_TRIALS
+
+    seed = load_network(TEACHING).settings.seed  # the Run panel's and the Risk view's default
+
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(TEACHING)
+    with qtbot.waitSignal(window.run_finished, timeout=120_000):
+        window.start_run(RunRequest("baseline", trials=40, days=60, seed=seed))
+    qtbot.waitUntil(lambda: window.state.activity.value == "idle", timeout=30_000)
+    view = window.risk_view
+    view.trials_spin.setValue(RISK_TRIALS)
+    view.days_spin.setValue(60)
+    with qtbot.waitSignal(view.became_idle, timeout=120_000):
+        view.run()
+    assert view.outcome.report.seed == seed
+    reuse = window._risk_on_screen()
+    assert set(reuse) == {"baseline"}
+    from jitrisk.report.build import reusable_risk
+
+    assert reusable_risk(reuse["baseline"], "baseline", RISK_TRIALS, 60, seed)
+    import jitrisk.analysis.risk as risk_module
+
+    def no_second_ranking(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("the report computed the ranking again")
+
+    monkeypatch.setattr(risk_module, "risk_report", no_second_ranking)
+    out = tmp_path / "reused.xlsx"
+    worker = window.export_report(out, ("baseline",), frozenset({"risk"}))
+    assert worker is not None
+    with qtbot.waitSignal(worker.signals.finished, timeout=180_000):
+        pass
+    assert out.exists()

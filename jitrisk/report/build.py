@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,9 @@ from ..engine.runner import Progress, simulate
 from ..errors import JitriskError, SimulationCancelled
 from ..model.records import Network
 from ..model.scenarios import apply_scenario
+from .curve_choice import NICE_LEVELS as NICE_LEVELS
+from .curve_choice import curve_levels as curve_levels
+from .curve_choice import curve_target as curve_target
 
 #: Trials per site of the TTS/PI analysis in a report.
 RISK_TRIALS = 100
@@ -308,6 +311,7 @@ def collect_from_results(
     workers: int | None = None,
     risk_trials: int = RISK_TRIALS,
     sections: frozenset[str] = SECTIONS,
+    reuse_risk: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ReportData:
     """A report around simulations already run, one per scenario (the app's kept runs).
 
@@ -315,6 +319,11 @@ def collect_from_results(
     the scenarios compare on the same random numbers. ``sections`` (a subset
     of :data:`SECTIONS`) chooses the analyses added to each: the buffer curve,
     the time-to-survive risk report, the guaranteed-service plan.
+    ``reuse_risk`` maps a scenario to a risk report already computed
+    (``RiskReport.to_dict()``, e.g. the one on screen); it is used instead of
+    computing one when it was made with the report's own risk settings
+    (``risk_trials``, the risk horizon, the run's seed, regions included),
+    so the report states how every number was made.
 
     Raises
     ------
@@ -350,9 +359,30 @@ def collect_from_results(
         n_trials, n_days, first.config.seed, None, workers, risk_trials, r_days, c_trials,
         frozenset(sections),
     )  # fmt: skip
-    out = [_scenario(net, r.network.scenario, tracker, per, how, r) for r in results]
+    reusable = {
+        name: dict(doc)
+        for name, doc in (reuse_risk or {}).items()
+        if reusable_risk(doc, name, risk_trials, r_days, first.config.seed)
+    }
+    tracker.total -= per["risk"] * sum(1 for n in names if n in reusable)
+    out = [
+        _scenario(net, r.network.scenario, tracker, per, how, r, reusable.get(r.network.scenario))
+        for r in results
+    ]
     tracker.finish()
     return _assemble(net, names, out, risk_trials, r_days, c_trials, None)
+
+
+def reusable_risk(doc: Mapping[str, Any], scenario: str, trials: int, days: int, seed: int) -> bool:
+    """Whether a risk report document was made the way a report would make it."""
+    return (
+        doc.get("scenario") == scenario
+        and doc.get("trials") == trials
+        and doc.get("days") == days
+        and doc.get("seed") == seed
+        and bool(doc.get("sites"))
+        and "regions" in doc
+    )
 
 
 def _step_weights(
@@ -485,6 +515,7 @@ def _scenario(
     per: dict[str, float],
     how: _Settings,
     result: SimulationResult | None = None,
+    risk_done: dict[str, Any] | None = None,
 ) -> ScenarioReport:
     from ..analysis.placement import current_days, mean_flows
 
@@ -531,13 +562,15 @@ def _scenario(
 
     from ..analysis.risk import risk_report
 
-    risk = None
-    if "risk" in sections:
+    risk = risk_done
+    if "risk" in sections and risk_done is not None:
+        notes.append("Risk ranking: the one computed in the app with the same settings.")
+    elif "risk" in sections:
         risk = risk_report(
             scen, trials=how.risk_trials, days=how.risk_days, regions=True, **same,
             **tracker.hooks(per["risk"]),
         ).to_dict()  # fmt: skip
-    tracker.advance(per["risk"])
+        tracker.advance(per["risk"])
 
     gsm = _gsm(scen, notes) if "plans" in sections else None
     tracker.advance(per["gsm"])
@@ -572,80 +605,6 @@ def _scenario(
         current_buffer_days=current,
         notes=tuple(notes),
     )
-
-
-def curve_target(doc: dict[str, Any]) -> tuple[str, str]:
-    """The buffer curve's target for a simulation document, and why (see the module doc).
-
-    The planner's own stock points come first: the plant or DC with the highest
-    stockout-day probability (ties: lost revenue). A supplier is taken only when
-    no plant or DC ran out; its own buffer cannot help while it is down itself,
-    which is often why it runs out. With no stockout anywhere: ``network``.
-    """
-    ranked = sorted(
-        ((sid, st) for sid, st in doc["sites"].items() if st.get("type") != "customer"),
-        key=lambda kv: (
-            -kv[1]["stockout_day_probability"]["mean"],
-            -kv[1]["lost_revenue"]["mean"],
-            kv[0],
-        ),
-    )
-    for kinds, what in ((("plant", "dc"), "plant or DC"), (("supplier",), "stocking site")):
-        hit = [kv for kv in ranked if kv[1].get("type") in kinds]
-        if hit and hit[0][1]["stockout_day_probability"]["mean"] > 0:
-            sid, st = hit[0]
-            p = st["stockout_day_probability"]["mean"]
-            return sid, (
-                f"{sid} is the {what} most at risk (stockout-day probability {p * 100:.1f}%): "
-                "the curve varies its safety stock, all else unchanged"
-            )
-    return "network", (
-        "no stocking site ran out, so the curve sets every stocking site's safety stock "
-        "to each level"
-    )
-
-
-#: Buffer levels of a report's curve: dense near zero, where the JIT cliff is.
-NICE_LEVELS = (
-    0,
-    1,
-    2,
-    3,
-    4,
-    5,
-    6,
-    8,
-    10,
-    12,
-    15,
-    20,
-    25,
-    30,
-    40,
-    50,
-    60,
-    80,
-    100,
-    120,
-    150,
-    200,
-    250,
-    300,
-    365,
-)
-
-
-def curve_levels(current: float | None) -> list[float]:
-    """Buffer levels (days) of a report's curve: from 0 to at least 20 days and twice the
-    current buffer, dense near zero, with the current buffer itself included."""
-    cur = current if current is not None and math.isfinite(current) and current >= 0 else None
-    top = min(max(20.0, 2.0 * (cur or 0.0)), 365.0)
-    levels = {float(x) for x in NICE_LEVELS if x <= top}
-    bigger = [x for x in NICE_LEVELS if x >= top]
-    levels.add(float(bigger[0]) if bigger else 365.0)
-    if cur is not None and cur <= 365.0:
-        levels.add(float(round(cur, 6)))
-    return sorted(levels)
 
 
 def _curve(

@@ -2,27 +2,62 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QImageReader,
 )
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
+    QProgressDialog,
+    QWidget,
 )
 
+from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError
 
 from ..dialogs.export import ExportReportDialog, file_filter
+from ..logic.formatting import format_duration
 from ..logic.messages import Errors, Infos
 from ..workers.worker import TaskContext, Worker
 from .common import (
     PNG_FILTER,
     _sentence,
 )
+
+
+def report_progress_dialog(parent: QWidget, name: str, worker: Worker) -> QProgressDialog:
+    """A progress dialog for a report being written: percentage, time left and Cancel
+    (which asks the worker to stop after its current step). Not modal: the planner
+    may go on working; it closes when the worker finishes."""
+    dialog = QProgressDialog(f"Writing {name}…", "Cancel", 0, 1000, parent)
+    dialog.setWindowTitle("Export report")
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(380)
+    dialog.canceled.connect(worker.quit)
+    dialog.canceled.connect(lambda: dialog.setLabelText(f"Cancelling {name}…"))
+
+    def show(progress: Progress) -> None:
+        if dialog.wasCanceled():
+            return
+        dialog.setValue(int(1000 * min(max(progress.fraction, 0.0), 1.0)))
+        left = progress.eta
+        when = f" · about {format_duration(left)} left" if math.isfinite(left) else ""
+        dialog.setLabelText(f"Writing {name}… {progress.fraction:.0%}{when}")
+
+    worker.signals.progress.connect(lambda p: show(p) if isinstance(p, Progress) else None)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
 
 
 class ExportsMixin:
@@ -107,15 +142,22 @@ class ExportsMixin:
         names = list(scenarios) or [outcome.request.scenario]
         results = [self.runs[n].result for n in names if n in self.runs]
         chosen = SECTIONS if sections is None else sections
+        reuse = self._risk_on_screen()
 
         def task(context: TaskContext) -> Path:
             data = collect_from_results(
-                network, results, context.report, context.is_cancel_requested, sections=chosen
+                network,
+                results,
+                context.report,
+                context.is_cancel_requested,
+                sections=chosen,
+                reuse_risk=reuse,
             )
             return write_report(data, path, source)
 
         worker = Worker(task, "report")
         name = Path(path).name
+        dialog = report_progress_dialog(self, name, worker)
         worker.signals.progress.connect(
             lambda p: self.statusBar().showMessage(f"Writing the report… {p.fraction:.0%}")
         )
@@ -131,10 +173,20 @@ class ExportsMixin:
             lambda _exc: self.messages.show_message(Infos.report_cancelled.format(name=name))
         )
         worker.signals.finished.connect(self._on_report_finished)
+        worker.signals.finished.connect(dialog.close)
         self._report_worker = worker
+        self.report_progress = dialog
         self.statusBar().showMessage("Writing the report…")
         worker.start(self.pool)
         return worker
+
+    def _risk_on_screen(self) -> dict[str, dict[str, Any]]:
+        """The Risk view's ranking, by scenario, for the report to reuse when it was
+        made with the report's settings (:func:`jitrisk.report.build.reusable_risk`)."""
+        shown = self.risk_view.outcome
+        if shown is None:
+            return {}
+        return {shown.report.scenario: shown.doc}
 
     def _on_report_finished(self) -> None:
         self._report_worker = None
