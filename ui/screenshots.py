@@ -42,7 +42,9 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEFAULT_SIZE = (1440, 900)
-MIN_SIZE = (1280, 800)
+MIN_SIZE = (1024, 640)
+#: The two sizes of the issue-22 pictures: a meeting-room projector and a small laptop.
+SIZES = ((1440, 900), (1024, 640))
 #: Sites of the what-if picture: the Taiwanese foundry and display maker.
 WHATIF_SITES = ("T3-FOUNDRY-TW", "T2-DISPLAY-TW")
 #: The site clicked for the detail panel picture.
@@ -50,7 +52,9 @@ DETAIL_SITE = "T1-CELLS-CN"
 #: The buffer curve's site: the EV plant, whose current buffer sits below the knee.
 BUFFER_SITE = "OEM-LEIPZIG"
 #: Trials of the analysis pictures: modest, so each run takes well under a minute.
-ANALYSIS_TRIALS = {"buffers": 100, "risk": 50, "safety": 50}
+ANALYSIS_TRIALS = {"buffers": 100, "risk": 50, "safety": 50, "story": 300}
+#: The outage followed day by day: the Taiwanese foundry, first by risk exposure.
+STORY_SITE = "T3-FOUNDRY-TW"
 
 
 def _settle(app: object, seconds: float = 0.3) -> None:
@@ -101,20 +105,24 @@ def _key(app: object, widget: object, key: object) -> None:
 
 
 def _analysis_views(app: object, window: object, out: Path) -> list[Path]:
-    """The Buffers, Risk and Safety stock views, each after a run of its own."""
+    """The Buffers, Risk, Safety stock and Day by day views, each after a run of its own."""
     w: object = window
     views = (
         ("buffers", w.buffers_view),  # type: ignore[attr-defined]
         ("risk", w.risk_view),  # type: ignore[attr-defined]
         ("safety", w.safety_view),  # type: ignore[attr-defined]
+        ("story", w.story_view),  # type: ignore[attr-defined]
     )
     views[0][1].select_target(BUFFER_SITE)
+    views[3][1].choose(STORY_SITE)
     shots: list[Path] = []
     for name, view in views:
         w.show_view(view)  # type: ignore[attr-defined]
         view.trials_spin.setValue(ANALYSIS_TRIALS[name])
         view.run()
         _wait(app, view.became_idle, 600)
+        if hasattr(view, "canvas"):
+            _until(app, view.canvas.is_current, 30)
         _settle(app, 0.6)
         shots.append(_save(w, out / f"{name}.png"))
         if name == "risk":
@@ -124,12 +132,34 @@ def _analysis_views(app: object, window: object, out: Path) -> list[Path]:
     return shots
 
 
+#: The window size asked for (window pictures must have exactly that size).
+_WANTED: list[tuple[int, int]] = []
+
+#: File names of the presentation pictures, by tab title.
+PRESENTATION_NAMES = {
+    "Summary": "summary",
+    "Map": "map",
+    "Results": "results",
+    "Compare": "compare",
+    "Buffers": "buffers",
+    "Risk": "risk",
+    "Safety stock": "safety",
+    "Day by day": "story",
+}
+
+
 def _save(widget: object, path: Path, check_size: bool = True) -> Path:
     pixmap = widget.grab()  # type: ignore[attr-defined]
     if check_size and (pixmap.width() < MIN_SIZE[0] or pixmap.height() < MIN_SIZE[1]):
         raise RuntimeError(
             f"{path.name} is {pixmap.width()}x{pixmap.height()}, smaller "
             f"than {MIN_SIZE[0]}x{MIN_SIZE[1]}"
+        )
+    if check_size and _WANTED and (pixmap.width(), pixmap.height()) != _WANTED[0]:
+        # the window refused the size asked for: something in it is too wide or tall
+        raise RuntimeError(
+            f"{path.name} is {pixmap.width()}x{pixmap.height()}, not the "
+            f"{_WANTED[0][0]}x{_WANTED[0][1]} asked for"
         )
     if not pixmap.save(str(path)):
         raise RuntimeError(f"could not write {path}")
@@ -147,6 +177,7 @@ def render_all(
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    _WANTED[:] = [size]
     with tempfile.TemporaryDirectory() as tmp:
         _offscreen_screen(size, Path(tmp))
         from PySide6.QtCore import QSettings, Qt
@@ -165,6 +196,8 @@ def render_all(
 
         window.open_workbook(workbook)
         _wait(app, window.became_idle, 60)
+        window.resize(*size)  # opening may have grown it to fit a message
+        _settle(app)
         written.append(_save(window, out / "summary.png"))
         page = window.summary_view.widget()
         assert page is not None
@@ -209,20 +242,28 @@ def render_all(
         _until(app, window.compare_view.chart_drawn, 30)
         written.append(_save(window, out / "compare.png"))
 
-        window.show_view(window.map_view)
+        window.run_all_scenarios()  # the workbook's four and the two what-ifs: six
+        _until(app, lambda: not window._batch and window.state.can_run, 900)
+        window.show_view(window.compare_view)
+        _until(app, window.compare_view.chart_drawn, 30)
+        written.append(_save(window, out / "compare_six.png"))
+        written.extend(_analysis_views(app, window, out))
+
+        window.show_view(window.summary_view)
         window.show_run("taiwan-fab-down")
         window.toggle_presentation()
         _settle(app, 0.8)
-        written.append(_save(window, out / "presentation_map.png"))
-        _key(app, window.tabs, Qt.Key.Key_Right)
-        _until(app, window.results_view.charts_drawn, 10)
-        written.append(_save(window, out / "presentation_results.png"))
-        _key(app, window.tabs, Qt.Key.Key_Right)
-        _until(app, window.compare_view.chart_drawn, 10)
-        written.append(_save(window, out / "presentation_compare.png"))
+        for k in range(window.tabs.count()):
+            name = PRESENTATION_NAMES.get(window.tabs.tabText(k), f"view{k}")
+            if name == "results":
+                _until(app, window.results_view.charts_drawn, 10)
+            if name == "compare":
+                _until(app, window.compare_view.chart_drawn, 10)
+            _settle(app, 0.8)
+            written.append(_save(window, out / f"presentation_{name}.png"))
+            _key(app, window.tabs, Qt.Key.Key_Right)
         _key(app, window.tabs, Qt.Key.Key_Escape)
         _settle(app)
-        written.extend(_analysis_views(app, window, out))
 
         shortcuts = window.show_shortcuts()
         _settle(app)
@@ -231,9 +272,11 @@ def render_all(
 
         guide = window.show_guide()
         guide.resize(*size)
+        _WANTED.clear()  # a dialog may keep a size of its own
         _settle(app)
         written.append(_save(guide, out / "guide.png"))
         guide.close()
+        _WANTED[:] = [size]
 
         window.open_workbook(broken)
         _wait(app, window.became_idle, 60)
@@ -259,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--size",
         default=f"{DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]}",
-        help="window size WIDTHxHEIGHT (at least 1280x800)",
+        help="window size WIDTHxHEIGHT (at least 1024x640)",
     )
     args = parser.parse_args(argv)
     width, height = (int(v) for v in args.size.lower().split("x"))

@@ -142,7 +142,7 @@ class PresentationMode(QObject):
         self.bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         bar_layout = QHBoxLayout(self.bar)
         bar_layout.setContentsMargins(24, 10, 24, 10)
-        self.caption = styled_label("", "PresentationCaption")
+        self.caption = styled_label("", "PresentationCaption", wrap=True)  # never widens the window
         self.keys_label = styled_label(KEYS_HELP, "PresentationKeys")
         bar_layout.addWidget(self.caption, 1)
         bar_layout.addWidget(self.keys_label)

@@ -171,8 +171,6 @@ class NetworkMapWidget(QWidget):
             bar.addWidget(widget)
             bar.addSpacing(6)
         bar.addWidget(self.run_label, 1)
-        for button in (self.fit_scale_button, self.fit_button, self.export_button):
-            bar.addWidget(button)
 
         self.scene = NetworkScene(self)
         self.scene.selectionChanged.connect(self._on_selection_changed)
@@ -197,7 +195,16 @@ class NetworkMapWidget(QWidget):
         page_layout.addWidget(self.toolbar)
         page_layout.addWidget(self.view, 1)
         page_layout.addWidget(self.legend)
-        page_layout.addWidget(self.hint)
+        # the tool buttons share the hint's line, so the toolbar fits a 1024-pixel window
+        foot = QHBoxLayout()
+        foot.setContentsMargins(0, 0, 8, 2)
+        foot.setSpacing(6)
+        foot.addWidget(self.hint, 1)
+        for button in (self.fit_scale_button, self.fit_button, self.export_button):
+            foot.addWidget(button)
+        self.footer = QWidget()
+        self.footer.setLayout(foot)
+        page_layout.addWidget(self.footer)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty_label)
         self.stack.addWidget(page)
@@ -265,7 +272,7 @@ class NetworkMapWidget(QWidget):
 
     def set_presentation(self, on: bool) -> None:
         """Less chrome on the projector: no toolbar, no hint line (the caption names the run)."""
-        self.hint.setVisible(not on)
+        self.footer.setVisible(not on)
         self.toolbar.setVisible(not on)
 
     def colour_metric(self) -> str:
