@@ -159,3 +159,51 @@ def test_export_reuses_the_risk_ranking_on_screen(
     with qtbot.waitSignal(worker.signals.finished, timeout=180_000):
         pass
     assert out.exists()
+
+
+def test_f12_saves_the_view_as_png_and_one_slide(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from pptx import Presentation
+    from PySide6.QtCore import Qt
+
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(TEACHING)
+    window.store.set_text("export_dir", str(tmp_path))
+    with qtbot.waitSignal(window.run_finished, timeout=120_000):
+        window.start_run(RunRequest("baseline", trials=40, days=60, seed=3))
+    qtbot.waitUntil(lambda: window.state.activity.value == "idle", timeout=30_000)
+    window.show_view(window.results_view)
+    window.toggle_presentation()
+    qtbot.waitExposed(window)
+    window.activateWindow()  # shortcuts go to the active window, as on a desktop
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.messages.shown_keys()[-1] == "snapshot_saved", window.messages.messages()[-1]
+    (png,) = tmp_path.glob("teaching-results-*.png")
+    (deck,) = tmp_path.glob("teaching-results-*.pptx")
+    assert "Saved" in window.presentation.keys_label.text()
+    window.toggle_presentation()
+    prs = Presentation(str(deck))
+    (slide,) = prs.slides
+    assert slide.shapes.title.text == "Results: teaching.xlsx"
+    (picture,) = [s for s in slide.shapes if s.shape_type == 13]  # MSO_SHAPE_TYPE.PICTURE
+    with Image.open(png) as im:
+        w, h = im.size
+    assert picture.width / picture.height == pytest.approx(w / h, rel=1e-3)
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert any("40 trials" in t or "scenario baseline" in t for t in texts), texts
+
+
+def test_a_picture_fits_the_slide_with_its_shape_kept() -> None:
+    from jitrisk.report.pptx import MARGIN, SLIDE_H, SLIDE_W
+    from jitrisk.report.snapshot import CAPTION_SPACE, TITLE_SPACE, picture_box
+
+    for size in ((1440, 900), (900, 1440), (4000, 500)):
+        left, top, w, h = picture_box(*size)
+        assert w / h == pytest.approx(size[0] / size[1])
+        assert left >= MARGIN - 1e-9 and left + w <= SLIDE_W - MARGIN + 1e-9
+        assert top >= TITLE_SPACE - 1e-9 and top + h <= SLIDE_H - CAPTION_SPACE + 1e-9
+    with pytest.raises(ValueError, match="needs a size"):
+        picture_box(0, 10)

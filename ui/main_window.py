@@ -381,6 +381,13 @@ class MainWindow(
         )
         presentation.setCheckable(True)
         self._action(
+            "snapshot",
+            "&Snapshot of the view",
+            self.snapshot_view,
+            "F12",
+            "Save the view on show as a PNG and as a one-slide PowerPoint deck",
+        )
+        self._action(
             "guide",
             "Workbook &guide",
             self.show_guide,
@@ -426,6 +433,7 @@ class MainWindow(
             view_menu.addAction(self._actions[key])
         view_menu.addSeparator()
         view_menu.addAction(self._actions["presentation"])
+        view_menu.addAction(self._actions["snapshot"])
         view_menu.addSeparator()
         for dock in (self.problems_dock, self.run_dock, self.whatif_dock, self.site_dock):
             view_menu.addAction(dock.toggleViewAction())

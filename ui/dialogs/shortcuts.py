@@ -24,6 +24,7 @@ PRESENTATION_KEYS: tuple[tuple[str, str], ...] = (
     ("Right, Left", "next, previous view"),
     ("Page Down, Page Up", "next, previous scenario with results"),
     ("Home, End", "first, last view"),
+    ("F12", "save the view as a PNG and a one-slide PowerPoint deck"),
     ("Esc or F11", "leave presentation mode"),
 )
 

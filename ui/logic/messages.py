@@ -112,6 +112,12 @@ class Errors:
         "The report could not be written",
         "{reason} Choose another folder or file name; a previous report was left as it was.",
     )
+    snapshot_failed = Msg(
+        "snapshot_failed",
+        "error",
+        "The snapshot could not be saved",
+        "{reason} Choose another export folder (File > Export map as PNG… sets it).",
+    )
     export_failed = Msg(
         "export_failed",
         "error",
@@ -208,6 +214,12 @@ class Infos:
         "Scenarios saved to a copy",
         "{name} holds the workbook with {scenarios}. {source} is unchanged; open the copy "
         "to carry on from it.",
+    )
+    snapshot_saved = Msg(
+        "snapshot_saved",
+        "info",
+        "Snapshot saved",
+        "{png} and {pptx} (one slide) were written in {folder}.",
     )
     map_exported = Msg(
         "map_exported",

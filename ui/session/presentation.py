@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,7 +41,7 @@ SCALE = 1.45
 #: Base type size in presentation mode (points).
 BASE_POINTS = 14
 
-KEYS_HELP = "→ ← views · PgDn PgUp scenarios · Esc leaves"
+KEYS_HELP = "→ ← views · PgDn PgUp scenarios · F12 snapshot · Esc leaves"
 NAV_KEYS = {
     Qt.Key.Key_Right,
     Qt.Key.Key_Left,
@@ -252,9 +252,9 @@ class PresentationMode(QObject):
         self.update_caption()
         return name
 
-    def update_caption(self) -> None:
-        if not self.active:
-            return
+    def describe(self) -> str:
+        """What is on show, in words: workbook — view — its computation or scenario
+        (the caption; also the caption of a snapshot of the view, in or out of the mode)."""
         parts = [p for p in (self._title(), self.tabs.tabText(self.tabs.currentIndex())) if p]
         names = self._scenarios()
         current = self._current()
@@ -266,7 +266,17 @@ class PresentationMode(QObject):
         elif current:
             where = f" ({names.index(current) + 1} of {len(names)})" if current in names else ""
             parts.append(f"scenario {current}{where}")
-        self.caption.setText(" — ".join(parts))
+        return " — ".join(parts)
+
+    def update_caption(self) -> None:
+        if self.active:
+            self.caption.setText(self.describe())
+
+    def flash(self, text: str, ms: int = 5000) -> None:
+        """Show ``text`` where the keys help is for ``ms`` milliseconds (the mode hides the
+        message bars and the status bar)."""
+        self.keys_label.setText(text)
+        QTimer.singleShot(ms, self, lambda: self.keys_label.setText(KEYS_HELP))
 
     def handle_key(self, key: int) -> bool:
         """Act on a navigation key; True when it was one."""

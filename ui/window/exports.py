@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,36 @@ class ExportsMixin:
         )
         self.store.set_text("export_dir", str(written.parent))
         return written
+
+    def snapshot_view(self) -> tuple[Path, Path] | None:
+        """F12: the view on show as a PNG and as a one-slide PowerPoint deck, named after
+        the workbook, the view and the time, in the export folder (else the workbook's).
+        The slide's caption names what the view shows (:meth:`PresentationMode.describe`)."""
+        from jitrisk.report.snapshot import write_picture_slide
+
+        if self.document is None:
+            return None
+        view = self.tabs.currentWidget()
+        tab = self.tabs.tabText(self.tabs.currentIndex())
+        folder = Path(self.store.text("export_dir") or self.document.path.parent)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        slug = re.sub(r"[^a-z0-9]+", "-", tab.lower()).strip("-") or "view"
+        base = folder / f"{self.document.path.stem}-{slug}-{stamp}"
+        png, deck = base.with_suffix(".png"), base.with_suffix(".pptx")
+        try:
+            if not view.grab().save(str(png)):
+                raise OSError(f"could not write {png}")
+            title = f"{tab}: {self.document.path.name}"
+            write_picture_slide(png, title, self.presentation.describe(), deck, self.document.path)
+        except (JitriskError, OSError) as exc:
+            self.messages.show_message(Errors.snapshot_failed.format(reason=_sentence(exc)))
+            return None
+        self.messages.show_message(
+            Infos.snapshot_saved.format(png=png.name, pptx=deck.name, folder=str(folder))
+        )
+        if self.presentation.active:
+            self.presentation.flash(f"Saved {png.name} and its slide in {folder}")
+        return png, deck
 
     def export_report_dialog(self) -> None:
         """File > Export report…: format, scenarios and sections, then the file name."""
