@@ -242,7 +242,9 @@ def render_all(
         _until(app, window.compare_view.chart_drawn, 30)
         written.append(_save(window, out / "compare.png"))
 
-        window.run_all_scenarios()  # the workbook's four and the two what-ifs: six
+        _until(app, lambda: window.state.can_run, 60)
+        if not window.run_all_scenarios():  # the workbook's four and the two what-ifs: six
+            raise RuntimeError("Run all scenarios was refused")
         _until(app, lambda: not window._batch and window.state.can_run, 900)
         window.show_view(window.compare_view)
         _until(app, window.compare_view.chart_drawn, 30)

@@ -212,8 +212,9 @@ def disruption_story(
     ``duration_days`` (default its time to recover, as in the risk analysis) from
     reported day ``start_day``.
 
-    ``days`` defaults to the event's end plus three times its length (at least
-    60 days), within the workbook's horizon. Raises :class:`JitriskError` for an
+    ``days`` defaults to the event's end plus five times its length (at least
+    90 days), within the workbook's horizon: recovery from a backlog takes longer
+    than the outage itself. Raises :class:`JitriskError` for an
     unknown target or watched site, or for more than :data:`MAX_TRIALS` trials
     or :data:`MAX_SITES` watched sites.
     """
@@ -231,7 +232,7 @@ def disruption_story(
         raise JitriskError("the outage must last at least 1 day and start on day 0 or later")
     if not 1 <= trials <= MAX_TRIALS:
         raise JitriskError(f"a story keeps 1 to {MAX_TRIALS:,} trials, got {trials:,}")
-    horizon = days or min(base.settings.days, max(60, start_day + 4 * duration))
+    horizon = days or min(base.settings.days, max(90, start_day + 6 * duration))
     if start_day >= horizon:
         raise JitriskError(f"the outage starts on day {start_day}, after the {horizon}-day horizon")
     watched = list(watch) if watch else default_watch(base, target)

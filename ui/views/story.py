@@ -72,7 +72,7 @@ class StoryView(AnalysisView):
             10, MAX_TRIALS, DEFAULT_TRIALS, 50, "Trials; each keeps its whole daily path."
         )
         self.days_spin = spin_box(
-            0, 3650, 0, 30, "Days shown; 'auto' runs to three outage lengths past its end."
+            0, 3650, 0, 30, "Days shown; 'auto' runs to five outage lengths past its end."
         )
         self.days_spin.setSpecialValueText("auto")
         self.days_spin.setSuffix(" days")

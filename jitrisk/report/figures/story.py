@@ -47,6 +47,11 @@ def _outage(ax: Any, doc: Doc) -> None:
     ax.axvspan(start - 0.5, start + float(doc["duration_days"]) - 0.5, color=style.SUBTLE, lw=0)
 
 
+def _panel(ax: Any, fig: Any, text: str) -> None:
+    """A panel's name above it, left (a y-axis label would not fit three short panels)."""
+    ax.set_title(text, loc="left", fontsize=_fs(fig, -1), color=style.MUTED, pad=3)
+
+
 def story_title(doc: Doc) -> str:
     """``T3-FOUNDRY-TW down for 21 days from day 14: …`` in the story's own words."""
     target = str(doc["target"]).removeprefix("region:")
@@ -90,18 +95,19 @@ def story_figure(doc: Doc, **frame: Unpack[Frame]) -> Figure:
             cover_ax, days, site["on_hand_days"], colour, LINE_STYLES[k % len(LINE_STYLES)], sid
         )
         handles.append(line)
-    _label(cover_ax, fig, y="Cover on hand (days)")
+    _panel(cover_ax, fig, "Cover on hand at the sites watched (days of their mean flow)")
     cover_ax.set_ylim(bottom=0)
     cover_ax.yaxis.set_major_locator(MaxNLocator(5))
     _fan(fill_ax, days, fill, style.SAFE, "-", "Customer fill")
     fill_ax.set_ylim(-0.03, 1.05)
     fill_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    _label(fill_ax, fig, y="Filled same day")
+    _panel(fill_ax, fig, "Customers' demand filled the same day")
     _fan(owed_ax, days, doc["customer_backorder_units"], style.RISK, "-", "Owed to customers")
     owed_ax.set_ylim(bottom=0)
     owed_ax.yaxis.set_major_locator(MaxNLocator(4))
     owed_ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
-    _label(owed_ax, fig, x="Day", y="Owed (units)")
+    _panel(owed_ax, fig, "Owed to customers (units)")
+    _label(owed_ax, fig, x="Day")
     first = doc.get("first_short_day")
     back = doc.get("recovered_day")
     for ax in (fill_ax, owed_ax):
