@@ -223,3 +223,39 @@ def test_barycentre_ordering_reduces_crossings() -> None:
 def test_number_spelling(value: float | None, text: str) -> None:
     out = style.pct(value) if text.endswith("%") else style.compact(value)
     assert out == text
+
+
+def _risk_doc(n: int, source: str) -> dict:
+    sites = {
+        f"S{i:02d}": {
+            "ttr_days": 14.0,
+            "ttr_source": source,
+            "tts_days": {"mean": 2.0 * i, "ci95": [2.0 * i - 1, 2.0 * i + 1]},
+            "risk_exposure_index": i / n,
+            "exposed": 2.0 * i < 14.0,
+        }
+        for i in range(n)
+    }
+    sites["LATE"] = {
+        "ttr_days": 30.0,
+        "ttr_source": "ttr_days",
+        "tts_days": {"mean": 5.0, "ci95": [4.0, 6.0]},
+        "risk_exposure_index": 1.0,
+        "exposed": True,
+    }
+    return {"sites": sites, "regions": {}}
+
+
+def test_a_pile_at_the_default_ttr_is_explained_and_labels_stand_right_of_every_point():
+    from matplotlib.text import Annotation
+
+    from jitrisk.report.figures import tts_ttr_figure
+
+    fig = tts_ttr_figure(_risk_doc(12, "default"))
+    assert any("12 sites with no TTR of their own" in t for t in texts(fig))
+    labels = [a for a in fig.findobj(Annotation) if a.arrow_patch is not None]
+    assert labels and all(a.xyann[0] > 30.0 for a in labels)  # right of LATE at TTR 30
+    quiet = tts_ttr_figure(_risk_doc(12, "ttr_days"))
+    assert not any("no TTR of their own" in t for t in texts(quiet))
+    few = tts_ttr_figure(_risk_doc(5, "default"))
+    assert not any("no TTR of their own" in t for t in texts(few))

@@ -167,7 +167,7 @@ def tts_ttr_figure(
     diag = np.array([0.0, max(xmax, ymax)])
     ax.fill_between(diag, 0, diag, color=style.RISK, alpha=0.08, linewidth=0)
     ax.plot(diag, diag, color=style.MUTED, linewidth=1.6, linestyle="--")
-    dodge = _dodge(pts, xmax * 0.007)
+    dodge = _dodge(pts, xmax * 0.009)
     for kind, exposed, colour, marker, face in (
         ("sites", False, style.SAFE, "o", None),
         ("sites", True, style.RISK, "X", None),
@@ -220,6 +220,19 @@ def tts_ttr_figure(
         )
     ax.set_xlim(0, xmax)
     ax.set_ylim(0, ymax)
+    sources = {str(k): str(v.get("ttr_source", "")) for k, v in (risk.get("sites") or {}).items()}
+    pile = _pile(pts, sources)
+    if pile is not None:  # say why so many sites share one TTR
+        ax.annotate(
+            f"{pile[1]} sites with no TTR of their own:\nthe default of {pile[0]:g} days",
+            xy=(pile[0] + 3.5 * xmax * 0.009, ymax * 0.82),
+            xytext=(6, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=_fs(fig, -3),
+            color=style.MUTED,
+        )
     chosen = sorted(pts, key=lambda p: (not p[7], -p[6], p[3]))[: max(labels, 0)]
     _place_labels(
         ax,
@@ -227,6 +240,7 @@ def tts_ttr_figure(
         [(p[2] + dodge[pts.index(p)], min(p[3], ymax), _risk_label(p)) for p in chosen],
         xmax,
         ymax,
+        right=max(p[2] + dodge[i] for i, p in enumerate(pts)),
     )
     ax.grid(color=style.GRID, zorder=0)
     _label(ax, fig, x="Time to recover, TTR (days)", y="Time to survive, TTS (days)")
@@ -255,7 +269,8 @@ _RiskPoint = tuple[str, str, float, float, float, float, float, bool]
 
 
 def _dodge(pts: Sequence[_RiskPoint], step: float) -> list[float]:
-    """Small x offsets that spread points sharing one TTR (a default) into a band."""
+    """Small x offsets that spread points sharing one TTR (a default) into a band:
+    by rank of TTS across 5 columns, 7 for a pile of 12 or more."""
     out = [0.0] * len(pts)
     groups: dict[float, list[int]] = {}
     for i, p in enumerate(pts):
@@ -263,9 +278,22 @@ def _dodge(pts: Sequence[_RiskPoint], step: float) -> list[float]:
     for members in groups.values():
         if len(members) < 3:
             continue
+        cols = 7 if len(members) >= 12 else 5
         for rank, i in enumerate(sorted(members, key=lambda j: pts[j][3])):
-            out[i] = ((rank % 5) - 2) * step
+            out[i] = ((rank % cols) - cols // 2) * step
     return out
+
+
+def _pile(pts: Sequence[_RiskPoint], sources: Mapping[str, str]) -> tuple[float, int] | None:
+    """The TTR most sites share when it is the default one (at least 8 sites): TTR, count."""
+    counts: dict[float, int] = {}
+    for p in pts:
+        if p[0] == "sites" and sources.get(p[1]) == "default":
+            counts[p[2]] = counts.get(p[2], 0) + 1
+    if not counts:
+        return None
+    ttr, n = max(counts.items(), key=lambda kv: kv[1])
+    return (ttr, n) if n >= 8 else None
 
 
 def _risk_label(p: _RiskPoint) -> str:
@@ -274,7 +302,12 @@ def _risk_label(p: _RiskPoint) -> str:
 
 
 def _place_labels(
-    ax: Any, fig: Canvas, items: Sequence[tuple[float, float, str]], xmax: float, ymax: float
+    ax: Any,
+    fig: Canvas,
+    items: Sequence[tuple[float, float, str]],
+    xmax: float,
+    ymax: float,
+    right: float | None = None,
 ) -> None:
     """Labels right of their points in a column, nudged apart vertically, with leader lines."""
     if not items:
@@ -289,7 +322,8 @@ def _place_labels(
     overflow = ys[-1] - ymax * 0.97
     if overflow > 0:
         ys = [y - overflow for y in ys]
-    column = max(x for x, _y, _t in items) + xmax * 0.05
+    # one column right of every point (``right``), so the leader lines run side by side
+    column = max(max(x for x, _y, _t in items), right or 0.0) + xmax * 0.04
     for (x, y, text), ly in zip(order, ys, strict=True):
         ax.annotate(
             text,
