@@ -239,6 +239,9 @@ class MainWindow(
         self.risk_view.story_requested.connect(self.show_story)
 
         self.problems_dock = ProblemsDock(self)
+        # the right docks run the window's full height, so the Problems dock under the
+        # views does not stack under them too (a 640-pixel window holds both)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_dock)
         self.problems_dock.panel.problem_activated.connect(self._on_problem_activated)
         self.run_dock = RunDock(self)

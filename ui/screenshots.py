@@ -247,7 +247,16 @@ def render_all(
             raise RuntimeError("Run all scenarios was refused")
         _until(app, lambda: not window._batch and window.state.can_run, 900)
         window.show_view(window.compare_view)
-        _until(app, window.compare_view.chart_drawn, 30)
+        compare = window.compare_view
+        _until(
+            app,
+            lambda: (
+                len(compare.runs) == len(window.runs) == 6
+                and not compare.is_busy()
+                and compare.chart_drawn()
+            ),
+            60,
+        )
         written.append(_save(window, out / "compare_six.png"))
         written.extend(_analysis_views(app, window, out))
 

@@ -10,6 +10,7 @@ meaning also differs in style, so charts survive greyscale printing. Pass
 
 from __future__ import annotations
 
+import textwrap
 from typing import Literal
 
 import numpy as np
@@ -130,13 +131,7 @@ def top_risk_sites_figure(
     ax.set_xlim(0, max(float(np.nanmax(hi)) * 1.08, 1e-3))
     ax.grid(axis="x", color=theme.SUBTLE, zorder=0)
     ax.set_xlabel(f"{label} (whiskers: 95% CI)", fontsize=FONT_SIZE, color=theme.TEXT)
-    ax.set_title(
-        title or f"Top {len(top)} sites by {label.lower()}",
-        fontsize=FONT_SIZE + 2,
-        loc="left",
-        color=theme.TEXT,
-        fontweight="bold",
-    )
+    _figure_title(fig, title or f"Top {len(top)} sites by {label.lower()}")
     present = [t for t in theme.SITE_TYPES if t in set(top["type"])]
     # below the axes, in one row: inside them it covered the longest bars
     fig.legend(
@@ -193,13 +188,7 @@ def lost_revenue_figure(
     unit = f" ({currency})" if currency else ""
     ax.set_xlabel(f"Lost revenue over the horizon{unit}", fontsize=FONT_SIZE, color=theme.TEXT)
     ax.set_ylabel("Trials", fontsize=FONT_SIZE, color=theme.TEXT)
-    ax.set_title(
-        "Lost revenue across trials",
-        fontsize=FONT_SIZE + 2,
-        loc="left",
-        color=theme.TEXT,
-        fontweight="bold",
-    )
+    _figure_title(fig, "Lost revenue across trials")
     ax.legend(
         handles=handles,
         fontsize=FONT_SIZE - 1,
@@ -209,3 +198,18 @@ def lost_revenue_figure(
         edgecolor=theme.BORDER,
     )
     return fig
+
+
+def _figure_title(fig: Figure, text: str) -> None:
+    """A bold title at the figure's left edge, wrapped to its width (an axes title starts
+    right of long tick labels and runs off a narrow canvas)."""
+    size = FONT_SIZE + 2
+    chars = max(12, int(fig.get_size_inches()[0] * 72 / (0.62 * size)))
+    fig.suptitle(
+        textwrap.fill(text, chars),
+        x=0.01,
+        ha="left",
+        fontsize=size,
+        color=theme.TEXT,
+        fontweight="bold",
+    )

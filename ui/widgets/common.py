@@ -84,6 +84,48 @@ def paint_accent(widget: QWidget, colour: str, width: float) -> None:
     p.end()
 
 
+def fitted_point_size(needed: float, available: float, size: float, least: float = 0.45) -> float:
+    """The point size at which text ``needed`` pixels wide at ``size`` fits ``available``
+    pixels: ``size`` when it fits, else scaled down in proportion, never below ``least``
+    times ``size``."""
+    if needed <= available or needed <= 0:
+        return size
+    return max(size * available / needed, size * least)
+
+
+class FitLabel(QLabel):
+    """A one-line label (a headline number) drawn smaller rather than cut when narrow.
+
+    Its minimum width is small, so a narrow window shrinks the type instead of
+    clipping "EUR 1.6bn" to "EUR 1.6b" or widening the window.
+    """
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 48), hint.height())
+
+    def shown_point_size(self) -> float:
+        """The point size the text is drawn at now."""
+        metrics = QFontMetrics(self.font())
+        size = self.font().pointSizeF()
+        return fitted_point_size(
+            metrics.horizontalAdvance(self.text()), self.contentsRect().width() - 6, size
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        size = self.shown_point_size()
+        if size >= self.font().pointSizeF():
+            super().paintEvent(event)
+            return
+        font = self.font()
+        font.setPointSizeF(size)
+        p = QPainter(self)
+        p.setFont(font)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        p.drawText(self.contentsRect(), int(self.alignment()), self.text())
+        p.end()
+
+
 class Tile(QFrame):
     """A big number over a label, with a coloured accent line on the left."""
 
@@ -93,7 +135,7 @@ class Tile(QFrame):
         super().__init__(parent)
         self._colour = colour
         layout = column_layout(self, "Tile", (18, 10, 14, 10), 0)
-        self.value_label = QLabel("–")
+        self.value_label = FitLabel("–")
         self.value_label.setObjectName("TileValue")
         self.caption = QLabel(label)
         self.caption.setObjectName("TileLabel")
@@ -117,10 +159,12 @@ class KpiCard(QFrame):
         layout = column_layout(self, "KpiCard", (16, 12, 16, 12), 2)
         self.title_label = QLabel(title)
         self.title_label.setObjectName("KpiTitle")
-        self.value_label = QLabel("–")
+        self.title_label.setWordWrap(True)
+        self.value_label = FitLabel("–")
         self.value_label.setObjectName("KpiValue")
         self.ci_label = QLabel("")
         self.ci_label.setObjectName("KpiCi")
+        self.ci_label.setWordWrap(True)
         self.caption_label = QLabel("")
         self.caption_label.setObjectName("KpiCaption")
         self.caption_label.setWordWrap(True)
@@ -129,7 +173,7 @@ class KpiCard(QFrame):
             layout.addWidget(w)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(180)
+        self.setMinimumWidth(150)
 
     def set_values(self, title: str, value: str, ci: str, caption: str) -> None:
         self.title_label.setText(title)

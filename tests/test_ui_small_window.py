@@ -1,0 +1,85 @@
+"""A 1024 x 640 window: the window keeps that size and no headline number is cut.
+
+A headline number (a KPI card's value, a Summary tile) is drawn smaller rather
+than clipped when its card is narrow (:class:`ui.widgets.common.FitLabel`). The
+check compares the width the text needs at the size it is drawn with the width
+it gets, in the window and in presentation mode.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QFontMetrics
+
+from ui.app import apply_look
+from ui.logic.tasks import RunRequest
+from ui.main_window import MainWindow
+from ui.widgets.common import FitLabel, fitted_point_size
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "automotive.xlsx"
+SMALL = (1024, 640)
+
+
+def test_fitted_point_size_scales_in_proportion_with_a_floor() -> None:
+    assert fitted_point_size(100, 200, 20) == 20
+    assert fitted_point_size(200, 100, 20) == pytest.approx(10)
+    assert fitted_point_size(1000, 100, 20) == pytest.approx(9)  # floor: 0.45 x 20
+
+
+def _cut(label: FitLabel) -> int:
+    """Pixels of ``label``'s text beyond its width, at the size it is drawn (0: it fits)."""
+    font = label.font()
+    font.setPointSizeF(label.shown_point_size())
+    need = QFontMetrics(font).horizontalAdvance(label.text())
+    return max(0, need - label.contentsRect().width())
+
+
+@pytest.fixture
+def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    apply_look(qapp)
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    win.ask_before_discarding = False
+    qtbot.addWidget(win)
+    win.resize(*SMALL)
+    win.show()
+    yield win
+    win.close()
+
+
+@pytest.mark.gui
+def test_at_1024_by_640_the_window_keeps_its_size_and_no_number_is_cut(
+    qtbot: Any, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.workbook_loaded, timeout=60_000):
+        window.open_workbook(EXAMPLE)
+    with qtbot.waitSignal(window.run_finished, timeout=120_000):
+        window.start_run(RunRequest("baseline", trials=64, days=120, seed=1))
+    window.resize(*SMALL)
+    for view in (window.summary_view, window.map_view, window.results_view, window.story_view):
+        window.show_view(view)
+        qtbot.wait(50)
+        assert window.size().toTuple() == SMALL, window.tabs.tabText(window.tabs.currentIndex())
+    window.show_view(window.results_view)
+    qtbot.wait(100)
+    values = [v for v in window.results_view.findChildren(FitLabel) if v.isVisible()]
+    assert len(values) >= 4
+    assert {v.text(): _cut(v) for v in values} == {v.text(): 0 for v in values}
+    window.show_view(window.summary_view)
+    qtbot.wait(100)
+    tiles = [v for v in window.summary_view.findChildren(FitLabel) if v.isVisible()]
+    assert {v.text(): _cut(v) for v in tiles} == {v.text(): 0 for v in tiles}
+    window.show_view(window.results_view)
+    window.toggle_presentation()
+    qtbot.wait(200)
+    big = [v for v in window.results_view.findChildren(FitLabel) if v.isVisible()]
+    assert {v.text(): _cut(v) for v in big} == {v.text(): 0 for v in big}
+    window.toggle_presentation()
