@@ -89,8 +89,12 @@ def chip_point(widget: NetworkMapWidget, site_id: str) -> QPoint:
 
 
 # --------------------------------------------------------------------------- layout (Qt-free)
-def test_layout_runs_from_raw_suppliers_to_customers(network: Network) -> None:
-    """Columns follow depth; every lane goes left to right; customers share the last column."""
+def test_layout_columns_are_the_tiers_the_summary_counts(network: Network) -> None:
+    """Suppliers stand in the column of their tier (deepest left, tier 1 next to the
+    plants), then plants, DCs and customers; every lane goes left to right; every
+    column is headed."""
+    from jitrisk.model.graph import build_graph
+
     layout = layout_network(network)
     assert len(layout.nodes) == 80 and len(layout.edges) == 112
     last = layout.columns - 1
@@ -99,8 +103,49 @@ def test_layout_runs_from_raw_suppliers_to_customers(network: Network) -> None:
             assert node.column == last
     for a, b in layout.edges:
         assert layout.nodes[a].column < layout.nodes[b].column
-    raw = {s.site_id for s in network.sites} - {lane.target for lane in network.lanes}
-    assert {n.site_id for n in layout.column(0)} == raw
+    g = build_graph(network)
+    top = max(g.nodes[n]["tier"] for n in g)
+    for node in layout.nodes.values():
+        if node.type == "supplier":
+            assert node.column == top - node.tier, node.site_id
+            assert node.site_id.startswith(f"T{node.tier}-")  # the example names its tiers
+    assert layout.headings == (
+        "Tier 4 suppliers",
+        "Tier 3 suppliers",
+        "Tier 2 suppliers",
+        "Tier 1 suppliers",
+        "Plants",
+        "Plants",
+        "DCs",
+        "Customers",
+    )
+
+
+def test_a_plant_shipping_to_a_supplier_falls_back_to_depth_columns() -> None:
+    from jitrisk.model.distributions import Constant
+    from jitrisk.model.records import Demand, Lane, Settings, Site
+
+    net = Network(
+        sites=(
+            Site("RAW", "supplier", base_stock_units=10.0),
+            Site("P1", "plant", base_stock_units=10.0),
+            Site("SUB", "supplier", base_stock_units=10.0),
+            Site("P2", "plant", base_stock_units=10.0),
+            Site("C", "customer"),
+        ),
+        lanes=(
+            Lane("RAW", "P1", Constant(1.0)),
+            Lane("P1", "SUB", Constant(1.0)),
+            Lane("SUB", "P2", Constant(1.0)),
+            Lane("P2", "C", Constant(0.0), component="C"),
+        ),
+        demand=(Demand("C", Constant(1.0), unit_price=1.0),),
+        settings=Settings(),
+    )
+    layout = layout_network(net)
+    assert [layout.nodes[s].column for s in ("RAW", "P1", "SUB", "P2", "C")] == [0, 1, 2, 3, 4]
+    for a, b in layout.edges:
+        assert layout.nodes[a].column < layout.nodes[b].column
 
 
 def test_barycentre_ordering_removes_most_crossings(network: Network) -> None:
@@ -151,6 +196,13 @@ def test_map_draws_every_site_and_lane_and_colours_after_a_run(
     map_widget: NetworkMapWidget, outcome: RunOutcome
 ) -> None:
     assert map_widget.node_count() == 80 and map_widget.lane_count() == 112
+    assert map_widget.scene.heading_texts()[0] == "Tier 4 suppliers"
+    assert map_widget.scene.heading_texts()[-1] == "Customers"
+    # every heading stands above its column's top chip
+    for heading in map_widget.scene.headings:
+        assert heading.sceneBoundingRect().bottom() <= min(
+            c.sceneBoundingRect().top() for c in map_widget.scene.chips.values()
+        )
     assert {map_widget.node_colour(s) for s in map_widget.scene.chips} == {NO_VALUE}
     map_widget.set_outcome(outcome)
     colours = {sid: map_widget.node_colour(sid) for sid in map_widget.scene.chips}

@@ -1,8 +1,10 @@
 """What the network map draws, as plain data: columns, order, flows, colours. Qt-free.
 
-:func:`layout_network` puts every site in a column by its ``depth`` (longest
-path in lanes from a raw source, :func:`jitrisk.model.graph.build_graph`), with
-every customer in the last column so the markets line up on the right. Within
+:func:`layout_network` puts every supplier in the column of its tier (the
+deepest tier on the left, tier 1 next to the plants: the tiers the Summary
+counts, :func:`jitrisk.model.graph.build_graph`), then plants, DCs and
+customers by echelon, every customer in the last column so the markets line
+up on the right; each column gets a heading. Within
 a column, sites are ordered by the barycentre heuristic of Sugiyama, Tagawa &
 Toda (1981): sweeps left to right and back, each placing a site at the mean
 rank of its neighbours in the column just placed; the order with the fewest
@@ -50,6 +52,8 @@ REGION_OUTLINES = (
 #: Outline of the remaining regions.
 OTHER_OUTLINE = "#8c959f"
 
+#: Column headings of a site type.
+TYPE_HEADINGS = {"supplier": "Suppliers", "plant": "Plants", "dc": "DCs", "customer": "Customers"}
 #: How a site type is named on screen.
 TYPE_NAMES = {"supplier": "Supplier", "plant": "Plant", "dc": "DC", "customer": "Customer"}
 
@@ -91,6 +95,8 @@ class MapLayout:
     nodes: dict[str, MapNode]
     edges: tuple[tuple[str, str], ...]
     column_sizes: tuple[int, ...] = field(default_factory=tuple)
+    #: A heading per column: "Tier 3 suppliers", "Plants", "DCs", "Customers"…
+    headings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def columns(self) -> int:
@@ -109,15 +115,46 @@ class MapLayout:
 
 # --------------------------------------------------------------------------- layout
 def _columns(g: nx.DiGraph) -> dict[str, int]:
+    """Column of every site: suppliers by tier (the deepest tier left, tier 1 next to
+    the plants, as the Summary counts them), then plants, DCs and customers by
+    echelon (longest path to a customer), customers last. Falls back to depth
+    (longest path from a raw source) when a lane would run right to left or within
+    a column (a plant shipping to a supplier), and to one column per type on a cycle."""
     if g.number_of_nodes() == 0:
         return {}
-    if all("depth" in g.nodes[n] for n in g):
-        depth = {n: int(g.nodes[n]["depth"]) for n in g}
-    else:  # a cycle (the workbook is invalid anyway): one column per type
+    if not all("depth" in g.nodes[n] for n in g):  # a cycle (the workbook is invalid anyway)
         order = {t: i for i, t in enumerate(theme.SITE_TYPES)}
-        depth = {n: order.get(g.nodes[n]["type"], 0) for n in g}
+        return {n: order.get(g.nodes[n]["type"], 0) for n in g}
+    suppliers = [n for n in g if g.nodes[n]["type"] == "supplier"]
+    others = [n for n in g if g.nodes[n]["type"] != "supplier"]
+    top_tier = max((int(g.nodes[n]["tier"]) for n in suppliers), default=0)
+    top_echelon = max((int(g.nodes[n]["echelon"]) for n in others), default=0)
+    cols = {n: top_tier - int(g.nodes[n]["tier"]) for n in suppliers}
+    for n in others:
+        echelon = 0 if g.nodes[n]["type"] == "customer" else int(g.nodes[n]["echelon"])
+        cols[n] = top_tier + top_echelon - echelon
+    if all(cols[a] < cols[b] for a, b in g.edges):
+        return cols
+    depth = {n: int(g.nodes[n]["depth"]) for n in g}
     last = max(depth.values())
     return {n: last if g.nodes[n]["type"] == "customer" else d for n, d in depth.items()}
+
+
+def column_headings(g: nx.DiGraph, cols: Mapping[str, int]) -> tuple[str, ...]:
+    """A heading per column from the sites in it: "Tier 2 suppliers" when every one is
+    a supplier of that tier, else the types present ("Plants", "Plants & DCs")."""
+    if not cols:
+        return ()
+    out = []
+    for c in range(max(cols.values()) + 1):
+        members = [n for n, k in cols.items() if k == c]
+        types = [t for t in theme.SITE_TYPES if any(g.nodes[n]["type"] == t for n in members)]
+        tiers = {g.nodes[n].get("tier") for n in members}
+        if types == ["supplier"] and len(tiers) == 1 and next(iter(tiers)):
+            out.append(f"Tier {next(iter(tiers))} suppliers")
+        else:
+            out.append(" & ".join(TYPE_HEADINGS[t] for t in types))
+    return tuple(out)
 
 
 def _normalised_ranks(order: Mapping[int, Sequence[str]]) -> dict[str, float]:
@@ -261,7 +298,7 @@ def layout_network(network: Network) -> MapLayout:
             )
     sizes = tuple(len(order.get(c, [])) for c in range(max(order) + 1)) if order else ()
     edges = tuple((lane.source, lane.target) for lane in network.lanes)
-    return MapLayout(nodes, edges, sizes)
+    return MapLayout(nodes, edges, sizes, column_headings(g, cols))
 
 
 # --------------------------------------------------------------------------- regions

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsSceneHoverEvent,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -233,6 +234,10 @@ class NetworkScene(QGraphicsScene):
         self.label_font = QFont()
         self.label_font.setPixelSize(LABEL_PIXELS)
         self.label_font.setWeight(QFont.Weight.DemiBold)
+        self.heading_font = QFont()
+        self.heading_font.setPixelSize(LABEL_PIXELS + 2)
+        self.heading_font.setWeight(QFont.Weight.Bold)
+        self.headings: list[QGraphicsSimpleTextItem] = []
         self.chips: dict[str, SiteChip] = {}
         self.lanes: list[LaneItem] = []
         self.layout: MapLayout | None = None
@@ -247,6 +252,9 @@ class NetworkScene(QGraphicsScene):
             self.addItem(chip)
         # column x from the widest chip of each column; rows centred on y = 0
         x = 0.0
+        tallest = max(layout.column_sizes, default=1)
+        top = -(tallest - 1) / 2 * ROW_PITCH - ROW_PITCH
+        self.headings: list[QGraphicsSimpleTextItem] = []
         for c in range(layout.columns):
             column = layout.column(c)
             width = max((self.chips[n.site_id].width for n in column), default=40.0)
@@ -254,6 +262,8 @@ class NetworkScene(QGraphicsScene):
             k = len(column)
             for n in column:
                 self.chips[n.site_id].setPos(centre, (n.rank - (k - 1) / 2) * ROW_PITCH)
+            if c < len(layout.headings):
+                self._heading(layout.headings[c], centre, top, width + COLUMN_GAP * 0.8)
             x += width + COLUMN_GAP
         for a, b in layout.edges:
             if a in self.chips and b in self.chips:
@@ -271,6 +281,24 @@ class NetworkScene(QGraphicsScene):
                 self.addItem(lane)
         bounds = self.itemsBoundingRect()
         self.setSceneRect(bounds.adjusted(-24, -24, 24, 24))
+
+    def _heading(self, text: str, centre: float, bottom: float, room: float) -> None:
+        """A column's heading, centred over it, on two lines when one is too wide."""
+        item = QGraphicsSimpleTextItem(text)
+        item.setFont(self.heading_font)
+        item.setBrush(QColor(theme.MUTED))
+        if item.boundingRect().width() > room and " " in text:
+            head, _space, tail = text.rpartition(" ")
+            item.setText(f"{head}\n{tail}")
+        rect = item.boundingRect()
+        item.setPos(centre - rect.width() / 2, bottom - rect.height())
+        item.setZValue(-1)
+        self.addItem(item)
+        self.headings.append(item)
+
+    def heading_texts(self) -> list[str]:
+        """The column headings on show, left to right (one line each)."""
+        return [h.text().replace("\n", " ") for h in self.headings]
 
     def set_heights(self, heights: dict[str, float]) -> None:
         for sid, chip in self.chips.items():
