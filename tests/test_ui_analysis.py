@@ -472,3 +472,24 @@ def test_the_current_plan_is_the_results_run_when_they_share_settings(net: Netwo
     assert both.placement is not None and both.placement.fresh_seed == 9
     assert both.placement.seed != 9  # the search ran on other numbers
     assert "confirmed on the Results run's" in safety_info(both)
+
+
+def test_a_network_curve_says_where_the_sites_stand_today(net: Network) -> None:
+    from jitrisk.analysis.placement import current_days, mean_flows
+
+    request = BufferRequest("network", (0.0, 1.0, 2.0, 3.0, 5.0, 8.0), TRIALS, "baseline")
+    outcome = compute_buffer_curve(net, request)
+    today = current_days(net, mean_flows(net))
+    assert outcome.members and outcome.member_days == tuple(today[s] for s in outcome.members)
+    text = headline(outcome)
+    n = len(outcome.members)
+    assert f"The curve sets all {n} sites to each level together" in text
+    lo, hi = min(outcome.member_days), max(outcome.member_days)
+    assert f"Today they hold {lo:g} day" in text and f"to {hi:g} day" in text
+    knee = outcome.knee
+    assert knee is not None
+    below = sum(1 for d in outcome.member_days if d < knee)
+    if below:
+        assert f"{below} of {n} are below the knee" in text
+    else:
+        assert "every one is at or above the knee" in text

@@ -8,15 +8,18 @@ sentence the view leads with. Tests call both without a display.
 from __future__ import annotations
 
 import math
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from jitrisk.analysis.placement import current_days, mean_flows
 from jitrisk.analysis.sweep import SweepResult, sweep
 from jitrisk.engine import Progress
 from jitrisk.model.graph import build_graph
 from jitrisk.model.records import Network
+from jitrisk.model.scenarios import apply_scenario
 
 from ..logic.formatting import (
     format_compact,
@@ -141,6 +144,8 @@ class BufferOutcome:
     elapsed: float
     currency: str = ""
     members: tuple[str, ...] = field(default=())
+    #: Each member's safety stock today, in days of cover (same order as ``members``).
+    member_days: tuple[float, ...] = field(default=())
 
     @property
     def knee(self) -> float | None:
@@ -206,6 +211,8 @@ def compute_buffer_curve(
         cancelled=cancelled,
     )
     doc = result.to_dict()
+    scen = apply_scenario(net, request.scenario)
+    today = current_days(scen, mean_flows(scen))
     return BufferOutcome(
         request,
         result,
@@ -214,6 +221,7 @@ def compute_buffer_curve(
         time.perf_counter() - t0,
         net.settings.currency,
         result.sites,
+        tuple(float(today.get(s, math.nan)) for s in result.sites),
     )
 
 
@@ -282,11 +290,33 @@ def headline(outcome: BufferOutcome) -> str:
                 f"Current buffer of {title}: {format_days(current)} (not among the levels)."
             )
     elif len(outcome.members) > 1:
-        parts.append(
-            f"{len(outcome.members)} sites set to each level together; their current buffers "
-            "differ, so none is marked."
-        )
+        parts.append(_members_today(outcome))
     return " ".join(parts)
+
+
+def _members_today(outcome: BufferOutcome) -> str:
+    """For a tier or the network: what setting every member to one level means, and
+    where the members stand today against the knee."""
+    n = len(outcome.members)
+    text = f"The curve sets all {n} sites to each level together."
+    days = [d for d in outcome.member_days if math.isfinite(d)]
+    if not days:
+        return text + " Their current buffers differ, so none is marked."
+    lo, mid, hi = min(days), statistics.median(days), max(days)
+    text += (
+        f" Today they hold {format_days(round(lo, 1))} to {format_days(round(hi, 1))} of cover "
+        f"(median {format_days(round(mid, 1))})"
+    )
+    knee = outcome.knee
+    if knee is None:
+        return text + "."
+    below = sum(1 for d in days if d < knee - 1e-9)
+    if below == 0:
+        return text + f"; every one is at or above the knee of {format_days(knee)}."
+    return (
+        text + f"; <b>{below} of {n} are below the knee</b> of {format_days(knee)}, "
+        "on the JIT cliff."
+    )
 
 
 def _slope(a: LevelRow, b: LevelRow) -> float:
