@@ -237,6 +237,10 @@ def test_the_caption_names_what_an_analysis_view_shows(
         assert view.run()
     caption = window.presentation.caption.text()
     # the curve's own scenario, trials and seed: not the Results run's (strike, 24 trials)
-    assert view.run_info.text() in caption and "scenario baseline" in caption
-    assert "scenario strike" not in caption
+    settings = view.run_info.text().split(" · computed in ")[0]
+    assert settings in caption and "scenario baseline" in caption
+    assert "scenario strike" not in caption and "computed in" not in caption
+    # the caption names it, so the view's own settings line is not shown twice
+    assert not view.run_info.isVisible()
     window.toggle_presentation()
+    assert view.run_info.isVisible()

@@ -8,6 +8,7 @@ and a worker of its own.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -378,12 +379,15 @@ class AnalysisView(QWidget):
     def presentation_caption(self) -> str:
         """What the view shows, for the presentation caption: the settings of its own
         computation (scenario, trials, seed), not the last Results run's; "" before one."""
-        return self.run_info.text() if self.stack.currentWidget() is self.result_page else ""
+        if self.stack.currentWidget() is not self.result_page:
+            return ""
+        return re.sub(r" · computed in [^·]*$", "", self.run_info.text())
 
     def set_presentation(self, on: bool) -> None:
-        """On the projector only the result shows: the inputs bar goes (the caption
-        names what was run)."""
+        """On the projector only the result shows: the inputs bar and the run's settings
+        line go (the caption names what was run)."""
         self.inputs_bar.setVisible(not on)
+        self.run_info.setVisible(not on)
 
     def cancel(self) -> bool:
         """Ask the running work to stop after its current batch of trials."""

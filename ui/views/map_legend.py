@@ -106,8 +106,10 @@ def paint_legend(painter: QPainter, rect: QRectF, spec: LegendSpec, font: QFont)
             painter.drawText(QPointF(lx, bar.bottom() + 3 + fm.ascent()), label)
         worse = "darker = worse (lower)" if spec.scale.reverse else "darker = worse"
         painter.drawText(QPointF(bar.right() + 8, bar.bottom()), worse)
-        if spec.scale_note:
-            painter.drawText(QPointF(bar.right() + 8, bar.bottom() - line), spec.scale_note)
+        if spec.scale_note:  # on the tick labels' line: the title above may be wider than the bar
+            painter.drawText(
+                QPointF(bar.right() + 8, bar.bottom() + 3 + fm.ascent()), spec.scale_note
+            )
         width = max(fm.horizontalAdvance(worse), fm.horizontalAdvance(spec.scale_note))
         x += bar_w + 8 + width + 28
     else:
