@@ -15,6 +15,7 @@ the analyses produce (``SweepResult.to_dict()``, ``RiskReport.to_dict()``).
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any, Unpack
 
@@ -307,6 +308,9 @@ def plan_comparison_figure(
         ("P(any stockout)", "stockout", True),
     )
     y = np.arange(len(plans))[::-1]  # first plan on top
+    # each panel gets about a fifth of the width (the plan names take the rest)
+    panel_in = _root(fig).get_size_inches()[0] * 0.21
+    title_chars = max(8, int(panel_in * 72 / (0.6 * _fs(fig, -1))))
     for ax, (label, key, is_pct) in zip(axes, panels, strict=True):
         ax.spines[["top", "right"]].set_visible(False)
         for spine in ("left", "bottom"):
@@ -322,7 +326,9 @@ def plan_comparison_figure(
             dtype=float,
         )
         mean, lo, hi = est[:, 0], est[:, 1], est[:, 2]
-        ax.set_title(label, fontsize=_fs(fig, -1), loc="left", color=theme.TEXT)
+        ax.set_title(
+            textwrap.fill(label, title_chars), fontsize=_fs(fig, -1), loc="left", color=theme.TEXT
+        )
         if not np.isfinite(mean).any():
             # nothing simulated yet: a note instead of empty bars on a meaningless axis
             ax.set_xticks([])
@@ -381,7 +387,8 @@ def plan_comparison_figure(
             ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
         else:
             ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _tick(v)))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
+        # a narrow panel gets fewer ticks, so their labels stay apart
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3 if panel_in >= 1.6 else 2))
         ax.grid(axis="x", color=style.GRID, zorder=0)
         ax.set_axisbelow(True)
     axes[0].set_yticks(y, [style.plain(p.name, 24) for p in plans], fontsize=_fs(fig, -1))

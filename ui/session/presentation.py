@@ -64,7 +64,7 @@ def presentation_style_sheet(scale: float = SCALE, base_points: int = BASE_POINT
         f"QWidget {{ font-size: {base_points}pt; }}\n"
         f"QTableView, QTableWidget {{ font-size: {base_points - 1}pt; }}\n"
         + scaled
-        + f"\nQLabel#PresentationCaption {{ font-size: {round(base_points * 1.3)}pt;"
+        + f"\nQLabel#PresentationCaption {{ font-size: {round(base_points * 1.15)}pt;"
         f" font-weight: 600; color: {theme.TEXT}; }}"
         + f"\nQLabel#PresentationKeys {{ font-size: {base_points - 2}pt; color: {theme.MUTED}; }}"
         + f"\nQWidget#PresentationBar {{ background: {theme.SURFACE};"

@@ -121,6 +121,27 @@ class ResultPage(QWidget):
         return False
 
 
+def fit_panes(splitter: QSplitter) -> None:
+    """Give each pane of ``splitter`` at least its minimum size, taking the room from
+    panes above theirs (larger type on a small screen would otherwise cut text)."""
+    vertical = splitter.orientation() == Qt.Orientation.Vertical
+    sizes = splitter.sizes()
+    need = []
+    for i in range(splitter.count()):
+        hint = splitter.widget(i).minimumSizeHint()
+        need.append(hint.height() if vertical else hint.width())
+    short = sum(max(0, n - s) for n, s in zip(need, sizes, strict=True))
+    if short == 0:
+        return
+    out = [max(s, n) for s, n in zip(sizes, need, strict=True)]
+    for i in range(len(out)):
+        spare = out[i] - need[i] if sizes[i] > need[i] else 0
+        take = min(spare, short)
+        out[i] -= take
+        short -= take
+    splitter.setSizes(out)
+
+
 class AnalysisView(QWidget):
     """Inputs, Run/Cancel with progress, and an idle or a result page for one analysis.
 
@@ -159,6 +180,7 @@ class AnalysisView(QWidget):
         self._best_fraction = 0.0
         self._watched: QWidget | None = None
         self._shares: list[tuple[QSplitter, tuple[int, ...]]] = []
+        self._splitters: list[QSplitter] = []
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)
@@ -262,6 +284,7 @@ class AnalysisView(QWidget):
         """Give ``splitter``'s panes these shares of its height when results first show
         (later the planner's own dragging is kept)."""
         self._shares.append((splitter, shares))
+        self._splitters.append(splitter)
 
     def _apply_shares(self) -> None:
         waiting = []
@@ -384,10 +407,13 @@ class AnalysisView(QWidget):
         return re.sub(r" · computed in [^·]*$", "", self.run_info.text())
 
     def set_presentation(self, on: bool) -> None:
-        """On the projector only the result shows: the inputs bar and the run's settings
-        line go (the caption names what was run)."""
+        """On the projector only the result shows: the inputs bar, the run's settings line
+        and the subtitle go (the caption names what was run; the room goes to the result)."""
         self.inputs_bar.setVisible(not on)
         self.run_info.setVisible(not on)
+        self.subtitle_label.setVisible(not on)
+        for splitter in self._splitters:  # once the larger type has been laid out
+            QTimer.singleShot(0, splitter, lambda s=splitter: fit_panes(s))
 
     def cancel(self) -> bool:
         """Ask the running work to stop after its current batch of trials."""

@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -230,6 +230,28 @@ class PlanCard(QFrame):
             self.lost_label.setText("Expected lost revenue: not simulated yet")
             self.stockout_label.setText("P(any customer stockout): not simulated yet")
         self.note_label.setText(note)
+        self._hold_height()
+
+    def set_compact(self, on: bool) -> None:
+        """Leave out the note line (presentation mode: the room goes to the numbers)."""
+        self.note_label.setVisible(not on and bool(self.note_label.text()))
+        self._hold_height()
+
+    def _hold_height(self) -> None:
+        """Never drawn shorter than its text: a splitter short of room would squash it
+        (presentation type on a small screen), so its minimum is made explicit."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            self.setMinimumHeight(
+                max(layout.minimumSize().height(), super().minimumSizeHint().height())
+            )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            # after the labels inside have taken the new type too
+            QTimer.singleShot(0, self, self._hold_height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -338,6 +360,11 @@ class SafetyView(AnalysisView):
         self.result_layout.addWidget(self.splitter, 1)
         self._drawn = False
         self.set_network(None)
+
+    def set_presentation(self, on: bool) -> None:
+        for card in self.cards:
+            card.set_compact(on)
+        super().set_presentation(on)
 
     def input_widgets(self) -> list[QWidget]:
         return [
