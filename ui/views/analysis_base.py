@@ -414,6 +414,10 @@ class AnalysisView(QWidget):
         self.subtitle_label.setVisible(not on)
         for splitter in self._splitters:  # once the larger type has been laid out
             QTimer.singleShot(0, splitter, lambda s=splitter: fit_panes(s))
+        QTimer.singleShot(0, self, self.refit_tables)
+
+    def refit_tables(self) -> None:
+        """Fit the view's table columns to their text again (the type size changed)."""
 
     def cancel(self) -> bool:
         """Ask the running work to stop after its current batch of trials."""

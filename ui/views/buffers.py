@@ -65,6 +65,7 @@ from ..widgets.records_table import (
     _nan_last,
     fit_columns,
     records_table,
+    scaled,
     tint,
 )
 from ..workers.worker import TaskContext
@@ -234,6 +235,10 @@ class BuffersView(AnalysisView):
         self._drawn = False
         self.set_network(None)
 
+    def refit_tables(self) -> None:
+        if self.table.model().rowCount() > 0:
+            fit_columns(self.table, scaled(self.table, 260))
+
     def input_widgets(self) -> list[QWidget]:
         return [self.target_combo, self.levels_input, self.trials_spin, self.scenario_combo]
 
@@ -329,7 +334,7 @@ class BuffersView(AnalysisView):
         self.model.set_rows(outcome.rows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.model().sort(-1)
-        fit_columns(self.table)
+        fit_columns(self.table, scaled(self.table, 260))
         knee_row = next((i for i, r in enumerate(outcome.rows) if r.is_knee), None)
         if knee_row is not None:
             self.table.scrollTo(self.table.model().index(knee_row, 0))

@@ -50,7 +50,14 @@ from ..logic.risk import (
 )
 from ..widgets.common import split, styled_label
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
-from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
+from ..widgets.records_table import (
+    Column,
+    RecordsModel,
+    fit_columns,
+    records_table,
+    scaled,
+    tint,
+)
 from ..workers.worker import TaskContext
 from .analysis_base import AnalysisView, chart_image
 
@@ -298,6 +305,10 @@ class RiskView(AnalysisView):
         self._drawn = ""
         self.set_network(None)
 
+    def refit_tables(self) -> None:
+        if self.model.rowCount() > 0:
+            fit_columns(self.table, scaled(self.table, 220))
+
     def input_widgets(self) -> list[QWidget]:
         return [
             self.trials_spin,
@@ -356,7 +367,7 @@ class RiskView(AnalysisView):
         self.model.set_rows(rows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.model().sort(-1)
-        fit_columns(self.table, 220)
+        fit_columns(self.table, scaled(self.table, 220))
         exposed = sum(1 for r in rows if r.exposed)
         noun = "regions" if index == 1 else "sites"
         self.count_label.setText(f"{exposed} of {len(rows)} {noun} exposed · highest REI first")

@@ -74,7 +74,14 @@ from ..logic.safety import (
 from ..logic.tasks import RunOutcome
 from ..widgets.common import column_layout, paint_accent, split, styled_label
 from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
-from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, tint
+from ..widgets.records_table import (
+    Column,
+    RecordsModel,
+    fit_columns,
+    records_table,
+    scaled,
+    tint,
+)
 from ..workers.worker import TaskContext
 from .analysis_base import AnalysisErrors, AnalysisView, InputProblem, chart_image
 
@@ -366,6 +373,10 @@ class SafetyView(AnalysisView):
             card.set_compact(on)
         super().set_presentation(on)
 
+    def refit_tables(self) -> None:
+        if self.model.rowCount() > 0:
+            fit_columns(self.table, scaled(self.table, 160))
+
     def input_widgets(self) -> list[QWidget]:
         return [
             self.service_spin,
@@ -494,7 +505,7 @@ class SafetyView(AnalysisView):
         self.model.set_rows(outcome.rows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.model().sort(-1)
-        fit_columns(self.table, 160)
+        fit_columns(self.table, scaled(self.table, 160))
         self._drawn = False
         QTimer.singleShot(0, self, lambda: self._draw(outcome))
 

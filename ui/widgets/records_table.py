@@ -164,6 +164,12 @@ def fit_columns(table: QTableView, max_width: int = 260) -> None:
     header.setStretchLastSection(total < table.viewport().width())
 
 
+def scaled(widget: QWidget, pixels: int, base_points: float = 10.0) -> int:
+    """``pixels`` at the app's usual type, scaled to ``widget``'s type size (presentation)."""
+    size = widget.font().pointSizeF()
+    return round(pixels * max(1.0, size / base_points)) if size > 0 else pixels
+
+
 def tint(colour: str, alpha: int) -> QColor:
     c = QColor(colour)
     c.setAlpha(alpha)
