@@ -230,12 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _register_extra(sub: Any) -> None:
     """Commands of the analytics (sweep, risk, place), reports and imports."""
     from .analysis import register
+    from .history import register as register_fit
     from .imports import register as register_imports
     from .report import register as register_report
 
     register(sub)
     register_report(sub)
     register_imports(sub)
+    register_fit(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
