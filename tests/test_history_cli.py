@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
-
 from history_data import START, csv_text, deliveries, write
+
 from jitrisk.cli import main as cli_main
 from jitrisk.engine import simulate
 from jitrisk.history import fit_history, read_table
