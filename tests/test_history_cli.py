@@ -208,3 +208,20 @@ def test_the_real_scms_history_is_read_end_to_end(tmp_path: Path) -> None:
         assert lane["gof_pvalue"] is None or 0 <= lane["gof_pvalue"] <= 1
     net = load_network(out)
     simulate(net, trials=8, days=30)
+
+
+def test_the_excel_reports_inputs_say_which_values_came_from_history(tmp_path: Path) -> None:
+    from jitrisk.report import write_report
+
+    code, out, _doc = _run(tmp_path, _history_rows())
+    assert code == 0
+    net = load_network(out)
+    from jitrisk.report.build import collect_from_results
+
+    data = collect_from_results(net, [simulate(net, trials=8, days=30)], sections=frozenset())
+    report = write_report(data, tmp_path / "report.xlsx", out)
+    wb = openpyxl.load_workbook(report, read_only=True)
+    texts = [str(v) for row in wb["Inputs"].iter_rows(values_only=True) for v in row if v]
+    wb.close()
+    assert any("came from delivery history" in t for t in texts)
+    assert "Fit" in texts and "SUP-A->PLANT" in texts

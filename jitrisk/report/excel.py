@@ -494,6 +494,9 @@ def write_network(ws: Worksheet, data: ReportData) -> None:
 
 # ----------------------------------------------------------------------------- Inputs
 
+#: The sheet ``jitrisk fit`` adds to a workbook (:mod:`jitrisk.history.workbook_out`).
+FIT_SHEET = "Fit"
+
 
 def write_inputs(ws: Worksheet, data: ReportData, input_path: PathLike | None) -> None:
     """The input sheets, one block under the other, values only and text as text."""
@@ -523,7 +526,14 @@ def input_blocks(
     sha = data.provenance.workbook_sha256
     if path is not None and path.is_file() and sha and _sha256(path) == sha:
         try:
-            return _read_sheets(path), f"Copied from {path.name} (SHA-256 {sha}), values only."
+            blocks = _read_sheets(path)
+            note = f"Copied from {path.name} (SHA-256 {sha}), values only."
+            if any(name.lower() == FIT_SHEET.lower() for name, _rows in blocks):
+                note += (
+                    " Values marked in its Fit sheet came from delivery history "
+                    "(jitrisk fit): the Fit block lists each fit, its sample and its quality."
+                )
+            return blocks, note
         except (OSError, ValueError, KeyError) as exc:
             reason = f"{path.name} could not be read again ({exc})"
     elif path is not None and path.is_file() and sha:
@@ -538,7 +548,7 @@ def input_blocks(
 
 
 def _read_sheets(path: Path) -> list[tuple[str, list[Sequence[object]]]]:
-    wanted = {s.name.lower(): s.name for s in SHEETS}
+    wanted = {s.name.lower(): s.name for s in SHEETS} | {FIT_SHEET.lower(): FIT_SHEET}
     with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported"
         warnings.simplefilter("ignore")
         wb = load_workbook(path, read_only=True, data_only=True)
