@@ -384,6 +384,13 @@ class MainWindow(
         )
         presentation.setCheckable(True)
         self._action(
+            "fit_history",
+            "Fit from delivery &history…",
+            self.fit_history_dialog,
+            None,
+            "Learn lead times and outages from an ERP delivery history",
+        )
+        self._action(
             "snapshot",
             "&Snapshot of the view",
             self.snapshot_view,
@@ -421,6 +428,8 @@ class MainWindow(
         file_menu.addAction(self._actions["save_scenarios"])
         file_menu.addAction(self._actions["export_report"])
         file_menu.addAction(self._actions["export_map"])
+        file_menu.addSeparator()
+        file_menu.addAction(self._actions["fit_history"])
         file_menu.addSeparator()
         file_menu.addAction(self._actions["open_external"])
         file_menu.addSeparator()

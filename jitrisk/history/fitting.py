@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,19 @@ class LeadTimeFit:
     candidates: dict[str, float]  # family -> AIC
     fitted_mean: float
     fitted_sd: float
+    #: P(K = k) of the chosen fit, for whole days ``k`` (the histogram's curve, the QQ plot)
+    pmf: Callable[[NDArray[np.int64]], NDArray[np.float64]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def quantiles(self, probabilities: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Whole-day quantiles of the fit: the least ``k`` with ``P(K <= k) >= p``."""
+        if self.pmf is None:
+            return np.full(len(probabilities), self.mean)
+        grid = np.arange(0, int(max(self.fitted_mean + 12 * self.fitted_sd, 10)) + 1)
+        cdf = np.cumsum(self.pmf(grid))
+        idx = np.searchsorted(cdf, np.minimum(probabilities, cdf[-1] - 1e-12))
+        return grid[np.minimum(idx, len(grid) - 1)].astype(np.float64)
 
 
 def _counts(days: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
@@ -240,7 +253,10 @@ def fit_lead_times(days: NDArray[np.int64]) -> LeadTimeFit:
         raise ValueError("a fit needs at least 2 lead times")
     if x.min() == x.max():  # every delivery took the same days: a constant, nothing to fit
         v = float(x[0])
-        return LeadTimeFit(len(x), v, 0.0, "constant", f"{v:g}", math.nan, None, None, {}, v, 0.0)
+        return LeadTimeFit(
+            len(x), v, 0.0, "constant", f"{v:g}", math.nan, None, None, {}, v, 0.0,
+            lambda k: (np.asarray(k) == v).astype(np.float64),
+        )  # fmt: skip
     fits = fit_families(x)
     best = min(fits.values(), key=lambda f: f.aic)
     k, n = _counts(x)
@@ -262,4 +278,5 @@ def fit_lead_times(days: NDArray[np.int64]) -> LeadTimeFit:
         candidates={f: v.aic for f, v in fits.items()},
         fitted_mean=fm,
         fitted_sd=fs,
+        pmf=best.pmf,
     )

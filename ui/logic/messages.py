@@ -112,6 +112,12 @@ class Errors:
         "The report could not be written",
         "{reason} Choose another folder or file name; a previous report was left as it was.",
     )
+    fit_failed = Msg(
+        "fit_failed",
+        "error",
+        "The delivery history could not be read",
+        "{reason} Check the file, or save it again as CSV or Excel.",
+    )
     snapshot_failed = Msg(
         "snapshot_failed",
         "error",
@@ -214,6 +220,12 @@ class Infos:
         "Scenarios saved to a copy",
         "{name} holds the workbook with {scenarios}. {source} is unchanged; open the copy "
         "to carry on from it.",
+    )
+    fit_needs_workbook = Msg(
+        "fit_needs_workbook",
+        "info",
+        "Open a valid workbook first",
+        "The history is fitted to the sites and lanes of the open workbook.",
     )
     snapshot_saved = Msg(
         "snapshot_saved",

@@ -25,6 +25,7 @@ from jitrisk.engine import Progress
 from jitrisk.errors import JitriskError
 
 from ..dialogs.export import ExportReportDialog, file_filter
+from ..dialogs.fit_history import HISTORY_FILTER, FitHistoryDialog
 from ..logic.formatting import format_duration
 from ..logic.messages import Errors, Infos
 from ..workers.worker import TaskContext, Worker
@@ -119,6 +120,30 @@ class ExportsMixin:
         if self.presentation.active:
             self.presentation.flash(f"Saved {png.name} and its slide in {folder}")
         return png, deck
+
+    def fit_history_dialog(self, history: str | None = None) -> FitHistoryDialog | None:
+        """File > Fit from delivery history…: choose the history, then map, fit and save."""
+        network = self.session_network
+        if network is None or self.document is None:
+            self.messages.show_message(Infos.fit_needs_workbook)
+            return None
+        if history is None:
+            folder = self.store.text("history_dir") or str(self.document.path.parent)
+            history, _ = QFileDialog.getOpenFileName(
+                self, "Fit from delivery history", folder, HISTORY_FILTER
+            )
+            if not history:
+                return None
+        try:
+            dialog = FitHistoryDialog(network, self.document.path, history, self)
+        except (JitriskError, OSError) as exc:
+            self.messages.show_message(Errors.fit_failed.format(reason=_sentence(exc)))
+            return None
+        self.store.set_text("history_dir", str(Path(history).parent))
+        dialog.open_requested.connect(self.open_workbook)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def export_report_dialog(self) -> None:
         """File > Export report…: format, scenarios and sections, then the file name."""
