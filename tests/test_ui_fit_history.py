@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from history_data import csv_text, deliveries, write
 from PySide6.QtCore import QSettings
 
-from history_data import csv_text, deliveries, write
 from ui.app import apply_look
 from ui.dialogs.fit_history import NONE, FitHistoryDialog
 from ui.figures.fit import lane_fit_figure

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +56,8 @@ from ..widgets.common import style_read_only, styled_label
 from ..workers.worker import TaskContext, Worker
 
 NONE = "(none)"
+#: Problems listed in the dialog (all of them are in the JSON of ``jitrisk fit``).
+MAX_PROBLEMS = 500
 HISTORY_FILTER = "Delivery history (*.csv *.txt *.xlsx *.xlsm);;All files (*)"
 
 
@@ -67,6 +70,12 @@ def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
     style_read_only(t)
     t.resizeColumnsToContents()
     return t
+
+
+def preview_order(headers: list[str], mapping: dict[str, str]) -> list[int]:
+    """Column indices with the mapped columns first (in key order), then the rest."""
+    first = [headers.index(mapping[k]) for k in KEYS if mapping.get(k) in headers]
+    return first + [j for j in range(len(headers)) if j not in first]
 
 
 def _text(value: object) -> str:
@@ -120,7 +129,11 @@ class FitHistoryDialog(QDialog):
             label = KEY_LABELS[key] + (" *" if key in REQUIRED else "")
             form.addRow(label, combo)
             self.combos[key] = combo
-        self.preview = _table(self.table.headers, preview(self.table))
+        order = preview_order(self.table.headers, guessed)
+        rows = preview(self.table)
+        self.preview = _table(
+            [self.table.headers[j] for j in order], [[r[j] for j in order] for r in rows]
+        )
         self.preview.setMaximumHeight(220)
         top = QHBoxLayout()
         top.addWidget(mapping_box)
@@ -142,17 +155,21 @@ class FitHistoryDialog(QDialog):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.lanes = _table(["Lane", "Deliveries", "Written", "Family", "χ² p", "On time", ""], [])
+        self.lanes = _table(["Lane", "Deliveries", "Family", "χ² p", "On time", "", "Written"], [])
         self.lanes.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.lanes.itemSelectionChanged.connect(self._draw_lane)
         self.suppliers = _table(
             ["Supplier", "Deliveries", "Episodes", "Per year", "Duration", ""], []
         )
+        self.problems = _table(["Row", "Column", "Problem"], [])
+        self.details = QTabWidget()
+        self.details.addTab(self.suppliers, "Suppliers")
+        self.details.addTab(self.problems, "Problems")
         self.chart = ChartImage(size_hint=QSize(520, 240))
         self.chart.setMinimumSize(360, 200)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.chart)
-        right.addWidget(self.suppliers)
+        right.addWidget(self.details)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.lanes)
         split.addWidget(right)
@@ -214,11 +231,19 @@ class FitHistoryDialog(QDialog):
         self.summary.setText(summary(outcome))
         self.status.setText(f"Fitted in {outcome.elapsed:.1f} s.")
         rows = lane_rows(outcome.fit)
-        lane_keys = ("key", "n", "cell", "family", "pvalue", "on_time", "verdict")
+        lane_keys = ("key", "n", "family", "pvalue", "on_time", "verdict", "cell")
         self._fill(self.lanes, [[_text(r[k]) for k in lane_keys] for r in rows])
         supplier_keys = ("site_id", "n", "episodes", "per_year", "duration", "verdict")
         srows = supplier_rows(outcome.fit)
         self._fill(self.suppliers, [[_text(r[k]) for k in supplier_keys] for r in srows])
+        shown = outcome.fit.problems[:MAX_PROBLEMS]
+        self._fill(self.problems, [[str(p.row), p.column, p.message] for p in shown])
+        more = len(outcome.fit.problems) - len(shown)
+        self.details.setTabText(
+            1,
+            f"Problems ({len(outcome.fit.problems):,}"
+            + (f", {len(shown)} shown)" if more else ")"),
+        )
         if rows:
             self.lanes.selectRow(0)
 
@@ -229,6 +254,8 @@ class FitHistoryDialog(QDialog):
             for j, text in enumerate(row):
                 table.setItem(i, j, QTableWidgetItem(text))
         table.resizeColumnsToContents()
+        for col in range(table.columnCount()):
+            table.setColumnWidth(col, min(table.columnWidth(col), 320))
 
     def _draw_lane(self) -> None:
         if self.outcome is None:
