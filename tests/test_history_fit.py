@@ -118,3 +118,22 @@ def test_the_false_alarm_rate_is_what_the_docs_state() -> None:
     expected = 3 * FALSE_ALARM_RATE * total
     assert flagged <= expected + K_SE * math.sqrt(expected)
     assert pytest.approx(stats.norm.sf(3.5)) == FALSE_ALARM_RATE
+
+
+def test_deliveries_still_missing_at_the_end_of_the_history_are_an_episode() -> None:
+    """An outage from day 1,000 still running when the history ends on day 1,094: its
+    orders were never delivered. The waits of those beyond the threshold are the
+    evidence; the lead-time statistics stay those of the delivered lines."""
+    start, ordered, lead = _supplier(11, outages=())
+    keep = [i for i, o in enumerate(ordered) if (o - start).days < 1000]
+    missing = [o for o in ordered if (o - start).days >= 1000]
+    as_of = start + dt.timedelta(days=1094)
+    ep = find_episodes(
+        [ordered[i] for i in keep], [lead[i] for i in keep], missing=missing, as_of=as_of
+    )
+    assert len(ep.abnormal) == len(keep)
+    last = ep.episodes[-1]
+    assert abs((last.start - start).days - 1000) <= 1
+    # without the missing orders, nothing is found at the end
+    plain = find_episodes([ordered[i] for i in keep], [lead[i] for i in keep])
+    assert all((e.start - start).days < 990 for e in plain.episodes)

@@ -13,6 +13,8 @@ The rule (docs/MODEL.md, "Disruptions from delivery history"):
    chance that an undisrupted delivery is flagged is
    :math:`1 - \Phi(3.5) = 2.3 \times 10^{-4}` (at most; the 2-day floor only
    lowers it): :data:`FALSE_ALARM_RATE`.
+   An order never delivered counts too, once it has waited longer than that
+   by the last day of the history (a missing delivery).
 3. Abnormal deliveries whose order dates lie within :data:`MERGE_DAYS` of each
    other (or of the episode's latest order) are one *episode*: an outage holds
    every order placed while it lasts.
@@ -103,35 +105,51 @@ def clipped(lead: np.ndarray, rounds: int = 50) -> tuple[float, float]:
 
 
 def find_episodes(
-    ordered: Sequence[dt.date], lead_days: Sequence[int], merge_days: int = MERGE_DAYS
+    ordered: Sequence[dt.date],
+    lead_days: Sequence[int],
+    merge_days: int = MERGE_DAYS,
+    *,
+    missing: Sequence[dt.date] = (),
+    as_of: dt.date | None = None,
 ) -> Episodes:
-    """Episodes of one supplier (see the module docstring)."""
+    """Episodes of one supplier (see the module docstring).
+
+    ``missing`` are the order dates of lines never delivered, ``as_of`` the last
+    day the history covers: an order still missing ``as_of - ordered`` days
+    later counts as an abnormally late delivery when that wait is beyond the
+    threshold (a missing delivery is the plainest sign of an outage); it never
+    enters the usual lead time, and ``abnormal`` covers the delivered lines only.
+    """
     lead = np.asarray(lead_days, dtype=np.float64)
     if len(lead) == 0:
         return Episodes((), math.nan, math.nan, np.zeros(0, dtype=bool), 0.0)
     med, s = clipped(lead)
     threshold = med + max(K * s, MIN_EXCESS)
     abnormal = lead > threshold
-    order = sorted(range(len(lead)), key=lambda i: ordered[i])
+    waits = [float((as_of - o).days) for o in missing] if as_of is not None else []
+    dates = list(ordered) + [o for o, w in zip(missing, waits, strict=True) if w > threshold]
+    times = np.concatenate([lead, [w for w in waits if w > threshold]])
+    flagged = np.concatenate([abnormal, np.ones(len(dates) - len(lead), dtype=bool)])
+    order = sorted(range(len(times)), key=lambda i: dates[i])
     episodes: list[Episode] = []
     current: list[int] = []
 
     def close() -> None:
         if current:
-            start = min(ordered[i] for i in current)
-            last = max(ordered[i] for i in current)
-            window = [i for i in range(len(lead)) if start <= ordered[i] <= last]
-            each = [lead[i] - med + (ordered[i] - start).days for i in window]
+            start = min(dates[i] for i in current)
+            last = max(dates[i] for i in current)
+            window = [i for i in range(len(times)) if start <= dates[i] <= last]
+            each = [times[i] - med + (dates[i] - start).days for i in window]
             duration = max(1, round(float(np.median(each))))
             episodes.append(Episode(start, duration, len(current)))
 
     for i in order:
-        if not abnormal[i]:
+        if not flagged[i]:
             continue
-        if current and (ordered[i] - max(ordered[j] for j in current)).days > merge_days:
+        if current and (dates[i] - max(dates[j] for j in current)).days > merge_days:
             close()
             current = []
         current.append(i)
     close()
-    span = (max(ordered) - min(ordered)).days
+    span = (max(dates) - min(dates)).days
     return Episodes(tuple(episodes), threshold, med, abnormal, max(span, 1) / 365.25)

@@ -169,8 +169,12 @@ def fit_history(
     problems = list(lines.problems)
     suppliers: dict[str, SupplierResult] = {}
     lanes: dict[str, LaneResult] = {}
+    as_of = lines.as_of
     for sid, own in by_supplier.items():
-        ep = find_episodes([ln.ordered for ln in own], [ln.lead_days for ln in own])
+        waiting = [o for s, o in lines.missing if s == sid]
+        ep = find_episodes(
+            [ln.ordered for ln in own], [ln.lead_days for ln in own], missing=waiting, as_of=as_of
+        )
         span = (max(ln.ordered for ln in own) - min(ln.ordered for ln in own)).days
         enough = len(own) >= MIN_SUPPLIER_LINES and span >= MIN_SUPPLIER_DAYS
         reason = (

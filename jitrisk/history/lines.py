@@ -65,6 +65,15 @@ class Lines:
     cancelled: int = 0
     unmatched: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: (supplier site_id, order date) of lines not delivered (yet)
+    missing: list[tuple[str, dt.date]] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The last day the history covers: its latest date."""
+        days = [d for ln in self.lines for d in (ln.ordered, ln.delivered)]
+        days += [o for _s, o in self.missing]
+        return max(days) if days else None
 
 
 def site_matcher(net: Network) -> dict[str, str]:
@@ -144,6 +153,7 @@ def usable_lines(table: RawTable, mapping: Mapping[str, str], net: Network) -> L
             continue
         if delivered is None:
             out.open_lines += 1
+            out.missing.append((supplier, ordered))
             continue
         lead = (delivered - ordered).days
         if lead < 0:

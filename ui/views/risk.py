@@ -50,14 +50,7 @@ from ..logic.risk import (
 )
 from ..widgets.common import split, styled_label
 from ..widgets.inputs import fill_scenarios, labelled, scenario_box, spin_box
-from ..widgets.records_table import (
-    Column,
-    RecordsModel,
-    fit_columns,
-    records_table,
-    scaled,
-    tint,
-)
+from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, scaled, tint
 from ..workers.worker import TaskContext
 from .analysis_base import AnalysisView, chart_image
 

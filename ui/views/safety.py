@@ -74,14 +74,7 @@ from ..logic.safety import (
 from ..logic.tasks import RunOutcome
 from ..widgets.common import column_layout, paint_accent, split, styled_label
 from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
-from ..widgets.records_table import (
-    Column,
-    RecordsModel,
-    fit_columns,
-    records_table,
-    scaled,
-    tint,
-)
+from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, scaled, tint
 from ..workers.worker import TaskContext
 from .analysis_base import AnalysisErrors, AnalysisView, InputProblem, chart_image
 
