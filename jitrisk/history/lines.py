@@ -4,8 +4,10 @@ A line is used when its supplier is a site of the workbook, it has an order
 date and a delivery date, it was not cancelled, it is not a duplicate of an
 earlier line, and its lead time (delivered - ordered, whole days) is between 0
 and :data:`MAX_LEAD_DAYS`. Blank delivery dates are open orders (counted, not
-problems). Everything else left out is a :class:`~.reading.HistoryProblem`
-naming the file row and the column.
+problems). A duplicate is a row identical to an earlier one in every column (an
+export run twice); lines of different items that share supplier, dates and
+quantity are not duplicates. Everything else left out is a
+:class:`~.reading.HistoryProblem` naming the file row and the column.
 """
 
 from __future__ import annotations
@@ -170,7 +172,9 @@ def usable_lines(table: RawTable, mapping: Mapping[str, str], net: Network) -> L
                     problem(k, why)
                 qty[k] = value
         promised = dates["promised"].values[i] if "promised" in dates else None
-        key = (supplier, to, ordered, delivered, promised, *qty.values())
+        # a duplicate repeats the whole row: two lines of different items may share
+        # supplier, dates and quantity
+        key = tuple(str(v) for v in table.rows[i])
         if key in seen:
             problem("supplier", f"duplicate of row {seen[key]}: left out")
             continue
