@@ -162,7 +162,9 @@ def usable_lines(table: RawTable, mapping: Mapping[str, str], net: Network) -> L
             problem("delivered", f"delivered {-lead} days before it was ordered")
             continue
         if lead > MAX_LEAD_DAYS:
-            problem("delivered", f"a lead time of {lead:,} days is not believable")
+            problem(
+                "delivered", f"a lead time of {lead:,} days, over a year: taken for a date error"
+            )
             continue
         qty: dict[str, float | None] = {}
         for k in NUMBER_KEYS:
