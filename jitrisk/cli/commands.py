@@ -232,12 +232,14 @@ def _register_extra(sub: Any) -> None:
     from .analysis import register
     from .history import register as register_fit
     from .imports import register as register_imports
+    from .recommend import register as register_recommend
     from .report import register as register_report
 
     register(sub)
     register_report(sub)
     register_imports(sub)
     register_fit(sub)
+    register_recommend(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
