@@ -9,7 +9,10 @@ by step, so the whole curve costs about what one large placement costs:
    CRN); its *marginal benefit* is the revenue at risk it removes per year,
    :math:`\Delta R_s = 365/T \cdot \overline{(L_{\text{now}} - L_{+s})}`.
 2. Greedily, the step with the largest benefit per unit of inventory value
-   (:math:`\Delta R_s / (\text{step}\cdot\mu_s v_s)`) is taken; the plan is
+   (:math:`\Delta R_s / (\text{step}\cdot\mu_s v_s)`) is taken (up to ``batch``
+   days at once while the benefit is at least :data:`BATCH_RATIO` times their
+   holding cost and each of them removes about as much as the first, else one
+   day); the plan is
    simulated again on the same numbers, and the benefits of the site taken and
    of the ``refresh`` next best are re-estimated at the new plan (buffers in
    series protect the same customers). A step that does not lower the revenue
@@ -67,6 +70,12 @@ from .placement import (
 #: The curve is drawn on past the recommendation until a step removes less than
 #: this share of its own holding cost.
 DRAW_ON = 0.25
+#: Several days go to a site at once while its benefit is at least this many times
+#: their holding cost ...
+BATCH_RATIO = 4.0
+#: ... and are kept only if they removed at least this share of ``days x`` the
+#: one-day benefit (the linear regime); otherwise one day is taken instead.
+LINEAR = 0.9
 RULE = (
     "Recommended: the plan after the last of the steps, taken best first, that each "
     "remove at least as much revenue at risk per year as their extra safety stock costs to "
@@ -79,6 +88,7 @@ class FrontierStep:
     """One greedy step: where, what it added, and the plan's revenue at risk after it."""
 
     site_id: str
+    days_added: float  # days of cover this step added at the site
     extra_value: float  # cumulative inventory value added
     holding_cost_per_year: float  # cumulative
     step_benefit_per_year: float  # revenue at risk this step removed, per year (search)
@@ -136,6 +146,7 @@ class Recommendation:
         search = [
             {
                 "site_id": s.site_id,
+                "days_added": s.days_added,
                 "extra_value": s.extra_value,
                 "holding_cost_per_year": s.holding_cost_per_year,
                 "step_benefit_per_year": s.step_benefit_per_year,
@@ -189,8 +200,9 @@ def recommend(
     step_days: float = 1.0,
     holding_rate: float | None = None,
     max_steps: int = 80,
-    refresh: int = 3,
-    confirm_points: int = 8,
+    refresh: int = 1,
+    batch: int = 4,
+    confirm_points: int = 6,
     gsm_days: dict[str, float] | None = None,
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
@@ -250,20 +262,44 @@ def recommend(
         best = max(live, key=lambda s: live[s] / step_cost(base, flows, s, step_days))
         cost = step_cost(base, flows, best, step_days)
         hold = cost * rate_of(best)
-        if gains[best] < DRAW_ON * hold and steps and steps[-1].step_benefit_per_year < hold:
+        last = steps[-1] if steps else None
+        if (
+            gains[best] < DRAW_ON * hold
+            and last is not None
+            and last.step_benefit_per_year < last.step_holding_per_year
+        ):
             break  # well past the recommendation: the curve is flat enough
-        trial = dict(plan)
-        trial[best] += step_days
-        after = run(trial)
-        removed = float(np.mean(ref - after)) * per_year
+        # far from worth-its-cost, several days at once; kept only while each day still
+        # removes about as much as the first (else undone, and one day taken)
+        n = max(1, min(batch, int(gains[best] / max(hold, 1e-12) // BATCH_RATIO)))
+        taken = None
+        for size in dict.fromkeys((n, 1)):
+            trial = dict(plan)
+            trial[best] += size * step_days
+            after = run(trial)
+            removed = float(np.mean(ref - after)) * per_year
+            if size == 1 or removed >= LINEAR * size * gains[best]:
+                taken = (size, trial, after, removed)
+                break
+        assert taken is not None
+        size, trial, after, removed = taken
         if removed <= 0:  # not better on the common numbers: undo, set the site aside
             gains[best] = 0.0
             continue
         plan, ref = trial, after
-        added += cost
-        held += hold
+        added += size * cost
+        held += size * hold
         steps.append(
-            FrontierStep(best, added, held, removed, hold, float(np.mean(ref)) * per_year, plan)
+            FrontierStep(
+                best,
+                size * step_days,
+                added,
+                held,
+                removed,
+                size * hold,
+                float(np.mean(ref)) * per_year,
+                plan,
+            )
         )
         top = sorted(gains, key=lambda s: -gains[s])[:refresh]
         for sid in dict.fromkeys([best, *top]):
