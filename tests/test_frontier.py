@@ -11,6 +11,7 @@ therefore exactly D days at the DC, whatever the random numbers.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def test_the_frontier_never_rises_and_the_rule_holds() -> None:
     net = load_network(TEACHING)
     rec = recommend(net, trials=40, confirm_trials=80, days=120, max_steps=25)
     risks = [s.revenue_at_risk for s in rec.steps]
-    assert all(b <= a + 1e-9 for a, b in zip(risks, risks[1:], strict=False))  # CRN: monotone
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(risks))  # CRN: monotone
     values = [s.extra_value for s in rec.steps]
     assert values == sorted(values)
     k = rec.recommended_index
@@ -84,8 +85,8 @@ def test_recommend_cli_prints_and_writes_the_contract(tmp_path: Path, capsys) ->
     from jitrisk.cli import main as cli_main
 
     out = tmp_path / "rec.json"
-    code = cli_main(["recommend", str(TEACHING), "--trials", "20", "--confirm-trials", "40",
-                     "--days", "90", "--max-steps", "6", "--json", str(out), "--quiet"])  # fmt: skip
+    args = ["recommend", str(TEACHING), "--trials", "20", "--confirm-trials", "40", "--days", "90"]
+    code = cli_main([*args, "--max-steps", "6", "--json", str(out), "--quiet"])
     assert code == 0
     doc = json.loads(out.read_text())
     assert {"rule", "recommended", "frontier", "points"} <= set(doc)
