@@ -487,6 +487,11 @@ def _same_buffer_for_alternatives(lanes: tuple[Lane, ...]) -> tuple[Lane, ...]:
     )
 
 
+#: What the second battery-cell source costs a year (a higher unit price from the
+#: Polish plant and its qualification), so the scenario is priced like a buffer.
+DUAL_SOURCE_COST = 4_000_000
+
+
 def _auto_overrides(net: Network, flow: Mapping[str, float]) -> tuple[Override, ...]:
     """The three named what-ifs of the Scenarios sheet."""
     cells_pl = "T1-CELLS-PL"
@@ -495,6 +500,7 @@ def _auto_overrides(net: Network, flow: Mapping[str, float]) -> tuple[Override, 
         Override("dual-source-battery", "lane:T1-CELLS-CN->BATT-WROCLAW", "share", 0.5),
         Override("dual-source-battery", "lane:T1-CELLS-PL->BATT-WROCLAW", "share", 0.5),
         Override("dual-source-battery", cells_pl, "capacity_per_day", ramped),
+        Override("dual-source-battery", "scenario", "cost_per_year", DUAL_SOURCE_COST),
     ]
     g = build_graph(net)
     tier1 = [n for n in g if g.nodes[n]["type"] == "supplier" and g.nodes[n]["tier"] == 1]

@@ -93,3 +93,29 @@ def test_recommend_cli_prints_and_writes_the_contract(tmp_path: Path, capsys) ->
     text = capsys.readouterr().out
     assert "Recommended:" in text and "revenue at risk" in text
     assert "gsm" in doc["points"]
+
+
+def test_the_workbooks_scenarios_are_points_with_their_yearly_cost() -> None:
+    from dataclasses import replace
+
+    from jitrisk.model.records import Override
+    from jitrisk.workbook.overrides import resolve_overrides
+
+    base = _known()
+    priced = replace(
+        base,
+        overrides=(
+            Override("buffered", "DC", "safety_stock_days", 5),
+            Override("buffered", "scenario", "cost_per_year", 1234.0),
+        ),
+    )
+    rec = recommend(resolve_overrides(priced), trials=8, confirm_trials=8)
+    doc = rec.to_dict()
+    point = doc["points"]["scenarios"]["buffered"]
+    now = doc["points"]["current"]
+    assert point["cost_per_year"] == 1234.0
+    # 5 days at the DC: nothing at risk, 5 x 100 x 10 more held at 25 % a year, plus its cost
+    assert point["revenue_at_risk"]["mean"] == pytest.approx(0.0, abs=1e-6)
+    extra = point["holding_cost_per_year"] - now["holding_cost_per_year"]
+    assert extra == pytest.approx(5 * 100 * 10 * 0.25)
+    assert point["total_cost_per_year"] == pytest.approx(point["holding_cost_per_year"] + 1234.0)

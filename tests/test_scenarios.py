@@ -297,7 +297,7 @@ def test_bad_override_raises_with_its_cell(valid_network: Network) -> None:
     assert str(info.value) == (
         "Scenarios!D2: safety_stock_days: expected a number, got 'lots'; "
         "Scenarios!B3: unknown target 'DCX' (did you mean 'DC'?); use a site_id, region:<name>, "
-        "lane:<from>-><to>, disruption:<id> or settings"
+        "lane:<from>-><to>, disruption:<id>, settings or scenario"
     )
     # the other scenario is unaffected
     assert apply_scenario(net, "baseline").scenario == "baseline"
@@ -343,3 +343,38 @@ def test_baseline_run_ignores_disruptions_of_named_scenarios(valid_network: Netw
     res = simulate(net, trials=2, days=10)
     assert all(d.scenario in ("", "baseline") for d in res.network.disruptions)
     assert any(d.scenario == "strike" for d in net.disruptions)
+
+
+def test_a_scenario_may_carry_a_yearly_cost(make_workbook: MakeWorkbook) -> None:
+    rows: Rows = valid_rows()
+    rows["Scenarios"] += [
+        ["dual-source", "SUP-A", "safety_stock_days", 4],
+        ["dual-source", "scenario", "cost_per_year", 250000],
+        ["priced-text", "scenario", "cost_per_year", "1,500"],
+    ]
+    path: Path = make_workbook(rows)
+    report = validate_workbook(path)
+    assert report.ok, [str(p) for p in report.problems]
+    net = load_network(path)
+    assert apply_scenario(net, "dual-source").cost_per_year == 250000
+    assert apply_scenario(net, "priced-text").cost_per_year == 1500
+    assert apply_scenario(net, "baseline").cost_per_year == 0.0
+    assert apply_scenario(net, "strike").cost_per_year == 0.0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "column", "words"),
+    [
+        ("cost", 10, 3, "one field, cost_per_year"),
+        ("cost_per_year", -5, 4, "amount >= 0"),
+        ("cost_per_year", "a lot", 4, "amount >= 0"),
+    ],
+)
+def test_a_bad_scenario_cost_is_a_problem_with_its_cell(
+    make_workbook: MakeWorkbook, field: str, value: object, column: int, words: str
+) -> None:
+    rows: Rows = valid_rows()
+    rows["Scenarios"] += [["priced", "scenario", field, value]]
+    report = validate_workbook(make_workbook(rows))
+    bad = [p for p in report.problems if p.sheet == "Scenarios"]
+    assert bad and bad[0].row == 4 and bad[0].column == column and words in bad[0].message

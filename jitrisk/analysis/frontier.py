@@ -134,6 +134,9 @@ class Recommendation:
     improvement: Estimate  # revenue at risk removed per year, paired, fresh numbers
     gsm: PlanPoint | None = None
     sites: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the workbook's other scenarios, each as it is (its cover, its disruptions), with
+    #: what it costs a year besides its inventory (``cost_per_year``)
+    scenarios: dict[str, tuple[PlanPoint, float]] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -155,7 +158,17 @@ class Recommendation:
             }
             for s in self.steps
         ]
-        points: dict[str, Any] = {"current": self.current.as_dict(), "scenarios": {}}
+        points: dict[str, Any] = {
+            "current": self.current.as_dict(),
+            "scenarios": {
+                name: p.as_dict()
+                | {
+                    "cost_per_year": cost,
+                    "total_cost_per_year": p.holding_cost_per_year + cost,
+                }
+                for name, (p, cost) in self.scenarios.items()
+            },
+        }
         if self.gsm is not None:
             points["gsm"] = self.gsm.as_dict()
         wording = "delivered late" if self.unmet_demand == "backorder" else "lost"
@@ -204,6 +217,7 @@ def recommend(
     batch: int = 4,
     confirm_points: int = 6,
     gsm_days: dict[str, float] | None = None,
+    scenarios: bool = True,
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -211,7 +225,9 @@ def recommend(
     """Build the frontier, pick the recommended plan and confirm it (module docstring).
 
     ``gsm_days`` (site -> days), when given, is confirmed beside the others as the
-    guaranteed-service plan. Raises :class:`JitriskError` for invalid settings.
+    guaranteed-service plan; with ``scenarios``, every other scenario of the
+    workbook is confirmed as it is, as a point with its ``cost_per_year``.
+    Raises :class:`JitriskError` for invalid settings.
     """
     if trials < 2 or confirm_trials < 2:
         raise JitriskError("the search and the confirmation need at least 2 trials each")
@@ -346,6 +362,25 @@ def recommend(
         full.update({s: d for s, d in gsm_days.items() if s in full})
         gsm = confirm("gsm", full)[0]
     sites = _site_table(base, flows, start, rec_plan, gsm_days or {}, rate_of)
+    others: dict[str, tuple[PlanPoint, float]] = {}
+    for name in (n for n in net.scenario_names if n != base.scenario) if scenarios else ():
+        scen = apply_scenario(net, name)
+        scen_flows = mean_flows(scen)
+        scen_days = current_days(scen, scen_flows)
+        ev, res = evaluate_plan(
+            scen, scen_days, scen_flows, trials=confirm_trials, horizon=horizon, seed=fresh,
+            workers=workers, cancelled=cancelled, as_is=True,
+        )  # fmt: skip
+        tick()
+        lost = res.network_lost_revenue().astype(np.float64) * per_year
+        point = PlanPoint(
+            name,
+            scen_days,
+            ev.inventory_value,
+            _holding(scen, scen_flows, scen_days, holding_rate),
+            mean_estimate(lost, (0.0, math.inf)),
+        )
+        others[name] = (point, scen.cost_per_year)
     return Recommendation(
         scenario=base.scenario,
         trials=trials,
@@ -362,6 +397,7 @@ def recommend(
         improvement=mean_estimate((cur_lost - rec_lost) * per_year),
         gsm=gsm,
         sites=sites,
+        scenarios=others,
         elapsed_s=time.perf_counter() - t0,
     )
 

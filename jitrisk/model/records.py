@@ -179,7 +179,7 @@ class Disruption:
         return "site"
 
 
-ChangeTarget = Literal["settings", "site", "demand", "lane", "disruption"]
+ChangeTarget = Literal["settings", "site", "demand", "lane", "disruption", "scenario"]
 
 
 @dataclass(frozen=True)
@@ -253,6 +253,9 @@ class Network:
     overrides: tuple[Override, ...] = ()
     settings: Settings = field(default_factory=Settings)
     scenario: str = BASELINE
+    #: What the scenario on show costs a year besides its inventory (a second source,
+    #: a contract): the Scenarios sheet's ``scenario`` / ``cost_per_year`` row.
+    cost_per_year: float = 0.0
     source_path: str = field(default="", compare=False)
     source_sha256: str = field(default="", compare=False)
 

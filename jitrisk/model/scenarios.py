@@ -24,6 +24,8 @@ def apply_change(net: Network, change: Change) -> Network:
     values: dict[str, Any] = dict(change.values)
     if change.target == "settings":
         return net.with_settings(**values)
+    if change.target == "scenario":
+        return replace(net, **values)
     if change.target == "lane":
         lanes = tuple(replace(x, **values) if x.key == change.key else x for x in net.lanes)
         return replace(net, lanes=lanes)

@@ -367,7 +367,8 @@ SCENARIOS = Sheet(
             "",
             "required",
             "A site_id, region:<name> (every site in it), lane:<from>-><to>, "
-            "disruption:<disruption_id> or settings.",
+            "disruption:<disruption_id>, settings, or scenario (field cost_per_year: what "
+            "the scenario costs a year besides its inventory).",
         ),
         Column(
             "field",

@@ -20,12 +20,15 @@ target                     fields
 ``disruption:<id>``        ``probability_per_day``, ``events_per_year``,
                            ``duration_days``, ``severity``, ``start_day``
 ``settings``               any Settings key
+``scenario``               ``cost_per_year``: what the scenario costs a year besides
+                           its inventory (a second source, a contract), >= 0
 =========================  ==========================================================
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -88,6 +91,16 @@ def _resolve_one(net: Network, o: Override) -> tuple[Change, ...]:
         except CellError as exc:
             raise _Failure("value", f"{name}: {exc}") from None
         return (Change("settings", "", ((name, value),)),)
+    if target.lower() == "scenario":
+        if name != "cost_per_year":
+            raise _Failure("field", f"a scenario has one field, cost_per_year; not '{name}'")
+        try:
+            cost = float(str(o.value).replace(",", "")) if not isinstance(o.value, bool) else -1.0
+        except ValueError:
+            cost = math.nan
+        if not (math.isfinite(cost) and cost >= 0):
+            raise _Failure("value", f"cost_per_year must be an amount >= 0, got {o.value!r}")
+        return (Change("scenario", "", (("cost_per_year", cost),)),)
     if target.startswith("lane:"):
         body = target[len("lane:") :]
         a, _, b = (x.strip() for x in body.partition("->"))
@@ -130,7 +143,7 @@ def _resolve_one(net: Network, o: Override) -> tuple[Change, ...]:
         raise _Failure(
             "target",
             f"unknown target '{target}'{hint}; use a site_id, region:<name>, "
-            "lane:<from>-><to>, disruption:<id> or settings",
+            "lane:<from>-><to>, disruption:<id>, settings or scenario",
         )
     return (_resolve_site(net, target, name, o.value),)
 
