@@ -98,6 +98,12 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             f"{name:<14}{money(p.inventory_value):>20}{money(p.holding_cost_per_year):>18}   "
             f"{risk(p)}"
         )
+    for name, (p, cost) in rec.scenarios.items():
+        extra = f"  (+ {money(cost)} a year of its own)" if cost else ""
+        print(
+            f"{name:<14}{money(p.inventory_value):>20}{money(p.holding_cost_per_year):>18}   "
+            f"{risk(p)}{extra}"
+        )
     imp = rec.improvement
     print(
         f"\nRecommended: {rec.recommended_index} steps; removes {money(imp.mean)} "
