@@ -323,13 +323,14 @@ def test_shortcuts_and_menus(window: MainWindow) -> None:
     # every tab has its Ctrl+number, in the order of the tabs, and is in the View menu
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
     keys = ["summary", "map", "results", "compare", "buffers", "risk", "safety", "story"]
+    keys += ["frontier"]
     view_menu = window.view_menu.actions()
     for i, (key, tab) in enumerate(zip(keys, tabs, strict=True)):
         action = window.action(f"show_{key}")
         assert action.shortcut() == QKeySequence(f"Ctrl+{i + 1}") and action in view_menu
         action.trigger()
         assert window.tabs.currentWidget() is tab
-    assert "Ctrl+8" in shortcuts_html(window.actions())
+    assert "Ctrl+9" in shortcuts_html(window.actions())
     assert not window.action("run").isEnabled() and not window.action("reload").isEnabled()
 
 

@@ -70,6 +70,7 @@ from .session.recent_files import RecentFiles
 from .session.settings_store import SettingsStore
 from .views.buffers import BuffersView
 from .views.compare import CompareView
+from .views.frontier import FrontierView
 from .views.network_map import NetworkMapWidget
 from .views.results import ResultsView
 from .views.risk import RiskView
@@ -91,6 +92,20 @@ from .workers.gc_collector import GuiThreadCollector
 from .workers.worker import Worker
 
 log = logging.getLogger(__name__)
+
+
+#: The View menu's tab actions, in the order of the tabs: key, menu text.
+VIEW_ACTIONS = (
+    ("summary", "&Summary"),
+    ("map", "&Map"),
+    ("results", "R&esults"),
+    ("compare", "&Compare"),
+    ("buffers", "&Buffers"),
+    ("risk", "&Risk"),
+    ("safety", "Safety s&tock"),
+    ("story", "&Day by day"),
+    ("frontier", "&Frontier"),
+)
 
 
 class MainWindow(
@@ -215,12 +230,20 @@ class MainWindow(
         self.risk_view = RiskView()
         self.safety_view = SafetyView()
         self.story_view = StoryView()
-        self.analysis_views = (self.buffers_view, self.risk_view, self.safety_view, self.story_view)
+        self.frontier_view = FrontierView()
+        self.analysis_views = (
+            self.buffers_view,
+            self.risk_view,
+            self.safety_view,
+            self.story_view,
+            self.frontier_view,
+        )
         for view, title in (
             (self.buffers_view, "Buffers"),
             (self.risk_view, "Risk"),
             (self.safety_view, "Safety stock"),
             (self.story_view, "Day by day"),
+            (self.frontier_view, "Frontier"),
         ):
             self.tabs.addTab(view, title)
             # the session's network: the workbook's, plus the what-ifs kept over a reload
@@ -354,24 +377,12 @@ class MainWindow(
             "Run every scenario with the same settings, to compare them (paired)",
         )
         self._action("cancel", "&Cancel run", self.cancel_run, "Esc", "Stop the running simulation")
-        self._action(
-            "show_summary", "&Summary", lambda: self.show_view(self.summary_view), "Ctrl+1"
-        )
-        self._action("show_map", "&Map", lambda: self.show_view(self.map_view), "Ctrl+2")
-        self._action(
-            "show_results", "R&esults", lambda: self.show_view(self.results_view), "Ctrl+3"
-        )
-        self._action(
-            "show_compare", "&Compare", lambda: self.show_view(self.compare_view), "Ctrl+4"
-        )
-        self._action(
-            "show_buffers", "&Buffers", lambda: self.show_view(self.buffers_view), "Ctrl+5"
-        )
-        self._action("show_risk", "&Risk", lambda: self.show_view(self.risk_view), "Ctrl+6")
-        self._action(
-            "show_safety", "Safety s&tock", lambda: self.show_view(self.safety_view), "Ctrl+7"
-        )
-        self._action("show_story", "&Day by day", lambda: self.show_view(self.story_view), "Ctrl+8")
+        # one action per tab, in the tab order, Ctrl+1 to Ctrl+9
+        for i, (key, text) in enumerate(VIEW_ACTIONS):
+            view = self.tabs.widget(i)
+            self._action(
+                f"show_{key}", text, lambda *_a, v=view: self.show_view(v), f"Ctrl+{i + 1}"
+            )
         self._action("fit_map", "&Fit map", self._fit_map, "Ctrl+0", "Show the whole network")
         self._action("zoom_in", "Zoom &in", lambda: self._zoom_map(1.25), std.ZoomIn)
         self._action("zoom_out", "Zoom &out", lambda: self._zoom_map(1 / 1.25), std.ZoomOut)
@@ -438,7 +449,7 @@ class MainWindow(
         for key in ("show_summary", "show_map", "show_results", "show_compare"):
             view_menu.addAction(self._actions[key])
         view_menu.addSeparator()
-        for key in ("show_buffers", "show_risk", "show_safety", "show_story"):
+        for key in ("show_buffers", "show_risk", "show_safety", "show_story", "show_frontier"):
             view_menu.addAction(self._actions[key])
         view_menu.addSeparator()
         for key in ("fit_map", "zoom_in", "zoom_out"):

@@ -52,7 +52,7 @@ DETAIL_SITE = "T1-CELLS-CN"
 #: The buffer curve's site: the EV plant, whose current buffer sits below the knee.
 BUFFER_SITE = "OEM-LEIPZIG"
 #: Trials of the analysis pictures: modest, so each run takes well under a minute.
-ANALYSIS_TRIALS = {"buffers": 100, "risk": 50, "safety": 50, "story": 300}
+ANALYSIS_TRIALS = {"buffers": 100, "risk": 50, "safety": 50, "story": 300, "frontier": 60}
 #: The outage followed day by day: the Taiwanese foundry, first by risk exposure.
 STORY_SITE = "T3-FOUNDRY-TW"
 
@@ -112,9 +112,11 @@ def _analysis_views(app: object, window: object, out: Path) -> list[Path]:
         ("risk", w.risk_view),  # type: ignore[attr-defined]
         ("safety", w.safety_view),  # type: ignore[attr-defined]
         ("story", w.story_view),  # type: ignore[attr-defined]
+        ("frontier", w.frontier_view),  # type: ignore[attr-defined]
     )
     views[0][1].select_target(BUFFER_SITE)
     views[3][1].choose(STORY_SITE)
+    views[4][1].confirm_spin.setValue(ANALYSIS_TRIALS["frontier"] * 5)
     shots: list[Path] = []
     for name, view in views:
         w.show_view(view)  # type: ignore[attr-defined]
@@ -145,6 +147,7 @@ PRESENTATION_NAMES = {
     "Risk": "risk",
     "Safety stock": "safety",
     "Day by day": "story",
+    "Frontier": "frontier",
 }
 
 

@@ -1,0 +1,68 @@
+"""The frontier chart: revenue at risk a year against inventory value held. No Qt."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from jitrisk.report import figures as report
+from jitrisk.report import style
+
+from ..logic.formatting import format_compact
+
+
+def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) -> Figure:
+    """The search curve (common random numbers), the confirmed points with their 95 %
+    intervals, and the current, recommended, guaranteed-service and scenario points."""
+    fig = report.frame_canvas(frame)
+    search = doc.get("search") or []
+    if not doc.get("frontier"):
+        return report.empty_figure("No frontier computed yet.", figure=fig)
+    ax = fig.add_subplot(1, 1, 1)
+    cur = doc["points"]["current"]
+    base_value = cur["inventory_value"]
+    start = cur["revenue_at_risk"]["mean"]
+    xs = [base_value] + [base_value + s["extra_value"] for s in search]
+    first = search[0]["revenue_at_risk"] + search[0]["step_benefit_per_year"] if search else start
+    ys = [first] + [s["revenue_at_risk"] for s in search]
+    ax.plot(xs, ys, "-", color=style.MUTED, lw=1.4, label="search (common random numbers)")
+    pts = doc["frontier"]
+    px = np.array([p["inventory_value"] for p in pts])
+    pm = np.array([p["revenue_at_risk"]["mean"] for p in pts])
+    lo = np.array([p["revenue_at_risk"]["ci95"][0] for p in pts])
+    hi = np.array([p["revenue_at_risk"]["ci95"][1] for p in pts])
+    ax.errorbar(px, pm, yerr=[pm - lo, hi - pm], fmt="o", color=style.SAFE, ms=5, capsize=3,
+                label="confirmed on fresh numbers (95 % CI)")  # fmt: skip
+    rec = doc["recommended"]
+    marks = [
+        (cur, "Now", style.OKABE_ITO["black"], "s"),
+        (rec, "Recommended", style.RISK, "*"),
+    ]
+    gsm = doc["points"].get("gsm")
+    if gsm:
+        marks.append((gsm, "Guaranteed service", style.OKABE_ITO["bluish_green"], "D"))
+    for name, p in (doc["points"].get("scenarios") or {}).items():
+        marks.append((p, name, style.OKABE_ITO["reddish_purple"], "P"))
+    for p, label, colour, marker in marks:
+        x, y = p["inventory_value"], p["revenue_at_risk"]["mean"]
+        ax.scatter([x], [y], s=140 if marker == "*" else 70, marker=marker, color=colour,
+                   zorder=5, label=label)  # fmt: skip
+        ax.annotate(f" {label}", (x, y), fontsize=9, color=colour, va="bottom")
+    money = f" ({currency})" if currency else ""
+    ax.xaxis.set_major_formatter(lambda v, _p: format_compact(v))
+    ax.yaxis.set_major_formatter(lambda v, _p: format_compact(v))
+    ax.set_xlabel(f"Safety stock held, inventory value{money}")
+    ax.set_ylabel(f"Revenue at risk a year{money}")
+    ax.set_ylim(bottom=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(color=style.GRID)
+    ax.set_axisbelow(True)
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.set_title(
+        frame.get("title") or "What more safety stock buys: revenue at risk against stock held",
+        loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
+    )  # fmt: skip
+    return fig

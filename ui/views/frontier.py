@@ -1,0 +1,139 @@
+"""The Frontier view: how much safety stock is worth buying, and where.
+
+Runs :func:`ui.logic.frontier.compute_frontier` on its worker: the frontier of
+revenue at risk a year against inventory value held, the recommended plan
+(the last steps that remove at least their own holding cost), confirmed on
+fresh random numbers beside today's plan, the guaranteed-service plan and the
+workbook's scenarios. Shows the takeaway, the chart and the per-site table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from jitrisk.engine import Progress
+from jitrisk.model.records import Network
+
+from ..figures import analysis as analysis_charts
+from ..figures.frontier import frontier_figure
+from ..logic.formatting import MISSING, format_compact
+from ..logic.frontier import (
+    DEFAULT_CONFIRM,
+    DEFAULT_TRIALS,
+    FrontierOutcome,
+    FrontierRequest,
+    FrontierRow,
+    compute_frontier,
+    headline,
+    run_info,
+    site_rows,
+)
+from ..widgets.common import split
+from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
+from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, scaled
+from ..workers.worker import TaskContext
+from .analysis_base import AnalysisView, chart_image
+
+
+def _days(v: float | None) -> str:
+    return MISSING if v is None or not math.isfinite(v) else f"{v:,.1f}"
+
+
+COLUMNS = (
+    Column("Site", "Site id.", lambda r: r.site_id, lambda r: r.site_id, numeric=False),
+    Column("Name", "Readable name.", lambda r: r.name, lambda r: r.name, numeric=False),
+    Column("Now (d)", "Safety stock today, days of cover.", lambda r: _days(r.current_days),
+           lambda r: r.current_days),
+    Column("Recommended (d)", "Days of cover in the recommended plan.",
+           lambda r: _days(r.recommended_days), lambda r: r.recommended_days),
+    Column("GSM (d)", "Days the guaranteed-service plan sets (demand swings only).",
+           lambda r: _days(r.gsm_days), lambda r: r.gsm_days if r.gsm_days is not None else -1),
+    Column("Extra value", "Inventory value of the extra days.",
+           lambda r: format_compact(r.extra_value), lambda r: r.extra_value),
+    Column("Holding a year", "What the extra days cost to hold a year.",
+           lambda r: format_compact(r.extra_holding), lambda r: r.extra_holding),
+)  # fmt: skip
+
+
+def frontier_task(
+    net: Network, request: FrontierRequest
+) -> Callable[[TaskContext], FrontierOutcome]:
+    def task(context: TaskContext) -> FrontierOutcome:
+        return compute_frontier(
+            net, request, progress=context.report, cancelled=context.is_cancel_requested
+        )
+
+    return task
+
+
+class FrontierView(AnalysisView):
+    """The frontier chart, the takeaway and the reconciled per-site table."""
+
+    ANALYSIS = "frontier"
+    TITLE = "Frontier"
+    SUBTITLE = (
+        "How much safety stock is worth buying: revenue at risk a year against stock held, "
+        "and the plan after which a day of cover costs more to hold than it protects."
+    )
+    IDLE_TEXT = "Press Run to build the frontier and the recommended plan (about a minute)."
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.trials_spin = spin_box(20, 100_000, DEFAULT_TRIALS, 50, "Trials of the search.")
+        self.confirm_spin = spin_box(
+            20, 100_000, DEFAULT_CONFIRM, 500, "Trials of the confirmation on fresh numbers."
+        )
+        self.rate_box = PercentBox(
+            0.0, 100.0, 0.0, "Yearly holding cost as a share of value; 0: each site's own rate."
+        )
+        self.rate_box.setSpecialValueText("each site's")
+        self.scenario_combo = scenario_box()
+        self.controls.addWidget(labelled("Search trials", self.trials_spin))
+        self.controls.addWidget(labelled("Confirm on", self.confirm_spin))
+        self.controls.addWidget(labelled("Holding rate", self.rate_box))
+        self.controls.addWidget(labelled("Scenario", self.scenario_combo))
+        self.run_button.setToolTip("Build the frontier and the recommended plan")
+        self.canvas = chart_image(analysis_charts.empty_figure, "Press Run", (420, 300))
+        self.model = RecordsModel(COLUMNS, self)
+        self.table = records_table(self.model, self)
+        self.splitter = split(self.canvas, self.table, stretch=(3, 2))
+        self.share_space(self.splitter, 3, 2)
+        self.result_layout.addWidget(self.splitter, 1)
+        self.set_network(None)
+
+    def input_widgets(self) -> list[QWidget]:
+        return [self.trials_spin, self.confirm_spin, self.rate_box, self.scenario_combo]
+
+    def network_changed(self, network: Network | None) -> None:
+        fill_scenarios(self.scenario_combo, network)
+
+    def make_task(self) -> tuple[Callable[[TaskContext], Any], str]:
+        assert self.network is not None
+        rate = self.rate_box.value() / 100.0
+        request = FrontierRequest(
+            self.trials_spin.value(),
+            self.confirm_spin.value(),
+            rate if rate > 0 else None,
+            self.scenario_combo.currentText() or "baseline",
+        )
+        return frontier_task(self.network, request), request.describe()
+
+    def describe_progress(self, progress: Progress) -> str:
+        return f"{progress.done:,} simulations"
+
+    def refit_tables(self) -> None:
+        if self.model.rowCount() > 0:
+            fit_columns(self.table, scaled(self.table, 200))
+
+    def show_outcome(self, outcome: FrontierOutcome) -> None:
+        self.headline.setText(headline(outcome))
+        self.run_info.setText(run_info(outcome))
+        rows: list[FrontierRow] = site_rows(outcome)
+        self.model.set_rows(rows)
+        fit_columns(self.table, scaled(self.table, 200))
+        doc, currency = outcome.doc, outcome.currency
+        self.canvas.set_figure(lambda figure: frontier_figure(doc, currency, figure=figure))
