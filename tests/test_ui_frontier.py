@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-
 from test_frontier import D, _known
+
 from ui.app import apply_look
 from ui.figures.frontier import frontier_figure
 from ui.logic.frontier import FrontierRequest, compute_frontier, headline, site_rows
