@@ -62,3 +62,16 @@ def test_the_frontier_view_runs_and_shows_the_plan(qtbot: Any, window: MainWindo
     assert view.model.rowCount() == len(site_rows(view.outcome))
     assert "safety stock" in view.headline.text()
     qtbot.waitUntil(view.canvas.is_current, timeout=20_000)
+
+
+def test_a_far_worse_scenario_sits_on_the_top_edge_named_with_its_value() -> None:
+    out = compute_frontier(_known(), FrontierRequest(8, 8, None, "baseline"))
+    doc = dict(out.doc)
+    huge = 100 * out.rec.current.revenue_at_risk.mean
+    doc["points"] = dict(doc["points"]) | {
+        "scenarios": {"strait": {"inventory_value": 1.0, "revenue_at_risk": {"mean": huge}}}
+    }
+    fig = frontier_figure(doc, "EUR")
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] < huge
+    assert any("strait" in t.get_text() and "off the chart" in t.get_text() for t in ax.texts)

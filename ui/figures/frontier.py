@@ -46,17 +46,22 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
         marks.append((gsm, "Guaranteed service", style.OKABE_ITO["bluish_green"], "D"))
     for name, p in (doc["points"].get("scenarios") or {}).items():
         marks.append((p, name, style.OKABE_ITO["reddish_purple"], "P"))
+    # the frontier's own range decides the scale; a far worse scenario sits on the top edge
+    top = 1.3 * max([*ys, *hi, *(m[0]["revenue_at_risk"]["mean"] for m in marks[:3])])
     for p, label, colour, marker in marks:
         x, y = p["inventory_value"], p["revenue_at_risk"]["mean"]
-        ax.scatter([x], [y], s=140 if marker == "*" else 70, marker=marker, color=colour,
-                   zorder=5, label=label)  # fmt: skip
-        ax.annotate(f" {label}", (x, y), fontsize=9, color=colour, va="bottom")
+        off = y > top
+        shown = top if off else y
+        ax.scatter([x], [shown], s=140 if marker == "*" else 70, marker="^" if off else marker,
+                   color=colour, zorder=5, label=label, clip_on=False)  # fmt: skip
+        text = f" {label}" + (f": {format_compact(y)} (off the chart)" if off else "")
+        ax.annotate(text, (x, shown), fontsize=9, color=colour, va="top" if off else "bottom")
+    ax.set_ylim(0, top)
     money = f" ({currency})" if currency else ""
     ax.xaxis.set_major_formatter(lambda v, _p: format_compact(v))
     ax.yaxis.set_major_formatter(lambda v, _p: format_compact(v))
     ax.set_xlabel(f"Safety stock held, inventory value{money}")
     ax.set_ylabel(f"Revenue at risk a year{money}")
-    ax.set_ylim(bottom=0)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(color=style.GRID)
     ax.set_axisbelow(True)
