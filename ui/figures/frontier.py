@@ -48,14 +48,20 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
         marks.append((p, name, style.OKABE_ITO["reddish_purple"], "P"))
     # the frontier's own range decides the scale; a far worse scenario sits on the top edge
     top = 1.3 * max([*ys, *hi, *(m[0]["revenue_at_risk"]["mean"] for m in marks[:3])])
+    n_off = 0
     for p, label, colour, marker in marks:
         x, y = p["inventory_value"], p["revenue_at_risk"]["mean"]
         off = y > top
         shown = top if off else y
         ax.scatter([x], [shown], s=140 if marker == "*" else 70, marker="^" if off else marker,
                    color=colour, zorder=5, label=label, clip_on=False)  # fmt: skip
-        text = f" {label}" + (f": {format_compact(y)} (off the chart)" if off else "")
-        ax.annotate(text, (x, shown), fontsize=9, color=colour, va="top" if off else "bottom")
+        if off:  # one line each under the top edge, so several never overprint
+            n_off += 1
+            ax.annotate(f" {label}: {format_compact(y)} (off the chart)", (x, shown),
+                        xytext=(6, -13 * n_off), textcoords="offset points", fontsize=9,
+                        color=colour, va="center")  # fmt: skip
+        else:
+            ax.annotate(f" {label}", (x, shown), fontsize=9, color=colour, va="bottom")
     ax.set_ylim(0, top)
     money = f" ({currency})" if currency else ""
     ax.xaxis.set_major_formatter(lambda v, _p: format_compact(v))
