@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,9 +72,14 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(color=style.GRID)
     ax.set_axisbelow(True)
-    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    # under the chart, never over the curve; the title wrapped to the width
+    handles, labels = ax.get_legend_handles_labels()
+    width_in = fig.get_size_inches()[0] if isinstance(fig, Figure) else 8.0
+    fig.legend(handles, labels, loc="outside lower center", fontsize=8, frameon=False,
+               ncols=max(2, min(5, int(width_in // 2.2))))  # fmt: skip
+    title = frame.get("title") or "What more safety stock buys: revenue at risk against stock held"
     ax.set_title(
-        frame.get("title") or "What more safety stock buys: revenue at risk against stock held",
+        textwrap.fill(title, max(30, int(width_in * 72 / (0.62 * 12)))),
         loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
     )  # fmt: skip
     return fig
