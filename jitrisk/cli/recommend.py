@@ -99,10 +99,10 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             f"{risk(p)}"
         )
     for name, (p, cost) in rec.scenarios.items():
-        extra = f"  (+ {money(cost)} a year of its own)" if cost else ""
+        own = f"  (+ {money(cost)} a year of its own)" if cost else ""
         print(
             f"{name:<14}{money(p.inventory_value):>20}{money(p.holding_cost_per_year):>18}   "
-            f"{risk(p)}{extra}"
+            f"{risk(p)}{own}"
         )
     imp = rec.improvement
     print(
