@@ -119,3 +119,17 @@ def test_the_workbooks_scenarios_are_points_with_their_yearly_cost() -> None:
     extra = point["holding_cost_per_year"] - now["holding_cost_per_year"]
     assert extra == pytest.approx(5 * 100 * 10 * 0.25)
     assert point["total_cost_per_year"] == pytest.approx(point["holding_cost_per_year"] + 1234.0)
+
+
+def test_recommend_leads_with_the_takeaway(tmp_path: Path, capsys) -> None:
+    import json
+
+    from jitrisk.cli import main as cli_main
+
+    out = tmp_path / "rec.json"
+    args = ["recommend", str(TEACHING), "--trials", "20", "--confirm-trials", "40", "--days", "90"]
+    assert cli_main([*args, "--max-steps", "6", "--json", str(out), "--quiet"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    doc = json.loads(out.read_text())
+    assert doc["takeaway"] and first == doc["takeaway"][0]
+    assert first.startswith(("The weakest point is", "No extra safety stock"))

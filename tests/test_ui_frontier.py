@@ -30,7 +30,11 @@ def test_the_takeaway_says_what_to_buy_what_it_costs_and_what_it_removes() -> No
     # 5 days x 100 units x 10 = 5,000 held, 1,250 a year to hold; 76.0k a year removed
     assert "Hold EUR 5.0k more safety stock</b> at 1 site (most at DC)" in text
     assert "costing EUR 1.2k a year to hold" in text  # 1,250
-    assert "(delivered late)" in text and "<b>EUR 76.0k</b>" in text
+    assert "(delivered late) from EUR 76.0k" in text
+    assert "a year, EUR 76.0k [EUR 76.0k, EUR 76.0k] less" in text  # the paired improvement
+    # the weakest point: the first day at the DC removes one day of revenue, 15.2k a year
+    assert text.startswith("The weakest point is DC: each of its first days")
+    assert "removes EUR 15.2k of revenue at risk a year" in text
     fig = frontier_figure(out.doc, "EUR")
     labels = [t.get_text().strip() for t in fig.axes[0].texts]
     assert {"Now", "Recommended", "Guaranteed service"} <= set(labels)

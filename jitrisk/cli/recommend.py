@@ -73,8 +73,15 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             progress=cb,
             **opts,
         )
-    write_json_if_asked(args, rec.to_dict())
+    from ..report.takeaway import takeaway
+
     cur = net.settings.currency
+    names = {s.site_id: s.name for s in net.sites if s.name and s.name != s.site_id}
+    sentences = takeaway(rec, cur, names)
+    write_json_if_asked(args, rec.to_dict() | {"takeaway": sentences})
+    for sentence in sentences:  # the decision first
+        print(sentence)
+    print()
     wording = "delivered late" if rec.unmet_demand == "backorder" else "lost"
 
     def money(x: float) -> str:

@@ -9,6 +9,7 @@ and what the extra costs.
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from jitrisk.analysis.frontier import Recommendation, recommend
 from jitrisk.analysis.gsm import place_gsm
 from jitrisk.model.records import Network
 from jitrisk.model.scenarios import apply_scenario
+from jitrisk.report.takeaway import takeaway
 
-from .formatting import format_duration, format_money
+from .formatting import format_duration
 
 DEFAULT_TRIALS = 200
 DEFAULT_CONFIRM = 2000
@@ -109,41 +111,15 @@ def site_rows(outcome: FrontierOutcome) -> list[FrontierRow]:
     return sorted(rows, key=lambda r: -r.extra_value)
 
 
-def _ci(e: Any, cur: str) -> str:
-    return f"{format_money(e.mean, cur)} [{format_money(e.lo, cur)}, {format_money(e.hi, cur)}]"
-
-
 def headline(outcome: FrontierOutcome) -> str:
-    """The takeaway: the recommended action, what it costs and what it buys (rich text)."""
-    rec, cur = outcome.rec, outcome.currency
-    late = "delivered late" if rec.unmet_demand == "backorder" else "lost"
-    rows = site_rows(outcome)
-    if not rows:
-        return (
-            "<b>No extra safety stock is worth its holding cost</b>: no day of cover removes "
-            f"as much revenue at risk ({late}) a year as it costs to hold. Revenue at risk "
-            f"today: {_ci(rec.current.revenue_at_risk, cur)} a year."
-        )
-    where = ", ".join(r.site_id for r in rows[:3]) + (" and others" if len(rows) > 3 else "")
-    extra_value = sum(r.extra_value for r in rows)
-    extra_hold = sum(r.extra_holding for r in rows)
-    text = (
-        f"<b>Hold {format_money(extra_value, cur)} more safety stock</b> at {len(rows)} "
-        f"site{'s' if len(rows) != 1 else ''} (most at {where}), costing "
-        f"{format_money(extra_hold, cur)} a year to hold: it cuts the revenue at risk "
-        f"({late}) from {_ci(rec.current.revenue_at_risk, cur)} to "
-        f"{_ci(rec.recommended.revenue_at_risk, cur)} a year, "
-        f"<b>{format_money(rec.improvement.mean, cur)}</b> "
-        f"[{format_money(rec.improvement.lo, cur)}, {format_money(rec.improvement.hi, cur)}] "
-        "less. Beyond it, a day of cover costs more to hold than it protects."
-    )
-    if rec.gsm is not None:
-        text += (
-            f" The guaranteed-service plan holds {format_money(rec.gsm.inventory_value, cur)} "
-            f"and leaves {_ci(rec.gsm.revenue_at_risk, cur)} a year at risk: it covers "
-            "demand swings, not disruptions."
-        )
-    return text
+    """The takeaway (:func:`jitrisk.report.takeaway.takeaway`) as rich text, the
+    action in bold."""
+    sentences = [html.escape(t) for t in takeaway(outcome.rec, outcome.currency, outcome.names)]
+    for i, t in enumerate(sentences):
+        if t.startswith(("Hold ", "No extra")):
+            head, sep, tail = t.partition(" at ") if t.startswith("Hold ") else t.partition(":")
+            sentences[i] = f"<b>{head}</b>{sep}{tail}"
+    return " ".join(sentences)
 
 
 def run_info(outcome: FrontierOutcome) -> str:
