@@ -76,6 +76,7 @@ def test_export_dialog_reports_the_kept_runs_and_sections_chosen(
     checks["motor-buffer"].setChecked(True)
     dialog.section_checks["curve"].setChecked(False)
     dialog.section_checks["plans"].setChecked(False)
+    dialog.section_checks["recommend"].setChecked(False)
     dialog.format_combo.setCurrentIndex(1)
     choice = dialog.choice()
     assert choice.scenarios == ("baseline", "motor-buffer")

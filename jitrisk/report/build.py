@@ -62,7 +62,11 @@ RISK_MAX_DAYS = 180
 CURVE_MAX_TRIALS = 500
 #: Analyses a report can carry besides the simulation: the buffer curve, the
 #: time-to-survive risk report and the safety-stock plans.
-SECTIONS = frozenset({"curve", "risk", "plans"})
+SECTIONS = frozenset({"curve", "risk", "plans", "recommend"})
+#: Search trials of a report's recommendation (its confirmation takes at most
+#: :data:`RECOMMEND_CONFIRM_TRIALS` of the run's own).
+RECOMMEND_TRIALS = 100
+RECOMMEND_CONFIRM_TRIALS = 1000
 #: Most search trials of the disruption-aware placement.
 PLACEMENT_MAX_TRIALS = 200
 
@@ -156,6 +160,9 @@ class ScenarioReport:
     placement: dict[str, Any] | None
     current_buffer_days: dict[str, float]
     notes: tuple[str, ...] = ()
+    #: ``jitrisk recommend``'s document for this scenario, and its takeaway sentences
+    recommendation: dict[str, Any] | None = None
+    takeaway: tuple[str, ...] = ()
 
     @property
     def currency(self) -> str:
@@ -351,7 +358,12 @@ def collect_from_results(
     per = _step_weights(
         net, n_trials, n_days, c_trials, risk_trials, r_days, simulate=False, place=False
     )
-    for key, section in (("curve", "curve"), ("risk", "risk"), ("gsm", "plans")):
+    for key, section in (
+        ("curve", "curve"),
+        ("risk", "risk"),
+        ("gsm", "plans"),
+        ("recommend", "recommend"),
+    ):
         if section not in sections:
             per[key] = 0.0
     tracker.total = sum(per.values()) * len(results)
@@ -411,6 +423,9 @@ def _step_weights(
         "risk": (2 * (n_stock + n_regions) + 1) * risk_trials / n_trials * r_days / n_days,
         "gsm": 0.5,
         "placement": placement if place else 0.0,
+        # the frontier: a run per stocking site, about two per step, eight confirmations
+        "recommend": (n_stock + 100) * min(n_trials, RECOMMEND_TRIALS) / n_trials
+        + 8 * min(n_trials, RECOMMEND_CONFIRM_TRIALS) / n_trials,
     }
 
 
@@ -575,6 +590,17 @@ def _scenario(
     gsm = _gsm(scen, notes) if "plans" in sections else None
     tracker.advance(per["gsm"])
 
+    recommendation: dict[str, Any] | None = None
+    takeaway: tuple[str, ...] = ()
+    if "recommend" in sections:
+        from .takeaway import report_recommendation
+
+        recommendation, takeaway = report_recommendation(
+            scen, gsm, min(trials, RECOMMEND_TRIALS), min(trials, RECOMMEND_CONFIRM_TRIALS),
+            days, used_seed, workers, tracker.hooks(per["recommend"]),
+        )  # fmt: skip
+        tracker.advance(per["recommend"])
+
     placement = None
     if budget is not None:
         from ..analysis.placement import place_by_simulation
@@ -604,6 +630,8 @@ def _scenario(
         placement=placement,
         current_buffer_days=current,
         notes=tuple(notes),
+        recommendation=recommendation,
+        takeaway=takeaway,
     )
 
 

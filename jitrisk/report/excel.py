@@ -175,6 +175,14 @@ def write_summary(ws: Worksheet, data: ReportData) -> None:
     _first, last = X.table(ws, 4, SUMMARY_COLUMNS, summary_rows(data))
     ws.row_dimensions[4].height = 45
     row = last + 2
+    decided = [s for s in data.scenarios if s.takeaway]
+    if decided:  # the decision, right under the key results (jitrisk.report.takeaway)
+        X.title(ws, row, "The decision", sub=True)
+        for s in decided:
+            for sentence in (f"Scenario {s.name}:", *s.takeaway):
+                row += 1
+                X.put(ws, row, 1, sentence)
+        row += 2
     X.title(ws, row, "What produced these results", sub=True)
     row += 1
     for label, value in p.rows():

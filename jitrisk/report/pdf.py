@@ -155,9 +155,11 @@ def title_page(data: ReportData) -> Figure:
     )
     ax3 = right.add_subplot()
     ax3.set_axis_off()
+    decided = next((s for s in data.scenarios if s.takeaway), None)
     ax3.set_title(
-        "How to read this brief", loc="left", fontsize=12, fontweight="bold", color=style.TEXT
-    )
+        "The decision" if decided else "How to read this brief",
+        loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
+    )  # fmt: skip
     guide = (
         "Each scenario has three pages: its key results and the sites most at risk; the JIT "
         "buffer curve (how stockout risk climbs as the buffer of the most exposed stocking "
@@ -167,6 +169,10 @@ def title_page(data: ReportData) -> Figure:
     )
     notes = [f"{s.name}: {n}" for s in data.scenarios for n in s.notes]
     text = textwrap.fill(guide, 62)
+    if decided is not None:  # the decision first, then how to read the rest
+        lead = "\n".join(textwrap.fill(t, 62) for t in decided.takeaway)
+        head = f"Scenario {decided.name}. " if len(data.scenarios) > 1 else ""
+        text = head + lead + "\n\nHow to read this brief: " + text
     if notes:
         text += "\n\nNotes:\n" + "\n".join(textwrap.fill(n, 62) for n in notes)
     ax3.text(

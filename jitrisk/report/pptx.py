@@ -272,6 +272,14 @@ def title_slide(prs: Any, data: ReportData) -> Any:
         size=12,
         colour=MUTED,
     )
+    decided = next((s for s in data.scenarios if s.takeaway), None)
+    if decided is not None:  # the decision fills the slide's lower part
+        lead = f"Scenario {decided.name}: " if len(data.scenarios) > 1 else ""
+        box_top = min(top + 0.85, SLIDE_H - 2.2)
+        _text(slide, "The decision", MARGIN, box_top, SLIDE_W - 2 * MARGIN, 0.4, size=18,
+              bold=True)  # fmt: skip
+        _text(slide, lead + " ".join(decided.takeaway), MARGIN, box_top + 0.45,
+              SLIDE_W - 2 * MARGIN, SLIDE_H - box_top - 0.6, size=14)  # fmt: skip
     return slide
 
 

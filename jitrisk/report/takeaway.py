@@ -18,9 +18,11 @@ mode (delivered late, or lost).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ..analysis.frontier import Recommendation
 from ..engine.results import Estimate
+from ..model.records import Network
 from .style import money
 
 
@@ -74,3 +76,37 @@ def takeaway(
         )
     out.append(limit)
     return out
+
+
+def report_recommendation(
+    scen: Network,
+    gsm: dict[str, Any] | None,
+    trials: int,
+    confirm_trials: int,
+    days: int | None,
+    seed: int,
+    workers: int | None,
+    hooks: dict[str, Any],
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A report's recommendation for one scenario, on the run's seed: its document
+    (:meth:`Recommendation.to_dict`) and its takeaway."""
+    from ..analysis.frontier import recommend
+
+    gsm_days = {
+        sid: float(v["safety_stock_days"])
+        for sid, v in (gsm or {}).get("sites", {}).items()
+        if v.get("safety_stock_days") is not None
+    }
+    rec = recommend(
+        scen,
+        trials=trials,
+        confirm_trials=confirm_trials,
+        days=days,
+        seed=seed,
+        gsm_days=gsm_days or None,
+        scenarios=False,
+        workers=workers,
+        **hooks,
+    )
+    names = {s.site_id: s.name for s in scen.sites if s.name and s.name != s.site_id}
+    return rec.to_dict(), tuple(takeaway(rec, scen.settings.currency, names))

@@ -32,6 +32,7 @@ SECTION_LABELS = {
     "curve": "JIT buffer curve of the site most at risk",
     "risk": "Time to survive vs time to recover (risk ranking)",
     "plans": "Safety stock: the guaranteed-service plan",
+    "recommend": "The decision: how much buffer is worth buying (frontier and takeaway)",
 }
 
 
