@@ -49,3 +49,30 @@ def test_page_one_slide_one_and_the_summary_lead_with_it(data, tmp_path: Path) -
     cells = [v for row in wb["Summary"].iter_rows(values_only=True) for v in row if v]
     wb.close()
     assert "The decision" in cells and first in cells
+
+
+def test_the_safety_stock_sheet_has_the_reconciled_table_of_the_json(data, tmp_path) -> None:
+    (s,) = data.scenarios
+    book = write_report(data, tmp_path / "r.xlsx", TEACHING)
+    wb = openpyxl.load_workbook(book, read_only=True)
+    rows = [list(r) for r in wb["Safety stock"].iter_rows(values_only=True)]
+    wb.close()
+    head = next(
+        i for i, r in enumerate(rows) if r[:3] == ["Site", "Now (days)", "Recommended (days)"]
+    )
+    changed = {
+        sid: v
+        for sid, v in s.recommendation["recommended"]["sites"].items()
+        if v["recommended_days"] != v["current_days"]
+    }
+    assert changed  # the teaching example's plan does change some cover
+    shown = {r[0]: r for r in rows[head + 1 : head + 1 + len(changed)]}
+    assert set(shown) == set(changed)
+    for sid, v in changed.items():
+        assert shown[sid][1:6] == [
+            v["current_days"],
+            v["recommended_days"],
+            v["gsm_days"],
+            v["extra_value"],
+            v["extra_holding_cost_per_year"],
+        ]

@@ -361,8 +361,63 @@ def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
             )
             ws.add_chart(ch, f"A{chart_row}")
         row = max(last, header_row) + 3
+    for s in data.scenarios:
+        if s.recommendation is not None:
+            row = _decision_section(ws, row, s, data.currency)
     X.fit_columns(ws, max_width=60)
     ws.column_dimensions[X.letter(idx["advice"])].width = 70
+
+
+#: The reconciled per-site table of a recommendation (``jitrisk recommend``'s ``sites``).
+DECISION_COLUMNS = (
+    Column("site_id", "Site"),
+    Column("current_days", "Now (days)", "days"),
+    Column("recommended_days", "Recommended (days)", "days"),
+    Column("gsm_days", "Guaranteed service (days)", "days"),
+    Column("extra_value", "Extra inventory value", "money"),
+    Column("extra_holding_cost_per_year", "Extra holding cost a year", "money"),
+)
+FRONTIER_COLUMNS = (
+    Column("steps", "Steps", "int"),
+    Column("inventory_value", "Inventory value", "money"),
+    Column("holding_cost_per_year", "Holding cost a year", "money"),
+    *ci_columns("revenue_at_risk", "Revenue at risk a year", "money"),
+)
+
+
+def _decision_section(ws: Worksheet, row: int, s: ScenarioReport, currency: str) -> int:
+    """The recommendation of scenario ``s``: its takeaway, the reconciled per-site table
+    (sites whose cover changes) and the confirmed frontier; the row after it."""
+    rec = s.recommendation
+    assert rec is not None
+    row = _section_head(
+        ws, row, f"The decision, scenario {s.name}: how much buffer is worth buying",
+        rec["rule"], f"Amounts in {currency}; revenue at risk a year, 95% CI on fresh numbers.",
+    )  # fmt: skip
+    for sentence in s.takeaway:
+        X.put(ws, row, 1, sentence)
+        row += 1
+    sites = [
+        {"site_id": sid, **v}
+        for sid, v in rec["recommended"]["sites"].items()
+        if v["recommended_days"] != v["current_days"]
+    ]
+    sites.sort(key=lambda r: -r["extra_value"])
+    _first, last = X.table(ws, row + 1, DECISION_COLUMNS, sites)
+    row = max(last, row + 1) + 2
+    points = [
+        {
+            "steps": p["steps"],
+            "inventory_value": p["inventory_value"],
+            "holding_cost_per_year": p["holding_cost_per_year"],
+            "revenue_at_risk": p["revenue_at_risk"]["mean"],
+            "revenue_at_risk_lo": p["revenue_at_risk"]["ci95"][0],
+            "revenue_at_risk_hi": p["revenue_at_risk"]["ci95"][1],
+        }
+        for p in rec["frontier"]
+    ]
+    _first, last = X.table(ws, row, FRONTIER_COLUMNS, points)
+    return last + 3
 
 
 def _plan_facts(s: ScenarioReport, currency: str) -> str:
