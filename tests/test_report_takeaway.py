@@ -76,3 +76,21 @@ def test_the_safety_stock_sheet_has_the_reconciled_table_of_the_json(data, tmp_p
             v["extra_value"],
             v["extra_holding_cost_per_year"],
         ]
+
+
+def test_the_recommended_buffers_page_shows_the_same_recommendation(data) -> None:
+    from jitrisk.report import pages, style
+
+    (s,) = data.scenarios
+    table = pages.recommended_table(s)
+    assert table.headers[:4] == (
+        "Site",
+        "Now (days)",
+        "Recommended (days)",
+        "Demand-only GSM (days)",
+    )
+    sites = s.recommendation["recommended"]["sites"]
+    assert table.rows
+    for row in table.rows:
+        assert row[2] == style.days(sites[row[0]]["recommended_days"])
+    assert table.note.startswith("Recommended: the plan after the last days of cover")

@@ -122,24 +122,32 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
     """Sites that need a buffer decision: now, GSM plan, disruption-aware plan, exposure."""
     rows_, total = tables.recommended_rows(s, n)
     with_plan = s.placement is not None
-    headers = ["Site", "Now (days)", "GSM plan (days)"]
-    widths = [1.6, 0.8, 0.9]
-    align = ["l", "r", "r"]
+    decided = (s.recommendation or {}).get("recommended", {}).get("sites", {})
+    headers = ["Site", "Now (days)"]
+    widths = [1.6, 0.8]
+    align = ["l", "r"]
+    if decided:  # the one recommendation, reconciled with every other format
+        headers.append("Recommended (days)")
+        widths.append(1.1)
+        align.append("r")
+    headers.append("Demand-only GSM (days)")
+    widths.append(1.1)
+    align.append("r")
     if with_plan:
         headers.append("Disruption-aware (days)")
         widths.append(1.3)
         align.append("r")
     headers.append("Time to survive vs time to recover")
-    widths.append(4.9 if not with_plan else 4.2)
+    widths.append(4.9 - (1.1 if decided else 0.0) - (0.7 if with_plan else 0.0))
     align.append("l")
     rows = []
     highlight = []
     for i, r in enumerate(rows_):
-        line = [
-            style.clean_text(r["site_id"]),
-            style.days(r["current_days"]),
-            style.days(r["gsm_days"]),
-        ]
+        line = [style.clean_text(r["site_id"]), style.days(r["current_days"])]
+        if decided:
+            site = decided.get(r["site_id"])
+            line.append(style.days(site["recommended_days"]) if site else "–")
+        line.append(style.days(r["gsm_days"]))
         if with_plan:
             extra = r["aware_extra"] or 0.0
             line.append(style.days(r["aware_days"]) + (f" (+{extra:g})" if extra else ""))
@@ -158,7 +166,13 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
     else:
         more = f" {total - len(rows)} more in the Excel report." if total > len(rows) else ""
         note = (
-            "GSM: guaranteed-service plan (normal demand, no disruptions, "
+            (
+                "Recommended: the plan after the last days of cover that remove at least "
+                "their own holding cost in revenue at risk (page 1). "
+                if decided
+                else ""
+            )
+            + "Demand-only GSM: guaranteed-service plan (normal demand, no disruptions, "
             f"{review_words((s.gsm or {}).get('review_days'))}). "
             + (
                 "Disruption-aware: the budget placed by simulation. "

@@ -230,6 +230,12 @@ def curve_risk_page(data: ReportData, s: ScenarioReport) -> Figure:
 def buffers_page(data: ReportData, s: ScenarioReport) -> Figure:
     fig, body = _page(f"Scenario {s.name}: recommended buffers", _sub(s))
     rows, _total = tables.recommended_rows(s, 10)
+    decided = (s.recommendation or {}).get("recommended", {}).get("sites", {})
+    if decided:  # the chart shows the same recommendation as the table and page 1
+        rows = [
+            r | {"recommended_days": decided.get(r["site_id"], {}).get("recommended_days")}
+            for r in rows
+        ]
     top, bottom = figures.split(body, 2, 1, height_ratios=[0.56, 0.44])
     draw_table(
         top, pages.recommended_table(s, 10), fontsize=10.5, title="Safety stock in days of cover"

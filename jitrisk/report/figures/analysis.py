@@ -341,6 +341,7 @@ def _place_labels(
 
 _PLANS = (
     ("current_days", "Now", style.OKABE_ITO["sky_blue"], ""),
+    ("recommended_days", "Recommended", style.OKABE_ITO["bluish_green"], "xx"),
     ("gsm_days", "Guaranteed-service plan", style.OKABE_ITO["blue"], "//"),
     ("aware_days", "Disruption-aware plan", style.OKABE_ITO["vermillion"], ".."),
 )
