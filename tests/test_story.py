@@ -145,3 +145,19 @@ def test_bad_requests_say_what_is_wrong(kwargs, words):
     target = kwargs.pop("target")
     with pytest.raises(JitriskError, match=words):
         disruption_story(net, target, **kwargs)
+
+
+def test_the_fan_chart_keeps_its_ticks_apart_on_a_small_canvas() -> None:
+    from jitrisk.report.figures.story import story_figure
+
+    doc = _deterministic(6).to_dict()
+    small = story_figure(doc, figsize=(7.0, 3.2))
+    small.canvas.draw()
+    cover, _fill, owed = small.axes
+    for ax in (cover, owed):
+        shown = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
+        assert len(shown) <= 3
+    big = story_figure(doc)
+    big.canvas.draw()
+    shown = [t for t in big.axes[0].get_yticks() if 0 <= t <= big.axes[0].get_ylim()[1]]
+    assert len(shown) >= 4

@@ -52,6 +52,13 @@ def _panel(ax: Any, fig: Any, text: str) -> None:
     ax.set_title(text, loc="left", fontsize=_fs(fig, -1), color=style.MUTED, pad=3)
 
 
+def _panel_height_in(fig: Any) -> float:
+    """The figure's height in inches (a SubFigure's from its box)."""
+    if isinstance(fig, Figure):
+        return float(fig.get_size_inches()[1])
+    return float(fig.bbox.height / fig.dpi)
+
+
 def story_title(doc: Doc) -> str:
     """``T3-FOUNDRY-TW down for 21 days from day 14: …`` in the story's own words."""
     target = str(doc["target"]).removeprefix("region:")
@@ -97,14 +104,16 @@ def story_figure(doc: Doc, **frame: Unpack[Frame]) -> Figure:
         handles.append(line)
     _panel(cover_ax, fig, "Cover on hand at the sites watched (days of their mean flow)")
     cover_ax.set_ylim(bottom=0)
-    cover_ax.yaxis.set_major_locator(MaxNLocator(5))
+    # short panels (a small screen, presentation type) get fewer ticks, never crowded ones
+    panel_in = _panel_height_in(fig) / 3.4
+    cover_ax.yaxis.set_major_locator(MaxNLocator(5 if panel_in > 1.2 else 2))
     _fan(fill_ax, days, fill, style.SAFE, "-", "Customer fill")
     fill_ax.set_ylim(-0.03, 1.05)
     fill_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     _panel(fill_ax, fig, "Customers' demand filled the same day")
     _fan(owed_ax, days, doc["customer_backorder_units"], style.RISK, "-", "Owed to customers")
     owed_ax.set_ylim(bottom=0)
-    owed_ax.yaxis.set_major_locator(MaxNLocator(4))
+    owed_ax.yaxis.set_major_locator(MaxNLocator(4 if panel_in > 1.2 else 2))
     owed_ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:,.0f}")
     _panel(owed_ax, fig, "Owed to customers (units)")
     _label(owed_ax, fig, x="Day")
