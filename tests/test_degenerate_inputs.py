@@ -358,7 +358,7 @@ def test_bills_of_material_that_multiply_past_the_flow_limit_are_refused(tmp_pat
 def test_result_documents_never_hold_non_finite_numbers():
     import math
 
-    from jitrisk.engine.results import _finite
+    from jitrisk.engine.results import json_safe as _finite
 
     doc = _finite({"a": math.inf, "b": [1.0, math.nan], "c": {"d": 2.0}})
     assert doc == {"a": None, "b": [1.0, None], "c": {"d": 2.0}}

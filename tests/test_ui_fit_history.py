@@ -13,9 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 from history_data import csv_text, deliveries, write
-from PySide6.QtCore import QSettings
+from ui_window import main_window
 
-from ui.app import apply_look
 from ui.dialogs.fit_history import NONE, FitHistoryDialog
 from ui.figures.fit import lane_fit_figure
 from ui.logic.fit_history import compute_fit, lane_rows, load_history, summary
@@ -51,14 +50,8 @@ def test_the_logic_fits_and_the_lane_figure_draws(tmp_path: Path) -> None:
 
 @pytest.fixture
 def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    apply_look(qapp)
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    win.ask_before_discarding = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.close()
+    with main_window(qtbot, qapp, tmp_path) as win:
+        yield win
 
 
 @pytest.mark.gui

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from test_frontier import D, _known
+from ui_window import main_window
 
-from ui.app import apply_look
 from ui.figures.frontier import frontier_figure
 from ui.logic.frontier import FrontierRequest, compute_frontier, headline, site_rows
 from ui.main_window import MainWindow
@@ -42,14 +41,8 @@ def test_the_takeaway_says_what_to_buy_what_it_costs_and_what_it_removes() -> No
 
 @pytest.fixture
 def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    apply_look(qapp)
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    win.ask_before_discarding = False
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    yield win
-    win.close()
+    with main_window(qtbot, qapp, tmp_path) as win:
+        yield win
 
 
 @pytest.mark.gui

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFontMetrics
+from ui_window import main_window
 
-from ui.app import apply_look
 from ui.logic.tasks import RunRequest
 from ui.main_window import MainWindow
 from ui.widgets.common import FitLabel, fitted_point_size
@@ -45,14 +44,8 @@ def _cut(label: FitLabel) -> int:
 
 @pytest.fixture
 def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    apply_look(qapp)
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    win.ask_before_discarding = False
-    qtbot.addWidget(win)
-    win.resize(*SMALL)
-    win.show()
-    yield win
-    win.close()
+    with main_window(qtbot, qapp, tmp_path, SMALL) as win:
+        yield win
 
 
 @pytest.mark.gui

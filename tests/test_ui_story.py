@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from ui_window import main_window
 
 from engine_networks import single_site
 from jitrisk.model.distributions import Constant
-from ui.app import apply_look
 from ui.logic.story import StoryRequest, compute_story, headline, run_info, targets
 from ui.main_window import MainWindow
 
@@ -60,13 +59,8 @@ def test_targets_offer_stocking_sites_then_regions() -> None:
 
 @pytest.fixture
 def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    apply_look(qapp)
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1440, 900)
-    win.show()
-    yield win
-    win.close()
+    with main_window(qtbot, qapp, tmp_path, (1440, 900)) as win:
+        yield win
 
 
 @pytest.mark.gui

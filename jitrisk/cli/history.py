@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_fit(args: argparse.Namespace) -> int:
+    from ..engine.results import json_safe
     from ..history import fit_history, parse_columns_option, read_table, write_fitted_workbook
     from ..workbook.fileio import refuse_overwrite_input
     from ..workbook.reader import load_network, validate_workbook
@@ -94,16 +94,5 @@ def cmd_fit(args: argparse.Namespace) -> int:
     report = validate_workbook(out)
     print(f"wrote {out}" + ("" if report.network is not None else " (it does not validate!)"))
     if args.json:
-        write_json(args.json, finite(fit.to_dict()), args.network)
+        write_json(args.json, json_safe(fit.to_dict()), args.network)
     return EXIT_OK if report.network is not None else 2
-
-
-def finite(doc: Any) -> Any:
-    """``doc`` with NaN and infinities as null (JSON has neither)."""
-    if isinstance(doc, dict):
-        return {k: finite(v) for k, v in doc.items()}
-    if isinstance(doc, list | tuple):
-        return [finite(v) for v in doc]
-    if isinstance(doc, float) and not math.isfinite(doc):
-        return None
-    return doc

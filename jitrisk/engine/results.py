@@ -49,12 +49,12 @@ class Estimate:
         return {"mean": _f(self.mean), "ci95": [_f(self.lo), _f(self.hi)], "se": _f(self.se)}
 
 
-def _finite(doc: Any) -> Any:
+def json_safe(doc: Any) -> Any:
     """``doc`` with every non-finite float replaced by None (recursively)."""
     if isinstance(doc, dict):
-        return {k: _finite(v) for k, v in doc.items()}
+        return {k: json_safe(v) for k, v in doc.items()}
     if isinstance(doc, list | tuple):
-        return [_finite(v) for v in doc]
+        return [json_safe(v) for v in doc]
     if isinstance(doc, float | np.floating) and not math.isfinite(doc):
         return None
     return doc
@@ -270,7 +270,7 @@ class SimulationResult:
         Any non-finite number (only possible at the edge of the input limits) becomes
         ``None`` so the document is always valid JSON.
         """
-        return _finite(self._document())
+        return json_safe(self._document())
 
     def _document(self) -> dict[str, Any]:
         from .._version import __version__

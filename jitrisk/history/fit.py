@@ -16,6 +16,7 @@ standard error of a mean or a rate falls to about a fifth of the spread.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,8 +171,11 @@ def fit_history(
     suppliers: dict[str, SupplierResult] = {}
     lanes: dict[str, LaneResult] = {}
     as_of = lines.as_of
+    missing: dict[str, list[dt.date]] = {}
+    for sid, ordered in lines.missing:
+        missing.setdefault(sid, []).append(ordered)
     for sid, own in by_supplier.items():
-        waiting = [o for s, o in lines.missing if s == sid]
+        waiting = missing.get(sid, [])
         ep = find_episodes(
             [ln.ordered for ln in own], [ln.lead_days for ln in own], missing=waiting, as_of=as_of
         )
