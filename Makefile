@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "jitrisk needs Python >= 3.11"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[gui,dev]'
+	$(PY) -m pip install --quiet -e '.[gui,cluster,dev]'
 	$(PY) -m jitrisk.engine.warmup
 	touch $(STAMP)
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from engine_networks import assembly, serial_chain
 from jitrisk.engine import compile_network, simulate
-from jitrisk.engine.runner import simulate_variants, subnetwork
+from jitrisk.engine.runner import subnetwork
+from jitrisk.engine.variants import simulate_variants
 from jitrisk.model.distributions import Geometric, Normal
 from jitrisk.model.generate import generate_network
 from jitrisk.model.records import Disruption, Network

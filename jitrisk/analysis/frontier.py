@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..engine.cluster import Cluster
 from ..engine.results import Estimate, mean_estimate
 from ..engine.runner import Progress
 from ..errors import JitriskError, SimulationCancelled
@@ -64,6 +65,7 @@ from .placement import (
     current_days,
     evaluate_plan,
     mean_flows,
+    plan_objectives,
     step_cost,
 )
 
@@ -221,12 +223,15 @@ def recommend(
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> Recommendation:
     """Build the frontier, pick the recommended plan and confirm it (module docstring).
 
     ``gsm_days`` (site -> days), when given, is confirmed beside the others as the
     guaranteed-service plan; with ``scenarios``, every other scenario of the
-    workbook is confirmed as it is, as a point with its ``cost_per_year``.
+    workbook is confirmed as it is, as a point with its ``cost_per_year``. On a
+    ``cluster`` the first round of marginal values runs one site a task and every
+    other simulation spreads its trials over the workers; the numbers are the same.
     Raises :class:`JitriskError` for invalid settings.
     """
     if trials < 2 or confirm_trials < 2:
@@ -254,7 +259,7 @@ def recommend(
             raise SimulationCancelled("recommendation cancelled")
 
     def run(plan: dict[str, float]) -> NDArray[np.float64]:
-        res = _simulate_plan(base, plan, trials, horizon, seed, workers, cancelled)
+        res = _simulate_plan(base, plan, trials, horizon, seed, workers, cancelled, False, cluster)
         tick()
         return res.network_lost_revenue().astype(np.float64)
 
@@ -268,7 +273,14 @@ def recommend(
 
     plan = dict(start)
     ref = run(plan)
-    gains = {sid: benefit(sid, ref, plan) for sid in cands}
+    first = plan_objectives(
+        base, [{**plan, sid: plan[sid] + step_days} for sid in cands], trials=trials,
+        horizon=horizon, seed=seed, workers=workers, cancelled=cancelled, cluster=cluster,
+        each=tick,
+    )  # fmt: skip
+    gains = {
+        sid: float(np.mean(ref - lost)) * per_year for sid, lost in zip(cands, first, strict=True)
+    }
     steps: list[FrontierStep] = []
     added = held = 0.0
     for _ in range(max_steps):
@@ -334,7 +346,7 @@ def recommend(
     ) -> tuple[PlanPoint, NDArray[np.float64]]:
         ev, res = evaluate_plan(
             base, days_, flows, trials=confirm_trials, horizon=horizon, seed=fresh,
-            workers=workers, cancelled=cancelled, as_is=as_is,
+            workers=workers, cancelled=cancelled, as_is=as_is, cluster=cluster,
         )  # fmt: skip
         tick()
         lost = res.network_lost_revenue().astype(np.float64)
@@ -369,7 +381,7 @@ def recommend(
         scen_days = current_days(scen, scen_flows)
         ev, res = evaluate_plan(
             scen, scen_days, scen_flows, trials=confirm_trials, horizon=horizon, seed=fresh,
-            workers=workers, cancelled=cancelled, as_is=True,
+            workers=workers, cancelled=cancelled, as_is=True, cluster=cluster,
         )  # fmt: skip
         tick()
         lost = res.network_lost_revenue().astype(np.float64) * per_year

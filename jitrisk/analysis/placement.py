@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine import kernel as K
+from ..engine.cluster import Cluster
 from ..engine.results import Estimate, SimulationResult, mean_estimate, wilson_estimate
 from ..engine.runner import Progress, simulate
 from ..errors import JitriskError, SimulationCancelled
@@ -180,6 +181,7 @@ def _simulate_plan(
     workers: int | None,
     cancelled: Callable[[], bool] | None,
     as_is: bool = False,
+    cluster: Cluster | None = None,
 ) -> SimulationResult:
     """``net`` with ``days`` of safety stock at the named sites (``as_is``: the
     network unchanged, its days being these), simulated."""
@@ -190,7 +192,59 @@ def _simulate_plan(
         seed=seed,
         workers=workers,
         cancelled=cancelled,
+        cluster=cluster,
     )
+
+
+def plan_objectives(
+    net: Network,
+    plans: Sequence[dict[str, float]],
+    *,
+    trials: int,
+    horizon: int | None,
+    seed: int,
+    objective: str = "lost_revenue",
+    workers: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
+    each: Callable[[], None] | None = None,
+) -> list[NDArray[np.float64]]:
+    """Per-trial objective of each plan, all on the same numbers (``seed``).
+
+    Here one plan after another; on a ``cluster`` every plan is a task (the
+    network is sent to the workers once), so a round of marginal analyses runs
+    side by side. ``each`` is called as each plan finishes (it may raise to stop).
+    """
+    out: list[NDArray[np.float64] | None] = [None] * len(plans)
+    if cluster is None:
+        for i, days in enumerate(plans):
+            res = _simulate_plan(net, days, trials, horizon, seed, workers, cancelled)
+            out[i] = _objective(res, objective)
+            if each is not None:
+                each()
+    else:
+        shared = cluster.share(net)
+        try:
+            items = [(shared, dict(p), trials, horizon, seed, objective) for p in plans]
+            for i, value in cluster.map_unordered(_plan_task, items):
+                out[i] = value
+                if each is not None:
+                    each()
+        finally:
+            cluster.release(shared)
+    return [v for v in out if v is not None]
+
+
+def _plan_task(
+    net: Network,
+    days: dict[str, float],
+    trials: int,
+    horizon: int | None,
+    seed: int,
+    objective: str,
+) -> NDArray[np.float64]:
+    """One plan's per-trial objective, on a cluster worker."""
+    return _objective(_simulate_plan(net, days, trials, horizon, seed, None, None), objective)
 
 
 def evaluate_plan(
@@ -204,10 +258,11 @@ def evaluate_plan(
     workers: int | None = None,
     cancelled: Callable[[], bool] | None = None,
     as_is: bool = False,
+    cluster: Cluster | None = None,
 ) -> tuple[PlanEvaluation, SimulationResult]:
     """Simulate a plan (safety stock days per site); ``as_is``: ``days`` are the
     network's own, so it is simulated unchanged."""
-    res = _simulate_plan(net, days, trials, horizon, seed, workers, cancelled, as_is)
+    res = _simulate_plan(net, days, trials, horizon, seed, workers, cancelled, as_is, cluster)
     value = sum(d * flows[s] * net.site_by_id[s].unit_value for s, d in days.items())
     first = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT]
     ev = PlanEvaluation(
@@ -239,6 +294,7 @@ def place_by_simulation(
     compare: dict[str, dict[str, float]] | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> PlacementResult:
     """Spend an inventory-value ``budget`` on buffer days where they cut risk most.
 
@@ -267,6 +323,9 @@ def place_by_simulation(
     compare : dict, optional
         Other plans (name -> safety stock days per site) to evaluate side by
         side on the same fresh numbers, e.g. the guaranteed-service plan.
+    cluster : Cluster, optional
+        Each round of marginal analyses runs side by side on a Dask cluster, one
+        candidate a task; the plan chosen and every number are the same.
     """
     if objective not in OBJECTIVES:
         raise JitriskError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
@@ -285,24 +344,33 @@ def place_by_simulation(
     evals = 0
     total_guess = len(cands) + 2 * refresh + 3
 
-    def run(days_: dict[str, float]) -> NDArray[np.float64]:
+    def tick() -> None:
         nonlocal evals
-        res = _simulate_plan(base, days_, trials, days, seed, workers, cancelled)
         evals += 1
         if progress is not None:
             progress(Progress(min(evals, total_guess), total_guess, time.perf_counter() - t0))
         if cancelled is not None and cancelled():
             raise SimulationCancelled("placement cancelled")
-        return _objective(res, objective)
 
-    def marginal(sid: str, ref: NDArray[np.float64], at: dict[str, float]) -> Marginal:
-        trial = dict(at)
-        trial[sid] = at[sid] + step_days
-        red = mean_estimate(ref - run(trial))
-        return Marginal(sid, step_days, step_cost(base, flows, sid, step_days), red)
+    def runs(plans: list[dict[str, float]]) -> list[NDArray[np.float64]]:
+        return plan_objectives(
+            base, plans, trials=trials, horizon=days, seed=seed, objective=objective,
+            workers=workers, cancelled=cancelled, cluster=cluster, each=tick,
+        )  # fmt: skip
 
-    ref = run(plan)
-    marg = {sid: marginal(sid, ref, plan) for sid in cands}
+    def marginals(
+        sids: list[str], ref: NDArray[np.float64], at: dict[str, float]
+    ) -> dict[str, Marginal]:
+        plans = [{**at, sid: at[sid] + step_days} for sid in sids]
+        return {
+            sid: Marginal(
+                sid, step_days, step_cost(base, flows, sid, step_days), mean_estimate(ref - obj)
+            )
+            for sid, obj in zip(sids, runs(plans), strict=True)
+        }
+
+    (ref,) = runs([plan])
+    marg = marginals(cands, ref, plan)
     table = sorted(marg.values(), key=lambda m: -m.value_per_cost)
     extra: dict[str, float] = {}
     spent = 0.0
@@ -322,10 +390,11 @@ def place_by_simulation(
         plan[best.site_id] += n * step_days
         extra[best.site_id] = extra.get(best.site_id, 0.0) + n * step_days
         spent += n * best.step_cost
-        ref = run(plan)
+        (ref,) = runs([plan])
         top = sorted(marg.values(), key=lambda m: -m.value_per_cost)[:refresh]
-        for sid in dict.fromkeys([best.site_id, *(m.site_id for m in top)]):
-            marg[sid] = marginal(sid, ref, plan)
+        marg.update(
+            marginals(list(dict.fromkeys([best.site_id, *(m.site_id for m in top)])), ref, plan)
+        )
         total_guess = max(total_guess, evals + refresh + 3)
 
     fresh = seed + FRESH_SEED_OFFSET if fresh_seed is None else fresh_seed
@@ -348,6 +417,7 @@ def place_by_simulation(
             workers=workers,
             cancelled=cancelled,
             as_is=as_is,
+            cluster=cluster,
         )
 
     cur, cur_res = confirmed(start, as_is=True)

@@ -42,6 +42,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from ..engine import kernel as K
+from ..engine.cluster import Cluster
 from ..engine.results import Estimate, mean_estimate
 from ..engine.runner import Progress, simulate
 from ..errors import SimulationCancelled
@@ -234,13 +235,18 @@ def risk_report(
     workers: int | None = None,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> RiskReport:
-    """TTS/TTR/PI/REI for every stocking site (or ``sites``) and every region."""
+    """TTS/TTR/PI/REI for every stocking site (or ``sites``) and every region.
+
+    On a ``cluster`` every site's and region's scripted outages run as one task
+    (the calm network is sent to the workers once); the numbers are the same.
+    """
     base = apply_scenario(net, scenario or net.scenario)
     days = days or min(base.settings.days, 180)
     seed = base.settings.seed if seed is None else seed
     calm = _calm(base)
-    baseline = simulate(calm, trials=trials, days=days, seed=seed, workers=workers)
+    baseline = simulate(calm, trials=trials, days=days, seed=seed, workers=workers, cluster=cluster)
     baseline_lost = baseline.network_lost_revenue()
     site_ids = list(sites) if sites else [s.site_id for s in base.sites if s.is_stocking]
     region_names = (
@@ -256,18 +262,46 @@ def risk_report(
     targets = [(sid, "site", ttr_of(base, sid, default_ttr)) for sid in site_ids] + [
         (f"region:{r}", "region", _region_ttr(base, r, default_ttr)) for r in region_names
     ]
-    for i, (target, kind, ttr) in enumerate(targets):
-        outcome = analyse_target(
-            calm, target, kind, ttr, baseline_lost, trials, days, seed, workers, cancelled
-        )
-        (out_sites if kind == "site" else out_regions).append(outcome)
-        _tick(progress, i + 1, total, t0, cancelled)
+    outcomes: list[SiteRisk | None] = [None] * total
+    if cluster is None:
+        for i, (target, kind, ttr) in enumerate(targets):
+            outcomes[i] = analyse_target(
+                calm, target, kind, ttr, baseline_lost, trials, days, seed, workers, cancelled
+            )
+            _tick(progress, i + 1, total, t0, cancelled)
+    else:
+        shared = cluster.share((calm, baseline_lost))
+        try:
+            items = [(shared, *t, trials, days, seed) for t in targets]
+            finished = cluster.map_unordered(_target_task, items)
+            for done, (i, outcome) in enumerate(finished, start=1):
+                outcomes[i] = outcome
+                _tick(progress, done, total, t0, cancelled)
+        finally:
+            cluster.release(shared)
+    for outcome in outcomes:
+        assert outcome is not None
+        (out_sites if outcome.kind == "site" else out_regions).append(outcome)
     for group in (out_sites, out_regions):
         top = max((r.performance_impact.mean for r in group), default=0.0)
         for r in group:
             r.risk_exposure_index = r.performance_impact.mean / top if top > 0 else 0.0
         group.sort(key=lambda r: (-r.risk_exposure_index, r.tts.mean))
     return RiskReport(out_sites, out_regions, trials, days, seed, base.scenario)
+
+
+def _target_task(
+    shared: tuple[Network, np.ndarray],
+    target: str,
+    kind: str,
+    ttr: tuple[float, str],
+    trials: int,
+    days: int,
+    seed: int,
+) -> SiteRisk:
+    """One site's or region's outages on a cluster worker (all its threads)."""
+    calm, baseline_lost = shared
+    return analyse_target(calm, target, kind, ttr, baseline_lost, trials, days, seed)
 
 
 def _tick(

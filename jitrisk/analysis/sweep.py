@@ -30,8 +30,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..engine import kernel as K
+from ..engine.cluster import Cluster
 from ..engine.results import Estimate, SimulationResult, mean_estimate, ratio_estimate
-from ..engine.runner import Progress, simulate_variants
+from ..engine.runner import Progress
+from ..engine.variants import simulate_variants
 from ..errors import JitriskError
 from ..model.graph import build_graph
 from ..model.records import Network
@@ -225,6 +227,7 @@ def sweep(
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     replay: bool = True,
+    cluster: Cluster | None = None,
 ) -> SweepResult:
     """Stockout risk against buffer days for a site (or a group set to the same level).
 
@@ -243,6 +246,8 @@ def sweep(
     replay : bool
         Re-simulate only the swept sites and what lies downstream (default);
         False simulates every level in full (same answer, for checking).
+    cluster : Cluster, optional
+        Run the chunks (each through every level) on a Dask cluster; same numbers.
     """
     base = apply_scenario(net, scenario or net.scenario)
     label, members = group_sites(base, target)
@@ -265,6 +270,7 @@ def sweep(
         progress=progress,
         cancelled=cancelled,
         replay=replay,
+        cluster=cluster,
     )
     out = [
         _level(res, level, members, customers) for res, level in zip(results, levels, strict=True)

@@ -15,6 +15,7 @@ from ..model.vocabulary import MAX_SERVICE_LEVEL
 from .common import (
     add_output_options,
     add_run_options,
+    cluster_for,
     load,
     nonnegative_int,
     progress_to_stderr,
@@ -111,12 +112,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     levels = parse_levels(args.buffer_days)
     targets = [s.site_id for s in net.sites if s.is_stocking] if args.all else [args.site]
     docs = []
-    for target in targets:
-        with progress_to_stderr(args.quiet, f"sweep {target}") as cb:
-            res = sweep(net, target, levels, progress=cb, **run_options(args))
-        doc = res.to_dict()
-        docs.append(doc)
-        _print_sweep(doc)
+    with cluster_for(args, args.quiet) as cluster:
+        for target in targets:
+            with progress_to_stderr(args.quiet, f"sweep {target}") as cb:
+                res = sweep(net, target, levels, progress=cb, cluster=cluster, **run_options(args))
+            doc = res.to_dict()
+            docs.append(doc)
+            _print_sweep(doc)
     if args.json:
         write_json(args.json, docs[0] if not args.all else {"sweeps": docs}, args.workbook)
     return 0
@@ -159,13 +161,14 @@ def cmd_risk(args: argparse.Namespace) -> int:
         for sid in args.site:
             if sid not in net.site_by_id or not net.site_by_id[sid].is_stocking:
                 raise JitriskError(f"'{sid}' is not a stocking site of the workbook")
-    with progress_to_stderr(args.quiet, "risk") as cb:
+    with cluster_for(args, args.quiet) as cluster, progress_to_stderr(args.quiet, "risk") as cb:
         rep = risk_report(
             net,
             default_ttr=args.default_ttr,
             sites=args.site,
             regions=not args.no_regions,
             progress=cb,
+            cluster=cluster,
             **run_options(args),
         )
     write_json_if_asked(args, rep.to_dict())
@@ -213,7 +216,10 @@ def cmd_place(args: argparse.Namespace) -> int:
             if v["safety_stock_days"] is not None
         }
     }
-    with progress_to_stderr(args.quiet, "placing") as cb:
+    with (
+        cluster_for(args, args.quiet) as cluster,
+        progress_to_stderr(args.quiet, "placing") as cb,
+    ):
         res = place_by_simulation(
             net,
             args.budget,
@@ -221,6 +227,7 @@ def cmd_place(args: argparse.Namespace) -> int:
             step_days=args.step_days,
             compare=compare,
             progress=cb,
+            cluster=cluster,
             **run_options(args),
         )
     write_json_if_asked(args, res.to_dict())

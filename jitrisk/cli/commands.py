@@ -23,6 +23,7 @@ from .common import (
     EXIT_OK,
     add_output_options,
     add_run_options,
+    cluster_for,
     load,
     print_problems,
     progress_to_stderr,
@@ -105,15 +106,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
         check_report_target(args.report, args.workbook)
     net = load(args.workbook, sys.stderr)
-    with progress_to_stderr(args.quiet, "simulating") as cb:
-        result = simulate(net, progress=cb, **run_options(args))
-    doc = result.to_dict()
-    write_json_if_asked(args, doc)
-    _print_simulation(doc, sys.stdout, top=args.top)
-    if args.report:
-        from .report import write_simulation_report
+    with cluster_for(args, args.quiet) as cluster:
+        with progress_to_stderr(args.quiet, "simulating") as cb:
+            result = simulate(net, progress=cb, cluster=cluster, **run_options(args))
+        doc = result.to_dict()
+        write_json_if_asked(args, doc)
+        _print_simulation(doc, sys.stdout, top=args.top)
+        if args.report:
+            from .report import write_simulation_report
 
-        write_simulation_report(args, net, result, quiet=args.quiet)
+            write_simulation_report(args, net, result, quiet=args.quiet, cluster=cluster)
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from ..engine.cluster import CLUSTER_ENV, Cluster, default_cluster, parse_cluster
 from ..errors import JitriskError, WorkbookError
 from ..model import Network
 from ..model.vocabulary import MAX_SERVICE_LEVEL
@@ -116,6 +117,31 @@ def add_run_options(
     parser.add_argument("--days", type=positive_int, help=days_help)
     parser.add_argument("--seed", type=nonnegative_int, help="random seed (default: Settings)")
     parser.add_argument("--workers", type=positive_int, help="threads (default: all cores)")
+    parser.add_argument(
+        "--cluster",
+        metavar="WHERE",
+        help="run on Dask: local[:N] worker processes here, or a scheduler tcp://HOST:PORT "
+        f"(default: ${CLUSTER_ENV}, else this computer's threads)",
+    )
+
+
+@contextmanager
+def cluster_for(args: argparse.Namespace, quiet: bool = False) -> Iterator[Cluster | None]:
+    """The Dask cluster ``--cluster`` (or ``$JITRISK_CLUSTER``) names, connected,
+    checked and warmed up for the block; None for this computer's threads."""
+    text = getattr(args, "cluster", None)
+    spec = parse_cluster(text) if text is not None else default_cluster()
+    if spec is None:
+        yield None
+        return
+    bar = None if quiet else ProgressBar(f"starting {spec.label}")
+    cluster = Cluster.connect(
+        spec, progress=None if bar is None else (lambda p: bar.update(p.fraction, p.eta))
+    )
+    with cluster:
+        if not quiet:
+            sys.stderr.write(f"running on {cluster.info().describe()}\n")
+        yield cluster
 
 
 def _whole_number(text: str, least: int) -> int:

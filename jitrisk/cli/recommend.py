@@ -9,6 +9,7 @@ from typing import Any
 from .common import (
     add_output_options,
     add_run_options,
+    cluster_for,
     load,
     positive_int,
     progress_to_stderr,
@@ -63,9 +64,13 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         if r.safety_stock_days is not None
     }
     opts = run_options(args)
-    with progress_to_stderr(args.quiet, "recommending") as cb:
+    with (
+        cluster_for(args, args.quiet) as cluster,
+        progress_to_stderr(args.quiet, "recommending") as cb,
+    ):
         rec = recommend(
             net,
+            cluster=cluster,
             confirm_trials=args.confirm_trials,
             holding_rate=args.holding_rate,
             max_steps=args.max_steps,

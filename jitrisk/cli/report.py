@@ -13,6 +13,7 @@ from typing import Any
 
 from .common import (
     add_run_options,
+    cluster_for,
     load,
     positive_int,
     progress_to_stderr,
@@ -79,13 +80,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_report_target(args.out, args.workbook)  # before minutes of simulation
     kind = report_format(args.out)
     net = load(args.workbook, sys.stderr)
-    with progress_to_stderr(args.quiet, "report") as cb:
+    with cluster_for(args, args.quiet) as cluster, progress_to_stderr(args.quiet, "report") as cb:
         options = run_options(args)
         data = collect(
             net,
             options.pop("scenario"),
             budget=args.budget,
             progress=cb,
+            cluster=cluster,
             risk_trials=args.risk_trials,
             curve_trials=args.curve_trials,
             **options,
@@ -100,7 +102,7 @@ _LABELS = {"excel": "Excel report", "pdf": "PDF brief", "pptx": "PowerPoint deck
 
 
 def write_simulation_report(
-    args: argparse.Namespace, net: Any, result: Any, *, quiet: bool = False
+    args: argparse.Namespace, net: Any, result: Any, *, quiet: bool = False, cluster: Any = None
 ) -> None:
     """``jitrisk simulate ... --report FILE``: a report of the run just made.
 
@@ -113,7 +115,9 @@ def write_simulation_report(
 
     check_report_target(args.report, args.workbook)
     with progress_to_stderr(quiet, "report") as cb:
-        data = collect_from_result(net, result, progress=cb, workers=getattr(args, "workers", None))
+        data = collect_from_result(
+            net, result, progress=cb, workers=getattr(args, "workers", None), cluster=cluster
+        )
     path = write_report(data, args.report, args.workbook)
     print(f"wrote {path}")
 

@@ -63,6 +63,8 @@ class Progress:
     done: int
     total: int
     elapsed: float
+    #: what is being done, when not the trials themselves (e.g. "warming up the workers")
+    phase: str = ""
 
     @property
     def fraction(self) -> float:

@@ -23,6 +23,7 @@ from ..model.distributions import Distribution
 from ..model.records import Network
 from ..model.scenarios import apply_scenario
 from . import kernel as K
+from .cluster import Cluster
 from .compiled import CompiledNetwork, compile_network
 from .draws import (
     CHUNK_DEMAND_BYTES,
@@ -289,14 +290,26 @@ def iter_chunks(
     keep_accounting: bool = False,
     executor: Executor | None = None,
     compiled: CompiledNetwork | None = None,
+    cluster: Cluster | None = None,
 ) -> Generator[ChunkResult, None, None]:
-    """Yield chunk results in trial order; the caller owns the loop (and can stop it)."""
+    """Yield chunk results, in trial order (on a ``cluster``: as they finish); the
+    caller owns the loop (and can stop it, which cancels what has not run)."""
     compiled = compiled or compile_network(net)
     dists = customer_demand(net, compiled)
     size = cfg.chunk_trials or default_chunk_trials(compiled, cfg)
     bounds = chunk_bounds(cfg.trials, size)
+    if cluster is not None:
+        # the network goes to each worker once; chunks stream back as they finish
+        shared = cluster.share((compiled, dists))
+        try:
+            items = [(shared, cfg, a, b, keep_accounting) for a, b in bounds]
+            for _, chunk in cluster.map_unordered(_chunk_task, items):
+                yield chunk
+        finally:
+            cluster.release(shared)
+        return
     if executor is None:
-        _set_threads(cfg.workers)
+        set_kernel_threads(cfg.workers)
         ahead = DrawsAhead(dists, cfg, bounds)
         try:
             for (a, b), draws in zip(bounds, ahead, strict=True):
@@ -322,6 +335,18 @@ def iter_chunks(
     finally:
         for fut in futures:
             fut.cancel()
+
+
+def _chunk_task(
+    shared: tuple[CompiledNetwork, list[Distribution]],
+    cfg: RunConfig,
+    start: int,
+    stop: int,
+    keep_accounting: bool,
+) -> ChunkResult:
+    """One chunk on a cluster worker, from the network shared with it once."""
+    compiled, dists = shared
+    return run_chunk(compiled, dists, cfg, start, stop, keep_accounting)
 
 
 def _threads() -> int:
@@ -378,7 +403,7 @@ def numba_threads_limit() -> int:
     return int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
 
 
-def _set_threads(workers: int | None) -> None:
+def set_kernel_threads(workers: int | None) -> None:
     import numba
 
     limit = numba_threads_limit()
@@ -436,6 +461,7 @@ def simulate(
     cancelled: Callable[[], bool] | None = None,
     keep_accounting: bool = False,
     executor: Executor | None = None,
+    cluster: Cluster | None = None,
 ) -> SimulationResult:
     """Monte Carlo simulation of a network (scenario applied first).
 
@@ -456,7 +482,10 @@ def simulate(
     keep_accounting : bool
         Keep per-trial unit accounting (initial, in, out, final per stock point).
     executor : concurrent.futures.Executor, optional
-        Run chunks on it (processes, a dask cluster's executor) instead of here.
+        Run chunks on it (e.g. a process pool) instead of here.
+    cluster : Cluster, optional
+        Run chunks on a Dask cluster (:mod:`jitrisk.engine.cluster`): the same
+        numbers as here, bit for bit.
 
     Returns
     -------
@@ -484,11 +513,11 @@ def simulate(
     t0 = time.perf_counter()
     chunks: list[ChunkResult] = []
     done = 0
-    gen = iter_chunks(net, cfg, keep_accounting, executor, compiled)
+    gen = iter_chunks(net, cfg, keep_accounting, executor, compiled, cluster)
     try:
         for ch in gen:
             chunks.append(ch)
-            done = ch.stop
+            done += ch.stop - ch.start
             if progress is not None:
                 progress(Progress(done, cfg.trials, time.perf_counter() - t0))
             if cancelled is not None and cancelled() and done < cfg.trials:
@@ -502,116 +531,3 @@ def simulate(
 
 def cpu_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def simulate_variants(
-    variants: list[Network],
-    changed: list[str],
-    *,
-    trials: int | None = None,
-    days: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    progress: Callable[[Progress], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-    replay: bool = True,
-) -> list[SimulationResult]:
-    """Simulate networks that differ only in the buffers of ``changed`` sites, with
-    common random numbers: the result for each equals ``simulate(variant, ...)``.
-
-    The first variant is simulated in full, recording what flows into the
-    :class:`Subnetwork` of ``changed``; the others re-simulate only that
-    subnetwork and replay the rest (exact by the pass-through argument of
-    :class:`Subnetwork`; equal to a full run up to floating-point rounding).
-    Lost-sales runs break pass-through, so they, and ``replay=False``, run
-    every variant in full.
-
-    Parameters
-    ----------
-    variants : list of Network
-        Scenario already applied; same sites, lanes and settings; only
-        buffers of ``changed`` differ.
-    changed : list of str
-        Site ids whose safety stock differs between variants.
-    trials, days, seed, workers, progress, cancelled
-        As for :func:`simulate`; progress counts trials over all variants.
-    """
-    if not variants:
-        return []
-    variants = [apply_scenario(v, v.scenario) for v in variants]  # idempotent
-    first = variants[0]
-    cfg = RunConfig.from_network(first, trials=trials, days=days, seed=seed, workers=workers)
-    if cfg.trials < 1 or cfg.days < 1:
-        raise JitriskError(
-            f"need at least one trial and one day, got trials={cfg.trials}, days={cfg.days}"
-        )
-    compiled = [compile_network(v) for v in variants]
-    _check_variants(compiled, changed)
-    check_size(compiled[0], cfg)
-    dists = customer_demand(first, compiled[0])
-    index = {sid: i for i, sid in enumerate(compiled[0].site_ids)}
-    whole = subnetwork(compiled[0], [index[s] for s in changed])
-    full = not replay or cfg.unmet_demand == "lost" or whole.n_active == compiled[0].n_sites
-    sub = None if full else whole
-    size = default_chunk_trials(compiled[0], cfg)
-    chunks: list[list[ChunkResult]] = [[] for _ in variants]
-    total = cfg.trials * len(variants)
-    _set_threads(cfg.workers)
-    t0 = time.perf_counter()
-    done = 0
-    bounds = chunk_bounds(cfg.trials, size)
-    ahead = DrawsAhead(dists, cfg, bounds)
-    try:
-        for (a, b), draws in zip(bounds, ahead, strict=True):
-            rec: ChunkResult | None = None
-            for i, comp in enumerate(compiled):
-                ch = run_chunk(
-                    comp,
-                    dists,
-                    cfg,
-                    a,
-                    b,
-                    draws=draws,
-                    sub=sub,
-                    record=rec,
-                    before_kernel=ahead.prefetch,
-                )
-                chunks[i].append(ch)
-                if sub is not None and rec is None:
-                    rec = ch
-                done += b - a
-                if progress is not None:
-                    progress(Progress(done, total, time.perf_counter() - t0))
-                if cancelled is not None and cancelled() and done < total:
-                    raise SimulationCancelled(
-                        f"cancelled after {done:,} of {total:,} trial runs "
-                        f"({len(variants)} variants)"
-                    )
-            if rec is not None:
-                rec.ext_arr = rec.ext_short = None  # replayed; free the memory
-    finally:
-        ahead.close()  # an error or a cancel: stop drawing ahead
-    elapsed = time.perf_counter() - t0
-    return [
-        SimulationResult.from_chunks(v, comp, cfg, ch, elapsed=elapsed)
-        for v, comp, ch in zip(variants, compiled, chunks, strict=True)
-    ]
-
-
-def _check_variants(compiled: list[CompiledNetwork], changed: list[str]) -> None:
-    """Variants must share everything but the base stock of the changed sites."""
-    first = compiled[0]
-    changed_set = set(changed)
-    keep = np.array([sid not in changed_set for sid in first.site_ids])
-    for c in compiled[1:]:
-        same = (
-            c.site_ids == first.site_ids
-            and np.array_equal(c.edge_src, first.edge_src)
-            and np.array_equal(c.edge_recv, first.edge_recv)
-            and np.array_equal(c.base_stock[keep], first.base_stock[keep])
-            and np.array_equal(c.buf_base_stock, first.buf_base_stock)
-            and np.array_equal(c.capacity, first.capacity)
-            and np.array_equal(c.dis_prob, first.dis_prob)
-        )
-        if not same:
-            raise ValueError("variants differ in more than the buffers of the changed sites")

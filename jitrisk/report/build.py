@@ -230,6 +230,7 @@ def collect(
     workers: int | None = None,
     risk_trials: int = RISK_TRIALS,
     curve_trials: int | None = None,
+    cluster: Any = None,
 ) -> ReportData:
     """Run every analysis a report shows.
 
@@ -256,6 +257,8 @@ def collect(
         Trials per site of the TTS/PI analysis.
     curve_trials : int, optional
         Trials per level of the buffer curve (default ``min(trials, 500)``).
+    cluster : jitrisk.engine.cluster.Cluster, optional
+        Run every simulation and analysis on a Dask cluster (the same numbers).
 
     Returns
     -------
@@ -283,7 +286,9 @@ def collect(
         place=budget is not None,
     )
     tracker.total = sum(per.values()) * len(names)
-    how = _Settings(n_trials, days, seed, budget, workers, risk_trials, r_days, c_trials)
+    how = _Settings(
+        n_trials, days, seed, budget, workers, risk_trials, r_days, c_trials, cluster=cluster
+    )
     out = [_scenario(net, name, tracker, per, how) for name in names]
     tracker.finish()
     return _assemble(net, names, out, risk_trials, r_days, c_trials, budget)
@@ -297,6 +302,7 @@ def collect_from_result(
     *,
     workers: int | None = None,
     risk_trials: int = RISK_TRIALS,
+    cluster: Any = None,
 ) -> ReportData:
     """A report around a simulation already run (``jitrisk simulate ... --report``).
 
@@ -305,8 +311,9 @@ def collect_from_result(
     same settings, as :func:`collect` makes them.
     """
     return collect_from_results(
-        net, [result], progress, cancelled, workers=workers, risk_trials=risk_trials
-    )
+        net, [result], progress, cancelled, workers=workers, risk_trials=risk_trials,
+        cluster=cluster,
+    )  # fmt: skip
 
 
 def collect_from_results(
@@ -319,6 +326,7 @@ def collect_from_results(
     risk_trials: int = RISK_TRIALS,
     sections: frozenset[str] = SECTIONS,
     reuse_risk: Mapping[str, Mapping[str, Any]] | None = None,
+    cluster: Any = None,
 ) -> ReportData:
     """A report around simulations already run, one per scenario (the app's kept runs).
 
@@ -369,7 +377,7 @@ def collect_from_results(
     tracker.total = sum(per.values()) * len(results)
     how = _Settings(
         n_trials, n_days, first.config.seed, None, workers, risk_trials, r_days, c_trials,
-        frozenset(sections),
+        frozenset(sections), cluster,
     )  # fmt: skip
     reusable = {
         name: dict(doc)
@@ -521,6 +529,8 @@ class _Settings:
     risk_days: int
     curve_trials: int
     sections: frozenset[str] = SECTIONS
+    #: a Dask cluster (jitrisk.engine.cluster.Cluster) every simulation runs on
+    cluster: Any = None
 
 
 def _scenario(
@@ -548,12 +558,14 @@ def _scenario(
         workers=workers,
         progress=tracker.step(per["simulation"]),
         cancelled=tracker.cancelled,
+        cluster=how.cluster,
     )
     doc = res.to_dict()
     lost = res.network_lost_revenue().astype(np.float64)
     any_out = res.net_out[:, K.N_FIRST_CUSTOMER_STOCKOUT] >= 0
     used_seed = int(doc["seed"])
-    same: dict[str, Any] = {"seed": used_seed, "workers": workers}  # on the run's numbers
+    # on the run's numbers (and the same computers)
+    same: dict[str, Any] = {"seed": used_seed, "workers": workers, "cluster": how.cluster}
     tracker.advance(per["simulation"])
 
     current = {k: float(v) for k, v in current_days(scen, mean_flows(scen)).items()}
@@ -570,6 +582,7 @@ def _scenario(
             days=days,
             seed=used_seed,
             workers=workers,
+            cluster=how.cluster,
         )
     else:
         reason = "The buffer curve was left out of this report."
@@ -597,7 +610,7 @@ def _scenario(
 
         recommendation, takeaway = report_recommendation(
             scen, gsm, min(trials, RECOMMEND_TRIALS), min(trials, RECOMMEND_CONFIRM_TRIALS),
-            days, used_seed, workers, tracker.hooks(per["recommend"]),
+            days, used_seed, workers, {**tracker.hooks(per["recommend"]), "cluster": how.cluster},
         )  # fmt: skip
         tracker.advance(per["recommend"])
 
@@ -646,6 +659,7 @@ def _curve(
     days: int | None,
     seed: int,
     workers: int | None,
+    cluster: Any = None,
 ) -> dict[str, Any]:
     from ..analysis.sweep import sweep
 
@@ -660,6 +674,7 @@ def _curve(
         workers=workers,
         progress=tracker.step(weight),
         cancelled=tracker.cancelled,
+        cluster=cluster,
     )
     doc = res.to_dict()
     if doc.get("current_buffer_days") is None and cur is not None:
