@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,9 +45,6 @@ from PySide6.QtWidgets import (
 from jitrisk.errors import Problem
 from jitrisk.model.records import Network
 
-from .dialogs.about import about_html
-from .dialogs.guide import GuideDialog
-from .dialogs.shortcuts import GlossaryDialog, ShortcutsDialog
 from .dialogs.text import TextDialog
 from .logic.scenario_edits import (
     WhatIf,
@@ -83,8 +79,10 @@ from .window.common import (
     APP_TITLE,
     CLOSE_WAIT_MS,
 )
+from .window.compute import ComputeMixin
 from .window.documents import DocumentsMixin
 from .window.exports import ExportsMixin
+from .window.help import HelpMixin
 from .window.runs import RunsMixin
 from .window.selection import SelectionMixin
 from .window.whatifs import WhatIfsMixin
@@ -109,7 +107,14 @@ VIEW_ACTIONS = (
 
 
 class MainWindow(
-    DocumentsMixin, RunsMixin, SelectionMixin, WhatIfsMixin, ExportsMixin, QMainWindow
+    DocumentsMixin,
+    RunsMixin,
+    SelectionMixin,
+    WhatIfsMixin,
+    ExportsMixin,
+    ComputeMixin,
+    HelpMixin,
+    QMainWindow,
 ):
     """The application window.
 
@@ -205,6 +210,7 @@ class MainWindow(
         self.resize(1440, 900)
         self._restore_layout()
         self._restore_view_settings()
+        self._restore_compute()
         self._apply_state()
         self._offer_latest_autosave()
 
@@ -272,6 +278,7 @@ class MainWindow(
         self.run_panel = self.run_dock.panel
         self.run_panel.run_requested.connect(self.start_run)
         self.run_panel.cancel_requested.connect(self.cancel_run)
+        self.run_panel.compute_requested.connect(self.open_compute_dialog)
         self.whatif_dock = WhatIfDock(self)
         self.splitDockWidget(self.run_dock, self.whatif_dock, Qt.Orientation.Vertical)
         self.site_dock = SiteDock(self)
@@ -377,6 +384,7 @@ class MainWindow(
             "Run every scenario with the same settings, to compare them (paired)",
         )
         self._action("cancel", "&Cancel run", self.cancel_run, "Esc", "Stop the running simulation")
+        self._action("compute", "Co&mpute…", self.open_compute_dialog, None, "Where runs go")
         # one action per tab, in the tab order, Ctrl+1 to Ctrl+9
         for i, (key, text) in enumerate(VIEW_ACTIONS):
             view = self.tabs.widget(i)
@@ -467,6 +475,7 @@ class MainWindow(
         run_menu.addAction(self._actions["run_all"])
         run_menu.addSeparator()
         run_menu.addAction(self._actions["cancel"])
+        run_menu.addAction(self._actions["compute"])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._actions["guide"])
         help_menu.addAction(self._actions["shortcuts"])
@@ -536,31 +545,6 @@ class MainWindow(
         where = problem.location or "file"
         self.statusBar().showMessage(f"{kind} at {where}: {problem.message}")
 
-    # ------------------------------------------------------------------ help
-    def _show_once(self, key: str, make: Callable[[], TextDialog]) -> TextDialog:
-        """A help window, made on first use and raised again afterwards."""
-        dialog = self._help_windows.get(key)
-        if dialog is None:
-            dialog = self._help_windows[key] = make()
-        dialog.show()
-        dialog.raise_()
-        return dialog
-
-    def show_guide(self) -> TextDialog:
-        """Help > Workbook guide."""
-        return self._show_once("guide", lambda: GuideDialog(self))
-
-    def show_shortcuts(self) -> TextDialog:
-        """Help > Keyboard shortcuts."""
-        return self._show_once("shortcuts", lambda: ShortcutsDialog(self._actions.values(), self))
-
-    def show_glossary(self) -> TextDialog:
-        """Help > Glossary."""
-        return self._show_once("glossary", lambda: GlossaryDialog(self))
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_TITLE}", about_html())
-
     # ------------------------------------------------------------------ layout and closing
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -594,6 +578,7 @@ class MainWindow(
             self.store.save_run_settings(self.document.path, self.run_panel.request())
         self.settings.sync()
         self.watcher.stop()
+        self._close_compute()
         if stopped:  # a pool thread still running must not collect GUI garbage
             self.collector.stop()
         super().closeEvent(event)

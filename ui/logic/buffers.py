@@ -17,6 +17,7 @@ from typing import Any
 from jitrisk.analysis.placement import current_days, mean_flows
 from jitrisk.analysis.sweep import SweepResult, sweep
 from jitrisk.engine import Progress
+from jitrisk.engine.cluster import Cluster
 from jitrisk.model.graph import build_graph
 from jitrisk.model.records import Network
 from jitrisk.model.scenarios import apply_scenario
@@ -190,6 +191,7 @@ def compute_buffer_curve(
     request: BufferRequest,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> BufferOutcome:
     """Run :func:`jitrisk.analysis.sweep.sweep` for ``request`` and prepare the table. Qt-free.
 
@@ -209,6 +211,7 @@ def compute_buffer_curve(
         trials=request.trials,
         progress=progress,
         cancelled=cancelled,
+        cluster=cluster,
     )
     doc = result.to_dict()
     scen = apply_scenario(net, request.scenario)

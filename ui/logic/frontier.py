@@ -17,6 +17,7 @@ from typing import Any
 
 from jitrisk.analysis.frontier import Recommendation, recommend
 from jitrisk.analysis.gsm import place_gsm
+from jitrisk.engine.cluster import Cluster
 from jitrisk.model.records import Network
 from jitrisk.model.scenarios import apply_scenario
 from jitrisk.report.takeaway import takeaway
@@ -68,6 +69,7 @@ def compute_frontier(
     request: FrontierRequest,
     progress: Callable[[Any], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> FrontierOutcome:
     t0 = time.perf_counter()
     scen = apply_scenario(net, request.scenario)
@@ -86,6 +88,7 @@ def compute_frontier(
         gsm_days=gsm_days,
         progress=progress,
         cancelled=cancelled,
+        cluster=cluster,
     )
     names = {s.site_id: s.name for s in net.sites if s.name and s.name != s.site_id}
     return FrontierOutcome(

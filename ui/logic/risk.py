@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from jitrisk.analysis.risk import RiskReport, SiteRisk, risk_report
+from jitrisk.engine.cluster import Cluster
 from jitrisk.model.records import Network
 
 from .formatting import format_days, format_duration, format_money
@@ -113,6 +114,7 @@ def compute_risk(
     request: RiskRequest,
     progress: Callable[[Any], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> RiskOutcome:
     """Run :func:`jitrisk.analysis.risk.risk_report` for ``request``. Qt-free.
 
@@ -131,6 +133,7 @@ def compute_risk(
         regions=request.regions,
         progress=progress,
         cancelled=cancelled,
+        cluster=cluster,
     )
     return RiskOutcome(
         request,

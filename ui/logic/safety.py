@@ -22,6 +22,7 @@ from jitrisk.analysis.placement import (
     mean_flows,
     place_by_simulation,
 )
+from jitrisk.engine.cluster import Cluster
 from jitrisk.errors import SimulationCancelled
 from jitrisk.model.records import Network
 
@@ -162,6 +163,7 @@ def compute_plans(
     gsm: GsmPlan | None = None,
     progress: Callable[[Any], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    cluster: Cluster | None = None,
 ) -> SafetyOutcome:
     """Solve the GSM plan (unless ``gsm`` is given for the same settings), then, with a
     budget, the disruption-aware plan compared with it on fresh random numbers. Qt-free.
@@ -213,6 +215,7 @@ def compute_plans(
             compare={"gsm": gsm_days},
             progress=progress,
             cancelled=cancelled,
+            cluster=cluster,
             **same_numbers,
         )
     rows = []

@@ -22,6 +22,7 @@ import pandas as pd
 
 from jitrisk import ValidationReport, validate_workbook
 from jitrisk.engine import Progress, SimulationResult, simulate
+from jitrisk.engine.cluster import Cluster
 from jitrisk.engine.runner import whole_groups
 from jitrisk.model.graph import network_info
 from jitrisk.model.records import Network
@@ -161,6 +162,7 @@ def run_simulation(
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     workbook: str = "",
+    cluster: Cluster | None = None,
 ) -> RunOutcome:
     """Simulate ``request`` on ``network`` and summarise the result.
 
@@ -180,6 +182,7 @@ def run_simulation(
         chunk_trials=run_chunk_trials(request.trials),
         progress=progress,
         cancelled=cancelled,
+        cluster=cluster,
     )
     stats = result.network_stats()
     losses = result.network_lost_revenue()

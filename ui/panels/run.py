@@ -56,6 +56,8 @@ class RunPanel(QWidget):
 
     run_requested = Signal(object)
     cancel_requested = Signal()
+    #: the planner asks to change where runs go (the Compute setting)
+    compute_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,10 +126,21 @@ class RunPanel(QWidget):
             "Open a valid workbook to run a simulation.", "Muted", wrap=True
         )
 
+        self.where_label = styled_label("", "Muted", wrap=True)
+        self.where_button = QToolButton()
+        self.where_button.setText("Compute…")
+        self.where_button.setToolTip("Run here, on local worker processes or on a Dask cluster")
+        self.where_button.clicked.connect(lambda: self.compute_requested.emit())
+        where = QHBoxLayout()
+        where.addWidget(self.where_label, 1)
+        where.addWidget(self.where_button)
+        self.set_where("this computer")
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(10)
         layout.addWidget(settings_box)
+        layout.addLayout(where)
         layout.addLayout(buttons)
         layout.addWidget(self.batch_label)
         layout.addWidget(self.progress_bar)
@@ -226,7 +239,16 @@ class RunPanel(QWidget):
             self.progress_bar.setRange(0, 1000)
         self._update_enabled()
 
+    def set_where(self, where: str) -> None:
+        """Say where runs go (:meth:`ui.logic.compute.ComputeChoice.describe`)."""
+        self.where_label.setText(f"Runs on {where}")
+
     def show_progress(self, progress: Progress) -> None:
+        if progress.phase:  # starting or warming up a cluster: no trials yet
+            self.progress_bar.setRange(0, 0)
+            self.progress_label.setText(f"{progress.phase[:1].upper()}{progress.phase[1:]}…")
+            self.eta_label.setText("")
+            return
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(round(1000 * progress.fraction))
         self.progress_bar.setFormat(f"{progress.fraction:.0%}")

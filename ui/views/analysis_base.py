@@ -442,6 +442,10 @@ class AnalysisView(QWidget):
             return
         if not isinstance(progress, Progress):
             return
+        if progress.phase:  # starting or warming up a cluster
+            self.progress_bar.setRange(0, 0)
+            self.status_label.setText(f"{progress.phase[:1].upper()}{progress.phase[1:]}…")
+            return
         fraction = min(max(progress.fraction, self._best_fraction), 1.0)
         self._best_fraction = fraction
         self.progress_bar.setRange(0, 1000)

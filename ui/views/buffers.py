@@ -102,7 +102,11 @@ def buffer_task(net: Network, request: BufferRequest) -> Callable[[TaskContext],
 
     def task(context: TaskContext) -> BufferOutcome:
         return compute_buffer_curve(
-            net, request, progress=context.report, cancelled=context.is_cancel_requested
+            net,
+            request,
+            progress=context.report,
+            cancelled=context.is_cancel_requested,
+            cluster=context.cluster(),
         )
 
     return task

@@ -64,7 +64,11 @@ def frontier_task(
 ) -> Callable[[TaskContext], FrontierOutcome]:
     def task(context: TaskContext) -> FrontierOutcome:
         return compute_frontier(
-            net, request, progress=context.report, cancelled=context.is_cancel_requested
+            net,
+            request,
+            progress=context.report,
+            cancelled=context.is_cancel_requested,
+            cluster=context.cluster(),
         )
 
     return task

@@ -60,7 +60,11 @@ def risk_task(net: Network, request: RiskRequest) -> Callable[[TaskContext], Ris
 
     def task(context: TaskContext) -> RiskOutcome:
         return compute_risk(
-            net, request, progress=context.report, cancelled=context.is_cancel_requested
+            net,
+            request,
+            progress=context.report,
+            cancelled=context.is_cancel_requested,
+            cluster=context.cluster(),
         )
 
     return task

@@ -88,7 +88,12 @@ def safety_task(
 
     def task(context: TaskContext) -> SafetyOutcome:
         return compute_plans(
-            net, request, gsm, progress=context.report, cancelled=context.is_cancel_requested
+            net,
+            request,
+            gsm,
+            progress=context.report,
+            cancelled=context.is_cancel_requested,
+            cluster=context.cluster() if request.budget is not None else None,
         )
 
     return task

@@ -48,9 +48,11 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QThreadPool, Signal
 
+from jitrisk.engine.cluster import Cluster
 from jitrisk.errors import SimulationCancelled
 from jitrisk.model.records import Network
 
+from ..logic.compute import session as compute_session
 from ..logic.tasks import LoadedWorkbook, RunOutcome, RunRequest, load_workbook, run_simulation
 
 
@@ -72,6 +74,12 @@ class TaskContext:
 
     def is_cancel_requested(self) -> bool:
         return self._cancel.is_set()
+
+    def cluster(self) -> Cluster | None:
+        """Where the task's simulations run (the Compute setting): None for this
+        computer's threads, else the session's Dask cluster, connected on first use
+        (its start and warm-up reported as progress)."""
+        return compute_session().cluster(self.report)
 
 
 class WorkerSignals(QObject):
@@ -259,6 +267,7 @@ def simulation_task(network: Network, request: RunRequest, workbook: str = "") -
             progress=context.report,
             cancelled=context.is_cancel_requested,
             workbook=workbook,
+            cluster=context.cluster(),
         )
 
     return task
