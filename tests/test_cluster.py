@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pytest
 
-from jitrisk.engine import simulate
 from jitrisk.engine import cluster as cluster_mod
+from jitrisk.engine import simulate
 from jitrisk.engine.cluster import Cluster, ClusterSpec, default_cluster, parse_cluster
 from jitrisk.errors import JitriskError, SimulationCancelled
 from jitrisk.model.generate import generate_network
@@ -95,7 +95,9 @@ def test_without_dask_the_message_says_how_to_install(monkeypatch):
 
 def test_unreachable_scheduler_fails_fast_with_a_clear_message():
     t0 = time.monotonic()
-    with pytest.raises(JitriskError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+    with pytest.raises(
+        JitriskError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"
+    ):
         Cluster.connect(parse_cluster("tcp://127.0.0.1:9"), timeout=2)
     assert time.monotonic() - t0 < 10
 
@@ -206,9 +208,7 @@ def test_cancel_stops_the_run_and_leaves_no_task(net, cluster):
 def test_version_mismatch_is_refused(cluster, monkeypatch):
     # this computer claims another jitrisk; the workers report their real one
     real = cluster_mod.library_versions()
-    monkeypatch.setattr(
-        cluster_mod, "library_versions", lambda: {**real, "jitrisk": "0.0.0-other"}
-    )
+    monkeypatch.setattr(cluster_mod, "library_versions", lambda: {**real, "jitrisk": "0.0.0-other"})
     with pytest.raises(JitriskError, match=r"runs jitrisk 0\.1.*this computer jitrisk 0\.0\.0"):
         cluster.check_versions()
 

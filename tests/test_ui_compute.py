@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QDialog
+from ui_window import main_window
 
 from builders import valid_rows, write_workbook
 from jitrisk import load_network
@@ -25,7 +26,6 @@ from jitrisk.engine import simulate
 from ui.logic import compute
 from ui.logic.compute import ComputeChoice, ComputeSession
 from ui.logic.tasks import RunRequest
-from ui_window import main_window
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.gui
