@@ -169,6 +169,34 @@ def test_risk_exposure_index_is_normalised_and_ranked():
         } <= set(v)
 
 
+def test_impact_interval_and_index_never_fall_below_zero():
+    from pathlib import Path
+
+    from jitrisk import load_network
+
+    # few trials: a rare loss in one trial of ten, whose normal interval reaches below 0
+    net = load_network(Path(__file__).resolve().parent.parent / "examples" / "automotive.xlsx")
+    sites = ["T4-WAFER-JP", "T1-STAMP-ZWICKAU", "T2-ANODE-CN", "T1-HARNESS-PL"]
+    rep = risk_report(net, trials=10, days=60, regions=False, sites=sites)
+    for r in rep.sites:
+        pi = r.performance_impact
+        assert pi.hi >= pi.mean >= pi.lo
+        assert pi.lo >= min(0.0, pi.mean)  # at 0 or above unless the mean itself is below
+        assert r.risk_exposure_index >= 0.0
+
+
+def test_advice_says_one_day_not_one_days():
+    from jitrisk.analysis.risk import SiteRisk
+    from jitrisk.engine.results import Estimate
+
+    def risk(tts: float) -> SiteRisk:
+        e = Estimate(tts, 0.0, tts, tts)
+        return SiteRisk("S", "site", 5.0, "input", e, 0.0, 4.0, e, 0.0, ("DC",))
+
+    assert risk(4.0).advice() == "add about 1 day of cover of S's supply at DC"
+    assert risk(2.0).advice().startswith("add about 3 days of cover")
+
+
 # ----------------------------------------------------------------------------- placement
 
 

@@ -81,7 +81,8 @@ class SiteRisk:
         if not self.exposed:
             return ""
         where = ", ".join(self.downstream) or "downstream"
-        return f"add about {self.gap_days:g} days of cover of {self.target}'s supply at {where}"
+        unit = "day" if self.gap_days == 1 else "days"
+        return f"add about {self.gap_days:g} {unit} of cover of {self.target}'s supply at {where}"
 
     def as_dict(self) -> dict[str, Any]:
         lp = self.tts_lp_days
@@ -195,7 +196,9 @@ def analyse_target(
     censored = first < 0
     tts_samples = np.where(censored, float(days), first)
     short = _outage_run(net, scope, max(1, round(ttr_days)), trials, days, seed, workers, cancelled)
-    pi = mean_estimate(short.network_lost_revenue() - baseline_lost)
+    # an outage's impact is a loss, >= 0 in expectation: its interval is held at 0 or
+    # above (a mean below 0 is sampling noise about no effect, and is shown as it is)
+    pi = mean_estimate(short.network_lost_revenue() - baseline_lost, (0.0, math.inf))
     members = _members(net, scope)
     return SiteRisk(
         target=scope.removeprefix("region:"),
@@ -285,7 +288,7 @@ def risk_report(
     for group in (out_sites, out_regions):
         top = max((r.performance_impact.mean for r in group), default=0.0)
         for r in group:
-            r.risk_exposure_index = r.performance_impact.mean / top if top > 0 else 0.0
+            r.risk_exposure_index = max(r.performance_impact.mean, 0.0) / top if top > 0 else 0.0
         group.sort(key=lambda r: (-r.risk_exposure_index, r.tts.mean))
     return RiskReport(out_sites, out_regions, trials, days, seed, base.scenario)
 
