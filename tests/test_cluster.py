@@ -230,3 +230,26 @@ def test_a_worker_killed_mid_run_changes_nothing(net):
         )
     assert killed
     _same(local, remote)
+
+
+def test_report_numbers_are_identical(cluster, tmp_path):
+    from builders import valid_rows, write_workbook
+    from jitrisk import load_network
+    from jitrisk.report import collect
+
+    net = load_network(write_workbook(tmp_path / "small.xlsx", valid_rows()))
+    kw = {"trials": 40, "days": 30, "seed": SEED, "risk_trials": 8, "curve_trials": 40}
+    here, there = collect(net, **kw), collect(net, cluster=cluster, **kw)
+
+    def numbers(data) -> list:
+        out = []
+        for s in data.scenarios:
+            sim = {k: v for k, v in s.simulation.items() if k not in ("created", "elapsed_seconds")}
+            rec = dict(s.recommendation or {})
+            rec.pop("elapsed_s", None)
+            out.append((sim, s.curve, s.risk, rec, s.takeaway))
+        return out
+
+    assert numbers(here) == numbers(there)
+    for a, b in zip(here.scenarios, there.scenarios, strict=True):
+        assert np.array_equal(a.lost_revenue, b.lost_revenue)
