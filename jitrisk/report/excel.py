@@ -3,12 +3,18 @@
 Sheets, in this order:
 
 ``Summary``
-    Key results per scenario with 95% CIs, and what produced them.
+    Key results per scenario with 95% CIs (the table at row 4, which other
+    tools read), the decision, the sites with the most money at risk (chart
+    and table), and what produced them.
 ``Sites``
     Every metric of every site, customer and line-side buffer, each estimate
     with its CI; colour scales on the risk columns, frozen header, filters.
 ``Buffer curves``, ``Risk``, ``Safety stock``, ``Scenarios``
-    Each a data table with a native Excel chart over it.
+    Each a data table with a native Excel chart under it. On the first three
+    the rows down to the first table's header are frozen (each scenario's
+    table has the same columns); a chart above the header would be frozen too
+    and fill the window. The Scenarios sheet is not frozen: its two tables
+    have different columns, with the charts between them.
 ``Network``
     The network map of each scenario (picture).
 ``Inputs``
@@ -28,9 +34,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from openpyxl import Workbook, load_workbook
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,9 +47,21 @@ from . import style, tables
 from . import xlsx as X
 from .build import ReportData, ScenarioReport
 from .figures import network_map_figure
+from .figures.common import _days_text
 from .output import write_checked
 from .tables import Column, ci_columns
-from .xlsx_charts import CHART_ROWS, bar_chart, buffer_curve_chart, rows_for_height
+from .xlsx_charts import (
+    CHART_ROWS,
+    PCT_AXIS,
+    bar_chart,
+    buffer_curve_chart,
+    column_values,
+    money_axis_format,
+    rows_for_height,
+)
+from .xlsx_summary import SUMMARY_COLUMNS as SUMMARY_COLUMNS
+from .xlsx_summary import summary_rows as summary_rows
+from .xlsx_summary import write_summary as write_summary
 
 PathLike = str | os.PathLike[str]
 
@@ -88,6 +106,7 @@ def build_workbook(data: ReportData, input_path: PathLike | None = None) -> Work
     write_network(sheets["Network"], data)
     write_inputs(sheets["Inputs"], data, input_path)
     for ws in sheets.values():
+        X.fit_row_heights(ws)  # after every width is set
         _print_setup(ws)
     sheets["Sites"].print_title_rows = "1:1"
     wb.active = 0
@@ -106,41 +125,8 @@ def _print_setup(ws: Worksheet) -> None:
     ws.page_setup.fitToHeight = 0
 
 
-# ----------------------------------------------------------------------------- Summary
-
-SUMMARY_COLUMNS: tuple[Column, ...] = (
-    Column("scenario", "Scenario"),
-    *ci_columns(
-        "any_customer_stockout_probability", "P(any customer stockout in horizon)", "pct", ""
-    ),
-    *ci_columns(
-        "any_customer_stockout_day_probability", "Share of days with a customer short", "pct", ""
-    ),
-    *ci_columns("fill_rate", "Customer fill rate", "pct", ""),
-    *ci_columns("lost_revenue", "Expected lost revenue", "money", ""),
-    Column("var95", "Lost revenue VaR95", "money"),
-    Column("cvar95", "Lost revenue CVaR95", "money"),
-    Column("trials", "Trials", "int"),
-    Column("days", "Days", "int"),
-    Column("warmup_days", "Warm-up days", "int"),
-    Column("seed", "Seed", "int"),
-    Column("unmet_demand", "Unmet demand"),
-)
-
-
-def summary_rows(data: ReportData) -> list[dict[str, Any]]:
-    """One row of key results per scenario (the Summary table)."""
-    rows = []
-    for s in data.scenarios:
-        row: dict[str, Any] = {"scenario": s.name}
-        for k in tables.kpis(s.simulation):
-            row[k.key] = k.mean
-            if k.lo is not None:
-                row[f"{k.key}_lo"], row[f"{k.key}_hi"] = k.lo, k.hi
-        for key in ("trials", "days", "warmup_days", "seed", "unmet_demand"):
-            row[key] = s.simulation.get(key)
-        rows.append(row)
-    return rows
+# ----------------------------------------------------------------------------- parts
+# (the Summary sheet: jitrisk.report.xlsx_summary)
 
 
 def _sheet_head(ws: Worksheet, title: str, note: str) -> int:
@@ -163,43 +149,21 @@ def _column_index(cols: Sequence[Column]) -> dict[str, int]:
     return {c.key: j for j, c in enumerate(cols, start=1)}
 
 
-def write_summary(ws: Worksheet, data: ReportData) -> None:
-    p = data.provenance
-    X.title(ws, 1, f"jitrisk report: {p.workbook}")
-    X.note(
-        ws,
-        2,
-        "Key results per scenario with 95% confidence intervals; lost revenue in "
-        f"{p.currency}. Every number comes from the simulation named below.",
-    )
-    _first, last = X.table(ws, 4, SUMMARY_COLUMNS, summary_rows(data))
-    ws.row_dimensions[4].height = 45
-    row = last + 2
-    decided = [s for s in data.scenarios if s.takeaway]
-    if decided:  # the decision, right under the key results (jitrisk.report.takeaway)
-        X.title(ws, row, "The decision", sub=True)
-        for s in decided:
-            for sentence in (f"Scenario {s.name}:", *s.takeaway):
-                row += 1
-                X.put(ws, row, 1, sentence)
-        row += 2
-    X.title(ws, row, "What produced these results", sub=True)
-    row += 1
-    for label, value in p.rows():
-        X.put(ws, row, 1, label).font = X.HEADER_FONT
-        c = X.put(ws, row, 2, value, "money" if label == "Placement budget" else None)
-        c.alignment = Alignment(horizontal="left")
-        row += 1
-    notes = [f"{s.name}: {n}" for s in data.scenarios for n in s.notes] + list(data.notes)
-    if notes:
-        row += 1
-        X.title(ws, row, "Notes", sub=True)
-        for n in notes:
-            row += 1
-            X.put(ws, row, 1, n)
-    X.fit_columns(ws, max_width=16)  # long provenance values run into the empty cells
-    ws.column_dimensions["A"].width = 34
-    ws.freeze_panes = "B5"
+def _freeze(ws: Worksheet, header_row: int) -> None:
+    """Freeze the rows down to the sheet's first table header.
+
+    Rows only: a frozen column would cut the titles and notes that run across
+    from column A at the split.
+    """
+    if ws.freeze_panes is None:
+        ws.freeze_panes = f"A{header_row + 1}"
+
+
+def _days(value: object) -> str:
+    """``'1 day'``, ``'2.5 days'``; ``'–'`` when there is no number."""
+    if not style.finite(value):
+        return style.MISSING
+    return _days_text(round(float(value), 1))  # type: ignore[arg-type]
 
 
 # ----------------------------------------------------------------------------- Sites
@@ -241,16 +205,19 @@ def write_curves(ws: Worksheet, data: ReportData) -> None:
         curve = s.curve or {}
         target = str(curve.get("site", ""))
         facts = (
-            f"Current buffer: {style.days(curve.get('current_buffer_days'))} days; knee: "
-            f"{style.days(curve.get('knee_buffer_days'))} days; {curve.get('trials', '–')} "
+            f"Current buffer: {_days(curve.get('current_buffer_days'))}; knee: "
+            f"{_days(curve.get('knee_buffer_days'))}; {curve.get('trials', '–')} "
             f"trials per level, seed {curve.get('seed', '–')}."
         )
         title = f"Scenario {s.name}: buffer curve of {target}"
-        chart_row = _section_head(ws, row, title, s.curve_reason, facts)
-        header_row = chart_row + CHART_ROWS
+        header_row = _section_head(ws, row, title, s.curve_reason, facts)
         rows = tables.curve_rows(curve)
         first, last = X.table(ws, header_row, cols, rows)
+        _freeze(ws, header_row)
+        chart_row = max(last, header_row) + 2
+        row = chart_row
         if rows:
+            markers = _curve_markers(ws, header_row, len(cols) + 2, curve, rows)
             ch = buffer_curve_chart(
                 ws,
                 header_row=header_row,
@@ -265,10 +232,44 @@ def write_curves(ws: Worksheet, data: ReportData) -> None:
                 fr_cols=(idx["fill_rate"], idx["fill_rate_lo"], idx["fill_rate_hi"]),
                 title=style.clean_text(f"{s.name}: {target}"),
                 x_max=max(r["buffer_days"] for r in rows),
+                markers=markers,
             )
             ws.add_chart(ch, f"A{chart_row}")
-        row = max(last, header_row) + 3
+            row += CHART_ROWS
+        row += 1
     X.fit_columns(ws, max_width=24)
+
+
+#: The marked points of a buffer curve, in a small table beside the curve's.
+MARKER_COLUMNS = (
+    Column("point", "Marked point"),
+    Column("buffer_days", "Its safety stock (days)", "days"),
+    Column("stockout_day_probability", "Its stockout-day probability", "pct"),
+)
+
+
+def _curve_markers(
+    ws: Worksheet, header_row: int, col: int, curve: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[tuple[int, int, int, int]]:
+    """Write the knee and today's buffer (the figure's two vertical lines) beside the
+    curve's table at column ``col``; their (row, name, x, y) cells for the chart.
+
+    Both are levels of the curve, so their probability is the level's; the
+    interpolation only serves a buffer between levels.
+    """
+    xs, ys = zip(
+        *sorted((r["buffer_days"], r["stockout_day_probability"]) for r in rows), strict=True
+    )
+    points = []
+    for name, key in (("Knee", "knee_buffer_days"), ("Today", "current_buffer_days")):
+        x = curve.get(key)
+        if isinstance(x, int | float) and style.finite(x):
+            y = float(np.interp(float(x), xs, ys))
+            points.append({"point": name, "buffer_days": float(x), "stockout_day_probability": y})
+    if not points:
+        return []
+    first, last = X.table(ws, header_row, MARKER_COLUMNS, points, col=col)
+    return [(r, col, col + 1, col + 2) for r in range(first, last + 1)]
 
 
 # ----------------------------------------------------------------------------- Risk
@@ -287,18 +288,27 @@ def write_risk(ws: Worksheet, data: ReportData) -> None:
     idx = _column_index(cols)
     for s in data.scenarios:
         risk = s.risk or {}
+        rows = tables.risk_rows(risk)
+        raised = [r["target"] for r in rows if _impact_at_least_zero(r)]
+        for r in rows:
+            r["advice"] = X.day_words(r["advice"])
         facts = (
-            f"{risk.get('trials', '–')} trials per site over {risk.get('days', '–')} days, "
+            f"{risk.get('trials', '–')} trials per site over {_days(risk.get('days'))}, "
             f"seed {risk.get('seed', '–')}; other disruptions switched off."
         )
-        chart_row = _section_head(ws, row, f"Scenario {s.name}", facts)
-        rows = tables.risk_rows(risk)
+        if raised:  # a lost revenue cannot be negative; below 0 is noise about 0
+            facts += (
+                " Where the performance impact or the low end of its CI came out below 0 "
+                "(sampling noise: an outage gains no revenue), 0 is shown: "
+                f"{', '.join(raised)}."
+            )
+        header_row = _section_head(ws, row, f"Scenario {s.name}", facts)
         n_chart = min(CHART_TOP, sum(1 for r in rows if r["kind"] == "site"))
-        chart_rows = rows_for_height(max(11.0, 0.55 * n_chart + 3)) if n_chart else 0
-        header_row = chart_row + chart_rows
         first, last = X.table(ws, header_row, cols, rows)
+        _freeze(ws, header_row)
         X.colour_scale(ws, idx["risk_exposure_index"], first, last)
         X.wrap(ws, idx["advice"], first, last)
+        chart_row = row = max(last, header_row) + 2
         if n_chart:
             ch = bar_chart(
                 ws,
@@ -314,9 +324,25 @@ def write_risk(ws: Worksheet, data: ReportData) -> None:
                 colours=(style.OKABE_ITO["vermillion"][1:], style.OKABE_ITO["blue"][1:]),
             )
             ws.add_chart(ch, f"A{chart_row}")
-        row = max(last, header_row) + 3
+            row += rows_for_height(ch.height)
+        row += 1
     X.fit_columns(ws, max_width=40)
     ws.column_dimensions[X.letter(idx["advice"])].width = 70
+
+
+def _impact_at_least_zero(row: dict[str, Any]) -> bool:
+    """Raise a risk row's performance impact (and so its index) to 0 where its estimate or
+    CI fell below; True when it did.
+
+    The risk analysis estimates the impact as a mean difference of lost revenue
+    with no lower limit (:func:`jitrisk.analysis.risk.analyse_target`).
+    """
+    raised = X.non_negative(row, "performance_impact")
+    rei = row.get("risk_exposure_index")
+    if isinstance(rei, int | float) and rei < 0:
+        row["risk_exposure_index"] = 0.0
+        raised = True
+    return raised
 
 
 # ----------------------------------------------------------------------------- Safety stock
@@ -333,15 +359,18 @@ def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
     cols = tables.PLAN_COLUMNS
     idx = _column_index(cols)
     for s in data.scenarios:
-        chart_row = _section_head(ws, row, f"Scenario {s.name}", _plan_facts(s, data.currency))
+        header_row = _section_head(ws, row, f"Scenario {s.name}", _plan_facts(s, data.currency))
         rows = tables.plan_rows(s)
+        for r in rows:
+            r["advice"] = X.day_words(r["advice"])
         value_cols = [idx["current_days"], idx["gsm_days"]]
         if s.placement is not None:
             value_cols.append(idx["aware_days"])
         n_chart = min(20, len(rows))
-        header_row = chart_row + (CHART_ROWS if n_chart else 0)
         first, last = X.table(ws, header_row, cols, rows)
+        _freeze(ws, header_row)
         X.wrap(ws, idx["advice"], first, last)
+        chart_row = row = max(last, header_row) + 2
         if n_chart:
             ch = bar_chart(
                 ws,
@@ -360,7 +389,8 @@ def write_safety_stock(ws: Worksheet, data: ReportData) -> None:
                 ),
             )
             ws.add_chart(ch, f"A{chart_row}")
-        row = max(last, header_row) + 3
+            row += CHART_ROWS
+        row += 1
     for s in data.scenarios:
         if s.recommendation is not None:
             row = _decision_section(ws, row, s, data.currency)
@@ -390,12 +420,13 @@ def _decision_section(ws: Worksheet, row: int, s: ScenarioReport, currency: str)
     (sites whose cover changes) and the confirmed frontier; the row after it."""
     rec = s.recommendation
     assert rec is not None
-    row = _section_head(
-        ws, row, f"The decision, scenario {s.name}: how much buffer is worth buying",
-        rec["rule"], f"Amounts in {currency}; revenue at risk a year, 95% CI on fresh numbers.",
-    )  # fmt: skip
+    width = len(DECISION_COLUMNS)  # the sentences span the tables under them
+    X.title(ws, row, f"The decision, scenario {s.name}: how much buffer is worth buying", sub=True)
+    X.text_block(ws, row + 1, X.day_words(str(rec["rule"])), width, X.NOTE_FONT)
+    X.note(ws, row + 2, f"Amounts in {currency}; revenue at risk a year, 95% CI on fresh numbers.")
+    row += 3
     for sentence in s.takeaway:
-        X.put(ws, row, 1, sentence)
+        X.text_block(ws, row, X.day_words(sentence), width)
         row += 1
     sites = [
         {"site_id": sid, **v}
@@ -481,13 +512,14 @@ def write_scenarios(ws: Worksheet, data: ReportData) -> None:
     scen_cols = list(range(2, 2 + len(names)))
     pct_rows = [i for i, k in enumerate(template, start=5) if k.kind == "pct"]
     money_rows = [i for i, k in enumerate(template, start=5) if k.kind == "money"]
+    money_fmt = money_axis_format(column_values(ws, scen_cols, money_rows[0], money_rows[-1]))
     for rows_, anchor, title_, fmt, ytitle in (
-        (pct_rows, chart_row, "Probabilities and fill rate", "0%", "Share"),
+        (pct_rows, chart_row, "Probabilities and fill rate", PCT_AXIS, "Share"),
         (
             money_rows,
             chart_row + CHART_ROWS,
             f"Lost revenue ({data.currency})",
-            "#,##0",
+            money_fmt,
             data.currency,
         ),
     ):
@@ -503,7 +535,7 @@ def write_scenarios(ws: Worksheet, data: ReportData) -> None:
             y_title=style.clean_text(ytitle),
             number_format=fmt,
         )
-        if fmt == "0%":
+        if fmt == PCT_AXIS:
             ch.y_axis.scaling.min, ch.y_axis.scaling.max = 0, 1
         ws.add_chart(ch, f"A{anchor}")
     row = chart_row + 2 * CHART_ROWS + 1

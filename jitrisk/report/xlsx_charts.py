@@ -7,7 +7,8 @@ bounds, as in the figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
@@ -24,6 +25,45 @@ from . import style
 WIDTH_CM, HEIGHT_CM = 24, 11
 #: Rows a chart of the default height covers (default row height 15 pt).
 CHART_ROWS = 23
+#: Marker symbol and colour of each named point of a buffer curve (the figure's colours).
+MARKERS = {
+    "Knee": ("diamond", style.TEXT.lstrip("#").upper()),
+    "Today": ("triangle", style.OKABE_ITO["bluish_green"].lstrip("#")),
+}
+#: Axis format of probabilities and shares.
+PCT_AXIS = "0%"
+
+
+def money_axis_format(values: Iterable[object]) -> str:
+    """Number format of a money axis over ``values``: thousands as "k", millions as "M",
+    billions as "bn" (as :func:`jitrisk.report.style.compact` writes them).
+
+    Parameters
+    ----------
+    values : iterable
+        The plotted values; the format is chosen from the largest absolute
+        one, with one decimal while it is under ten units, so that ticks of
+        0.5M do not all read "1M". Non-numbers are ignored.
+
+    Returns
+    -------
+    str
+        An Excel number format such as ``'#,##0.0,,"M"'``.
+    """
+    top = max(
+        (abs(float(v)) for v in values if isinstance(v, int | float) and math.isfinite(v)),
+        default=0.0,
+    )
+    for limit, commas, suffix in ((1e9, ",,,", "bn"), (1e6, ",,", "M"), (1e3, ",", "k")):
+        if top >= limit:
+            digits = "#,##0.0" if top < 10 * limit else "#,##0"
+            return f'{digits}{commas}"{suffix}"'
+    return "#,##0"
+
+
+def column_values(ws: Worksheet, cols: Iterable[int], first: int, last: int) -> list[object]:
+    """The values of ``cols`` over rows ``first..last`` (what a chart of them plots)."""
+    return [ws.cell(row=r, column=c).value for c in cols for r in range(first, last + 1)]
 
 
 def _hex(name: str) -> str:
@@ -68,8 +108,17 @@ def buffer_curve_chart(
     fr_cols: tuple[int, int, int],
     title: str,
     x_max: float | None = None,
+    markers: Sequence[tuple[int, int, int, int]] = (),
 ) -> ScatterChart:
-    """Stockout-day probability and fill rate (with CI bounds, dashed) against buffer days."""
+    """Stockout-day probability and fill rate (with CI bounds, dashed) against buffer days.
+
+    Parameters
+    ----------
+    markers : sequence of (row, name_col, x_col, y_col)
+        Points to mark, each a series of its own named by the cell at
+        ``name_col`` ("Knee", "Today") and drawn as a marker without a line
+        (:data:`MARKERS`).
+    """
     ch = ScatterChart()
     ch.title = title
     ch.style = 2
@@ -95,7 +144,19 @@ def buffer_curve_chart(
             s.marker.graphicalProperties.solidFill = colour
             s.marker.graphicalProperties.line.solidFill = colour
         ch.series.append(s)
-    ch.y_axis.number_format = "0%"
+    for row, name_col, x_at, y_at in markers:
+        symbol, colour = MARKERS.get(str(ws.cell(row=row, column=name_col).value), MARKERS["Knee"])
+        s = Series(
+            Reference(ws, min_col=y_at, min_row=row), Reference(ws, min_col=x_at, min_row=row)
+        )
+        s.tx = _title_ref(ws, row, name_col)
+        s.graphicalProperties.line.noFill = True  # a point, not a line
+        s.marker.symbol = symbol
+        s.marker.size = 11
+        s.marker.graphicalProperties.solidFill = colour
+        s.marker.graphicalProperties.line.solidFill = colour
+        ch.series.append(s)
+    ch.y_axis.number_format = PCT_AXIS
     ch.y_axis.scaling.min = 0
     ch.y_axis.scaling.max = 1
     ch.x_axis.scaling.min = 0
@@ -137,7 +198,7 @@ def bar_chart(
         s.graphicalProperties.line.solidFill = palette[i % len(palette)]
     ch.set_categories(cats)
     if number_format:
-        ch.y_axis.number_format = number_format
+        ch.y_axis.number_format = number_format  # the value axis, also of horizontal bars
     if horizontal:
         ch.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
         ch.y_axis.crosses = "max"  # and the value axis still at the bottom
