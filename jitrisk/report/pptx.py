@@ -1,14 +1,17 @@
 """The PowerPoint deck (python-pptx): numbers as editable text and tables, charts as
-high-resolution pictures of the same figures the PDF and the desktop app show.
+native PowerPoint charts (:mod:`jitrisk.report.pptx_charts`) of the same data the PDF's
+and the desktop app's figures draw, with their numbers embedded, so a planner can
+restyle them or read the data behind them in PowerPoint.
 
 Slides (16:9): a title slide with the headline numbers, then per scenario its
-key results, the JIT buffer curve, the sites most at risk, time to survive vs
-time to recover and the recommended buffers; with several scenarios, two
-slides compare them.
+key results, the JIT buffer curve beside what more safety stock buys (the
+frontier), the sites most at risk, time to survive vs time to recover and the
+recommended buffers; with several scenarios, two slides compare them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import textwrap
@@ -23,15 +26,20 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from . import figures, pages, style
+from ..model.graph import build_graph
+from . import pages, style, tables
+from . import pptx_charts as charts
 from .build import ReportData, ScenarioReport
+from .figures import exposure_ranking, network_map_figure
 from .output import write_checked
+from .pptx_exposure import exposure_chart
 
 PathLike = str | os.PathLike[str]
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 MARGIN = 0.5
-#: Resolution of chart pictures (dots per inch of the slide).
+#: Resolution of pictures (dots per inch of the slide): drawings such as a network map;
+#: charts of numbers are native charts (:mod:`jitrisk.report.pptx_charts`).
 DPI = 200
 #: Type on slides is this much larger than in the PDF brief (read from across a room).
 ZOOM = 1.3
@@ -57,7 +65,8 @@ def write_pptx_report(data: ReportData, path: PathLike, input_path: PathLike | N
 
 def slide_count(data: ReportData) -> int:
     """Slides the deck of ``data`` has."""
-    return 1 + 5 * len(data.scenarios) + (2 if len(data.scenarios) > 1 else 0)
+    # the title, the scenarios side by side (two), five a scenario, the network map
+    return 1 + (2 if len(data.scenarios) > 1 else 0) + 5 * len(data.scenarios) + 1
 
 
 def build_presentation(data: ReportData) -> Any:
@@ -70,14 +79,15 @@ def build_presentation(data: ReportData) -> Any:
     prs.core_properties.author = "jitrisk"
     prs.core_properties.subject = style.clean_text(", ".join(p.scenarios))
     title_slide(prs, data)
+    if len(data.scenarios) > 1:  # right after the headline: how the scenarios differ
+        comparison_slides(prs, data)
     for s in data.scenarios:
         kpi_slide(prs, s)
         curve_slide(prs, s)
         top_slide(prs, s)
         risk_slide(prs, s)
         buffers_slide(prs, s)
-    if len(data.scenarios) > 1:
-        comparison_slides(prs, data)
+    map_slide(prs, data.scenarios[0])
     return prs
 
 
@@ -136,9 +146,9 @@ def _picture(
     width: float,
     height: float,
 ) -> Any:
-    """Draw a figure for its place on the slide, :data:`ZOOM` times smaller and enlarged
-    back, so its type is :data:`ZOOM` times larger than on paper; :data:`DPI` pixels per
-    inch of the slide."""
+    """A drawing that is no chart of numbers (a network map) as a picture: drawn for its
+    place on the slide, :data:`ZOOM` times smaller and enlarged back, so its type is
+    :data:`ZOOM` times larger than on paper; :data:`DPI` pixels per inch of the slide."""
     fig = make((width / ZOOM, height / ZOOM))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI * ZOOM, facecolor="white")
@@ -146,6 +156,15 @@ def _picture(
     return slide.shapes.add_picture(
         buf, Inches(left), Inches(top), width=Inches(width), height=Inches(height)
     )
+
+
+def _chart(slide: Any, frame: Any, box: charts.Box, empty: str) -> Any:
+    """A native chart's graphic frame, or, when it had nothing to draw (``frame`` None),
+    ``empty`` in words where it would have been."""
+    if frame is not None:
+        return frame
+    left, top, width, height = box
+    return _text(slide, empty, left, top + height / 2 - 0.3, width, 0.6, size=16, colour=MUTED)
 
 
 def _row_heights(
@@ -226,10 +245,16 @@ def _table(
     return shape
 
 
+def _what(s: ScenarioReport) -> str:
+    """ "Revenue at risk" (backorders: delivered late) or "Lost revenue" (lost sales)."""
+    words = tables.revenue_words(s.simulation.get("unmet_demand"))
+    return "Lost revenue" if words == "lost revenue" else "Revenue at risk"
+
+
 def _sub(s: ScenarioReport) -> str:
     sim = s.simulation
     return (
-        f"{sim['trials']:,} trials x {sim['days']} days, seed {sim['seed']}; lost revenue in "
+        f"{sim['trials']:,} trials x {sim['days']} days, seed {sim['seed']}; amounts in "
         f"{s.currency}; brackets are 95% confidence intervals"
     )
 
@@ -290,48 +315,66 @@ def kpi_slide(prs: Any, s: ScenarioReport) -> Any:
     _table(slide, table, MARGIN, 1.7, 6.3, size=15, row_height=0.6)
     _text(slide, table.note, MARGIN, 1.7 + 0.6 * 7 + 0.15, 6.3, 0.8, size=12, colour=MUTED)
     lr = s.simulation["network"]["lost_revenue"]
-    _picture(
-        slide,
-        lambda size: figures.lost_revenue_figure(
-            s.lost_revenue,
-            var95=lr["var95"],
-            cvar95=lr["cvar95"],
-            currency=s.currency,
-            figsize=size,
-        ),
-        7.0,
-        1.6,
-        SLIDE_W - 7.0 - MARGIN,
-        5.5,
-    )
+    box = (7.0, 1.6, SLIDE_W - 7.0 - MARGIN, 5.5)
+    frame = charts.lost_revenue_chart(
+        slide, box, s.lost_revenue, var95=lr["var95"], cvar95=lr["cvar95"], currency=s.currency,
+        what=_what(s),
+    )  # fmt: skip
+    _chart(slide, frame, box, "No revenue was lost in any trial.")
     return slide
 
 
-def _chart_slide(prs: Any, title: str, draw: Callable[..., Figure], caption: str) -> Any:
-    """A slide of one full-width chart, ``draw(figsize=...)``, with its caption below."""
+def _chart_slide(
+    prs: Any, title: str, draw: Callable[[Any, charts.Box], Any], caption: str, empty: str
+) -> Any:
+    """A slide of one full-width chart, ``draw(slide, box)``, with its caption below."""
     slide = _slide(prs, title)
-    _picture(slide, lambda size: draw(figsize=size), MARGIN, 1.2, SLIDE_W - 2 * MARGIN, 5.3)
+    box = (MARGIN, 1.2, SLIDE_W - 2 * MARGIN, 5.3)
+    _chart(slide, draw(slide, box), box, empty)
     _text(slide, caption, MARGIN, 6.55, SLIDE_W - 2 * MARGIN, 0.8, size=14)
     return slide
 
 
 def curve_slide(prs: Any, s: ScenarioReport) -> Any:
-    draw = partial(figures.buffer_curve_figure, s.curve or {})
-    return _chart_slide(prs, f"Scenario {s.name}: JIT buffer curve", draw, pages.curve_caption(s))
+    """The JIT buffer curve; with a recommendation, what more safety stock buys (the
+    frontier) beside it."""
+    draw = partial(charts.buffer_curve_chart, curve=s.curve or {})
+    empty = "No buffer curve was computed."
+    title = f"Scenario {s.name}: JIT buffer curve"
+    if not (s.recommendation or {}).get("frontier"):
+        return _chart_slide(prs, title, draw, pages.curve_caption(s), empty)
+    slide = _slide(prs, f"{title} and frontier")
+    gap, top, height = 0.3, 1.2, 5.25
+    width = (SLIDE_W - 2 * MARGIN - gap) / 2
+    left_box = (MARGIN, top, width, height)
+    right_box = (MARGIN + width + gap, top, width, height)
+    _chart(slide, draw(slide, left_box), left_box, empty)
+    frame = charts.frontier_chart(slide, right_box, s.recommendation, currency=s.currency)
+    _chart(slide, frame, right_box, "No frontier was computed.")
+    for (left, *_rest), caption in (
+        (left_box, pages.curve_caption(s)),
+        (right_box, _frontier_caption(s.recommendation or {})),
+    ):
+        _text(slide, caption, left, top + height + 0.05, width, 0.95, size=12)
+    return slide
+
+
+def _frontier_caption(rec: dict[str, Any]) -> str:
+    return (
+        "Every stocking site; recommended: the last days of cover that remove at least their "
+        "holding cost. Search path on common random numbers; points confirmed on "
+        f"{rec.get('confirm_trials', '–')} fresh trials."
+    )
 
 
 def top_slide(prs: Any, s: ScenarioReport) -> Any:
+    """The largest exposures in money (with a risk analysis), else the sites most at risk."""
+    if s.risk and s.risk.get("sites"):
+        return exposure_slide(prs, s)
     slide = _slide(prs, f"Scenario {s.name}: sites most at risk", _sub(s))
-    _picture(
-        slide,
-        lambda size: figures.top_risk_figure(
-            s.simulation["sites"], 12, names=s.names, figsize=size
-        ),
-        MARGIN,
-        1.6,
-        7.6,
-        5.7,
-    )
+    box = (MARGIN, 1.6, 7.6, 5.7)
+    frame = charts.top_risk_chart(slide, box, s.simulation["sites"], 12, names=s.names)
+    _chart(slide, frame, box, "No sites to show.")
     table = pages.top_table(s, 10)
     slim = pages.TextTable(
         ("Site", "P(stockout day)", "Fill rate"),
@@ -343,42 +386,119 @@ def top_slide(prs: Any, s: ScenarioReport) -> Any:
     return slide
 
 
+def exposure_slide(prs: Any, s: ScenarioReport) -> Any:
+    """Sites ranked by the revenue an outage for their time to recover puts at risk,
+    beside a table of the same sites: that amount, time to survive and to recover."""
+    slide = _slide(prs, f"Scenario {s.name}: largest exposures, in money", _sub(s))
+    box = (MARGIN, 1.6, 7.6, 5.7)
+    frame = exposure_chart(slide, box, s.risk or {}, 12, currency=s.currency, names=s.names)
+    _chart(slide, frame, box, "No risk analysis was run.")
+    sites = (s.risk or {}).get("sites", {})
+    rows = []
+    for sid in exposure_ranking(s.risk or {}, 10):
+        r = sites[sid]
+        rows.append(
+            (
+                style.clean_text(sid),
+                style.compact(r["performance_impact"]["mean"]),
+                f"{r['tts_days']['mean']:.0f} / {r['ttr_days']:.0f}",
+            )
+        )
+    table = pages.TextTable(
+        ("Site", f"At risk ({s.currency})", "TTS / TTR (days)"),
+        tuple(rows),
+        (2.2, 1.3, 1.3),
+        ("l", "r", "r"),
+    )
+    _table(slide, table, 8.3, 1.7, SLIDE_W - 8.3 - MARGIN, size=13, row_height=0.44)
+    return slide
+
+
+def map_slide(prs: Any, s: ScenarioReport) -> Any:
+    """The network from raw suppliers to customers, sites coloured by stockout-day risk:
+    a drawing, so a picture."""
+    slide = _slide(prs, "The network", f"Scenario {s.name}; sites coloured by stockout-day risk")
+    values = {
+        sid: st["stockout_day_probability"]["mean"] for sid, st in s.simulation["sites"].items()
+    }
+    graph = build_graph(s.network)
+    _picture(
+        slide,
+        lambda size: network_map_figure(graph, values, figsize=size, title=" "),
+        MARGIN,
+        1.4,
+        SLIDE_W - 2 * MARGIN,
+        SLIDE_H - 1.4 - 0.3,
+    )
+    return slide
+
+
 def risk_slide(prs: Any, s: ScenarioReport) -> Any:
     title = f"Scenario {s.name}: time to survive vs recover"
-    draw = partial(figures.tts_ttr_figure, s.risk or {})
-    return _chart_slide(prs, title, draw, pages.risk_caption(s))
+    draw = partial(charts.tts_ttr_chart, risk=s.risk or {})
+    return _chart_slide(
+        prs, title, draw, pages.risk_caption(s), "No time-to-survive analysis was run."
+    )
+
+
+#: Width (inches) of the recommended-buffers table; its chart takes the rest of the slide.
+BUFFERS_TABLE_W = 8.1
+#: Inches of the table's columns of days, so their headers break between words; the last
+#: column (what time to survive against time to recover advises) takes the rest.
+BUFFERS_COLUMNS = {
+    "Site": 1.2,
+    "Now (days)": 0.8,
+    "Recommended (days)": 1.5,
+    "Demand-only GSM (days)": 1.2,
+    "Disruption-aware (days)": 1.35,
+}
+
+
+def _buffers_table(s: ScenarioReport, n: int) -> pages.TextTable:
+    table = pages.recommended_table(s, n)
+    fixed = [BUFFERS_COLUMNS.get(h, 0.0) for h in table.headers]
+    rest = max(BUFFERS_TABLE_W - sum(fixed), 1.6)
+    return dataclasses.replace(table, widths=tuple(w or rest for w in fixed))
+
+
+def _plan_rows(rows: list[dict[str, Any]], rec: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The table's rows with the recommendation's days, as the PDF's chart draws them (the
+    same recommendation as the table and slide 1)."""
+    decided = (rec or {}).get("recommended", {}).get("sites", {})
+    days = {sid: v.get("recommended_days") for sid, v in decided.items()}
+    return [r | ({"recommended_days": days.get(r["site_id"])} if days else {}) for r in rows]
 
 
 def buffers_slide(prs: Any, s: ScenarioReport) -> Any:
+    """The recommended-buffers table (as many of its sites as fit) and, beside it, their
+    days of cover now and as planned."""
     slide = _slide(prs, f"Scenario {s.name}: recommended buffers", _sub(s))
-    width, top = SLIDE_W - 2 * MARGIN, 1.65
+    width, top, size, row = BUFFERS_TABLE_W, 1.65, 12, 0.42
     n = 9
-    table = pages.recommended_table(s, n)
-    while n > 1 and top + table_height(table, width, size=14, row_height=0.48) > SLIDE_H - 0.95:
+    table = _buffers_table(s, n)
+    while n > 1 and top + table_height(table, width, size=size, row_height=row) > SLIDE_H - 1.2:
         n -= 1
-        table = pages.recommended_table(s, n)
+        table = _buffers_table(s, n)
     if table.rows:
-        _table(slide, table, MARGIN, top, width, size=14, row_height=0.48)
-        top += table_height(table, width, size=14, row_height=0.48) + 0.15
+        _table(slide, table, MARGIN, top, width, size=size, row_height=row)
+        rows, _total = tables.recommended_rows(s, len(table.rows))
+        box = (MARGIN + width + 0.25, 1.55, SLIDE_W - 2 * MARGIN - width - 0.25, 5.8)
+        frame = charts.buffer_plans_chart(slide, box, _plan_rows(rows, s.recommendation))
+        _chart(slide, frame, box, "No site needs a buffer decision.")
+        top += table_height(table, width, size=size, row_height=row) + 0.15
     else:
-        top = 1.8
-    _text(slide, table.note, MARGIN, top, width, 0.7, size=13, colour=MUTED)
+        width, top = SLIDE_W - 2 * MARGIN, 1.8
+    _text(slide, table.note, MARGIN, top, width, SLIDE_H - top - 0.1, size=12, colour=MUTED)
     return slide
 
 
 def comparison_slides(prs: Any, data: ReportData) -> None:
     slide = _slide(prs, "Scenarios side by side", "Whiskers: 95% confidence intervals")
-    _picture(
+    charts.scenario_comparison_charts(
         slide,
-        lambda size: figures.scenario_comparison_figure(
-            {s.name: s.simulation["network"] for s in data.scenarios},
-            currency=data.currency,
-            figsize=size,
-        ),
-        MARGIN,
-        1.55,
-        SLIDE_W - 2 * MARGIN,
-        5.7,
+        (MARGIN, 1.55, SLIDE_W - 2 * MARGIN, 5.7),
+        {s.name: s.simulation["network"] for s in data.scenarios},
+        currency=data.currency,
     )
     slide = _slide(prs, f"Scenarios: change against {data.scenarios[0].name}")
     table = pages.comparison_table(data)
