@@ -25,7 +25,15 @@ import jitrisk.cli.commands as main_cli
 from builders import Rows, valid_rows
 from jitrisk.cli import report as report_cli
 from jitrisk.errors import JitriskError
-from jitrisk.report import ReportData, collect, pages, report_format, tables, write_report
+from jitrisk.report import (
+    ReportData,
+    collect,
+    figures,
+    pages,
+    report_format,
+    tables,
+    write_report,
+)
 from jitrisk.report import excel as excel_mod
 from jitrisk.report import pdf as pdf_mod
 from jitrisk.report import pptx as pptx_mod
@@ -197,7 +205,7 @@ def test_excel_sheets_and_native_charts(xlsx: Path, data: ReportData) -> None:
     n = len(data.scenarios)
     charts = {ws.title: len(ws._charts) for ws in wb.worksheets}
     assert charts == {
-        "Summary": 0,
+        "Summary": 1,  # the largest exposures in money
         "Sites": 0,
         "Buffer curves": n,
         "Risk": n,
@@ -327,7 +335,8 @@ def test_excel_scenarios_side_by_side_with_deltas(xlsx: Path, data: ReportData) 
     ws = openpyxl.load_workbook(xlsx)["Scenarios"]
     col = _header_index(ws, 4)
     base, other = data.scenarios
-    r = _find_row(ws, 1, "Expected lost revenue", 5)
+    # backorders: the revenue is delivered late, and the row says so
+    r = _find_row(ws, 1, "Expected revenue at risk (delivered late)", 5)
     a = base.simulation["network"]["lost_revenue"]["mean"]
     b = other.simulation["network"]["lost_revenue"]["mean"]
     assert ws.cell(r, col["baseline"]).value == pytest.approx(a, rel=1e-15)
@@ -457,7 +466,8 @@ def test_pdf_pages_and_numbers(data: ReportData, workbook: Path, tmp_path: Path)
     path = write_pdf_report(data, tmp_path / "brief.pdf", workbook)
     assert path.read_bytes().startswith(b"%PDF")
     n = pdf_mod.page_count(data)
-    assert n == 1 + 3 * len(data.scenarios) + 1
+    # the headline, the scenarios side by side, three pages a scenario, the network map
+    assert n == 1 + 1 + 3 * len(data.scenarios) + 1
     assert _pdf_pages(path) == n
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) not installed")
@@ -466,13 +476,18 @@ def test_pdf_pages_and_numbers(data: ReportData, workbook: Path, tmp_path: Path)
     ).stdout
     pages = text.split("\f")
     for i, s in enumerate(data.scenarios):
-        page = pages[1 + 3 * i]
+        page = pages[2 + 3 * i]
         assert f"Scenario {s.name}: key results" in page
         for k in tables.kpis(s.simulation):
             value, _ci = tables.kpi_text(k, s.currency)
             assert value.replace("EUR ", "") in page
-        assert "recommended buffers" in pages[3 + 3 * i]
-    assert "Scenarios side by side" in pages[-2]
+        assert "recommended buffers" in pages[4 + 3 * i]
+        # exposure ranked by money, as in the workbook: the largest first on the page
+        top = figures.exposure_ranking(s.risk or {}, 1)
+        assert top, "the report's risk analysis ranks the sites"
+        assert top[0] in page
+    assert "Scenarios side by side" in pages[1]  # right after the headline
+    assert "The network" in pages[-2]
 
 
 # ----------------------------------------------------------------------------- PowerPoint
@@ -485,7 +500,8 @@ def test_pptx_slides_tables_and_pictures(data: ReportData, workbook: Path, tmp_p
     path = write_pptx_report(data, tmp_path / "deck.pptx", workbook)
     prs = Presentation(str(path))
     slides = list(prs.slides)
-    assert len(slides) == pptx_mod.slide_count(data) == 1 + 5 * 2 + 2
+    # the title, the scenarios side by side (two), five a scenario, the network map
+    assert len(slides) == pptx_mod.slide_count(data) == 1 + 2 + 5 * 2 + 1
 
     def table_text(slide: Any) -> list[list[str]]:
         out = []
@@ -497,22 +513,21 @@ def test_pptx_slides_tables_and_pictures(data: ReportData, workbook: Path, tmp_p
     title = table_text(slides[0])
     assert [r[0] for r in title[1:]] == ["baseline", "strike"]
     for i, s in enumerate(data.scenarios):
-        kpi = slides[1 + 5 * i]
+        kpi = slides[3 + 5 * i]
         assert kpi.shapes.title.text == f"Scenario {s.name}: key results"
         rows = table_text(kpi)
         assert rows[0] == ["Key result", "Estimate", "95% CI"]
         for k, row in zip(tables.kpis(s.simulation), rows[1:], strict=True):
             value, ci = tables.kpi_text(k, s.currency)
             assert row == [k.label, value, ci or "–"]
-        curve = slides[2 + 5 * i]
-        pics = [sh for sh in curve.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-        assert len(pics) == 1
-        px_w, _px_h = pics[0].image.size
-        assert px_w == pytest.approx(pics[0].width / 914400 * pptx_mod.DPI, abs=2)
-        buffers = table_text(slides[5 + 5 * i])
+        curve = slides[4 + 5 * i]  # a native chart, no picture (tests/test_report_pptx_charts.py)
+        assert not [sh for sh in curve.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        titles = [sh.chart.chart_title.text_frame.text for sh in curve.shapes if sh.has_chart]
+        assert titles and titles[0].startswith("JIT buffer curve")
+        buffers = table_text(slides[7 + 5 * i])
         rec, _total = tables.recommended_rows(s, 9)
         assert [r[0] for r in buffers[1:]] == [r["site_id"] for r in rec]
-    cmp = table_text(slides[-1])
+    cmp = table_text(slides[2])
     assert cmp[0][:3] == ["Key result", "baseline", "strike"]
 
 
@@ -538,7 +553,7 @@ def test_cli_report(workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     argv = ["report", str(workbook), "--out", str(out), "--trials", "20", "--days", "30"]
     assert main_cli.main([*argv, "--seed", "1", "--scenario", "strike", "--quiet"]) == 0
     assert "wrote" in capsys.readouterr().out
-    assert _pdf_pages(out) == 1 + 3
+    assert _pdf_pages(out) == 1 + 3 + 1  # one scenario: no comparison page; the map last
     assert main_cli.main([*argv[:3], str(workbook), "--quiet"]) == 2
     assert "refusing to overwrite" in capsys.readouterr().err
     assert main_cli.main([*argv[:3], str(tmp_path / "r.txt"), "--quiet"]) == 2
@@ -669,3 +684,26 @@ def test_a_report_from_runs_already_made_carries_the_chosen_sections(
             collect_from_results(net, bad)
     with pytest.raises(JitriskError, match="unknown report sections"):
         collect_from_results(net, runs[:1], sections=frozenset({"charts"}))
+
+
+def test_exposure_is_ranked_by_money() -> None:
+    risk = {
+        "sites": {
+            "SMALL": {"performance_impact": {"mean": 1e3, "ci95": [0, 2e3]}},
+            "BIG": {"performance_impact": {"mean": 5e6, "ci95": [4e6, 6e6]}},
+            "MID": {"performance_impact": {"mean": 2e5, "ci95": [1e5, 3e5]}},
+        }
+    }
+    assert figures.exposure_ranking(risk, 2) == ["BIG", "MID"]
+    assert figures.exposure_ranking({}, 3) == []
+
+
+@pytest.mark.parametrize(
+    ("unmet", "label"),
+    [("backorder", "Expected revenue at risk (delivered late)"), ("lost", "Expected lost revenue")],
+)
+def test_revenue_is_named_for_what_it_is(data: ReportData, unmet: str, label: str) -> None:
+    sim = dict(data.scenarios[0].simulation, unmet_demand=unmet)
+    k = {x.key: x.label for x in tables.kpis(sim)}
+    assert k["lost_revenue"] == label
+    assert k["cvar95"].startswith("Revenue at risk" if unmet == "backorder" else "Lost revenue")

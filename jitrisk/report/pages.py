@@ -65,7 +65,7 @@ def overview_table(data: ReportData) -> TextTable:
             "Scenario",
             "P(any customer stockout)",
             "Customer fill rate",
-            f"Expected lost revenue ({cur})",
+            f"Expected {tables.revenue_words(_unmet(data))} ({cur})",
             f"CVaR95 ({cur})",
         ),
         tuple(rows),
@@ -73,6 +73,10 @@ def overview_table(data: ReportData) -> TextTable:
         ("l", "r", "r", "r", "r"),
         "Estimates with 95% confidence intervals.",
     )
+
+
+def _unmet(data: ReportData) -> str | None:
+    return data.scenarios[0].simulation.get("unmet_demand") if data.scenarios else None
 
 
 def _ci(k: dict[str, tables.Kpi], key: str) -> list[float] | None:

@@ -18,6 +18,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Rectangle
 
+from ..model.graph import build_graph
 from . import figures, pages, style, tables
 from .build import ReportData, ScenarioReport
 from .output import write_checked
@@ -65,14 +66,15 @@ def page_count(data: ReportData) -> int:
 def page_builders(data: ReportData) -> list[PageFn]:
     """One function per page, in order (pages are drawn one at a time to save memory)."""
     out: list[PageFn] = [lambda: title_page(data)]
+    if len(data.scenarios) > 1:  # right after the headline: how the scenarios differ
+        out.append(lambda: comparison_page(data))
     for s in data.scenarios:
         out += [
             lambda s=s: results_page(data, s),  # type: ignore[misc]
             lambda s=s: curve_risk_page(data, s),  # type: ignore[misc]
             lambda s=s: buffers_page(data, s),  # type: ignore[misc]
         ]
-    if len(data.scenarios) > 1:
-        out.append(lambda: comparison_page(data))
+    out.append(lambda: map_page(data, data.scenarios[0]))
     return out
 
 
@@ -129,11 +131,17 @@ def _footer(fig: Figure, data: ReportData, n: int, total: int) -> None:
     )
 
 
+def _what(s: ScenarioReport) -> str:
+    """ "Revenue at risk" (backorders: delivered late) or "Lost revenue" (lost sales)."""
+    words = tables.revenue_words(s.simulation.get("unmet_demand"))
+    return "Lost revenue" if words == "lost revenue" else "Revenue at risk"
+
+
 def _sub(s: ScenarioReport) -> str:
     sim = s.simulation
     return (
         f"{sim['trials']:,} trials x {sim['days']} days, seed {sim['seed']}; "
-        f"lost revenue in {s.currency}; 95% confidence intervals"
+        f"amounts in {s.currency}; 95% confidence intervals"
     )
 
 
@@ -161,11 +169,12 @@ def title_page(data: ReportData) -> Figure:
         loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
     )  # fmt: skip
     guide = (
-        "Each scenario has three pages: its key results and the sites most at risk; the JIT "
-        "buffer curve (how stockout risk climbs as the buffer of the most exposed stocking "
-        "site thins) next to time to survive vs time to recover (sites below the diagonal run "
-        "customers dry before they are back); and the recommended buffers. Every estimate "
-        "comes with its 95% confidence interval. The Excel report has every number per site."
+        "Each scenario has three pages: its key results and the largest exposures in "
+        "money; the JIT buffer curve (how stockout risk climbs as the buffer of the most "
+        "exposed stocking site thins) next to time to survive vs time to recover (sites below "
+        "the diagonal run customers dry before they are back); and the recommended buffers. "
+        "The last page maps the network. Every estimate comes with its 95% confidence "
+        "interval. The Excel report has every number per site."
     )
     notes = [f"{s.name}: {n}" for s in data.scenarios for n in s.notes]
     text = textwrap.fill(guide, 62)
@@ -199,9 +208,28 @@ def results_page(data: ReportData, s: ScenarioReport) -> Figure:
         var95=s.simulation["network"]["lost_revenue"]["var95"],
         cvar95=s.simulation["network"]["lost_revenue"]["cvar95"],
         currency=s.currency,
+        what=_what(s),
         figure=bottom,
     )
-    figures.top_risk_figure(s.simulation["sites"], 15, names=s.names, figure=right)
+    if s.risk and s.risk.get("sites"):  # exposure ranked by money, as in the workbook
+        figures.exposure_figure(s.risk, 12, currency=s.currency, names=s.names, figure=right)
+    else:
+        figures.top_risk_figure(s.simulation["sites"], 15, names=s.names, figure=right)
+    return fig
+
+
+def map_page(data: ReportData, s: ScenarioReport) -> Figure:
+    """The network from raw suppliers to customers, sites coloured by stockout-day risk."""
+    fig, body = _page("The network", f"Scenario {s.name} · {_sub(s)}")
+    values = {
+        sid: st["stockout_day_probability"]["mean"] for sid, st in s.simulation["sites"].items()
+    }
+    figures.network_map_figure(
+        build_graph(s.network),
+        values,
+        title="Sites coloured by stockout-day probability",
+        figure=body,
+    )
     return fig
 
 
@@ -245,7 +273,8 @@ def buffers_page(data: ReportData, s: ScenarioReport) -> Figure:
 
 
 def comparison_page(data: ReportData) -> Figure:
-    fig, body = _page("Scenarios side by side", f"Lost revenue in {data.currency}")
+    words = tables.revenue_words(data.scenarios[0].simulation.get("unmet_demand"))
+    fig, body = _page("Scenarios side by side", f"{words[0].upper()}{words[1:]} in {data.currency}")
     top, bottom = figures.split(body, 2, 1, height_ratios=[0.58, 0.42])
     figures.scenario_comparison_figure(
         {s.name: s.simulation["network"] for s in data.scenarios},

@@ -62,10 +62,19 @@ def put_ci(row: dict[str, Any], key: str, estimate: dict[str, Any]) -> None:
     row[key], row[f"{key}_lo"], row[f"{key}_hi"] = _ci(estimate)
 
 
+def revenue_words(unmet_demand: str | None) -> str:
+    """What the ``lost_revenue`` metric is, in words: with backorders the revenue is
+    delivered late, not lost (DOMAIN.md); with lost sales it is lost."""
+    return "lost revenue" if unmet_demand == "lost" else "revenue at risk (delivered late)"
+
+
 def kpis(sim: dict[str, Any]) -> list[Kpi]:
-    """The network KPIs of a ``simulate --json`` document, in reading order."""
+    """The network KPIs of a ``simulate --json`` document, in reading order; the revenue
+    ones named for what they are (:func:`revenue_words`)."""
     n = sim["network"]
     lr = n["lost_revenue"]
+    words = revenue_words(sim.get("unmet_demand"))
+    short = "Lost revenue" if words == "lost revenue" else "Revenue at risk"
     out = [
         Kpi(
             "any_customer_stockout_probability",
@@ -80,9 +89,9 @@ def kpis(sim: dict[str, Any]) -> list[Kpi]:
             "pct",
         ),
         Kpi("fill_rate", "Customer fill rate", *_ci(n["fill_rate"]), "pct"),
-        Kpi("lost_revenue", "Expected lost revenue", *_ci(lr), "money"),
-        Kpi("var95", "Lost revenue VaR95", float(lr["var95"]), None, None, "money"),
-        Kpi("cvar95", "Lost revenue CVaR95", float(lr["cvar95"]), None, None, "money"),
+        Kpi("lost_revenue", f"Expected {words}", *_ci(lr), "money"),
+        Kpi("var95", f"{short} VaR95", float(lr["var95"]), None, None, "money"),
+        Kpi("cvar95", f"{short} CVaR95", float(lr["cvar95"]), None, None, "money"),
     ]
     return out
 

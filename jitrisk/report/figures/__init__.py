@@ -19,6 +19,7 @@ colour alone (line styles, markers and labels repeat it).
 
 from .analysis import buffer_curve_figure, buffer_plans_figure, tts_ttr_figure
 from .common import Frame, ci_whiskers, empty_figure, frame_canvas, rank_sites, site_label, split
+from .exposure import exposure_figure, exposure_ranking
 from .network import REGION_MARKERS, network_map_figure
 from .network import _region_style as _region_style
 from .results import RISK_METRICS, lost_revenue_figure, scenario_comparison_figure, top_risk_figure
@@ -31,6 +32,8 @@ __all__ = [
     "buffer_plans_figure",
     "ci_whiskers",
     "empty_figure",
+    "exposure_figure",
+    "exposure_ranking",
     "frame_canvas",
     "lost_revenue_figure",
     "network_map_figure",

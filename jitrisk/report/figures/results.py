@@ -117,9 +117,12 @@ def lost_revenue_figure(
     var95: float | None = None,
     cvar95: float | None = None,
     currency: str = "",
+    what: str = "Lost revenue",
     **frame: Unpack[Frame],
 ) -> Figure:
     """Histogram of network lost revenue per trial, with mean, VaR95 and CVaR95 marked.
+
+    ``what`` names the amount ("Revenue at risk" when backorders deliver it late).
 
     Parameters
     ----------
@@ -168,8 +171,8 @@ def lost_revenue_figure(
     ax.set_xlim(left=0)
     ax.grid(axis="y", color=style.GRID, zorder=0)
     unit = f" ({style.plain(currency)})" if currency else ""
-    _label(ax, fig, x=f"Lost revenue over the horizon{unit}", y="Trials")
-    _title(ax, fig, frame.get("title") or "Lost revenue across trials")
+    _label(ax, fig, x=f"{what} over the horizon{unit}", y="Trials")
+    _title(ax, fig, frame.get("title") or f"{what} across trials")
     _legend(ax, fig, handles=handles, loc="upper right")
     return _done(fig)
 
