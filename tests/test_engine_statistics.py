@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from jitrisk.engine.results import (
+    cvar_ci,
     mean_estimate,
     quantile_ci,
     ratio_estimate,
@@ -73,3 +74,22 @@ def test_var_and_cvar_of_a_known_law():
     var, cvar = tail_risk(x)
     assert abs(var - np.log(20)) < 0.03
     assert abs(cvar - (np.log(20) + 1)) < 0.03
+
+
+def test_cvar_interval_covers_the_expected_shortfall():
+    """Exponential(1): CVaR95 = ln 20 + 1. The asymptotic interval's coverage over
+    R replications must be 95% within the band of 3 binomial standard errors."""
+    rng = np.random.default_rng(6)
+    true = np.log(20) + 1
+    hits = []
+    for _ in range(R):
+        lo, hi = cvar_ci(rng.exponential(1.0, 2000), 0.95)
+        hits.append(lo <= true <= hi)
+    assert BAND[0] <= _coverage(hits) <= BAND[1]
+
+
+def test_cvar_interval_holds_its_estimate_and_stays_non_negative():
+    x = np.random.default_rng(7).exponential(1.0, 100)
+    lo, hi = cvar_ci(x)
+    assert 0.0 <= lo <= tail_risk(x)[1] <= hi
+    assert cvar_ci(np.zeros(50)) == (0.0, 0.0)

@@ -62,6 +62,11 @@ def put_ci(row: dict[str, Any], key: str, estimate: dict[str, Any]) -> None:
     row[key], row[f"{key}_lo"], row[f"{key}_hi"] = _ci(estimate)
 
 
+def _bounds(ci: Any) -> tuple[float | None, float | None]:
+    """A ``[lo, hi]`` interval as two floats, or (None, None) where none was computed."""
+    return (float(ci[0]), float(ci[1])) if ci else (None, None)
+
+
 def revenue_words(unmet_demand: str | None) -> str:
     """What the ``lost_revenue`` metric is, in words: with backorders the revenue is
     delivered late, not lost (DOMAIN.md); with lost sales it is lost."""
@@ -90,8 +95,14 @@ def kpis(sim: dict[str, Any]) -> list[Kpi]:
         ),
         Kpi("fill_rate", "Customer fill rate", *_ci(n["fill_rate"]), "pct"),
         Kpi("lost_revenue", f"Expected {words}", *_ci(lr), "money"),
-        Kpi("var95", f"{short} VaR95", float(lr["var95"]), None, None, "money"),
-        Kpi("cvar95", f"{short} CVaR95", float(lr["cvar95"]), None, None, "money"),
+        Kpi("var95", f"{short} VaR95", float(lr["var95"]), *_bounds(lr.get("var95_ci95")), "money"),
+        Kpi(
+            "cvar95",
+            f"{short} CVaR95",
+            float(lr["cvar95"]),
+            *_bounds(lr.get("cvar95_ci95")),
+            "money",
+        ),
     ]
     return out
 
