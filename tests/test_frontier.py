@@ -52,6 +52,9 @@ def test_the_recommendation_is_the_cover_that_outlasts_the_outage() -> None:
     assert rec.recommended.revenue_at_risk.mean == pytest.approx(0.0, abs=1e-6)
     assert rec.current.revenue_at_risk.mean == pytest.approx(D * per_day)
     assert rec.sites["DC"]["extra_holding_cost_per_year"] == pytest.approx(D * 100 * 10 * 0.25)
+    # the DC's days remove the whole revenue at risk: D days of demand, per year
+    assert rec.sites["DC"]["removes_per_year"] == pytest.approx(D * per_day)
+    assert rec.sites["SUP"]["removes_per_year"] == 0.0
 
 
 def test_the_frontier_never_rises_and_the_rule_holds() -> None:
@@ -71,7 +74,10 @@ def test_the_frontier_never_rises_and_the_rule_holds() -> None:
                                        "revenue_at_risk", "sites"}  # fmt: skip
     site = next(iter(doc["recommended"]["sites"].values()))
     assert set(site) >= {"current_days", "recommended_days", "gsm_days", "extra_value",
-                         "extra_holding_cost_per_year"}  # fmt: skip
+                         "extra_holding_cost_per_year", "removes_per_year"}  # fmt: skip
+    # the sites' shares add up to what the recommended steps removed on the search numbers
+    shares = sum(v["removes_per_year"] for v in doc["recommended"]["sites"].values())
+    assert shares == pytest.approx(sum(s.step_benefit_per_year for s in rec.steps[:k]))
     assert doc["frontier"][0]["steps"] == 0 and "current" in doc["points"]
     assert set(doc["frontier"][0]["revenue_at_risk"]) >= {"mean", "ci95"}
     # the recommended plan is one of the confirmed frontier points, numbers and all

@@ -377,3 +377,31 @@ def test_one_day_is_never_one_days(xlsx: Any, edited: Any, data: ReportData) -> 
     assert any(t.startswith("Current buffer: 1 day;") for t in texts)
     advice = [str(c.value) for row in edited["Risk"].iter_rows() for c in row]
     assert any(t.startswith("add about 1 day of cover") for t in advice)
+
+
+def test_decision_table_reconciles_removal_and_the_survival_gap(
+    xlsx: Any, data: ReportData
+) -> None:
+    """Per site of the decision: the revenue at risk its days removed (the recommendation's
+    own numbers) beside the TTS/TTR gap of the risk analysis."""
+    ws = xlsx["Safety stock"]
+    head = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 1).value == "Site" and ws.cell(r, 3).value == "Recommended (days)"
+    )
+    cols = {ws.cell(head, c).value: c for c in range(1, ws.max_column + 1)}
+    s = data.scenarios[0]
+    sites = s.recommendation["recommended"]["sites"]
+    risk = s.risk["sites"]
+    seen = 0
+    for r in range(head + 1, ws.max_row + 1):
+        sid = ws.cell(r, 1).value
+        if sid not in sites:
+            break
+        removed = ws.cell(r, cols["Revenue at risk removed a year (search)"]).value
+        assert removed == pytest.approx(sites[sid]["removes_per_year"])
+        gap = ws.cell(r, cols["TTS/TTR gap (days)"]).value
+        assert gap == (risk[sid]["gap_days"] if sid in risk else None)
+        seen += 1
+    assert seen > 0

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -373,7 +373,7 @@ def recommend(
         full = dict(start)
         full.update({s: d for s, d in gsm_days.items() if s in full})
         gsm = confirm("gsm", full)[0]
-    sites = _site_table(base, flows, start, rec_plan, gsm_days or {}, rate_of)
+    sites = _site_table(base, flows, start, rec_plan, gsm_days or {}, rate_of, steps[:chosen])
     others: dict[str, tuple[PlanPoint, float]] = {}
     for name in (n for n in net.scenario_names if n != base.scenario) if scenarios else ():
         scen = apply_scenario(net, name)
@@ -431,8 +431,18 @@ def _site_table(
     plan: dict[str, float],
     gsm: dict[str, float],
     rate_of: Callable[[str], float],
+    taken: Sequence[FrontierStep] = (),
 ) -> dict[str, dict[str, Any]]:
-    """Per site: current, recommended and guaranteed-service days, and what the extra costs."""
+    """Per site: current, recommended and guaranteed-service days, what the extra costs,
+    and the revenue at risk a year its steps removed on the search's numbers.
+
+    The removal is attributed in the order the steps were taken (each step's marginal
+    benefit given the steps before it), so the sites' shares add up to the plan's
+    whole reduction on the search numbers; another order would share it otherwise.
+    """
+    removed: dict[str, float] = {}
+    for st in taken:
+        removed[st.site_id] = removed.get(st.site_id, 0.0) + st.step_benefit_per_year
     out: dict[str, dict[str, Any]] = {}
     for sid, now in start.items():
         extra_days = plan[sid] - now
@@ -443,5 +453,6 @@ def _site_table(
             "gsm_days": gsm.get(sid),
             "extra_value": value,
             "extra_holding_cost_per_year": value * rate_of(sid),
+            "removes_per_year": removed.get(sid, 0.0),
         }
     return out

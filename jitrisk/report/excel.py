@@ -406,6 +406,8 @@ DECISION_COLUMNS = (
     Column("gsm_days", "Guaranteed service (days)", "days"),
     Column("extra_value", "Extra inventory value", "money"),
     Column("extra_holding_cost_per_year", "Extra holding cost a year", "money"),
+    Column("removes_per_year", "Revenue at risk removed a year (search)", "money"),
+    Column("gap_days", "TTS/TTR gap (days)", "days"),
 )
 FRONTIER_COLUMNS = (
     Column("steps", "Steps", "int"),
@@ -428,8 +430,9 @@ def _decision_section(ws: Worksheet, row: int, s: ScenarioReport, currency: str)
     for sentence in s.takeaway:
         X.text_block(ws, row, X.day_words(sentence), width)
         row += 1
+    risk = (s.risk or {}).get("sites", {})  # the time-to-survive gap, beside the decision
     sites = [
-        {"site_id": sid, **v}
+        {"site_id": sid, **v, "gap_days": risk.get(sid, {}).get("gap_days")}
         for sid, v in rec["recommended"]["sites"].items()
         if v["recommended_days"] != v["current_days"]
     ]

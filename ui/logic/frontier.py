@@ -62,6 +62,8 @@ class FrontierRow:
     gsm_days: float | None
     extra_value: float
     extra_holding: float
+    #: revenue at risk a year its days removed (search numbers, in the order taken)
+    removes: float = 0.0
 
 
 def compute_frontier(
@@ -107,6 +109,7 @@ def site_rows(outcome: FrontierOutcome) -> list[FrontierRow]:
             v["gsm_days"],
             v["extra_value"],
             v["extra_holding_cost_per_year"],
+            v.get("removes_per_year", 0.0),
         )
         for sid, v in outcome.rec.sites.items()
         if v["recommended_days"] != v["current_days"]

@@ -56,6 +56,9 @@ COLUMNS = (
            lambda r: format_compact(r.extra_value), lambda r: r.extra_value),
     Column("Holding a year", "What the extra days cost to hold a year.",
            lambda r: format_compact(r.extra_holding), lambda r: r.extra_holding),
+    Column("Removes a year", "Revenue at risk a year the site's extra days removed in the "
+           "search, each day given the days taken before it; the sites add up to the plan's.",
+           lambda r: format_compact(r.removes), lambda r: r.removes),
 )  # fmt: skip
 
 
