@@ -11,11 +11,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
 from test_frontier import D, _known
 from ui_window import main_window
 
 from ui.figures.frontier import frontier_figure
-from ui.logic.frontier import FrontierRequest, compute_frontier, headline, site_rows
+from ui.logic.frontier import (
+    FrontierRequest,
+    compute_frontier,
+    frontier_plans,
+    headline,
+    site_rows,
+)
 from ui.main_window import MainWindow
 
 TEACHING = Path(__file__).resolve().parent.parent / "examples" / "teaching.xlsx"
@@ -59,6 +66,48 @@ def test_the_frontier_view_runs_and_shows_the_plan(qtbot: Any, window: MainWindo
     assert view.model.rowCount() == len(site_rows(view.outcome))
     assert "safety stock" in view.headline.text()
     qtbot.waitUntil(view.canvas.is_current, timeout=20_000)
+    # a click on today's point shows today's plan: nothing differs, nothing to run
+    spots = view.canvas.spots()
+    assert {"current", "recommended"} <= set(spots)
+    x, y = spots["current"]
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
+    assert view.model.rowCount() == 0 and not view.apply_button.isEnabled()
+    assert view.plan_label.text().startswith("<b>Today's plan</b>")
+    x, y = spots["recommended"]
+    qtbot.mouseClick(view.canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))
+    plan = frontier_plans(view.outcome)["recommended"]
+    shown = {r.site_id: r.recommended_days for r in view.model.rows()}
+    assert shown and all(plan.days[sid] == d for sid, d in shown.items())
+    # one click runs it as a what-if scenario that holds exactly those days
+    with qtbot.waitSignal(window.became_idle, timeout=120_000):
+        assert view.apply_button.isEnabled()
+        view.apply_button.click()
+    name = next(n for n in window.runs if n.startswith("recommended"))
+    from jitrisk import apply_scenario
+
+    net = apply_scenario(window.session_network, name)
+    for sid, days in shown.items():
+        assert net.site_by_id[sid].safety_stock_days == pytest.approx(days)
+
+
+def test_another_point_of_the_frontier_prices_its_own_days() -> None:
+    out = compute_frontier(_known(), FrontierRequest(8, 8, None, "baseline"))
+    plans = frontier_plans(out)
+    assert set(plans) >= {"current", "recommended", "gsm"}
+    for plan in plans.values():
+        rows = site_rows(out, plan)
+        # a day at the DC holds 100 units worth 10: 1,000, and 250 a year at 25 %; a day
+        # at the supplier 100 units worth 1
+        per_day = {
+            "DC": (1000.0, 250.0),
+            "SUP": (100.0, 100.0 * _known().sites[0].holding_cost_rate),
+        }
+        for r in rows:
+            extra = plan.days[r.site_id] - r.current_days
+            value, hold = per_day[r.site_id]
+            assert r.extra_value == pytest.approx(value * extra)
+            assert r.extra_holding == pytest.approx(hold * extra)
+    assert site_rows(out, plans["current"]) == []
 
 
 def test_a_far_worse_scenario_sits_on_the_top_edge_named_with_its_value() -> None:

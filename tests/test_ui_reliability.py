@@ -298,3 +298,16 @@ def test_cancel_of_a_5000_trial_run_is_idle_within_a_second(qtbot: Any, window: 
     assert "run_cancelled" in window.messages.shown_keys()
     assert window.action("run").isEnabled()
     assert latency < CANCEL_LIMIT_S
+
+
+def test_a_buffer_plan_what_if_survives_its_autosave(tmp_path: Path, book: Path) -> None:
+    """A frontier plan run as a what-if (days per site) comes back as it was saved."""
+    plan = WhatIf(
+        "recommended-1", ("DC-A", "PLANT"), base="baseline",
+        site_days=(("DC-A", 6.0), ("PLANT", 2.5)),
+    )  # fmt: skip
+    store = ScenarioAutosave(tmp_path / "auto")
+    store.write(book, "sha", [plan])
+    saved = store.read(book)
+    assert saved is not None and saved.whatifs == (plan,)
+    assert "a buffer plan for 2 sites" in plan.describe()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -83,3 +83,23 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
         loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
     )  # fmt: skip
     return fig
+
+
+def data_spots(
+    points: Mapping[str, tuple[float, float]],
+) -> Callable[[Figure], dict[str, tuple[float, float]]]:
+    """A function finding ``points`` (key -> data x, y of the chart's first axes) in the
+    rendered figure, in pixels from its top left: what a click on the chart can pick."""
+
+    def find(figure: Figure) -> dict[str, tuple[float, float]]:
+        if not figure.axes:
+            return {}
+        ax = figure.axes[0]
+        height = figure.bbox.height
+        out = {}
+        for key, (x, y) in points.items():
+            px, py = ax.transData.transform((x, y))
+            out[key] = (float(px), float(height - py))
+        return out
+
+    return find

@@ -10,13 +10,15 @@ and what the extra costs.
 from __future__ import annotations
 
 import html
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jitrisk.analysis.frontier import Recommendation, recommend
 from jitrisk.analysis.gsm import place_gsm
+from jitrisk.analysis.placement import mean_flows, step_cost
 from jitrisk.engine.cluster import Cluster
 from jitrisk.model.records import Network
 from jitrisk.model.scenarios import apply_scenario
@@ -49,6 +51,8 @@ class FrontierOutcome:
     names: dict[str, str]
     currency: str
     elapsed: float
+    #: per stocking site: inventory value of a day of cover, and its holding cost a year
+    per_day: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,28 +97,94 @@ def compute_frontier(
         cluster=cluster,
     )
     names = {s.site_id: s.name for s in net.sites if s.name and s.name != s.site_id}
+    flows = mean_flows(scen)
+    per_day = {}
+    for sid in rec.sites:
+        site = scen.site_by_id[sid]
+        value = step_cost(scen, flows, sid, 1.0)  # a day of cover is a day's flow
+        rate = site.holding_cost_rate if request.holding_rate is None else request.holding_rate
+        per_day[sid] = (value, value * rate)
     return FrontierOutcome(
-        request, rec, rec.to_dict(), names, net.settings.currency, time.perf_counter() - t0
-    )
+        request, rec, rec.to_dict(), names, net.settings.currency, time.perf_counter() - t0,
+        per_day,
+    )  # fmt: skip
 
 
-def site_rows(outcome: FrontierOutcome) -> list[FrontierRow]:
-    """Sites whose recommended cover differs from today's, the largest extra value first."""
-    rows = [
-        FrontierRow(
-            sid,
-            outcome.names.get(sid, ""),
-            v["current_days"],
-            v["recommended_days"],
-            v["gsm_days"],
-            v["extra_value"],
-            v["extra_holding_cost_per_year"],
-            v.get("removes_per_year", 0.0),
-        )
-        for sid, v in outcome.rec.sites.items()
-        if v["recommended_days"] != v["current_days"]
-    ]
+@dataclass(frozen=True)
+class FrontierPlan:
+    """A plan of the chart a click can pick: a confirmed point of the frontier, today's
+    plan or the guaranteed-service plan, with its days of cover per site."""
+
+    key: str
+    label: str
+    inventory_value: float
+    revenue_at_risk: float
+    days: dict[str, float]
+
+
+def frontier_plans(outcome: FrontierOutcome) -> dict[str, FrontierPlan]:
+    """The pickable plans by key: ``current``, ``step:K`` (``recommended`` for the
+    recommended one) and ``gsm``; their chart position is (value held, revenue at risk)."""
+    rec = outcome.rec
+
+    def plan(key: str, label: str, p: Any) -> FrontierPlan:
+        return FrontierPlan(key, label, p.inventory_value, p.revenue_at_risk.mean, dict(p.days))
+
+    out = {"current": plan("current", "Today's plan", rec.current)}
+    for k, p in rec.confirmed:
+        if k == 0:
+            continue
+        if k == rec.recommended_index:
+            out["recommended"] = plan(
+                "recommended", f"Recommended ({k} step{'s' if k != 1 else ''})", p
+            )
+        else:
+            out[f"step:{k}"] = plan(
+                f"step:{k}", f"Frontier after {k} step{'s' if k != 1 else ''}", p
+            )
+    if rec.gsm is not None:
+        out["gsm"] = plan("gsm", "Guaranteed-service plan", rec.gsm)
+    return out
+
+
+def site_rows(outcome: FrontierOutcome, plan: FrontierPlan | None = None) -> list[FrontierRow]:
+    """Sites whose cover in ``plan`` (default: the recommended one) differs from today's,
+    the largest extra value first; for another plan, what its days cost and hold."""
+    if plan is None or plan.key == "recommended":
+        rows = [
+            FrontierRow(
+                sid,
+                outcome.names.get(sid, ""),
+                v["current_days"],
+                v["recommended_days"],
+                v["gsm_days"],
+                v["extra_value"],
+                v["extra_holding_cost_per_year"],
+                v.get("removes_per_year", 0.0),
+            )
+            for sid, v in outcome.rec.sites.items()
+            if v["recommended_days"] != v["current_days"]
+        ]
+        return sorted(rows, key=lambda r: -r.extra_value)
+    rows = []
+    for sid, v in outcome.rec.sites.items():
+        days = plan.days.get(sid, v["current_days"])
+        if days == v["current_days"]:
+            continue
+        value, hold = outcome.per_day.get(sid, (math.nan, math.nan))
+        extra = days - v["current_days"]
+        row = FrontierRow(
+            sid, outcome.names.get(sid, ""), v["current_days"], days, v["gsm_days"],
+            extra * value, extra * hold, math.nan,
+        )  # fmt: skip
+        rows.append(row)
     return sorted(rows, key=lambda r: -r.extra_value)
+
+
+def what_if_name(outcome: FrontierOutcome, plan: FrontierPlan) -> str:
+    """A scenario name for ``plan`` applied as a what-if."""
+    stem = "recommended" if plan.key == "recommended" else plan.key.replace("step:", "frontier-")
+    return stem if plan.key != "current" else "today"
 
 
 def headline(outcome: FrontierOutcome) -> str:

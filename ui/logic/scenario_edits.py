@@ -53,6 +53,9 @@ class WhatIf:
         How long the scripted outage lasts.
     base : str
         The scenario the change starts from (``"baseline"``: the workbook).
+    site_days : tuple of (str, float)
+        Safety stock in days of cover per site (a plan, e.g. a point of the
+        frontier); applied after ``buffer_days``.
     """
 
     name: str
@@ -61,6 +64,7 @@ class WhatIf:
     outage_start: int | None = None
     outage_days: int = 21
     base: str = BASELINE
+    site_days: tuple[tuple[str, float], ...] = ()
 
     @property
     def has_outage(self) -> bool:
@@ -74,6 +78,9 @@ class WhatIf:
             parts.append(f"buffer {format_days(self.buffer_days)}")
         if self.outage_start is not None:
             parts.append(f"down from day {self.outage_start} for {format_days(self.outage_days)}")
+        if self.site_days:
+            n = len(self.site_days)
+            parts.append(f"a buffer plan for {n} site{'s' if n != 1 else ''}")
         change = " and ".join(parts) or "no change"
         base = f" (on {self.base})" if self.base != BASELINE else ""
         return f"{where}: {change}{base}"
@@ -159,7 +166,7 @@ def add_what_if(network: Network, whatif: WhatIf) -> Network:
     unknown = [s for s in whatif.sites if s not in network.site_by_id]
     if unknown:
         raise ScenarioError(f"unknown site {', '.join(unknown)}")
-    if whatif.buffer_days is None and whatif.outage_start is None:
+    if whatif.buffer_days is None and whatif.outage_start is None and not whatif.site_days:
         raise ScenarioError("Choose a buffer change, an outage, or both.")
     overrides, disruptions = _base_rows(network, whatif.base, name)
     if whatif.buffer_days is not None:
@@ -171,6 +178,17 @@ def add_what_if(network: Network, whatif: WhatIf) -> Network:
         overrides += [
             Override(name, s, "safety_stock_days", float(whatif.buffer_days)) for s in stocking
         ]
+    planned = {sid for sid, _d in whatif.site_days}
+    if planned:  # the plan's days replace the base scenario's for its sites
+        overrides = [
+            o for o in overrides if not (o.target in planned and o.field == "safety_stock_days")
+        ]
+    for sid, days in whatif.site_days:  # a plan: each site its own days of cover
+        if sid not in network.site_by_id or not network.site_by_id[sid].is_stocking:
+            raise ScenarioError(f"'{sid}' holds no buffer: a plan sets stocking sites only")
+        if not days >= 0:
+            raise ScenarioError(f"Buffer days cannot be negative ({sid}: {days:g}).")
+        overrides.append(Override(name, sid, "safety_stock_days", float(days)))
     if whatif.outage_start is not None:
         if whatif.outage_start < 0 or whatif.outage_days < 1:
             raise ScenarioError("An outage starts on day 0 or later and lasts at least one day.")

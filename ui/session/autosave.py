@@ -91,6 +91,7 @@ def _whatif_from(entry: Any) -> WhatIf:
         name, sites, base = entry["name"], entry["sites"], entry.get("base", "baseline")
         buffer, start = entry.get("buffer_days"), entry.get("outage_start")
         days = entry.get("outage_days", 21)
+        plan = entry.get("site_days", [])
     except KeyError as exc:
         raise AutosaveError(f"a scenario has no {exc.args[0]}") from exc
     ok = (
@@ -102,6 +103,15 @@ def _whatif_from(entry: Any) -> WhatIf:
         and (start is None or (isinstance(start, int) and not isinstance(start, bool)))
         and isinstance(days, int)
         and not isinstance(days, bool)
+        and isinstance(plan, list)
+        and all(
+            isinstance(p, list)
+            and len(p) == 2
+            and isinstance(p[0], str)
+            and isinstance(p[1], int | float)
+            and not isinstance(p[1], bool)
+            for p in plan
+        )
     )
     if not ok:
         raise AutosaveError(f"scenario {str(name)[:40]!r} has a value of the wrong type")
@@ -112,6 +122,7 @@ def _whatif_from(entry: Any) -> WhatIf:
         outage_start=start,
         outage_days=days,
         base=base,
+        site_days=tuple((str(p[0]), float(p[1])) for p in plan),
     )
 
 

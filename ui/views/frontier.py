@@ -13,26 +13,32 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
 
 from ..figures import analysis as analysis_charts
-from ..figures.frontier import frontier_figure
+from ..figures.frontier import data_spots, frontier_figure
 from ..logic.formatting import MISSING, format_compact
 from ..logic.frontier import (
     DEFAULT_CONFIRM,
     DEFAULT_TRIALS,
     FrontierOutcome,
+    FrontierPlan,
     FrontierRequest,
     FrontierRow,
     compute_frontier,
+    frontier_plans,
     headline,
     run_info,
     site_rows,
+    what_if_name,
 )
-from ..widgets.common import split
+from ..logic.messages import plural
+from ..logic.scenario_edits import WhatIf, suggest_name
+from ..widgets.common import split, styled_label
 from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, scaled
 from ..workers.worker import TaskContext
@@ -48,8 +54,9 @@ COLUMNS = (
     Column("Name", "Readable name.", lambda r: r.name, lambda r: r.name, numeric=False),
     Column("Now (d)", "Safety stock today, days of cover.", lambda r: _days(r.current_days),
            lambda r: r.current_days),
-    Column("Recommended (d)", "Days of cover in the recommended plan.",
-           lambda r: _days(r.recommended_days), lambda r: r.recommended_days),
+    Column("Plan (d)", "Days of cover in the plan shown: the recommended one, or the point "
+           "of the chart you clicked.", lambda r: _days(r.recommended_days),
+           lambda r: r.recommended_days),
     Column("GSM (d)", "Days the guaranteed-service plan sets (demand swings only).",
            lambda r: _days(r.gsm_days), lambda r: r.gsm_days if r.gsm_days is not None else -1),
     Column("Extra value", "Inventory value of the extra days.",
@@ -88,6 +95,9 @@ class FrontierView(AnalysisView):
     )
     IDLE_TEXT = "Press Run to build the frontier and the recommended plan (about a minute)."
 
+    #: the planner asks to run a plan of the chart as a what-if scenario
+    apply_requested = Signal(object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.trials_spin = spin_box(20, 100_000, DEFAULT_TRIALS, 50, "Trials of the search.")
@@ -105,9 +115,28 @@ class FrontierView(AnalysisView):
         self.controls.addWidget(labelled("Scenario", self.scenario_combo))
         self.run_button.setToolTip("Build the frontier and the recommended plan")
         self.canvas = chart_image(analysis_charts.empty_figure, "Press Run", (420, 300))
+        self.canvas.point_clicked.connect(self.show_plan)
         self.model = RecordsModel(COLUMNS, self)
         self.table = records_table(self.model, self)
-        self.splitter = split(self.canvas, self.table, stretch=(3, 2))
+        self.plan_label = styled_label("", "Muted", wrap=True)
+        self.apply_button = QPushButton("Run as what-if")
+        self.apply_button.setToolTip(
+            "Add the plan shown as a what-if scenario (its days of cover per site) and run it"
+        )
+        self.apply_button.clicked.connect(self.apply_plan)
+        self.apply_button.setEnabled(False)
+        plan_row = QHBoxLayout()
+        plan_row.addWidget(self.plan_label, 1)
+        plan_row.addWidget(self.apply_button)
+        table_box = QWidget()
+        box = QVBoxLayout(table_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(plan_row)
+        box.addWidget(self.table, 1)
+        self._outcome: FrontierOutcome | None = None
+        self._plans: dict[str, FrontierPlan] = {}
+        self._plan: FrontierPlan | None = None
+        self.splitter = split(self.canvas, table_box, stretch=(3, 2))
         self.share_space(self.splitter, 3, 2)
         self.result_layout.addWidget(self.splitter, 1)
         self.set_network(None)
@@ -139,8 +168,48 @@ class FrontierView(AnalysisView):
     def show_outcome(self, outcome: FrontierOutcome) -> None:
         self.headline.setText(headline(outcome))
         self.run_info.setText(run_info(outcome))
-        rows: list[FrontierRow] = site_rows(outcome)
+        self._outcome = outcome
+        self._plans = frontier_plans(outcome)
+        doc, currency = outcome.doc, outcome.currency
+        where = {k: (p.inventory_value, p.revenue_at_risk) for k, p in self._plans.items()}
+        self.canvas.set_figure(
+            lambda figure: frontier_figure(doc, currency, figure=figure), spots=data_spots(where)
+        )
+        self.show_plan("recommended" if "recommended" in self._plans else "current")
+
+    def show_plan(self, key: str) -> bool:
+        """Show the plan of the chart's point ``key`` in the table (a click on the chart)."""
+        plan = self._plans.get(key)
+        if self._outcome is None or plan is None:
+            return False
+        self._plan = plan
+        rows: list[FrontierRow] = site_rows(self._outcome, plan)
         self.model.set_rows(rows)
         fit_columns(self.table, scaled(self.table, 200))
-        doc, currency = outcome.doc, outcome.currency
-        self.canvas.set_figure(lambda figure: frontier_figure(doc, currency, figure=figure))
+        held = format_compact(plan.inventory_value)
+        risk = format_compact(plan.revenue_at_risk)
+        self.plan_label.setText(
+            f"<b>{plan.label}</b>: {held} {self._outcome.currency} held, {risk} at risk a "
+            f"year; {plural(len(rows), 'site differs', 'sites differ')} from today. Click a "
+            "point of the chart for "
+            "another plan."
+        )
+        self.apply_button.setEnabled(plan.key != "current" and bool(rows))
+        return True
+
+    def apply_plan(self) -> bool:
+        """Ask the window to run the plan shown as a what-if scenario."""
+        outcome, plan = self._outcome, self._plan
+        if outcome is None or plan is None or self.network is None:
+            return False
+        changed = tuple(r.site_id for r in site_rows(outcome, plan))
+        if not changed:
+            return False
+        whatif = WhatIf(
+            name=suggest_name(self.network, what_if_name(outcome, plan)),
+            sites=changed,
+            base=outcome.request.scenario,
+            site_days=tuple((sid, float(plan.days[sid])) for sid in changed),
+        )
+        self.apply_requested.emit(whatif)
+        return True

@@ -18,17 +18,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QRectF, QSize, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .. import theme
 from ..workers.worker import TaskContext, Worker
 
 DrawFigure = Callable[[Figure], object]
+#: Points of a drawn figure a click can pick: key -> (x, y) in pixels from the top left.
+FindSpots = Callable[[Figure], dict[str, tuple[float, float]]]
+#: How near (logical pixels) a click must fall to pick a point.
+PICK_RADIUS = 14.0
 #: Serialises off-thread matplotlib rendering (see :func:`render_figure`).
 RENDER_LOCK = threading.Lock()
 #: Pause after the last resize before rendering again.
@@ -42,6 +47,15 @@ def render_pixels(draw: DrawFigure, width: int, height: int, dpi: float) -> tupl
     Safe on a worker thread: no pyplot, no GUI canvas and no Qt object (the
     image is made from the bytes on the GUI thread, see :mod:`ui.workers.worker`).
     """
+    pixels, _spots = render_with_spots(draw, width, height, dpi, None)
+    return pixels
+
+
+def render_with_spots(
+    draw: DrawFigure, width: int, height: int, dpi: float, spots: FindSpots | None
+) -> tuple[tuple[bytes, int, int], dict[str, tuple[float, float]]]:
+    """:func:`render_pixels`, and where ``spots`` finds its points once the figure is
+    laid out (pixels of the image)."""
     # one render at a time: matplotlib's font and text caches are not made for
     # concurrent drawing from several threads
     with RENDER_LOCK:
@@ -50,7 +64,8 @@ def render_pixels(draw: DrawFigure, width: int, height: int, dpi: float) -> tupl
         canvas = FigureCanvasAgg(figure)
         canvas.draw()
         buffer = canvas.buffer_rgba()
-        return bytes(buffer), int(buffer.shape[1]), int(buffer.shape[0])
+        found = spots(figure) if spots is not None else {}
+        return (bytes(buffer), int(buffer.shape[1]), int(buffer.shape[0])), found
 
 
 def pixels_to_image(pixels: bytes, width: int, height: int) -> QImage:
@@ -70,9 +85,12 @@ class ChartImage(QWidget):
     -------
     rendered
         A new image is on show (tests wait for it).
+    point_clicked(str)
+        A click fell on a point the figure's ``spots`` named (:meth:`set_figure`).
     """
 
     rendered = Signal()
+    point_clicked = Signal(str)
 
     def __init__(
         self,
@@ -85,6 +103,8 @@ class ChartImage(QWidget):
         #: What the layout is asked for; a modest hint lets splitters share the space.
         self._size_hint = size_hint or QSize(900, 360)
         self._draw: DrawFigure | None = None
+        self._find_spots: FindSpots | None = None
+        self._spots: dict[str, tuple[float, float]] = {}
         self._image: QImage | None = None
         self._generation = 0
         self._shown_generation = -1
@@ -103,9 +123,15 @@ class ChartImage(QWidget):
         return self._size_hint
 
     # ------------------------------------------------------------------ content
-    def set_figure(self, draw: DrawFigure | None, placeholder: str = "") -> None:
-        """Show what ``draw(figure)`` draws (None: only ``placeholder``)."""
+    def set_figure(
+        self, draw: DrawFigure | None, placeholder: str = "", spots: FindSpots | None = None
+    ) -> None:
+        """Show what ``draw(figure)`` draws (None: only ``placeholder``); with ``spots``,
+        a click near one of the points it finds emits :attr:`point_clicked`."""
         self._draw = draw
+        self._find_spots = spots
+        self._spots = {}
+        self.setCursor(Qt.CursorShape.PointingHandCursor if spots else Qt.CursorShape.ArrowCursor)
         self.placeholder = placeholder
         self._generation += 1
         if draw is None:
@@ -151,9 +177,10 @@ class ChartImage(QWidget):
         dpi = BASE_DPI * self.scale * ratio
         width, height = round(self.width() * ratio), round(self.height() * ratio)
         generation = self._generation
+        find = self._find_spots
 
-        def task(_context: TaskContext) -> tuple[int, tuple[bytes, int, int], float]:
-            return generation, render_pixels(draw, width, height, dpi), ratio
+        def task(_context: TaskContext) -> tuple[int, Any, float]:
+            return generation, render_with_spots(draw, width, height, dpi, find), ratio
 
         worker = Worker(task, "chart")
         worker.signals.result.connect(self._on_image)
@@ -161,8 +188,9 @@ class ChartImage(QWidget):
         self._worker = worker
         worker.start(self.pool)
 
-    def _on_image(self, value: tuple[int, tuple[bytes, int, int], float]) -> None:
-        generation, pixels, ratio = value
+    def _on_image(self, value: tuple[int, Any, float]) -> None:
+        generation, (pixels, spots), ratio = value
+        self._spots = {k: (x / ratio, y / ratio) for k, (x, y) in spots.items()}
         image = pixels_to_image(*pixels)
         image.setDevicePixelRatio(ratio)
         self._image = image
@@ -177,7 +205,26 @@ class ChartImage(QWidget):
             self._pending = False
             QTimer.singleShot(0, self, self.render)
 
+    def spots(self) -> dict[str, tuple[float, float]]:
+        """The clickable points of the image on show, in the widget's coordinates."""
+        return dict(self._spots)
+
+    def pick(self, x: float, y: float) -> str | None:
+        """The point nearest to ``(x, y)`` within :data:`PICK_RADIUS`, or None."""
+        best, near = None, PICK_RADIUS**2
+        for key, (px, py) in self._spots.items():
+            d = (px - x) ** 2 + (py - y) ** 2
+            if d <= near:
+                best, near = key, d
+        return best
+
     # ------------------------------------------------------------------ Qt
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        key = self.pick(event.position().x(), event.position().y())
+        if key is not None:
+            self.point_clicked.emit(key)
+        super().mousePressEvent(event)
+
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]
         if self._pending or (self._draw is not None and self._shown_generation != self._generation):
