@@ -53,15 +53,20 @@ def main() -> int:
     from jitrisk.engine import compile_network, simulate
     from jitrisk.engine.cluster import Cluster, ClusterSpec
     from jitrisk.engine.draws import customer_demand
-    from jitrisk.engine.runner import cpu_count, default_chunk_trials, result_bytes_per_trial
     from jitrisk.engine.run_data import RunConfig
+    from jitrisk.engine.runner import (
+        TASKS_PER_THREAD,
+        cpu_count,
+        default_chunk_trials,
+        result_bytes_per_trial,
+    )
     from jitrisk.model.generate import generate_network
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer trials (a smoke run)")
     args = ap.parse_args()
     cores = cpu_count()
-    cases = [(100, 2000 if not args.quick else 400), (2000, 96 if not args.quick else 32)]
+    cases = [(100, 4000 if not args.quick else 400), (2000, 192 if not args.quick else 32)]
     print(f"machine: {cores} cores; 365 days; same seed everywhere (identical results checked)")
     figures: dict[int, dict[str, float]] = {}
     for sites, trials in cases:
@@ -76,7 +81,8 @@ def main() -> int:
         t_local = _best(run_local)
         row = {"local": trials / t_local}
         for workers in (1, 2):
-            with Cluster.connect(ClusterSpec(workers=workers)) as cl:
+            # single-thread workers: one Dask thread and one kernel thread each
+            with Cluster.connect(ClusterSpec(workers=workers), kernel_threads=1) as cl:
                 remote = None
 
                 def run_remote(net=net, trials=trials, cl=cl) -> None:
@@ -102,7 +108,11 @@ def main() -> int:
                     row["send_mb"] = len(pickle.dumps(payload)) / 1e6
                     cl.release(shared)
                     cfg = RunConfig.from_network(net, trials=trials, days=365)
-                    row["chunk"] = default_chunk_trials(compiled, cfg)
+                    # as the cluster path sizes its tasks (engine.runner.iter_chunks)
+                    row["chunk"] = max(
+                        default_chunk_trials(compiled, cfg),
+                        -(-trials // (TASKS_PER_THREAD * cl.threads())),
+                    )
                     row["result_mb_per_trial"] = result_bytes_per_trial(compiled) / 2 / 1e6
                     n = 200
                     t0 = time.perf_counter()

@@ -145,8 +145,12 @@ class Cluster:
         security: Any = None,
         progress: Callable[[Progress], None] | None = None,
         warm: bool = True,
+        kernel_threads: int | None = None,
     ) -> Cluster:
         """Start (``local``) or reach (an address) the cluster, check it, warm it up.
+
+        ``kernel_threads`` sets the kernel threads of each local worker (default: its
+        share of this computer's cores).
 
         Raises
         ------
@@ -164,7 +168,7 @@ class Cluster:
             if spec.is_local:
                 n = spec.workers or _cores()
                 # each worker's kernel gets its share of the cores, not all of them
-                threads = str(max(1, _cores() // n))
+                threads = str(kernel_threads or max(1, _cores() // n))
                 owned = LocalCluster(
                     n_workers=n,
                     threads_per_worker=1,
@@ -261,6 +265,10 @@ class Cluster:
             dashboard=dashboard,
         )
 
+    def threads(self) -> int:
+        """Worker threads the cluster has now (what a run's tasks are sized for)."""
+        return self.info().threads
+
     # -- running ------------------------------------------------------------
 
     def share(self, obj: Any) -> Any:
@@ -354,7 +362,12 @@ def _worker_threads() -> None:
         dask_threads = int(get_worker().state.nthreads)
     except (ImportError, ValueError, AttributeError):
         dask_threads = 1
-    limit = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+    pool = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
+    # the environment's NUMBA_NUM_THREADS (a local worker's share of the cores) may come
+    # after numba was imported in the worker process, which then sized its pool for all
+    # cores: the environment decides, the pool caps it
+    wanted = os.environ.get("NUMBA_NUM_THREADS", "")
+    limit = min(pool, int(wanted)) if wanted.isdigit() and int(wanted) > 0 else pool
     # numba's thread count is per calling thread: set in the task's own thread
     numba.set_num_threads(max(1, limit // max(dask_threads, 1)))
 

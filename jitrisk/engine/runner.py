@@ -36,6 +36,10 @@ from .run_data import ChunkResult as ChunkResult
 from .run_data import Progress as Progress
 from .run_data import RunConfig as RunConfig
 
+#: Tasks per worker thread a cluster run aims at (measured with
+#: benchmarks/bench_cluster.py on the 100-site network, 2 workers: chunks of 80 trials
+#: ran at 0.84 of local threads' speed, of 1,000 at 0.95).
+TASKS_PER_THREAD = 4
 #: Largest trials x days x stock points accepted in one run (about 1 h on 2 cores).
 MAX_WORK = 2.0e11
 
@@ -297,6 +301,11 @@ def iter_chunks(
     compiled = compiled or compile_network(net)
     dists = customer_demand(net, compiled)
     size = cfg.chunk_trials or default_chunk_trials(compiled, cfg)
+    if cluster is not None and not cfg.chunk_trials:
+        # fewer, larger tasks: about TASKS_PER_THREAD a worker thread (each a few tenths of
+        # a second, so a cancel still returns promptly); results do not depend on it
+        threads = max(1, cluster.threads())
+        size = max(size, -(-cfg.trials // (TASKS_PER_THREAD * threads)))
     bounds = chunk_bounds(cfg.trials, size)
     if cluster is not None:
         # the network goes to each worker once; chunks stream back as they finish
