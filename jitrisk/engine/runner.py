@@ -36,6 +36,10 @@ from .run_data import ChunkResult as ChunkResult
 from .run_data import Progress as Progress
 from .run_data import RunConfig as RunConfig
 
+#: Fewest trials a default chunk holds (below the time and memory bounds): a short run
+#: (200 trials of the 80-site example, 0.1 s) in chunks of 16 took 15 % longer than in
+#: chunks of 64, from the per-chunk cost of starting the kernel's threads.
+MIN_CHUNK = 64
 #: Tasks per worker thread a cluster run aims at (measured with
 #: benchmarks/bench_cluster.py on the 100-site network, 2 workers: chunks of 80 trials
 #: ran at 0.84 of local threads' speed, of 1,000 at 0.95).
@@ -273,8 +277,9 @@ def run_chunk(
 
 
 def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
-    """Trials per chunk: at most ~0.2 s of work and at least ~25 progress reports per run
-    (so a run can be cancelled promptly), capped by the demand memory budget.
+    """Trials per chunk: at most ~0.2 s of work and, for runs of more than 25
+    :data:`MIN_CHUNK` trials, at least 25 progress reports (so a run can be cancelled
+    promptly), capped by the demand memory budget.
 
     Rounded up to whole groups of :func:`lanes_for` trials for every thread, so no thread
     waits for another at the end of a chunk and no trials are padded.
@@ -283,7 +288,7 @@ def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
     by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
     work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
     by_time = max(16, int(2e7 // max(work, 1)))
-    by_reports = max(16, -(-cfg.trials // 25))
+    by_reports = max(MIN_CHUNK, -(-cfg.trials // 25))
     size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
     return whole_groups(size, cfg.workers, lanes_for(compiled))
 
