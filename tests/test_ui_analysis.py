@@ -404,7 +404,7 @@ def test_safety_view_gsm_then_both_plans(qtbot: Any, net: Network) -> None:
     outcome = view.outcome
     assert outcome.placement is not None and len(outcome.plans) == 3
     for card in view.cards:
-        assert "Expected lost revenue" in card.lost_label.text()
+        assert "Expected revenue at risk (delivered late)" in card.lost_label.text()
         assert "[" in card.stockout_label.text()
     assert "disruption-aware plan" in view.headline.text()
     qtbot.waitUntil(view.chart_drawn, timeout=5000)

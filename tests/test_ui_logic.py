@@ -15,6 +15,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from builders import set_cell, valid_rows, write_workbook
+from jitrisk.engine.results import quantile_ci
 from jitrisk.engine.runner import MAX_LANES, numba_threads_limit
 from jitrisk.errors import SimulationCancelled
 from ui.dialogs.guide import guide_html
@@ -27,7 +28,7 @@ from ui.logic.formatting import (
     format_money_ci,
     format_percent_ci,
 )
-from ui.logic.kpis import network_kpis, quantile_ci
+from ui.logic.kpis import network_kpis
 from ui.logic.messages import ALL_MESSAGES, Errors, plural
 from ui.logic.state import Activity, SessionState
 from ui.logic.tasks import (

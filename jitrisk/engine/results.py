@@ -110,14 +110,20 @@ def quantile_ci(x: NDArray[np.float64], q: float = 0.95) -> tuple[float, float]:
     """Distribution-free 95% CI of the ``q`` quantile from i.i.d. samples.
 
     The number of samples below the true quantile is Binomial(n, q), so the order
-    statistics at ranks ``n q ± 1.96 sqrt(n q (1 - q))`` bracket it with about
-    95% confidence (normal approximation to the binomial; e.g. Conover 1999, 3.2).
+    statistics at (1-based) ranks ``n q ± 1.96 sqrt(n q (1 - q))`` bracket it with
+    about 95% confidence (normal approximation to the binomial; e.g. Conover 1999,
+    3.2). NaN for no samples.
+
+    >>> quantile_ci(np.arange(1000.0), 0.5)
+    (468.0, 530.0)
     """
     xs = np.sort(np.asarray(x, dtype=np.float64))
     n = len(xs)
+    if n == 0:
+        return math.nan, math.nan
     half = Z95 * math.sqrt(n * q * (1 - q))
-    lo = int(max(0, math.floor(n * q - half)))
-    hi = int(min(n - 1, math.ceil(n * q + half)))
+    lo = int(max(0, math.floor(n * q - half) - 1))  # rank k is index k - 1
+    hi = int(min(n - 1, math.ceil(n * q + half) - 1))
     return float(xs[lo]), float(xs[hi])
 
 

@@ -1,18 +1,19 @@
 """The network KPI cards of the Results view, as plain data. Qt-free.
 
-Values come from :meth:`jitrisk.engine.SimulationResult.network_stats`. The
-core reports VaR95 without an interval, so :func:`quantile_ci` adds the
-distribution-free order-statistic interval for it (a candidate for the core).
+Values come from :meth:`jitrisk.engine.SimulationResult.network_stats`, VaR95's
+and CVaR95's intervals included (the core's order-statistic and asymptotic ones).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
+
+from jitrisk.engine.results import quantile_ci
+from jitrisk.report.tables import revenue_words
 
 from .formatting import format_compact, format_money, format_percent
 
@@ -33,26 +34,6 @@ class Kpi:
     hi: float
 
 
-def quantile_ci(values: ArrayLike, q: float = 0.95) -> tuple[float, float]:
-    """95% confidence interval of the ``q`` quantile from i.i.d. samples.
-
-    Distribution-free: the number of samples below the true quantile is
-    Binomial(n, q), so the order statistics at ranks ``n q ± 1.96 √(n q (1-q))``
-    bracket it with about 95% confidence (normal approximation to the binomial).
-
-    >>> quantile_ci(np.arange(1000.0), 0.5)
-    (468.0, 530.0)
-    """
-    x = np.sort(np.asarray(values, dtype=float))
-    n = len(x)
-    if n == 0:
-        return math.nan, math.nan
-    half = Z95 * math.sqrt(n * q * (1 - q))
-    lo = max(0, math.floor(n * q - half) - 1)
-    hi = min(n - 1, math.ceil(n * q + half) - 1)
-    return float(x[lo]), float(x[hi])
-
-
 def _ci(est: dict[str, Any]) -> tuple[float, float, float]:
     lo, hi = est["ci95"]
     return float(est["mean"]), float(lo), float(hi)
@@ -66,14 +47,23 @@ def _money_ci_text(lo: float, hi: float) -> str:
     return f"95% CI [{format_compact(lo)}, {format_compact(hi)}]"
 
 
-def network_kpis(stats: dict[str, Any], losses: ArrayLike, currency: str = "") -> list[Kpi]:
-    """The four network cards: any customer stockout, fill rate, lost revenue, VaR95."""
+def network_kpis(
+    stats: dict[str, Any], losses: ArrayLike, currency: str = "", unmet_demand: str = "backorder"
+) -> list[Kpi]:
+    """The four network cards: any customer stockout, fill rate, revenue at risk, VaR95.
+
+    With backorders (the default) unmet demand is delivered late: its revenue is "at
+    risk (delivered late)"; with lost sales it is "lost revenue"."""
+    words = revenue_words(unmet_demand)
+    short = "Lost revenue" if words == "lost revenue" else "Revenue at risk"
+    cvar_lo, cvar_hi = stats["lost_revenue"].get("cvar95_ci95") or (None, None)
+    cvar_ci = "" if cvar_lo is None else f" {_money_ci_text(cvar_lo, cvar_hi)}"
     p, p_lo, p_hi = _ci(stats["any_customer_stockout_probability"])
     f, f_lo, f_hi = _ci(stats["fill_rate"])
     lr = stats["lost_revenue"]
     m, m_lo, m_hi = _ci(lr)
     var, cvar = float(lr["var95"]), float(lr["cvar95"])
-    v_lo, v_hi = quantile_ci(losses, 0.95)
+    v_lo, v_hi = lr.get("var95_ci95") or quantile_ci(np.asarray(losses), 0.95)
     return [
         Kpi(
             "any_customer_stockout",
@@ -97,21 +87,22 @@ def network_kpis(stats: dict[str, Any], losses: ArrayLike, currency: str = "") -
         ),
         Kpi(
             "lost_revenue",
-            "Expected lost revenue",
+            f"Expected {words}",
             format_money(m, currency),
             _money_ci_text(m_lo, m_hi),
-            "Mean revenue lost to shortages over the horizon.",
+            "Mean revenue of the demand not shipped on the day it was asked for, over the "
+            + ("horizon (lost)." if words == "lost revenue" else "horizon (delivered late)."),
             m,
             m_lo,
             m_hi,
         ),
         Kpi(
             "var95",
-            "Lost revenue VaR95",
+            f"{short} VaR95",
             format_money(var, currency),
             _money_ci_text(v_lo, v_hi),
             f"Exceeded in 1 run in 20. CVaR95 (mean of the worst 5%): "
-            f"{format_money(cvar, currency)}.",
+            f"{format_money(cvar, currency)}{cvar_ci}.",
             var,
             v_lo,
             v_hi,

@@ -41,6 +41,7 @@ from jitrisk.analysis.placement import (
 from jitrisk.engine import Progress
 from jitrisk.model.records import Network
 from jitrisk.model.vocabulary import MAX_SERVICE_LEVEL
+from jitrisk.report.tables import revenue_words
 
 from .. import theme
 from ..figures import analysis as analysis_charts
@@ -214,7 +215,12 @@ class PlanCard(QFrame):
             layout.addWidget(w)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
 
-    def set_plan(self, plan: PlanSummary | None, currency: str, note: str = "") -> None:
+    def set_plan(
+        self, plan: PlanSummary | None, currency: str, note: str = "", words: str = ""
+    ) -> None:
+        """Show ``plan``; ``words`` names its revenue ("revenue at risk (delivered late)"
+        with backorders, "lost revenue" with lost sales)."""
+        what = f"Expected {words or 'lost revenue'}"
         if plan is None:
             self.value_label.setText(MISSING)
             self.lost_label.setText("")
@@ -227,12 +233,12 @@ class PlanCard(QFrame):
         )
         lr, so = plan.lost_revenue, plan.stockout
         if math.isfinite(lr[0]):
-            self.lost_label.setText(f"Expected lost revenue <b>{format_money_ci(*lr)}</b>")
+            self.lost_label.setText(f"{what} <b>{format_money_ci(*lr)}</b>")
             self.stockout_label.setText(
                 f"P(any customer stockout) <b>{format_percent_ci(*so, decimals=1)}</b>"
             )
         else:
-            self.lost_label.setText("Expected lost revenue: not simulated yet")
+            self.lost_label.setText(f"{what}: not simulated yet")
             self.stockout_label.setText("P(any customer stockout): not simulated yet")
         self.note_label.setText(note)
         self._hold_height()
@@ -495,10 +501,12 @@ class SafetyView(AnalysisView):
             notes[2] = (
                 f"{format_money(p.spent, cur)} of the {format_money(p.budget, cur)} budget placed."
             )
+        unmet = self.network.settings.unmet_demand if self.network is not None else "backorder"
+        words = revenue_words(unmet)
         for i, card in enumerate(self.cards):
             plan = outcome.plans[i] if i < len(outcome.plans) else None
             note = notes[i] if plan is not None else "Press Run to place a budget."
-            card.set_plan(plan, cur, note)
+            card.set_plan(plan, cur, note, words)
         self.model.columns = site_columns(cur)
         self.model.set_rows(outcome.rows)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
