@@ -83,14 +83,23 @@ def test_the_recommended_buffers_page_shows_the_same_recommendation(data) -> Non
 
     (s,) = data.scenarios
     table = pages.recommended_table(s)
-    assert table.headers[:4] == (
+    assert table.headers[:5] == (
         "Site",
         "Now (days)",
         "Recommended (days)",
+        f"Removes a year ({s.currency})",
         "Demand-only GSM (days)",
     )
     sites = s.recommendation["recommended"]["sites"]
     assert table.rows
     for row in table.rows:
         assert row[2] == style.days(sites[row[0]]["recommended_days"])
+        removes = sites[row[0]]["removes_per_year"]
+        assert row[3] == (style.compact(removes) if removes else "–")
+    # every site the recommendation adds cover at is on the page, the largest removal first
+    changed = [sid for sid, v in sites.items() if v["recommended_days"] > v["current_days"]]
+    shown = [row[0] for row in table.rows]
+    assert set(shown[: len(changed)]) == set(changed)
+    gains = [sites[sid]["removes_per_year"] for sid in shown[: len(changed)]]
+    assert gains == sorted(gains, reverse=True)
     assert table.note.startswith("Recommended: the plan after the last days of cover")

@@ -131,9 +131,9 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
     widths = [1.6, 0.8]
     align = ["l", "r"]
     if decided:  # the one recommendation, reconciled with every other format
-        headers.append("Recommended (days)")
-        widths.append(1.1)
-        align.append("r")
+        headers += ["Recommended (days)", f"Removes a year ({s.currency})"]
+        widths += [1.1, 1.1]
+        align += ["r", "r"]
     headers.append("Demand-only GSM (days)")
     widths.append(1.1)
     align.append("r")
@@ -142,7 +142,7 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
         widths.append(1.3)
         align.append("r")
     headers.append("Time to survive vs time to recover")
-    widths.append(4.9 - (1.1 if decided else 0.0) - (0.7 if with_plan else 0.0))
+    widths.append(4.9 - (2.2 if decided else 0.0) - (0.7 if with_plan else 0.0))
     align.append("l")
     rows = []
     highlight = []
@@ -151,6 +151,8 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
         if decided:
             site = decided.get(r["site_id"])
             line.append(style.days(site["recommended_days"]) if site else "–")
+            removes = (site or {}).get("removes_per_year")
+            line.append(style.compact(removes) if removes else "–")
         line.append(style.days(r["gsm_days"]))
         if with_plan:
             extra = r["aware_extra"] or 0.0
@@ -183,7 +185,11 @@ def recommended_table(s: ScenarioReport, n: int = 12) -> TextTable:
                 if with_plan
                 else "Add --budget AMOUNT for the disruption-aware plan. "
             )
-            + "Exposed sites (TTS < TTR) first."
+            + (
+                "Sites by what their recommended days remove, then exposed sites (TTS < TTR)."
+                if decided
+                else "Exposed sites (TTS < TTR) first."
+            )
             + more
         )
     return TextTable(

@@ -279,11 +279,14 @@ PLAN_COLUMNS = (
 
 
 def plan_rows(scen: ScenarioReport) -> list[dict[str, Any]]:
-    """Every stocking site: buffer now, the GSM plan, the disruption-aware plan, exposure.
+    """Every stocking site: buffer now, the recommendation (days and the revenue at risk
+    its days remove), the GSM plan, the disruption-aware plan, exposure.
 
-    Sorted by what most needs attention: exposed sites by risk exposure index,
-    then the largest additions of either plan.
+    Sorted by what most needs attention: the recommendation's sites by what their
+    days remove, then exposed sites by risk exposure index, then the largest
+    additions of either other plan.
     """
+    decided = (scen.recommendation or {}).get("recommended", {}).get("sites", {})
     gsm_sites = (scen.gsm or {}).get("sites", {})
     aware = (scen.placement or {}).get("sites", {})
     risk = (scen.risk or {}).get("sites", {})
@@ -307,13 +310,16 @@ def plan_rows(scen: ScenarioReport) -> list[dict[str, Any]]:
                 "aware_extra": a.get("extra_days") if scen.placement else None,
                 "exposed": bool(r.get("exposed")) if r else None,
                 "advice": r.get("advice", "") if r else "",
+                "recommended_days": decided.get(sid, {}).get("recommended_days"),
+                "removes_per_year": decided.get(sid, {}).get("removes_per_year"),
                 "_rei": float(r.get("risk_exposure_index") or 0.0) if r else 0.0,
             }
         )
 
-    def key(row: dict[str, Any]) -> tuple[float, float, float, str]:
+    def key(row: dict[str, Any]) -> tuple[float, float, float, float, str]:
         gsm_add = _num(row["gsm_days"]) - _num(row["current_days"])
         return (
+            -_num(row["removes_per_year"]),
             -float(bool(row["exposed"])) * (1 + row["_rei"]),
             -_num(row["aware_extra"]),
             -gsm_add,
@@ -333,6 +339,7 @@ def recommended_rows(scen: ScenarioReport, n: int = 12) -> tuple[list[dict[str, 
         r
         for r in plan_rows(scen)
         if r["exposed"]
+        or _num(r["recommended_days"]) > _num(r["current_days"])
         or _num(r["aware_extra"]) > 0
         or _num(r["gsm_days"]) - _num(r["current_days"]) >= 0.5
     ]
