@@ -87,8 +87,9 @@ class KpiSpec:
 KPIS: tuple[KpiSpec, ...] = (
     KpiSpec("any_customer_stockout", "P(any customer stockout)", "percent", False),
     KpiSpec("fill_rate", "Customer fill rate", "percent", True),
-    KpiSpec("lost_revenue", "Expected lost revenue", "money", False),
-    KpiSpec("var95", "Lost revenue VaR95", "money", False),
+    # "at risk": delivered late with backorders, lost with lost sales (see the glossary)
+    KpiSpec("lost_revenue", "Expected revenue at risk", "money", False),
+    KpiSpec("var95", "Revenue at risk VaR95", "money", False),
 )
 KPI_BY_KEY = {k.key: k for k in KPIS}
 
@@ -498,7 +499,7 @@ def comparison_figure(
         ax.set_xticks([])
         ax.set_yticks([])
     ax.set_title(
-        "Change in lost revenue",
+        "Change in revenue at risk",
         fontsize=10.5,
         loc="left",
         color=theme.TEXT,

@@ -26,11 +26,12 @@ GLOSSARY: tuple[Term, ...] = (
     Term("Any customer stockout", "Chance that at least one customer runs short at least "
          "once during the horizon.", "Risk"),
     Term("Fill rate", "Share of demand shipped on the day it was asked for.", "Risk"),
-    Term("Expected lost revenue", "Mean over the trials of the revenue of unmet demand. "
-         "With backorders (Settings unmet_demand) it is revenue delivered late rather "
-         "than lost.", "Money"),
-    Term("VaR95", "Value at risk: the lost revenue exceeded in only 1 trial in 20.", "Money"),
-    Term("CVaR95", "Conditional value at risk: the mean lost revenue of the worst 5% of "
+    Term("Revenue at risk", "Mean over the trials of the revenue of demand not shipped on "
+         "the day it was asked for. With backorders (Settings unmet_demand) it is delivered "
+         "late: 'revenue at risk (delivered late)'; with lost sales it is 'lost revenue'.",
+         "Money"),
+    Term("VaR95", "Value at risk: the revenue at risk exceeded in only 1 trial in 20.", "Money"),
+    Term("CVaR95", "Conditional value at risk: the mean revenue at risk of the worst 5% of "
          "trials.", "Money"),
     Term("95% CI", "95% confidence interval: the range that holds the true value 19 times "
          "in 20, given the trials run. More trials narrow it.", "Statistics"),

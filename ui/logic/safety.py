@@ -44,7 +44,7 @@ DEFAULT_BUDGET_SHARE = 0.01
 
 
 OBJECTIVES = {
-    "lost_revenue": "Expected lost revenue",
+    "lost_revenue": "Expected revenue at risk",
     "stockout": "P(any customer stockout)",
 }
 
