@@ -32,7 +32,12 @@ from ..widgets.common import (
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
-KPI_TITLES = ("Any customer stockout", "Fill rate", "Expected revenue at risk", "Revenue at risk VaR95")
+KPI_TITLES = (
+    "Any customer stockout",
+    "Fill rate",
+    "Expected revenue at risk",
+    "Revenue at risk VaR95",
+)
 TOP_SITES = 15
 
 
