@@ -121,3 +121,19 @@ def test_a_far_worse_scenario_sits_on_the_top_edge_named_with_its_value() -> Non
     ax = fig.axes[0]
     assert ax.get_ylim()[1] < huge
     assert any("strait" in t.get_text() and "off the chart" in t.get_text() for t in ax.texts)
+
+
+@pytest.mark.gui
+def test_the_safety_stock_tab_leads_to_the_frontier_of_its_scenario(
+    qtbot: Any, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(TEACHING)
+    safety = window.safety_view
+    other = [safety.scenario_combo.itemText(i) for i in range(safety.scenario_combo.count())][-1]
+    safety.scenario_combo.setCurrentText(other)
+    window.show_view(safety)
+    safety.frontier_button.click()
+    assert window.tabs.currentWidget() is window.frontier_view
+    assert other != "baseline"
+    assert window.frontier_view.scenario_combo.currentText() == other

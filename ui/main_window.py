@@ -280,6 +280,7 @@ class MainWindow(
         self.run_panel.cancel_requested.connect(self.cancel_run)
         self.run_panel.compute_requested.connect(self.open_compute_dialog)
         self.frontier_view.apply_requested.connect(self.run_what_if)
+        self.safety_view.frontier_requested.connect(self.show_frontier)
         self.whatif_dock = WhatIfDock(self)
         self.splitDockWidget(self.run_dock, self.whatif_dock, Qt.Orientation.Vertical)
         self.site_dock = SiteDock(self)

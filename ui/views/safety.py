@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -272,6 +272,9 @@ class PlanCard(QFrame):
 class SafetyView(AnalysisView):
     """GSM and disruption-aware safety-stock plans: cards, chart and per-site table."""
 
+    #: the planner asks for the frontier of this scenario (its own tab)
+    frontier_requested = Signal(str)
+
     ANALYSIS = "safety-stock planning"
     TITLE = "Safety stock"
     SUBTITLE = (
@@ -348,6 +351,16 @@ class SafetyView(AnalysisView):
         self.run_button.setToolTip(
             "Solve the GSM plan, search the disruption-aware plan and simulate both"
         )
+        # the budget question's answer: how much buffer is worth buying, on the same scenario
+        self.frontier_button = QPushButton("How much to buy? Frontier…")
+        self.frontier_button.setToolTip(
+            "The frontier of revenue at risk against stock held, and the recommended plan "
+            "(Ctrl+9), on this scenario"
+        )
+        self.frontier_button.clicked.connect(
+            lambda: self.frontier_requested.emit(self.scenario_combo.currentText())
+        )
+        self.controls.addWidget(self.frontier_button)
 
         top = QWidget()
         top_layout = QHBoxLayout(top)

@@ -35,6 +35,12 @@ class SelectionMixin:
         self.show_view(view)
         return view.run()
 
+    def show_frontier(self, scenario: str = "") -> None:
+        """The Frontier tab on ``scenario`` (asked from the Safety stock tab)."""
+        if scenario:
+            self.frontier_view.set_scenario(scenario)
+        self.show_view(self.frontier_view)
+
     def _fit_map(self) -> None:
         self.tabs.setCurrentWidget(self.map_view)
         self.map_view.fit()
