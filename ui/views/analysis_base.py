@@ -242,6 +242,7 @@ class AnalysisView(QWidget):
         self.status_label = styled_label("", "Muted")
         self.status_label.setMinimumHeight(20)
         feedback_row.addWidget(self.status_label, 1)
+        self.feedback_row = feedback_row  # a view may add a button after the status
         bar_layout.addLayout(feedback_row)
         layout.addWidget(bar)
         self.inputs_bar = bar

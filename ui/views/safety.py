@@ -360,7 +360,7 @@ class SafetyView(AnalysisView):
         self.frontier_button.clicked.connect(
             lambda: self.frontier_requested.emit(self.scenario_combo.currentText())
         )
-        self.controls.addWidget(self.frontier_button)
+        self.feedback_row.addWidget(self.frontier_button)  # beside Run: no wider inputs
 
         top = QWidget()
         top_layout = QHBoxLayout(top)
