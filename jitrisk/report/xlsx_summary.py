@@ -76,8 +76,9 @@ def write_summary(ws: Worksheet, data: ReportData) -> None:
     X.note(
         ws,
         2,
-        "Key results per scenario with 95% confidence intervals; lost revenue in "
-        f"{p.currency}. Every number comes from the simulation named below.",
+        "Key results per scenario with 95% confidence intervals; amounts in "
+        f"{p.currency}; with backorders the 'lost' revenue is delivered late: revenue at "
+        "risk. Every number comes from the simulation named below.",
     )
     _first, last = X.table(ws, 4, SUMMARY_COLUMNS, summary_rows(data))
     ws.row_dimensions[4].height = 45
@@ -150,8 +151,8 @@ def site_money(data: ReportData) -> tuple[str, list[Column], list[dict[str, Any]
         for sid in ranked
     ]
     measure = (
-        "performance impact: the lost revenue of an outage of the site lasting its time to "
-        "recover (Risk sheet, with 95% CIs)"
+        "performance impact: the revenue an outage of the site lasting its time to recover "
+        "puts at risk (Risk sheet, with 95% CIs)"
         if by_risk
         else "expected lost revenue booked at the site in the simulation (Sites sheet, with "
         "95% CIs)"
@@ -202,7 +203,11 @@ def write_site_money(ws: Worksheet, row: int, data: ReportData) -> int:
         value_cols=value_cols,
         title=style.clean_text(f"Money at risk by site ({data.currency})"),
         x_title="Site",
-        y_title=style.clean_text(f"Lost revenue ({data.currency})"),
+        y_title=style.clean_text(
+            f"At risk if down for its recovery time ({data.currency})"
+            if measure.startswith("performance impact")
+            else f"Revenue at risk ({data.currency})"
+        ),
         horizontal=True,
         number_format=money_axis_format(column_values(ws, value_cols, first, last)),
     )
