@@ -55,6 +55,7 @@ def main() -> int:
     from jitrisk.engine.draws import customer_demand
     from jitrisk.engine.run_data import RunConfig
     from jitrisk.engine.runner import (
+        TASK_SECONDS,
         TASKS_PER_THREAD,
         cpu_count,
         default_chunk_trials,
@@ -109,9 +110,11 @@ def main() -> int:
                     cl.release(shared)
                     cfg = RunConfig.from_network(net, trials=trials, days=365)
                     # as the cluster path sizes its tasks (engine.runner.iter_chunks)
-                    row["chunk"] = max(
-                        default_chunk_trials(compiled, cfg),
-                        -(-trials // (TASKS_PER_THREAD * cl.threads())),
+                    row["chunk"] = default_chunk_trials(
+                        compiled,
+                        cfg,
+                        seconds=TASK_SECONDS,
+                        reports=TASKS_PER_THREAD * cl.threads(),
                     )
                     row["result_mb_per_trial"] = result_bytes_per_trial(compiled) / 2 / 1e6
                     n = 200

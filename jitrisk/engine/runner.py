@@ -44,6 +44,8 @@ MIN_CHUNK = 64
 #: benchmarks/bench_cluster.py on the 100-site network, 2 workers: chunks of 80 trials
 #: ran at 0.84 of local threads' speed, of 1,000 at 0.95).
 TASKS_PER_THREAD = 4
+#: Most work (seconds, estimated) in one cluster task: a cancel waits for at most one.
+TASK_SECONDS = 1.0
 #: Largest trials x days x stock points accepted in one run (about 1 h on 2 cores).
 MAX_WORK = 2.0e11
 
@@ -276,10 +278,12 @@ def run_chunk(
     return out
 
 
-def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
-    """Trials per chunk: at most ~0.2 s of work and, for runs of more than 25
-    :data:`MIN_CHUNK` trials, at least 25 progress reports (so a run can be cancelled
-    promptly), capped by the demand memory budget.
+def default_chunk_trials(
+    compiled: CompiledNetwork, cfg: RunConfig, *, seconds: float = 0.2, reports: int = 25
+) -> int:
+    """Trials per chunk: at most about ``seconds`` of work and, for runs of more than
+    ``reports`` x :data:`MIN_CHUNK` trials, at least ``reports`` progress reports (so a
+    run can be cancelled promptly), capped by the demand memory budget.
 
     Rounded up to whole groups of :func:`lanes_for` trials for every thread, so no thread
     waits for another at the end of a chunk and no trials are padded.
@@ -287,8 +291,8 @@ def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
     per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
     by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
     work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
-    by_time = max(16, int(2e7 // max(work, 1)))
-    by_reports = max(MIN_CHUNK, -(-cfg.trials // 25))
+    by_time = max(16, int(1e8 * seconds // max(work, 1)))
+    by_reports = max(MIN_CHUNK, -(-cfg.trials // max(reports, 1)))
     size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
     return whole_groups(size, cfg.workers, lanes_for(compiled))
 
@@ -307,10 +311,10 @@ def iter_chunks(
     dists = customer_demand(net, compiled)
     size = cfg.chunk_trials or default_chunk_trials(compiled, cfg)
     if cluster is not None and not cfg.chunk_trials:
-        # fewer, larger tasks: about TASKS_PER_THREAD a worker thread (each a few tenths of
-        # a second, so a cancel still returns promptly); results do not depend on it
-        threads = max(1, cluster.threads())
-        size = max(size, -(-cfg.trials // (TASKS_PER_THREAD * threads)))
+        # fewer, larger tasks: about TASKS_PER_THREAD a worker thread, each at most about a
+        # second of work (so a cancel still returns promptly); results do not depend on it
+        reports = TASKS_PER_THREAD * max(1, cluster.threads())
+        size = default_chunk_trials(compiled, cfg, seconds=TASK_SECONDS, reports=reports)
     bounds = chunk_bounds(cfg.trials, size)
     if cluster is not None:
         # the network goes to each worker once; chunks stream back as they finish
