@@ -51,16 +51,17 @@ def _noop() -> int:
 
 def main() -> int:
     from jitrisk.engine import compile_network, simulate
-    from jitrisk.engine.cluster import Cluster, ClusterSpec
+    from jitrisk.engine.cluster import Cluster
     from jitrisk.engine.draws import customer_demand
     from jitrisk.engine.run_data import RunConfig
-    from jitrisk.engine.runner import (
+    from jitrisk.engine.sizing import (
         TASK_SECONDS,
         TASKS_PER_THREAD,
         cpu_count,
         default_chunk_trials,
         result_bytes_per_trial,
     )
+    from jitrisk.engine.where import ClusterSpec
     from jitrisk.model.generate import generate_network
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

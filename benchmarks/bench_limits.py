@@ -164,7 +164,7 @@ def step(spec: dict[str, Any]) -> dict[str, Any]:
         json.dumps(doc, allow_nan=False)
     elif kind == "over-work":
         from jitrisk.engine import compile_network, simulate
-        from jitrisk.engine.runner import MAX_WORK
+        from jitrisk.engine.sizing import MAX_WORK
         from jitrisk.workbook.reader import load_network
 
         net = load_network(path)
@@ -250,7 +250,7 @@ def main() -> None:
         print(json.dumps(step(json.loads(args.step))))
         return
 
-    from jitrisk.engine.runner import MAX_WORK
+    from jitrisk.engine.sizing import MAX_WORK
     from jitrisk.workbook.format import MAX_FILE_BYTES, MAX_ROWS, MAX_UNCOMPRESSED_BYTES
     from jitrisk.workbook.reader import MAX_PART_BYTES, MAX_WHOLE_PART_BYTES
 

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 from jitrisk.engine import cluster as cluster_mod
-from jitrisk.engine import simulate
-from jitrisk.engine.cluster import Cluster, ClusterSpec, default_cluster, parse_cluster
+from jitrisk.engine import simulate, where
+from jitrisk.engine.cluster import Cluster
+from jitrisk.engine.where import ClusterSpec, default_cluster, parse_cluster
 from jitrisk.errors import JitriskError, SimulationCancelled
 from jitrisk.model.generate import generate_network
 
@@ -79,9 +80,9 @@ def test_bad_cluster_text_is_refused_with_what_is_accepted(text):
 
 
 def test_environment_names_the_default(monkeypatch):
-    monkeypatch.setenv(cluster_mod.CLUSTER_ENV, "local:2")
+    monkeypatch.setenv(where.CLUSTER_ENV, "local:2")
     assert default_cluster() == ClusterSpec(workers=2)
-    monkeypatch.delenv(cluster_mod.CLUSTER_ENV)
+    monkeypatch.delenv(where.CLUSTER_ENV)
     assert default_cluster() is None
 
 

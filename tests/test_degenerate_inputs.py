@@ -366,9 +366,9 @@ def test_result_documents_never_hold_non_finite_numbers():
 
 def test_runs_whose_results_would_not_fit_in_memory_are_refused(monkeypatch):
     from engine_networks import assembly
-    from jitrisk.engine import runner
+    from jitrisk.engine import runner, sizing
     from jitrisk.errors import JitriskError
 
-    monkeypatch.setattr(runner, "memory_budget", lambda: 10_000)
+    monkeypatch.setattr(sizing, "memory_budget", lambda: 10_000)
     with pytest.raises(JitriskError, match="use at most"):
         runner.simulate(assembly(trials=100))

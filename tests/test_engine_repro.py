@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from engine_networks import assembly
-from jitrisk.engine import runner, simulate
+from jitrisk.engine import runner, simulate, sizing
 from jitrisk.engine.compiled import compile_network
 from jitrisk.errors import SimulationCancelled
 from jitrisk.model.distributions import Geometric
@@ -51,13 +51,13 @@ def test_bit_identical_whatever_the_trials_run_side_by_side(reference, monkeypat
 def test_trials_side_by_side_as_many_as_stay_in_cache(monkeypatch):
     """8 trials side by side, or the most of 4 and 2 whose state fits the budget."""
     c = compile_network(assembly(trials=8))
-    p = runner.trial_state_bytes(c)
+    p = sizing.trial_state_bytes(c)
     assert p >= 8 * int(c.arrival_rings[0].sum())
     for budget, lanes in ((8 * p, 8), (8 * p - 1, 4), (4 * p, 4), (4 * p - 1, 2), (1, 2)):
-        monkeypatch.setattr(runner, "LANE_STATE_BYTES", budget)
-        assert runner.lanes_for(c) == lanes
+        monkeypatch.setattr(sizing, "LANE_STATE_BYTES", budget)
+        assert sizing.lanes_for(c) == lanes
     big = compile_network(generate_network(60, seed=2))
-    assert runner.trial_state_bytes(big) > p
+    assert sizing.trial_state_bytes(big) > p
 
 
 def test_bit_identical_on_a_process_pool(reference):
@@ -134,4 +134,4 @@ def test_warm_up_compiles_the_kernel_for_the_usual_group_size() -> None:
     assert warmup.warm_up() > 0.0
     group_types = [sig[47] for sig in kernel.simulate_chunk.signatures]
     # the group size is the length of a tuple argument (a compile-time constant)
-    assert any(getattr(t, "count", None) == runner.MAX_LANES for t in group_types)
+    assert any(getattr(t, "count", None) == sizing.MAX_LANES for t in group_types)

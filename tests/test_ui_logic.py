@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from builders import set_cell, valid_rows, write_workbook
 from jitrisk.engine.results import quantile_ci
-from jitrisk.engine.runner import MAX_LANES, numba_threads_limit
+from jitrisk.engine.sizing import MAX_LANES, numba_threads_limit
 from jitrisk.errors import SimulationCancelled
 from ui.dialogs.guide import guide_html
 from ui.figures import results as charts

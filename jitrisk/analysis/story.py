@@ -51,13 +51,8 @@ from numpy.typing import NDArray
 
 from ..engine.compiled import compile_network
 from ..engine.draws import chunk_draws, customer_demand
-from ..engine.runner import (
-    Progress,
-    RunConfig,
-    chunk_bounds,
-    default_chunk_trials,
-    run_chunk,
-)
+from ..engine.runner import Progress, RunConfig, run_chunk
+from ..engine.sizing import chunk_bounds, default_chunk_trials
 from ..errors import JitriskError, SimulationCancelled
 from ..model.distributions import Constant
 from ..model.records import Disruption, Network

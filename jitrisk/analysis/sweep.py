@@ -9,7 +9,7 @@ two independent runs would allow.
 Only the swept sites and what lies downstream of them are simulated again at
 each level: orders pass straight upstream under base-stock control with
 backorders, so everything else is pathwise the same at every level and is
-replayed from the first level (:func:`jitrisk.engine.runner.simulate_variants`;
+replayed from the first level (:func:`jitrisk.engine.variants.simulate_variants`;
 lost-sales runs, where that argument fails, simulate every level in full).
 
 The **knee** is the buffer level with the largest distance below the chord

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from ..engine.cluster import CLUSTER_ENV, Cluster, default_cluster, parse_cluster
+from ..engine.cluster import Cluster
+from ..engine.where import CLUSTER_ENV, default_cluster, parse_cluster
 from ..errors import JitriskError, WorkbookError
 from ..model import Network
 from ..model.vocabulary import MAX_SERVICE_LEVEL

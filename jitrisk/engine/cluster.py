@@ -26,79 +26,14 @@ from typing import Any
 from .._version import __version__
 from ..errors import JitriskError
 from .run_data import Progress
+from .sizing import cpu_count
+from .warmup import warm_up
+from .where import INSTALL_HINT, ClusterSpec
 
-#: Environment variable holding the default of ``--cluster``.
-CLUSTER_ENV = "JITRISK_CLUSTER"
 #: Seconds to wait for a scheduler before saying it cannot be reached.
 CONNECT_TIMEOUT = 5.0
 #: Libraries whose versions change the numbers; workers must match the client.
 MATCHED = ("jitrisk", "numpy", "numba")
-INSTALL_HINT = "install it with: pip install 'jitrisk[cluster]'"
-
-
-@dataclass(frozen=True)
-class ClusterSpec:
-    """Where to run: ``local`` worker processes (``workers`` of them) or a scheduler."""
-
-    address: str | None = None
-    workers: int | None = None
-
-    @property
-    def is_local(self) -> bool:
-        return self.address is None
-
-    @property
-    def label(self) -> str:
-        if self.address:
-            return f"Dask scheduler {self.address}"
-        return f"{self.workers} local worker process{'es' if self.workers != 1 else ''}"
-
-    @property
-    def text(self) -> str:
-        """The spec as the command line writes it (``local:2``, ``tcp://h:8786``)."""
-        return self.address or f"local:{self.workers}"
-
-
-def parse_cluster(text: str | None) -> ClusterSpec | None:
-    """``--cluster`` text as a :class:`ClusterSpec`; None for this computer's threads.
-
-    Accepted: empty, ``none`` or ``this`` (threads here), ``local`` (one worker
-    process per core), ``local:N``, and scheduler addresses ``tcp://HOST:PORT``,
-    ``tls://HOST:PORT``, ``ws://``/``wss://`` (Dask's comm protocols).
-    """
-    t = (text or "").strip()
-    if t.lower() in ("", "none", "this"):
-        return None
-    if t.lower() == "local":
-        return ClusterSpec(workers=_cores())
-    if t.lower().startswith("local:"):
-        n = t[6:]
-        if not n.isdigit() or int(n) < 1:
-            raise JitriskError(f"cluster '{t}': local:N needs a number of workers >= 1")
-        return ClusterSpec(workers=int(n))
-    scheme, sep, rest = t.partition("://")
-    if sep and scheme.lower() in ("tcp", "tls", "ws", "wss") and rest:
-        host, colon, port = rest.rpartition(":")
-        if not colon or not host or not port.isdigit():
-            raise JitriskError(f"cluster '{t}': give the scheduler as {scheme}://HOST:PORT")
-        return ClusterSpec(address=t)
-    raise JitriskError(
-        f"cluster '{t}' is not understood; give local, local:N or a scheduler address "
-        "tcp://HOST:PORT (tls:// with certificates)"
-    )
-
-
-def default_cluster() -> ClusterSpec | None:
-    """The cluster named by :data:`CLUSTER_ENV`, or None (this computer)."""
-    return parse_cluster(os.environ.get(CLUSTER_ENV))
-
-
-def dask_available() -> bool:
-    try:
-        import distributed  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -166,9 +101,9 @@ class Cluster:
         owned = None
         try:
             if spec.is_local:
-                n = spec.workers or _cores()
+                n = spec.workers or cpu_count()
                 # each worker's kernel gets its share of the cores, not all of them
-                threads = str(kernel_threads or max(1, _cores() // n))
+                threads = str(kernel_threads or max(1, cpu_count() // n))
                 owned = LocalCluster(
                     n_workers=n,
                     threads_per_worker=1,
@@ -373,12 +308,4 @@ def _worker_threads() -> None:
 
 
 def _warm_worker() -> float:
-    from .warmup import warm_up
-
     return warm_up()
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)

@@ -24,7 +24,7 @@ for (lane ``i`` on day ``t``), never on the order of draws. That gives common
 random numbers across scenarios and buffer levels for free, and results that
 do not depend on how trials are split across chunks or threads.
 
-Trials run in groups of ``W`` (``runner.lanes_for``: 8 unless the state of 8
+Trials run in groups of ``W`` (``sizing.lanes_for``: 8 unless the state of 8
 trials would not stay in cache): every per-trial state array has the group's
 trials side by side on its last axis, and each step of the day is done for the
 group's trials in turn. The index loads and loop control of a step are shared by

@@ -7,7 +7,9 @@ reduce it; kept apart so that neither needs the other.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,6 +56,34 @@ class RunConfig:
     @property
     def total_days(self) -> int:
         return self.warmup_days + self.days
+
+
+class Fanout(Protocol):
+    """Where independent tasks of a run go side by side: a Dask cluster
+    (:class:`jitrisk.engine.cluster.Cluster`). The runner needs only this much of it,
+    so it does not depend on how the cluster is reached."""
+
+    def threads(self) -> int:
+        """Worker threads there are now (what a run's tasks are sized for)."""
+        ...
+
+    def share(self, obj: Any) -> Any:
+        """Send ``obj`` to every worker once; tasks get the returned handle."""
+        ...
+
+    def map_unordered(
+        self,
+        fn: Callable[..., Any],
+        items: Iterable[tuple[Any, ...]],
+        *,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Iterator[tuple[int, Any]]:
+        """``(i, fn(*items[i]))`` as tasks finish; what is left is cancelled on exit."""
+        ...
+
+    def release(self, *handles: Any) -> None:
+        """Drop shared inputs once a run is over."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ however trials are split into chunks, threads or machines.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Generator
 from concurrent.futures import Executor
@@ -23,31 +22,27 @@ from ..model.distributions import Distribution
 from ..model.records import Network
 from ..model.scenarios import apply_scenario
 from . import kernel as K
-from .cluster import Cluster
 from .compiled import CompiledNetwork, compile_network
 from .draws import (
-    CHUNK_DEMAND_BYTES,
     DrawsAhead,
     chunk_draws,
     customer_demand,
 )
 from .results import SimulationResult
 from .run_data import ChunkResult as ChunkResult
+from .run_data import Fanout
 from .run_data import Progress as Progress
 from .run_data import RunConfig as RunConfig
-
-#: Fewest trials a default chunk holds (below the time and memory bounds): a short run
-#: (200 trials of the 80-site example, 0.1 s) in chunks of 16 took 15 % longer than in
-#: chunks of 64, from the per-chunk cost of starting the kernel's threads.
-MIN_CHUNK = 64
-#: Tasks per worker thread a cluster run aims at (measured with
-#: benchmarks/bench_cluster.py on the 100-site network, 2 workers: chunks of 80 trials
-#: ran at 0.84 of local threads' speed, of 1,000 at 0.95).
-TASKS_PER_THREAD = 4
-#: Most work (seconds, estimated) in one cluster task: a cancel waits for at most one.
-TASK_SECONDS = 1.0
-#: Largest trials x days x stock points accepted in one run (about 1 h on 2 cores).
-MAX_WORK = 2.0e11
+from .sizing import (
+    TASK_SECONDS,
+    TASKS_PER_THREAD,
+    check_size,
+    chunk_bounds,
+    default_chunk_trials,
+    kernel_threads,
+    lanes_for,
+    set_kernel_threads,
+)
 
 
 @dataclass(frozen=True)
@@ -112,11 +107,6 @@ def subnetwork(compiled: CompiledNetwork, changed: list[int]) -> Subnetwork:
             ext_slot[e] = recv.setdefault(r, len(recv))
     ext_recv = np.array(sorted(recv, key=recv.__getitem__), dtype=np.int64)
     return Subnetwork(active, ext_recv, ext_slot)
-
-
-def chunk_bounds(trials: int, size: int) -> list[tuple[int, int]]:
-    """``(start, stop)`` of each chunk of at most ``size`` trials, in trial order."""
-    return [(a, min(a + size, trials)) for a in range(0, trials, size)]
 
 
 def run_chunk(
@@ -235,7 +225,7 @@ def run_chunk(
         net_out,
         acct,
         keep_accounting,
-        4 * _threads(),
+        4 * kernel_threads(),
         mode,
         active,
         ext_recv,
@@ -278,32 +268,13 @@ def run_chunk(
     return out
 
 
-def default_chunk_trials(
-    compiled: CompiledNetwork, cfg: RunConfig, *, seconds: float = 0.2, reports: int = 25
-) -> int:
-    """Trials per chunk: at most about ``seconds`` of work and, for runs of more than
-    ``reports`` x :data:`MIN_CHUNK` trials, at least ``reports`` progress reports (so a
-    run can be cancelled promptly), capped by the demand memory budget.
-
-    Rounded up to whole groups of :func:`lanes_for` trials for every thread, so no thread
-    waits for another at the end of a chunk and no trials are padded.
-    """
-    per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
-    by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
-    work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
-    by_time = max(16, int(1e8 * seconds // max(work, 1)))
-    by_reports = max(MIN_CHUNK, -(-cfg.trials // max(reports, 1)))
-    size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
-    return whole_groups(size, cfg.workers, lanes_for(compiled))
-
-
 def iter_chunks(
     net: Network,
     cfg: RunConfig,
     keep_accounting: bool = False,
     executor: Executor | None = None,
     compiled: CompiledNetwork | None = None,
-    cluster: Cluster | None = None,
+    cluster: Fanout | None = None,
 ) -> Generator[ChunkResult, None, None]:
     """Yield chunk results, in trial order (on a ``cluster``: as they finish); the
     caller owns the loop (and can stop it, which cancels what has not run)."""
@@ -367,104 +338,6 @@ def _chunk_task(
     return run_chunk(compiled, dists, cfg, start, stop, keep_accounting)
 
 
-def _threads() -> int:
-    import numba
-
-    return int(numba.get_num_threads())
-
-
-LANE_STATE_BYTES = 8 * 2**20
-#: the most trials the kernel runs side by side (see :func:`lanes_for`)
-MAX_LANES = 8
-
-
-def trial_state_bytes(compiled: CompiledNetwork) -> int:
-    """Bytes of one trial's state the kernel touches every day (see :func:`lanes_for`)."""
-    ring_len, wip_ring = compiled.arrival_rings
-    n, ne, nb = compiled.n_sites, compiled.n_edges, compiled.n_buffers
-    return 8 * (int(ring_len.sum()) + (wip_ring + 16) * n + 6 * ne + 4 * nb)
-
-
-def lanes_for(compiled: CompiledNetwork) -> int:
-    """Trials the kernel runs side by side: 8, or fewer where 8 trials' state would not
-    stay in cache (the most of 8, 4, 2 whose state fits :data:`LANE_STATE_BYTES`).
-
-    A trial's state (:func:`trial_state_bytes`) is its arrival rings plus about 16
-    numbers a site, 6 a lane and 4 a buffer (8 bytes each). Measured with
-    ``benchmarks/bench_engine.py``: on the 100-site network (0.15 MB a trial) 8 side
-    by side beat 4 and 16 (1,000 trials: 0.76, 0.78 and 0.78 s at best); on the
-    2,000-site network (3 MB a trial) 2 beat 4 (200 trials: 6.6 s and 7.8 s; 8 took
-    longer still). The kernel is compiled once per group size. Results do not depend
-    on the choice.
-    """
-    per_trial = trial_state_bytes(compiled)
-    for lanes in (MAX_LANES, 4):
-        if lanes * per_trial <= LANE_STATE_BYTES:
-            return lanes
-    return 2
-
-
-def whole_groups(size: int, workers: int | None = None, lanes: int = MAX_LANES) -> int:
-    """``size`` trials rounded up to whole groups of ``lanes`` trials for every kernel
-    thread: no trials are padded and no thread waits at a chunk's end. The default,
-    :data:`MAX_LANES`, suits any network (every group size divides it), for callers
-    that pick their own chunk size without the compiled network."""
-    limit = numba_threads_limit()
-    step = lanes * max(1, min(workers or limit, limit))
-    return int(-(-max(size, 1) // step) * step)
-
-
-def numba_threads_limit() -> int:
-    """The most threads the kernel can use (numba's pool size)."""
-    import numba
-
-    return int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
-
-
-def set_kernel_threads(workers: int | None) -> None:
-    import numba
-
-    limit = numba_threads_limit()
-    numba.set_num_threads(max(1, min(workers or limit, limit)))
-
-
-def result_bytes_per_trial(compiled: CompiledNetwork, keep_accounting: bool = False) -> int:
-    """Bytes of per-trial results a run keeps (held twice at its end: chunks + result)."""
-    n, nb = compiled.n_sites, compiled.n_buffers
-    per = 8 * (n * (K.N_SITE_METRICS + K.N_SITE_INT) + nb * K.N_BUF_METRICS + K.N_NET_METRICS)
-    if keep_accounting:
-        per += 8 * 4 * (n + nb)
-    return 2 * per
-
-
-def memory_budget() -> int:
-    """Half the machine's physical memory (bytes), the most a run's results may take."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2)
-    except (ValueError, OSError, AttributeError):
-        return 8 * 2**30
-
-
-def check_size(compiled: CompiledNetwork, cfg: RunConfig, keep_accounting: bool = False) -> None:
-    """Refuse runs over the work limit or whose results would not fit in memory."""
-    points = compiled.n_sites + compiled.n_buffers
-    work = cfg.trials * cfg.total_days * points
-    if work > MAX_WORK:
-        raise JitriskError(
-            f"{cfg.trials:,} trials x {cfg.total_days:,} days x {points:,} stock points is "
-            f"{work:,.0f} node-days, over the limit of {MAX_WORK:,.0f}; use fewer trials or days"
-        )
-    need = cfg.trials * result_bytes_per_trial(compiled, keep_accounting)
-    budget = memory_budget()
-    if need > budget:
-        most = max(1, budget // result_bytes_per_trial(compiled, keep_accounting))
-        raise JitriskError(
-            f"{cfg.trials:,} trials of a network of {points:,} stock points need about "
-            f"{need / 2**30:,.1f} GiB for their results, over the {budget / 2**30:,.1f} GiB this "
-            f"machine allows; use at most {most:,} trials"
-        )
-
-
 def simulate(
     net: Network,
     scenario: str | None = None,
@@ -479,7 +352,7 @@ def simulate(
     cancelled: Callable[[], bool] | None = None,
     keep_accounting: bool = False,
     executor: Executor | None = None,
-    cluster: Cluster | None = None,
+    cluster: Fanout | None = None,
 ) -> SimulationResult:
     """Monte Carlo simulation of a network (scenario applied first).
 
@@ -501,7 +374,7 @@ def simulate(
         Keep per-trial unit accounting (initial, in, out, final per stock point).
     executor : concurrent.futures.Executor, optional
         Run chunks on it (e.g. a process pool) instead of here.
-    cluster : Cluster, optional
+    cluster : Fanout, optional
         Run chunks on a Dask cluster (:mod:`jitrisk.engine.cluster`): the same
         numbers as here, bit for bit.
 
@@ -545,7 +418,3 @@ def simulate(
     return SimulationResult.from_chunks(
         net, compiled, cfg, chunks, elapsed=time.perf_counter() - t0
     )
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

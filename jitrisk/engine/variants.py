@@ -16,20 +16,12 @@ from ..errors import JitriskError, SimulationCancelled
 from ..model.distributions import Distribution
 from ..model.records import Network
 from ..model.scenarios import apply_scenario
-from .cluster import Cluster
 from .compiled import CompiledNetwork, compile_network
 from .draws import DrawsAhead, customer_demand
 from .results import SimulationResult
-from .run_data import ChunkResult, Progress, RunConfig
-from .runner import (
-    Subnetwork,
-    check_size,
-    chunk_bounds,
-    default_chunk_trials,
-    run_chunk,
-    set_kernel_threads,
-    subnetwork,
-)
+from .run_data import ChunkResult, Fanout, Progress, RunConfig
+from .runner import Subnetwork, run_chunk, subnetwork
+from .sizing import check_size, chunk_bounds, default_chunk_trials, set_kernel_threads
 
 
 def simulate_variants(
@@ -43,7 +35,7 @@ def simulate_variants(
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     replay: bool = True,
-    cluster: Cluster | None = None,
+    cluster: Fanout | None = None,
 ) -> list[SimulationResult]:
     """Simulate networks that differ only in the buffers of ``changed`` sites, with
     common random numbers: the result for each equals ``simulate(variant, ...)``.

@@ -1,7 +1,7 @@
 """Compile the simulation kernel ahead of use: ``python -m jitrisk.engine.warmup``.
 
 numba compiles the kernel the first time it runs and keeps the machine code in
-its on-disk cache (``cache=True``), one copy per group size (``runner.lanes_for``).
+its on-disk cache (``cache=True``), one copy per group size (``sizing.lanes_for``).
 The first compile takes about a minute; ``make run`` and ``make test`` do it once
 while setting up, so a planner's first simulation in the app starts at once.
 """

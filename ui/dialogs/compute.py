@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from jitrisk.engine.runner import cpu_count
+from jitrisk.engine.sizing import cpu_count
 
 from ..logic.compute import MODE_LABELS, MODES, ComputeChoice, check_available, try_connection
 from ..widgets.common import styled_label

@@ -19,8 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jitrisk.engine.cluster import Cluster, ClusterSpec, dask_available, parse_cluster
-from jitrisk.engine.runner import cpu_count
+from jitrisk.engine.cluster import Cluster
+from jitrisk.engine.sizing import cpu_count
+from jitrisk.engine.where import ClusterSpec, dask_available, parse_cluster
 from jitrisk.errors import JitriskError
 
 MODES = ("this", "local", "scheduler")

@@ -23,7 +23,7 @@ import pandas as pd
 from jitrisk import ValidationReport, validate_workbook
 from jitrisk.engine import Progress, SimulationResult, simulate
 from jitrisk.engine.cluster import Cluster
-from jitrisk.engine.runner import whole_groups
+from jitrisk.engine.sizing import whole_groups
 from jitrisk.model.graph import network_info
 from jitrisk.model.records import Network
 
@@ -151,7 +151,7 @@ def progress_chunk_trials(trials: int) -> int:
 
 def run_chunk_trials(trials: int) -> int:
     """The chunk size a run uses: :func:`progress_chunk_trials` rounded up to whole
-    groups of trials for every engine thread (``runner.whole_groups``), so no thread
+    groups of trials for every engine thread (``sizing.whole_groups``), so no thread
     idles at a chunk's end (2,000 trials on 2 cores: chunks of 48, not 40)."""
     return whole_groups(progress_chunk_trials(trials))
 
