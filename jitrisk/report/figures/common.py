@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
 import numpy as np
@@ -178,6 +178,36 @@ def ci_whiskers(
     x, y, key = (m, at, "xerr") if horizontal else (at, m, "yerr")
     opts = {"fmt": "none", "ecolor": colour, "elinewidth": width, "capsize": cap, "zorder": 3}
     ax.errorbar(x, y, **{key: err}, **{**opts, **kw})
+
+
+def ranked_bars(
+    fig: Canvas,
+    labels: Sequence[str],
+    est: Any,
+    colours: Sequence[str],
+    text: Callable[[float], str],
+    floor: float,
+) -> tuple[Any, float]:
+    """Horizontal bars of a ranking, the first at the top: ``est`` rows are (mean, lo,
+    hi) in the order of ``labels``; 95% CI whiskers, each value written at its whisker's
+    end with ``text``, the labels on the y axis. Returns the axes and the largest upper
+    end (at least ``floor``), from which the caller sets the x axis."""
+    est = np.asarray(est, dtype=float)[::-1]  # barh draws bottom-up
+    mean, lo, hi = est[:, 0], est[:, 1], est[:, 2]
+    ax = fig.add_subplot(1, 1, 1)
+    _style_axes(ax, fig)
+    y = np.arange(len(est))
+    ax.barh(y, np.maximum(mean, 0.0), color=list(colours)[::-1], height=0.68)
+    ci_whiskers(ax, y, mean, lo, hi, horizontal=True)
+    width = max(float(np.nanmax(hi)) if np.isfinite(hi).any() else 0.0, floor)
+    for yi, m, h in zip(y, mean, hi, strict=True):
+        ax.text(float(h) + width * 0.015, float(yi), text(m), va="center", ha="left",
+                fontsize=_fs(fig, -3), color=style.TEXT)  # fmt: skip
+    ax.set_yticks(y, list(labels)[::-1], fontsize=_fs(fig, -2))
+    ax.set_ylim(-0.6, len(est) - 0.4)
+    ax.grid(axis="x", color=style.GRID, zorder=0)
+    ax.set_axisbelow(True)
+    return ax, width
 
 
 def _done(fig: Canvas) -> Figure:

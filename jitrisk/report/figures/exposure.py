@@ -6,7 +6,6 @@ import math
 from collections.abc import Mapping
 from typing import Any, Unpack
 
-import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -16,14 +15,12 @@ from .common import (
     Frame,
     _done,
     _est,
-    _fs,
     _label,
     _legend,
-    _style_axes,
     _title,
-    ci_whiskers,
     empty_figure,
     frame_canvas,
+    ranked_bars,
     site_label,
 )
 
@@ -72,41 +69,24 @@ def exposure_figure(
     if not ranked:
         return empty_figure("No risk analysis in this report", figure=fig)
     sites = risk["sites"]
-    top = ranked[::-1]  # barh draws bottom-up: the largest at the top
-    est = np.array([_est(sites[s]["performance_impact"]) for s in top])
-    mean, lo, hi = est[:, 0], np.maximum(est[:, 1], 0.0), est[:, 2]
-    exposed = [bool(sites[s].get("exposed")) for s in top]
+    est = [_est(sites[s]["performance_impact"]) for s in ranked]
+    est = [(m, max(lo, 0.0), hi) for m, lo, hi in est]
+    exposed = [bool(sites[s].get("exposed")) for s in ranked]
     colours = [style.OKABE_ITO["vermillion"] if e else style.OKABE_ITO["blue"] for e in exposed]
-    ax = fig.add_subplot(1, 1, 1)
-    _style_axes(ax, fig)
-    y = np.arange(len(top))
-    ax.barh(y, np.maximum(mean, 0.0), color=colours, height=0.68)
-    ci_whiskers(ax, y, mean, lo, hi, horizontal=True)
-    width = max(float(np.nanmax(hi)) if np.isfinite(hi).any() else 0.0, 1.0)
-    for yi, m, h in zip(y, mean, hi, strict=True):
-        ax.text(
-            float(h) + width * 0.015,
-            float(yi),
-            style.compact(m),
-            va="center",
-            ha="left",
-            fontsize=_fs(fig, -3),
-            color=style.TEXT,
-        )
-    ax.set_yticks(
-        y,
-        [site_label(s, (names or {}).get(s, ""), 30) for s in top],
-        fontsize=_fs(fig, -2),
+    ax, width = ranked_bars(
+        fig,
+        [site_label(s, (names or {}).get(s, ""), 30) for s in ranked],
+        est,
+        colours,
+        style.compact,
+        1.0,
     )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: style.compact(v)))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.set_xlim(0, width * 1.18)
-    ax.set_ylim(-0.6, len(top) - 0.4)
-    ax.grid(axis="x", color=style.GRID, zorder=0)
-    ax.set_axisbelow(True)
     unit = f" ({currency})" if currency else ""
     _label(ax, fig, x=f"At risk if down for its recovery time{unit}")
-    _title(ax, fig, frame.get("title") or f"The {len(top)} largest exposures, in money")
+    _title(ax, fig, frame.get("title") or f"The {len(ranked)} largest exposures, in money")
     handles = [
         Patch(color=style.OKABE_ITO["vermillion"], label="runs dry before it recovers"),
         Patch(color=style.OKABE_ITO["blue"], label="survives its recovery"),

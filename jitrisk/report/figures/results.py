@@ -31,6 +31,7 @@ from .common import (
     empty_figure,
     frame_canvas,
     rank_sites,
+    ranked_bars,
     site_label,
 )
 
@@ -67,40 +68,21 @@ def top_risk_figure(
     ranked = [s for s in rank_sites(sites, metric) if metric in sites[s]][:n]
     if not ranked:
         return empty_figure("No sites to show", figure=fig)
-    top = ranked[::-1]  # barh draws bottom-up: worst at the top
-    ax = fig.add_subplot(1, 1, 1)
-    _style_axes(ax, fig)
-    est = np.array([_est(sites[s][metric]) for s in top])
-    mean, lo, hi = est[:, 0], est[:, 1], est[:, 2]
-    types = [str(sites[s].get("type", "")) for s in top]
-    y = np.arange(len(top))
-    ax.barh(y, mean, color=[style.TYPE_COLOURS.get(t, style.MUTED) for t in types], height=0.68)
-    ci_whiskers(ax, y, mean, lo, hi, horizontal=True)
-    width = max(float(np.nanmax(hi)) if np.isfinite(hi).any() else 0.0, 1e-3)
-    for yi, m, h in zip(y, mean, hi, strict=True):
-        ax.text(
-            float(h) + width * 0.015,
-            float(yi),
-            style.pct(m),
-            va="center",
-            ha="left",
-            fontsize=_fs(fig, -3),
-            color=style.TEXT,
-        )
-    label_chars = 34 if len(top) <= 10 else 30
-    ax.set_yticks(
-        y,
-        [site_label(s, (names or {}).get(s, ""), label_chars) for s in top],
-        fontsize=_fs(fig, -2),
+    types = [str(sites[s].get("type", "")) for s in ranked]
+    label_chars = 34 if len(ranked) <= 10 else 30
+    ax, width = ranked_bars(
+        fig,
+        [site_label(s, (names or {}).get(s, ""), label_chars) for s in ranked],
+        [_est(sites[s][metric]) for s in ranked],
+        [style.TYPE_COLOURS.get(t, style.MUTED) for t in types],
+        style.pct,
+        1e-3,
     )
     _pct_axis(ax.xaxis, width)
     ax.set_xlim(0, width * 1.16)
-    ax.set_ylim(-0.6, len(top) - 0.4)
-    ax.grid(axis="x", color=style.GRID, zorder=0)
-    ax.set_axisbelow(True)
     label = RISK_METRICS.get(metric, metric)
     _label(ax, fig, x=f"{label} (whiskers: 95% CI)")
-    _title(ax, fig, frame.get("title") or f"The {len(top)} sites most at risk")
+    _title(ax, fig, frame.get("title") or f"The {len(ranked)} sites most at risk")
     present = [t for t in style.SITE_TYPES if t in set(types)]
     _legend(
         ax,
