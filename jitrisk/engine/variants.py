@@ -82,6 +82,18 @@ def simulate_variants(
     t0 = time.perf_counter()
     done = 0
     bounds = chunk_bounds(cfg.trials, size)
+
+    def finished(trial_runs: int) -> None:
+        """Count ``trial_runs`` more, report, and stop here if asked to."""
+        nonlocal done
+        done += trial_runs
+        if progress is not None:
+            progress(Progress(done, total, time.perf_counter() - t0))
+        if cancelled is not None and cancelled() and done < total:
+            raise SimulationCancelled(
+                f"cancelled after {done:,} of {total:,} trial runs ({len(variants)} variants)"
+            )
+
     if cluster is not None:
         shared = cluster.share((compiled, dists, sub))
         try:
@@ -89,53 +101,28 @@ def simulate_variants(
             for _, per_variant in cluster.map_unordered(_variants_task, items):
                 for i, ch in enumerate(per_variant):
                     chunks[i].append(ch)
-                done += (per_variant[0].stop - per_variant[0].start) * len(variants)
-                if progress is not None:
-                    progress(Progress(done, total, time.perf_counter() - t0))
-                if cancelled is not None and cancelled() and done < total:
-                    raise SimulationCancelled(
-                        f"cancelled after {done:,} of {total:,} trial runs "
-                        f"({len(variants)} variants)"
-                    )
+                finished((per_variant[0].stop - per_variant[0].start) * len(variants))
         finally:
             cluster.release(shared)
-        elapsed = time.perf_counter() - t0
-        return [
-            SimulationResult.from_chunks(v, comp, cfg, ch, elapsed=elapsed)
-            for v, comp, ch in zip(variants, compiled, chunks, strict=True)
-        ]
-    set_kernel_threads(cfg.workers)
-    ahead = DrawsAhead(dists, cfg, bounds)
-    try:
-        for (a, b), draws in zip(bounds, ahead, strict=True):
-            rec: ChunkResult | None = None
-            for i, comp in enumerate(compiled):
-                ch = run_chunk(
-                    comp,
-                    dists,
-                    cfg,
-                    a,
-                    b,
-                    draws=draws,
-                    sub=sub,
-                    record=rec,
-                    before_kernel=ahead.prefetch,
-                )
-                chunks[i].append(ch)
-                if sub is not None and rec is None:
-                    rec = ch
-                done += b - a
-                if progress is not None:
-                    progress(Progress(done, total, time.perf_counter() - t0))
-                if cancelled is not None and cancelled() and done < total:
-                    raise SimulationCancelled(
-                        f"cancelled after {done:,} of {total:,} trial runs "
-                        f"({len(variants)} variants)"
-                    )
-            if rec is not None:
-                rec.ext_arr = rec.ext_short = None  # replayed; free the memory
-    finally:
-        ahead.close()  # an error or a cancel: stop drawing ahead
+    else:
+        set_kernel_threads(cfg.workers)
+        ahead = DrawsAhead(dists, cfg, bounds)
+        try:
+            for (a, b), draws in zip(bounds, ahead, strict=True):
+                rec: ChunkResult | None = None
+                for i, comp in enumerate(compiled):
+                    ch = run_chunk(
+                        comp, dists, cfg, a, b, draws=draws, sub=sub, record=rec,
+                        before_kernel=ahead.prefetch,
+                    )  # fmt: skip
+                    chunks[i].append(ch)
+                    if sub is not None and rec is None:
+                        rec = ch
+                    finished(b - a)
+                if rec is not None:
+                    rec.ext_arr = rec.ext_short = None  # replayed; free the memory
+        finally:
+            ahead.close()  # an error or a cancel: stop drawing ahead
     elapsed = time.perf_counter() - t0
     return [
         SimulationResult.from_chunks(v, comp, cfg, ch, elapsed=elapsed)
