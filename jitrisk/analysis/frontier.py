@@ -56,11 +56,12 @@ from numpy.typing import NDArray
 from ..engine.cluster import Cluster
 from ..engine.results import Estimate, mean_estimate
 from ..engine.runner import Progress
-from ..errors import JitriskError, SimulationCancelled
+from ..errors import JitriskError
 from ..model.records import Network
 from ..model.scenarios import apply_scenario
 from .placement import (
     FRESH_SEED_OFFSET,
+    SimulationCount,
     _simulate_plan,
     current_days,
     evaluate_plan,
@@ -248,15 +249,8 @@ def recommend(
     flows = mean_flows(base)
     start = current_days(base, flows)
     cands = [s for s in start if step_cost(base, flows, s, step_days) > 0]
-    evals, guess = 0, len(cands) + max_steps * (refresh + 1) + confirm_points + 3
-
-    def tick() -> None:
-        nonlocal evals
-        evals += 1
-        if progress is not None:
-            progress(Progress(min(evals, guess), guess, time.perf_counter() - t0))
-        if cancelled is not None and cancelled():
-            raise SimulationCancelled("recommendation cancelled")
+    guess = len(cands) + max_steps * (refresh + 1) + confirm_points + 3
+    tick = SimulationCount(guess, progress, cancelled, "recommendation")
 
     def run(plan: dict[str, float]) -> NDArray[np.float64]:
         res = _simulate_plan(base, plan, trials, horizon, seed, workers, cancelled, False, cluster)

@@ -196,6 +196,31 @@ def _simulate_plan(
     )
 
 
+class SimulationCount:
+    """Counts a search's simulations against the number expected (which may grow),
+    reports them as progress and stops the search when it is cancelled."""
+
+    def __init__(
+        self,
+        expected: int,
+        progress: Callable[[Progress], None] | None,
+        cancelled: Callable[[], bool] | None,
+        what: str,
+    ) -> None:
+        self.expected, self.done = expected, 0
+        self.progress, self.cancelled, self.what = progress, cancelled, what
+        self.t0 = time.perf_counter()
+
+    def __call__(self) -> None:
+        """One more simulation finished."""
+        self.done += 1
+        if self.progress is not None:
+            elapsed = time.perf_counter() - self.t0
+            self.progress(Progress(min(self.done, self.expected), self.expected, elapsed))
+        if self.cancelled is not None and self.cancelled():
+            raise SimulationCancelled(f"{self.what} cancelled")
+
+
 def plan_objectives(
     net: Network,
     plans: Sequence[dict[str, float]],
@@ -340,17 +365,7 @@ def place_by_simulation(
         if sid not in plan:
             raise JitriskError(f"'{sid}' is not a stocking site")
     cands = [s for s in cands if step_cost(base, flows, s, step_days) > 0]
-    t0 = time.perf_counter()
-    evals = 0
-    total_guess = len(cands) + 2 * refresh + 3
-
-    def tick() -> None:
-        nonlocal evals
-        evals += 1
-        if progress is not None:
-            progress(Progress(min(evals, total_guess), total_guess, time.perf_counter() - t0))
-        if cancelled is not None and cancelled():
-            raise SimulationCancelled("placement cancelled")
+    tick = SimulationCount(len(cands) + 2 * refresh + 3, progress, cancelled, "placement")
 
     def runs(plans: list[dict[str, float]]) -> list[NDArray[np.float64]]:
         return plan_objectives(
@@ -395,7 +410,7 @@ def place_by_simulation(
         marg.update(
             marginals(list(dict.fromkeys([best.site_id, *(m.site_id for m in top)])), ref, plan)
         )
-        total_guess = max(total_guess, evals + refresh + 3)
+        tick.expected = max(tick.expected, tick.done + refresh + 3)
 
     fresh = seed + FRESH_SEED_OFFSET if fresh_seed is None else fresh_seed
     if fresh == seed:
