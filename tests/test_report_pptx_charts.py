@@ -28,6 +28,7 @@ from builders import valid_rows, write_workbook
 from jitrisk.report import ReportData, collect, tables
 from jitrisk.report import pptx as pptx_mod
 from jitrisk.report import pptx_charts as charts
+from jitrisk.report import pptx_ranked as ranked
 from jitrisk.report.pptx import write_pptx_report
 
 TRIALS, DAYS, SEED = 40, 60, 3
@@ -202,7 +203,7 @@ def test_the_frontier_is_the_recommendation(deck: Any, data: ReportData) -> None
 
 def test_the_exposures_are_ranked_by_money(deck: Any, data: ReportData) -> None:
     from jitrisk.report.figures import exposure_ranking
-    from jitrisk.report.pptx_exposure import EXPOSED, SURVIVES
+    from jitrisk.report.pptx_ranked import EXPOSED, SURVIVES
 
     for i, s in enumerate(data.scenarios):
         sites = (s.risk or {})["sites"]
@@ -340,7 +341,7 @@ def test_workbook_text_stays_text_in_the_embedded_workbook() -> None:
         "=1+1": {"type": "plant", "stockout_day_probability": est},
         "@x": {"type": "dc", "stockout_day_probability": est},
     }
-    frame = charts.top_risk_chart(slide, (0.5, 0.5, 8, 5), sites, names={"=1+1": formula})
+    frame = ranked.top_risk_chart(slide, (0.5, 0.5, 8, 5), sites, names={"=1+1": formula})
     assert frame is not None
     blob = frame.chart.part.chart_workbook.xlsx_part.blob
     wb = openpyxl.load_workbook(io.BytesIO(blob))

@@ -32,7 +32,7 @@ from . import pptx_charts as charts
 from .build import ReportData, ScenarioReport
 from .figures import exposure_ranking, network_map_figure
 from .output import write_checked
-from .pptx_exposure import exposure_chart
+from .pptx_ranked import exposure_chart, top_risk_chart
 
 PathLike = str | os.PathLike[str]
 
@@ -373,7 +373,7 @@ def top_slide(prs: Any, s: ScenarioReport) -> Any:
         return exposure_slide(prs, s)
     slide = _slide(prs, f"Scenario {s.name}: sites most at risk", _sub(s))
     box = (MARGIN, 1.6, 7.6, 5.7)
-    frame = charts.top_risk_chart(slide, box, s.simulation["sites"], 12, names=s.names)
+    frame = top_risk_chart(slide, box, s.simulation["sites"], 12, names=s.names)
     _chart(slide, frame, box, "No sites to show.")
     table = pages.top_table(s, 10)
     slim = pages.TextTable(

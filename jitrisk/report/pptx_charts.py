@@ -37,8 +37,8 @@ from xlsxwriter import Workbook
 
 from . import style
 from .figures.analysis import _PLANS
-from .figures.common import _days_text, _est, rank_sites
-from .figures.results import _MONEY_KPIS, _PROB_KPIS, RISK_METRICS
+from .figures.common import _days_text, _est
+from .figures.results import _MONEY_KPIS, _PROB_KPIS
 
 #: Inches of a chart on the slide: left, top, width, height.
 Box = tuple[float, float, float, float]
@@ -399,49 +399,6 @@ def lost_revenue_chart(slide: Any, box: Box, losses: ArrayLike, *, var95: float,
     _axis(chart.category_axis, f"{what} over the horizon{_unit(currency)}",
           money_format(xmax), 0.0, grid=False)  # fmt: skip
     _axis(chart.value_axis, "Trials (count)", "#,##0", 0.0, top)
-    return frame
-
-
-# ----------------------------------------------------------------------------- top sites
-
-
-def top_risk_chart(slide: Any, box: Box, sites: Mapping[str, Doc], n: int = 12, *,
-                   metric: str = "stockout_day_probability",
-                   names: Mapping[str, str] | None = None) -> Any | None:  # fmt: skip
-    """The bars of :func:`~jitrisk.report.figures.top_risk_figure`: the ``n`` sites most
-    at risk, worst at the top, a series per site type (in its colour, values only at
-    its own sites, so the legend names the types), 95% CI whiskers."""
-    ranked = [s for s in rank_sites(sites, metric) if metric in sites[s]][:n]
-    if not ranked:
-        return None
-    chars = 34 if len(ranked) <= 10 else 30
-    data = CategoryData(number_format="0.0%")
-    data.categories = [
-        _short(s if not (nm := (names or {}).get(s, "")) or nm == s else f"{s} · {nm}", chars)
-        for s in ranked
-    ]
-    est = [_est(sites[s][metric]) for s in ranked]
-    types = [str(sites[s].get("type", "")) for s in ranked]
-    types = [t if t in style.SITE_TYPES else "other" for t in types]
-    groups = [t for t in (*style.SITE_TYPES, "other") if t in types]
-    for g in groups:
-        values = [e[0] if t == g else None for e, t in zip(est, types, strict=True)]
-        data.add_series(style.TYPE_LABELS.get(g, "Other sites"), values)
-    title = f"The {len(ranked)} sites most at risk"
-    frame = _frame(slide, XL_CHART_TYPE.BAR_CLUSTERED, data, box, title, legend=len(groups) > 1)
-    chart = frame.chart
-    plot = chart.plots[0]
-    plot.overlap, plot.gap_width = 100, 45
-    for series, g in zip(plot.series, groups, strict=True):
-        _fill(series, style.TYPE_COLOURS.get(g, style.MUTED))
-        own = [(e if t == g else (0.0, 0.0, 0.0)) for e, t in zip(est, types, strict=True)]
-        error_bars(series, [e[0] - e[1] for e in own], [e[2] - e[0] for e in own])
-    width = max(max((e[2] for e in est if math.isfinite(e[2])), default=0.0), 1e-3)
-    step = nice_step(width * 1.1, 6)
-    _top_down(chart)
-    _axis(chart.category_axis, "", grid=False)
-    _axis(chart.value_axis, f"{RISK_METRICS.get(metric, metric)} (%; whiskers: 95% CI)",
-          pct_format(width), 0.0, math.ceil(width * 1.1 / step - 1e-9) * step, step)  # fmt: skip
     return frame
 
 
