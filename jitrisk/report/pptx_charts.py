@@ -36,7 +36,7 @@ from pptx.util import Inches, Pt
 from xlsxwriter import Workbook
 
 from . import style
-from .figures.analysis import _PLANS
+from .figures.analysis import _PLANS, _RiskPoint, risk_points
 from .figures.common import _days_text, _est
 from .figures.results import _MONEY_KPIS, _PROB_KPIS
 
@@ -404,21 +404,6 @@ def lost_revenue_chart(slide: Any, box: Box, losses: ArrayLike, *, var95: float,
 
 # ----------------------------------------------------------------------------- TTS vs TTR
 
-_RiskPoint = tuple[str, str, float, float, float, float, float, bool]
-
-
-def _risk_points(risk: Doc) -> list[_RiskPoint]:
-    """(kind, id, TTR, TTS, TTS lo, TTS hi, REI, exposed), as the figure gathers them."""
-    pts = []
-    for kind in ("sites", "regions"):
-        for sid, r in (risk.get(kind) or {}).items():
-            m, lo, hi = _est(r.get("tts_days"))
-            ttr = float(r.get("ttr_days", math.nan))
-            if math.isfinite(m) and math.isfinite(ttr):
-                rei = float(r.get("risk_exposure_index") or 0.0)
-                pts.append((kind, str(sid), ttr, m, lo, hi, rei, bool(r.get("exposed"))))
-    return pts
-
 
 def _risk_label(p: _RiskPoint) -> str:
     name = _short(p[1], 22)
@@ -433,7 +418,7 @@ def tts_ttr_chart(slide: Any, box: Box, risk: Doc, *, labels: int = 8) -> Any | 
     exposed are named (points in one place share one label). A TTS beyond three times
     the longest TTR (at least 10 days) is drawn at the top edge with its value, as in
     the figure."""
-    pts = _risk_points(risk)
+    pts = risk_points(risk)
     if not pts:
         return None
     top_ttr = max(max(p[2] for p in pts), 1.0)

@@ -145,14 +145,7 @@ def tts_ttr_figure(
     Whiskers are the 95% CI of TTS.
     """
     fig = frame_canvas(frame)
-    pts: list[_RiskPoint] = []
-    for kind in ("sites", "regions"):
-        for sid, r in (risk.get(kind) or {}).items():
-            m, lo, hi = _est(r.get("tts_days"))
-            ttr = float(r.get("ttr_days", math.nan))
-            if math.isfinite(m) and math.isfinite(ttr):
-                rei = float(r.get("risk_exposure_index") or 0.0)
-                pts.append((kind, str(sid), ttr, m, lo, hi, rei, bool(r.get("exposed"))))
+    pts = risk_points(risk)
     if not pts:
         return empty_figure("No time-to-survive analysis was run.", figure=fig)
     ax = fig.add_subplot(1, 1, 1)
@@ -266,6 +259,20 @@ def tts_ttr_figure(
 
 
 _RiskPoint = tuple[str, str, float, float, float, float, float, bool]
+
+
+def risk_points(risk: Mapping[str, Any]) -> list[_RiskPoint]:
+    """(kind, id, TTR, TTS, TTS lo, TTS hi, REI, exposed) of every site and region of a
+    risk document with both times known: what a TTS-against-TTR chart draws."""
+    pts = []
+    for kind in ("sites", "regions"):
+        for sid, r in (risk.get(kind) or {}).items():
+            m, lo, hi = _est(r.get("tts_days"))
+            ttr = float(r.get("ttr_days", math.nan))
+            if math.isfinite(m) and math.isfinite(ttr):
+                rei = float(r.get("risk_exposure_index") or 0.0)
+                pts.append((kind, str(sid), ttr, m, lo, hi, rei, bool(r.get("exposed"))))
+    return pts
 
 
 def _dodge(pts: Sequence[_RiskPoint], step: float) -> list[float]:
