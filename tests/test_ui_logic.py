@@ -97,9 +97,11 @@ def test_network_kpis_give_four_cards_with_cis() -> None:
             "ci95": [900.0, 1100.0],
             "var95": 3800.0,
             "cvar95": 3900.0,
+            "var95_ci95": [3700.0, 3880.0],
+            "cvar95_ci95": [3850.0, 3960.0],
         },
     }
-    kpis = network_kpis(stats, np.linspace(0, 4000, 201), "EUR")
+    kpis = network_kpis(stats, "EUR")
     assert [k.key for k in kpis] == ["any_customer_stockout", "fill_rate", "lost_revenue", "var95"]
     assert kpis[0].value == "25.0%"
     assert kpis[0].ci == "95% CI [20.00%, 30.00%]"
@@ -107,6 +109,8 @@ def test_network_kpis_give_four_cards_with_cis() -> None:
     assert kpis[3].value == "EUR 3.8k"
     assert kpis[3].lo <= 3800.0 <= kpis[3].hi
     assert "CVaR95" in kpis[3].caption
+    assert kpis[3].ci == "95% CI [3.7k, 3.9k]"
+    assert "[3.9k, 4.0k]" in kpis[3].caption  # CVaR95's interval, from the core
 
 
 # --------------------------------------------------------------------------- state and messages

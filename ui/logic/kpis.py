@@ -9,10 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-from numpy.typing import ArrayLike
-
-from jitrisk.engine.results import quantile_ci
 from jitrisk.report.tables import revenue_words
 
 from .formatting import format_compact, format_money, format_percent
@@ -48,7 +44,7 @@ def _money_ci_text(lo: float, hi: float) -> str:
 
 
 def network_kpis(
-    stats: dict[str, Any], losses: ArrayLike, currency: str = "", unmet_demand: str = "backorder"
+    stats: dict[str, Any], currency: str = "", unmet_demand: str = "backorder"
 ) -> list[Kpi]:
     """The four network cards: any customer stockout, fill rate, revenue at risk, VaR95.
 
@@ -63,7 +59,7 @@ def network_kpis(
     lr = stats["lost_revenue"]
     m, m_lo, m_hi = _ci(lr)
     var, cvar = float(lr["var95"]), float(lr["cvar95"])
-    v_lo, v_hi = lr.get("var95_ci95") or quantile_ci(np.asarray(losses), 0.95)
+    v_lo, v_hi = lr["var95_ci95"]
     return [
         Kpi(
             "any_customer_stockout",

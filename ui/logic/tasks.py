@@ -193,7 +193,7 @@ def run_simulation(
         sites=result.sites_frame(),
         stats=stats,
         losses=losses,
-        kpis=network_kpis(stats, losses, currency, result.network.settings.unmet_demand),
+        kpis=network_kpis(stats, currency, result.network.settings.unmet_demand),
         currency=currency,
         workbook=workbook,
     )
