@@ -37,11 +37,6 @@ class ClusterSpec:
             return f"Dask scheduler {self.address}"
         return f"{self.workers} local worker process{'es' if self.workers != 1 else ''}"
 
-    @property
-    def text(self) -> str:
-        """The spec as the command line writes it (``local:2``, ``tcp://h:8786``)."""
-        return self.address or f"local:{self.workers}"
-
 
 def parse_cluster(text: str | None) -> ClusterSpec | None:
     """``--cluster`` text as a :class:`ClusterSpec`; None for this computer's threads.

@@ -150,9 +150,6 @@ class ComputeSession:
             self._cluster = Cluster.connect(spec, progress=progress)
             return self._cluster
 
-    def describe(self) -> str:
-        return self._choice.describe()
-
     def close(self) -> None:
         with self._lock:
             old, self._cluster = self._cluster, None
