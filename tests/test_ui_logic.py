@@ -294,6 +294,10 @@ def test_lost_revenue_chart_marks_var_and_cvar() -> None:
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert any(t.startswith("VaR95") for t in texts) and any("CVaR95" in t for t in texts)
     fig.canvas.draw()
+    # with backorders the revenue is delivered late: at risk, not lost
+    at_risk = charts.lost_revenue_figure(losses, 5000.0, 6500.0, "EUR", what="Revenue at risk")
+    assert at_risk.axes[0].get_xlabel() == "Revenue at risk over the horizon (EUR)"
+    assert any("Revenue at risk across trials" in t.get_text() for t in at_risk.texts)
 
 
 def test_lost_revenue_chart_without_losses_says_so() -> None:

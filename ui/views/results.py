@@ -208,8 +208,12 @@ class ResultsView(QWidget):
         self.risk_canvas.set_figure(
             lambda fig: charts.top_risk_sites_figure(sites, n=TOP_SITES, figure=fig)
         )
+        lost = outcome.result.network.settings.unmet_demand == "lost"
+        what = "Lost revenue" if lost else "Revenue at risk"
         self.loss_canvas.set_figure(
-            lambda fig: charts.lost_revenue_figure(losses, var95, cvar95, currency, figure=fig)
+            lambda fig: charts.lost_revenue_figure(
+                losses, var95, cvar95, currency, what=what, figure=fig
+            )
         )
 
     def charts_drawn(self) -> bool:
