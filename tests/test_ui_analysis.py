@@ -407,6 +407,7 @@ def test_safety_view_gsm_then_both_plans(qtbot: Any, net: Network) -> None:
         assert "Expected revenue at risk (delivered late)" in card.lost_label.text()
         assert "[" in card.stockout_label.text()
     assert "disruption-aware plan" in view.headline.text()
+    assert "expected revenue at risk (delivered late) by" in view.headline.text()
     qtbot.waitUntil(view.chart_drawn, timeout=5000)
 
 

@@ -25,6 +25,7 @@ from jitrisk.analysis.placement import (
 from jitrisk.engine.cluster import Cluster
 from jitrisk.errors import SimulationCancelled
 from jitrisk.model.records import Network
+from jitrisk.report.tables import revenue_words
 
 from ..logic.formatting import (
     MISSING,
@@ -130,6 +131,8 @@ class SafetyOutcome:
     gsm_value: float
     elapsed: float
     currency: str = ""
+    #: the workbook's mode: revenue of unmet demand delivered late, or lost
+    unmet_demand: str = "backorder"
 
 
 def solve_gsm(net: Network, service_level: float, scenario: str) -> GsmPlan:
@@ -268,6 +271,7 @@ def compute_plans(
         gsm_value,
         time.perf_counter() - t0,
         net.settings.currency,
+        base.settings.unmet_demand,
     )
 
 
@@ -304,7 +308,8 @@ def headline(outcome: SafetyOutcome) -> str:
     imp = p.improvement
     if p.objective == "lost_revenue":
         change = (
-            f"{'cuts' if imp.mean >= 0 else 'raises'} expected lost revenue by "
+            f"{'cuts' if imp.mean >= 0 else 'raises'} expected "
+            f"{revenue_words(outcome.unmet_demand)} by "
             f"<b>{format_money(abs(imp.mean), cur)}</b> "
             f"[{format_compact(imp.lo)}, {format_compact(imp.hi)}]"
         )

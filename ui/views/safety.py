@@ -514,8 +514,7 @@ class SafetyView(AnalysisView):
             notes[2] = (
                 f"{format_money(p.spent, cur)} of the {format_money(p.budget, cur)} budget placed."
             )
-        unmet = self.network.settings.unmet_demand if self.network is not None else "backorder"
-        words = revenue_words(unmet)
+        words = revenue_words(outcome.unmet_demand)
         for i, card in enumerate(self.cards):
             plan = outcome.plans[i] if i < len(outcome.plans) else None
             note = notes[i] if plan is not None else "Press Run to place a budget."
