@@ -34,10 +34,9 @@ from .run_data import Fanout
 from .run_data import Progress as Progress
 from .run_data import RunConfig as RunConfig
 from .sizing import (
-    TASK_SECONDS,
-    TASKS_PER_THREAD,
     check_size,
     chunk_bounds,
+    cluster_chunk_trials,
     default_chunk_trials,
     kernel_threads,
     lanes_for,
@@ -282,10 +281,8 @@ def iter_chunks(
     dists = customer_demand(net, compiled)
     size = cfg.chunk_trials or default_chunk_trials(compiled, cfg)
     if cluster is not None and not cfg.chunk_trials:
-        # fewer, larger tasks: about TASKS_PER_THREAD a worker thread, each at most about a
-        # second of work (so a cancel still returns promptly); results do not depend on it
-        reports = TASKS_PER_THREAD * max(1, cluster.threads())
-        size = default_chunk_trials(compiled, cfg, seconds=TASK_SECONDS, reports=reports)
+        # tasks shared out evenly among the worker threads; results do not depend on it
+        size = cluster_chunk_trials(compiled, cfg, cluster.threads())
     bounds = chunk_bounds(cfg.trials, size)
     if cluster is not None:
         # the network goes to each worker once; chunks stream back as they finish

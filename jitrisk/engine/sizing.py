@@ -19,12 +19,24 @@ from .run_data import RunConfig
 #: (200 trials of the 80-site example, 0.1 s) in chunks of 16 took 15 % longer than in
 #: chunks of 64, from the per-chunk cost of starting the kernel's threads.
 MIN_CHUNK = 64
-#: Tasks per worker thread a cluster run aims at (measured with
-#: benchmarks/bench_cluster.py on the 100-site network, 2 workers: chunks of 80 trials
-#: ran at 0.84 of local threads' speed, of 1,000 at 0.95).
+#: Tasks per worker thread a cluster run aims at (at least; more where a task would
+#: exceed :data:`TASK_SECONDS`).
 TASKS_PER_THREAD = 4
-#: Most work (seconds, estimated) in one cluster task: a cancel waits for at most one.
+#: Most work (seconds, estimated by :func:`trial_seconds`) in one cluster task: a
+#: cancel waits for at most one.
 TASK_SECONDS = 1.0
+#: Least work (seconds, estimated) in one cluster task, so that the per-task cost
+#: (about 4 ms, benchmarks/bench_cluster.py) stays a few per cent.
+TASK_MIN_SECONDS = 0.1
+#: One kernel thread's speed on a trial whose state stays in cache, in work units
+#: (days x (sites + lanes + buffers)) a second, and the state size up to which that
+#: holds; beyond it the speed falls as (size / CACHE_STATE_BYTES) ** -CACHE_EXPONENT.
+#: Measured on the generated networks, 1 thread, 365 days: 100 sites (0.15 MB of state
+#: a trial) 1.27e8 a second, 500 sites (0.82 MB) 5.0e7, 1,000 (1.6 MB) 4.2e7, 2,000
+#: (3.2 MB) 3.1e7; the power law puts them at 1.27e8, 5.9e7, 4.4e7, 3.2e7.
+KERNEL_RATE = 1.27e8
+CACHE_STATE_BYTES = 0.15e6
+CACHE_EXPONENT = 0.45
 #: Largest trials x days x stock points accepted in one run (about 1 h on 2 cores).
 MAX_WORK = 2.0e11
 
@@ -51,6 +63,48 @@ def default_chunk_trials(
     by_reports = max(MIN_CHUNK, -(-cfg.trials // max(reports, 1)))
     size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
     return whole_groups(size, cfg.workers, lanes_for(compiled))
+
+
+def trial_seconds(compiled: CompiledNetwork, cfg: RunConfig) -> float:
+    """Estimated seconds one kernel thread takes for one trial (see :data:`KERNEL_RATE`).
+
+    A model for sizing tasks, not a promise: other machines run faster or slower, and
+    only the ratio of task sizes matters for balance.
+    """
+    work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
+    spill = max(1.0, trial_state_bytes(compiled) / CACHE_STATE_BYTES) ** CACHE_EXPONENT
+    return work * spill / KERNEL_RATE
+
+
+def cluster_chunk_trials(
+    compiled: CompiledNetwork, cfg: RunConfig, threads: int, runs_per_trial: int = 1
+) -> int:
+    """Trials per task of a cluster run with ``threads`` worker threads in all.
+
+    At least :data:`TASKS_PER_THREAD` tasks a thread, each at most about
+    :data:`TASK_SECONDS` and at least :data:`TASK_MIN_SECONDS` of work (a trial costs
+    ``runs_per_trial`` kernel runs, e.g. one per variant of a sweep), in whole groups of
+    :func:`lanes_for` trials, within the demand memory budget.
+
+    The number of tasks is then rounded up to a multiple of ``threads`` and the trials
+    shared out evenly: a run ends when its busiest thread does, and tasks of unequal
+    count per thread leave the others idle at the end (2,000-site network, 192 trials,
+    2 workers: 7 tasks of 28 trials ran at 0.72 of local threads' speed, since one
+    worker ran 4 tasks while the other ran 3). Results do not depend on the sizes.
+    """
+    threads = max(1, threads)
+    lanes = lanes_for(compiled)
+    per_trial = trial_seconds(compiled, cfg) * max(1, runs_per_trial)
+    per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
+    by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
+    by_time = max(1, int(TASK_SECONDS / per_trial))
+    by_spread = -(-cfg.trials // (TASKS_PER_THREAD * threads))
+    by_overhead = -(-TASK_MIN_SECONDS // per_trial)
+    size = max(1, min(cfg.trials, by_memory, by_time, max(by_spread, int(by_overhead))))
+    tasks = -(-cfg.trials // size)
+    tasks = -(-tasks // threads) * threads
+    size = -(-cfg.trials // tasks)
+    return int(-(-size // lanes) * lanes)
 
 
 def kernel_threads() -> int:

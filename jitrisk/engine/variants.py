@@ -21,7 +21,13 @@ from .draws import DrawsAhead, customer_demand
 from .results import SimulationResult
 from .run_data import ChunkResult, Fanout, Progress, RunConfig
 from .runner import Subnetwork, run_chunk, subnetwork
-from .sizing import check_size, chunk_bounds, default_chunk_trials, set_kernel_threads
+from .sizing import (
+    check_size,
+    chunk_bounds,
+    cluster_chunk_trials,
+    default_chunk_trials,
+    set_kernel_threads,
+)
 
 
 def simulate_variants(
@@ -76,7 +82,11 @@ def simulate_variants(
     whole = subnetwork(compiled[0], [index[s] for s in changed])
     full = not replay or cfg.unmet_demand == "lost" or whole.n_active == compiled[0].n_sites
     sub = None if full else whole
-    size = default_chunk_trials(compiled[0], cfg)
+    if cluster is not None:
+        # one task runs its trials through every variant
+        size = cluster_chunk_trials(compiled[0], cfg, cluster.threads(), len(variants))
+    else:
+        size = default_chunk_trials(compiled[0], cfg)
     chunks: list[list[ChunkResult]] = [[] for _ in variants]
     total = cfg.trials * len(variants)
     t0 = time.perf_counter()
