@@ -54,21 +54,24 @@ def main() -> int:
     from jitrisk.engine.cluster import Cluster
     from jitrisk.engine.draws import customer_demand
     from jitrisk.engine.run_data import RunConfig
-    from jitrisk.engine.sizing import (
-        TASK_SECONDS,
-        TASKS_PER_THREAD,
-        cpu_count,
-        default_chunk_trials,
-        result_bytes_per_trial,
-    )
+    from jitrisk.engine.sizing import cluster_chunk_trials, cpu_count, result_bytes_per_trial
     from jitrisk.engine.where import ClusterSpec
     from jitrisk.model.generate import generate_network
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer trials (a smoke run)")
+    ap.add_argument(
+        "--sites",
+        type=int,
+        action="append",
+        choices=(100, 2000),
+        help="only this network (repeatable); skips the warm-up and the projection",
+    )
     args = ap.parse_args()
     cores = cpu_count()
     cases = [(100, 4000 if not args.quick else 400), (2000, 192 if not args.quick else 32)]
+    if args.sites:
+        cases = [case for case in cases if case[0] in args.sites]
     print(f"machine: {cores} cores; 365 days; same seed everywhere (identical results checked)")
     figures: dict[int, dict[str, float]] = {}
     for sites, trials in cases:
@@ -110,13 +113,8 @@ def main() -> int:
                     row["send_mb"] = len(pickle.dumps(payload)) / 1e6
                     cl.release(shared)
                     cfg = RunConfig.from_network(net, trials=trials, days=365)
-                    # as the cluster path sizes its tasks (engine.runner.iter_chunks)
-                    row["chunk"] = default_chunk_trials(
-                        compiled,
-                        cfg,
-                        seconds=TASK_SECONDS,
-                        reports=TASKS_PER_THREAD * cl.threads(),
-                    )
+                    # as the cluster path sizes its tasks (engine.sizing.cluster_chunk_trials)
+                    row["chunk"] = cluster_chunk_trials(compiled, cfg, cl.threads())
                     row["result_mb_per_trial"] = result_bytes_per_trial(compiled) / 2 / 1e6
                     n = 200
                     t0 = time.perf_counter()
@@ -135,6 +133,8 @@ def main() -> int:
             f"({row['send_mb']:.1f} MB pickled); per-task overhead {row['task_ms']:.1f} ms "
             f"(no-op tasks, 2 workers); chunk {row['chunk']:.0f} trials"
         )
+    if args.sites:
+        return 0
     # warm-up: loading the cached kernel, then compiling it in an empty numba cache
     from distributed import Client, LocalCluster
 

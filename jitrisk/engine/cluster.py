@@ -284,6 +284,7 @@ def _checked(expected: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -
             "install the same version on every worker"
         )
     _worker_threads()
+    _reuse_freed_memory()
     return fn(*args, **kwargs)
 
 
@@ -307,5 +308,46 @@ def _worker_threads() -> None:
     numba.set_num_threads(max(1, limit // max(dask_threads, 1)))
 
 
+#: glibc's ``mallopt`` parameters (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+#: what :func:`_reuse_freed_memory` sets: the largest mmap threshold glibc accepts on
+#: 64-bit systems (its dynamic threshold's own ceiling), and a trim threshold above it
+_MMAP_BYTES, _TRIM_BYTES = 32 * 2**20, 256 * 2**20
+_malloc_tuned: bool | None = None  # None: not tried yet in this process
+
+
+def _reuse_freed_memory() -> bool:
+    """Let a worker reuse freed memory for the kernel's workspaces, as a plain process does.
+
+    Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536`` (so freed memory
+    goes back to the system at once). Setting it turns off glibc's dynamic mmap
+    threshold: every workspace the kernel allocates for a group of trials (tens of MB
+    on a 2,000-site network) is then fresh pages from the system, zeroed and faulted in
+    again. Measured on that network, 8 trials on one thread: 1.13 s with the setting,
+    1.04 s without, 1.04 s with it and the thresholds set here. Only where the setting
+    is present (a Dask worker), on glibc, and tried once per process; elsewhere, nothing.
+    Returns whether the thresholds were set.
+    """
+    global _malloc_tuned
+    if _malloc_tuned is not None:
+        return _malloc_tuned
+    _malloc_tuned = False
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        return False
+    import ctypes
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mmap_set = libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_BYTES) == 1
+        _malloc_tuned = libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_BYTES) == 1 and mmap_set
+    except (OSError, AttributeError):
+        pass
+    return _malloc_tuned
+
+
 def _warm_worker() -> float:
+    _reuse_freed_memory()
     return warm_up()
