@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _best(run, repeat: int = 3, budget: float = 20.0) -> float:
+def _best(run, repeat: int = 3, budget: float = 30.0) -> float:
     walls: list[float] = []
     while len(walls) < repeat and sum(walls) < budget:
         t0 = time.perf_counter()

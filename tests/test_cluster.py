@@ -231,6 +231,17 @@ def test_workers_reuse_freed_memory_despite_the_nannys_trim_setting(cluster):
     assert found and all(v == (True, True) for v in found.values()), found
 
 
+def _profiling() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_local_workers_run_without_the_statistical_profiler(cluster):
+    found = cluster.client.run(_profiling)
+    assert found and not any(found.values()), found
+
+
 def test_a_plain_process_keeps_its_malloc_settings(monkeypatch):
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     monkeypatch.setattr(cluster_mod, "_malloc_tuned", None)
