@@ -8,6 +8,7 @@ it gets, in the window and in presentation mode.
 
 from __future__ import annotations
 
+import itertools
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -77,3 +78,47 @@ def test_at_1024_by_640_the_window_keeps_its_size_and_no_number_is_cut(
     big = [v for v in window.results_view.findChildren(FitLabel) if v.isVisible()]
     assert {v.text(): _cut(v) for v in big} == {v.text(): 0 for v in big}
     window.toggle_presentation()
+
+
+def _clipped(widget: Any) -> list[str]:
+    """Visible labels inside ``widget`` drawn shorter than their text needs."""
+    from PySide6.QtWidgets import QLabel
+
+    out = []
+    for label in widget.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        need = (
+            label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+        )
+        bottom = label.mapTo(widget, label.rect().bottomLeft()).y()
+        if label.height() < need - 1 or bottom > widget.height():
+            out.append(label.text()[:40])
+    return out
+
+
+@pytest.mark.gui
+def test_at_1024_by_640_the_safety_stock_plan_cards_show_every_line(
+    qtbot: Any, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(EXAMPLE)
+    window.resize(*SMALL)
+    view = window.safety_view
+    window.show_view(view)
+    view.trials_spin.setValue(20)
+    with qtbot.waitSignal(view.became_idle, timeout=300_000):
+        view.run()
+    qtbot.wait(300)
+    cards = [c for c in view.cards if c.isVisible()]
+    top = view.splitter.widget(0)
+    top = view.splitter.widget(0)
+    # the page scrolls rather than squeeze the cards' pane below its minimum
+    assert top.height() >= top.minimumSizeHint().height()
+    assert cards[-1].geometry().bottom() < top.height()
+    assert len(cards) == 3
+    for card in cards:
+        assert card.height() >= card.minimumHeight(), card.title_label.text()
+        assert _clipped(card) == [], card.title_label.text()
+    for upper, lower in itertools.pairwise(cards):
+        assert upper.geometry().bottom() < lower.geometry().top()

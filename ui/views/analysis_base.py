@@ -53,8 +53,8 @@ from ..logic.messages import Msg, ShownMessage
 from ..widgets.chart_image import ChartImage
 from ..widgets.common import MessageArea, column_layout, empty_state, styled_label
 from ..widgets.inputs import fill_scenarios
+from ..widgets.page import FillPage, ResultPage
 from ..workers.worker import TaskContext, Worker
-from .results import FillPage
 
 
 class AnalysisErrors:
@@ -112,13 +112,6 @@ def chart_image(
     image.setMinimumSize(*minimum)
     image.set_figure(lambda figure: draw(message, figure=figure))
     return image
-
-
-class ResultPage(QWidget):
-    """The page of results under the controls (no height-for-width, like ``FillPage``)."""
-
-    def hasHeightForWidth(self) -> bool:
-        return False
 
 
 def fit_panes(splitter: QSplitter) -> None:

@@ -50,8 +50,8 @@ from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
 from ..widgets.common import column_layout, empty_state, split, style_read_only, styled_label
+from ..widgets.page import FillPage
 from ..workers.worker import TaskContext, Worker
-from .results import FillPage
 
 #: Colours of a verdict: blue better, vermillion worse (colour-blind safe, and spelled out).
 VERDICT_COLOURS = {"better": theme.OKABE_ITO["blue"], "worse": theme.OKABE_ITO["vermillion"]}

@@ -29,6 +29,7 @@ from ..widgets.common import (
     style_read_only,
     styled_label,
 )
+from ..widgets.page import FillPage
 from ..widgets.sites_model import SITE_COLUMNS, SitesFilter, SitesTableModel
 
 KPI_KEYS = ("any_customer_stockout", "fill_rate", "lost_revenue", "var95")
@@ -39,20 +40,6 @@ KPI_TITLES = (
     "Revenue at risk VaR95",
 )
 TOP_SITES = 15
-
-
-class FillPage(QWidget):
-    """A page that fills its scroll area and scrolls only below its minimum size.
-
-    Without this, word-wrapped labels make the page ask for its preferred
-    height for the width, and the scroll area shows a needless scroll bar.
-    """
-
-    def hasHeightForWidth(self) -> bool:
-        return False
-
-    def heightForWidth(self, width: int) -> int:
-        return -1  # QScrollArea asks the layout directly; -1 means "no preference"
 
 
 class ResultsView(QWidget):
