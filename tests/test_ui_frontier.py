@@ -137,3 +137,32 @@ def test_the_safety_stock_tab_leads_to_the_frontier_of_its_scenario(
     assert window.tabs.currentWidget() is window.frontier_view
     assert other != "baseline"
     assert window.frontier_view.scenario_combo.currentText() == other
+
+
+def test_names_of_points_close_together_never_overprint() -> None:
+    """Six scenarios around today's point on a small chart (as at 1024 x 640): every
+    name is drawn apart from every other, off-the-chart names included."""
+    out = compute_frontier(_known(), FrontierRequest(8, 8, None, "baseline"))
+    doc = dict(out.doc)
+    cur = doc["points"]["current"]
+    x0, y0 = cur["inventory_value"], cur["revenue_at_risk"]["mean"]
+    near = {
+        f"scenario-{i}": {
+            "inventory_value": x0 * (1 + 0.01 * i),
+            "revenue_at_risk": {"mean": y0 * (1 + 0.02 * i)},
+        }
+        for i in range(4)
+    }
+    far = {
+        f"far-{i}": {"inventory_value": x0, "revenue_at_risk": {"mean": 100 * y0 * (i + 1)}}
+        for i in range(2)
+    }
+    doc["points"] = dict(doc["points"]) | {"scenarios": near | far}
+    fig = frontier_figure(doc, "EUR", figsize=(6.4, 2.4))
+    fig.draw_without_rendering()
+    boxes = [(t.get_text(), t.get_window_extent()) for t in fig.axes[0].texts]
+    assert len(boxes) == 3 + 6
+    crossing = [
+        (a, b) for i, (a, p) in enumerate(boxes) for b, q in boxes[i + 1 :] if p.overlaps(q)
+    ]
+    assert crossing == []

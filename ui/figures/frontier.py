@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from jitrisk.report import figures as report
 from jitrisk.report import style
@@ -50,6 +52,7 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
     # the frontier's own range decides the scale; a far worse scenario sits on the top edge
     top = 1.3 * max([*ys, *hi, *(m[0]["revenue_at_risk"]["mean"] for m in marks[:3])])
     n_off = 0
+    names = []
     for p, label, colour, marker in marks:
         x, y = p["inventory_value"], p["revenue_at_risk"]["mean"]
         off = y > top
@@ -58,11 +61,12 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
                    color=colour, zorder=5, label=label, clip_on=False)  # fmt: skip
         if off:  # one line each under the top edge, so several never overprint
             n_off += 1
-            ax.annotate(f" {label}: {format_compact(y)} (off the chart)", (x, shown),
-                        xytext=(6, -13 * n_off), textcoords="offset points", fontsize=9,
-                        color=colour, va="center")  # fmt: skip
+            text = f" {label}: {format_compact(y)} (off the chart)"
+            offset, va = (6, -13 * n_off), "center"
         else:
-            ax.annotate(f" {label}", (x, shown), fontsize=9, color=colour, va="bottom")
+            text, offset, va = f" {label}", (0, 2), "bottom"
+        names.append(ax.annotate(text, (x, shown), xytext=offset, textcoords="offset points",
+                                 fontsize=9, color=colour, va=va))  # fmt: skip
     ax.set_ylim(0, top)
     money = f" ({currency})" if currency else ""
     ax.xaxis.set_major_formatter(lambda v, _p: format_compact(v))
@@ -82,7 +86,35 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
         textwrap.fill(title, max(30, int(width_in * 72 / (0.62 * 12)))),
         loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
     )  # fmt: skip
+    if isinstance(fig, Figure):
+        spread_labels(fig, names)
     return fig
+
+
+def spread_labels(fig: Figure, labels: list[Annotation]) -> None:
+    """Move the points' names apart so that none overprints another.
+
+    Greedy, from the highest name down: a name that meets one already placed moves
+    down below it (its point stays; scenarios close together on a small chart named
+    each other's names over). The names do not count in the layout, so moving them
+    does not move the axes.
+    """
+    if len(labels) < 2:
+        return
+    for label in labels:
+        label.set_in_layout(False)
+    fig.draw_without_rendering()  # the axes where the layout puts them
+    placed: list[Bbox] = []
+    for label in sorted(labels, key=lambda t: -t.get_window_extent().y1):
+        for _ in range(len(labels)):
+            box = label.get_window_extent()
+            hit = [b for b in placed if box.overlaps(b)]
+            if not hit:
+                break
+            down = box.y1 - min(b.y0 for b in hit) + 1  # pixels
+            x, y = label.xyann  # offset points
+            label.xyann = (x, y - down * 72 / fig.dpi)
+        placed.append(label.get_window_extent())
 
 
 def data_spots(
