@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -45,6 +46,16 @@ def _prepare(figure: Figure | None, figsize: tuple[float, float]) -> Figure:
         figure.clear()
     figure.set_facecolor("white")
     return figure
+
+
+#: Inches each tick label of a percent or money axis needs, with room between.
+TICK_INCHES = 0.6
+
+
+def ticks_that_fit(ax: Axes) -> int:
+    """Tick intervals that fit ``ax``'s width (laid out), between 2 and 6."""
+    width = ax.get_position().width * ax.get_figure(root=True).get_size_inches()[0]
+    return max(2, min(6, int(width / TICK_INCHES)))
 
 
 def _style_axes(ax: object) -> None:
@@ -127,7 +138,6 @@ def top_risk_sites_figure(
     names = top["name"] if "name" in top else pd.Series("", index=top.index)
     ax.set_yticks(y, [site_label(str(s), str(nm)) for s, nm in zip(top.index, names, strict=True)])
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.set_xlim(0, max(float(np.nanmax(hi)) * 1.08, 1e-3))
     ax.grid(axis="x", color=theme.SUBTLE, zorder=0)
     ax.set_xlabel(f"{label} (whiskers: 95% CI)", fontsize=FONT_SIZE, color=theme.TEXT)
@@ -141,6 +151,10 @@ def top_risk_sites_figure(
         loc="outside lower center",
         ncols=max(len(present), 1),
     )
+    # as many ticks as fit the bars' width once the site names have taken theirs
+    # (at 1024 x 640 six "25.0%" labels ran into each other)
+    fig.draw_without_rendering()
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=ticks_that_fit(ax)))
     return fig
 
 
