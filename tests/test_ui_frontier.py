@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint, Qt
 from test_frontier import D, _known
 from ui_window import main_window
 
-from ui.figures.frontier import frontier_figure
+from ui.figures.frontier import frontier_figure, name_box
 from ui.logic.frontier import (
     FrontierRequest,
     compute_frontier,
@@ -158,11 +158,25 @@ def test_names_of_points_close_together_never_overprint() -> None:
         for i in range(2)
     }
     doc["points"] = dict(doc["points"]) | {"scenarios": near | far}
-    fig = frontier_figure(doc, "EUR", figsize=(6.4, 2.4))
+    fig = frontier_figure(doc, "EUR", figsize=(6.4, 3.6))  # the chart at 1024 x 640
     fig.draw_without_rendering()
-    boxes = [(t.get_text(), t.get_window_extent()) for t in fig.axes[0].texts]
+    boxes = [(t.get_text(), name_box(t)) for t in fig.axes[0].texts]
     assert len(boxes) == 3 + 6
     crossing = [
         (a, b) for i, (a, p) in enumerate(boxes) for b, q in boxes[i + 1 :] if p.overlaps(q)
     ]
     assert crossing == []
+    # every name whole inside the figure (the rightmost point's went over the edge)
+    assert all(box.x0 >= 0 and box.x1 <= fig.bbox.x1 for _, box in boxes)
+    # the title too (wrapped for the axes' width, not the figure's)
+    assert fig.axes[0].title.get_window_extent().x1 <= fig.bbox.x1
+    # and over no other named point
+    ax = fig.axes[0]
+    spots = [(t.get_text(), ax.transData.transform(t.xy)) for t in ax.texts]
+    covered = [
+        (name, other)
+        for name, box in boxes
+        for other, (px, py) in spots
+        if other != name and box.contains(px, py)
+    ]
+    assert covered == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.text import Annotation
+from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 from jitrisk.report import figures as report
@@ -65,8 +65,13 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
             offset, va = (6, -13 * n_off), "center"
         else:
             text, offset, va = f" {label}", (0, 2), "bottom"
-        names.append(ax.annotate(text, (x, shown), xytext=offset, textcoords="offset points",
-                                 fontsize=9, color=colour, va=va))  # fmt: skip
+        name = ax.annotate(text, (x, shown), xytext=offset, textcoords="offset points",
+                           fontsize=9, color=colour, va=va, arrowprops={
+                               "arrowstyle": "-", "color": colour, "lw": 0.7,
+                               "shrinkA": 1, "shrinkB": 5})  # fmt: skip
+        if name.arrow_patch is not None:
+            name.arrow_patch.set_visible(False)  # a leader only when the name moves away
+        names.append(name)
     ax.set_ylim(0, top)
     money = f" ({currency})" if currency else ""
     ax.xaxis.set_major_formatter(lambda v, _p: format_compact(v))
@@ -83,38 +88,80 @@ def frontier_figure(doc: Mapping[str, Any], currency: str = "", **frame: Any) ->
                ncols=max(2, min(5, int(width_in // 2.2))))  # fmt: skip
     title = frame.get("title") or "What more safety stock buys: revenue at risk against stock held"
     ax.set_title(
-        textwrap.fill(title, max(30, int(width_in * 72 / (0.62 * 12)))),
+        # over the axes, which start about an inch in: bold 12 pt, about 0.62 em a letter
+        textwrap.fill(title, max(30, int((width_in - 1.0) * 72 / (0.62 * 12)))),
         loc="left", fontsize=12, fontweight="bold", color=style.TEXT,
     )  # fmt: skip
     if isinstance(fig, Figure):
-        spread_labels(fig, names)
+        spread_labels(fig, names, keep=3 if gsm else 2)
     return fig
 
 
-def spread_labels(fig: Figure, labels: list[Annotation]) -> None:
-    """Move the points' names apart so that none overprints another.
+#: Half the side of the square around a marked point kept free of other points' names
+#: (pixels at 100 dpi).
+MARKER_PX = 7
 
-    Greedy, from the highest name down: a name that meets one already placed moves
-    down below it (its point stays; scenarios close together on a small chart named
-    each other's names over). The names do not count in the layout, so moving them
-    does not move the axes.
+
+def name_box(label: Annotation) -> Bbox:
+    """Where a point's name is drawn (pixels): its text only, without its leader line."""
+    label.get_window_extent()  # brings the name's position up to date
+    return Text.get_window_extent(label)
+
+
+def spread_labels(fig: Figure, labels: list[Annotation], keep: int = 0) -> None:
+    """Move the points' names apart so that none overprints another name or point.
+
+    Greedy: the first ``keep`` names (today's, the recommendation's) first, then the
+    rest from the highest down. A name that would leave the figure on the right goes
+    to the left of its point; a name that meets a name already placed, or another
+    marked point, goes to the nearest free line inside the axes, below before above,
+    with a thin leader line back to its point (scenarios close together on a small
+    chart had their names drawn over each other); with no free line, it stays by its
+    point. The names do not count in the layout, so moving them does not move the
+    axes.
     """
-    if len(labels) < 2:
+    if not labels:
         return
     for label in labels:
         label.set_in_layout(False)
     fig.draw_without_rendering()  # the axes where the layout puts them
+    ax = labels[0].axes
+    assert ax is not None
+    r = MARKER_PX * fig.dpi / 100
+    marks = []
+    for label in labels:
+        px, py = ax.transData.transform(label.xy)
+        marks.append(Bbox.from_extents(px - r, py - r, px + r, py + r))
+    floor, ceiling = ax.get_window_extent().y0, ax.get_window_extent().y1
     placed: list[Bbox] = []
-    for label in sorted(labels, key=lambda t: -t.get_window_extent().y1):
-        for _ in range(len(labels)):
-            box = label.get_window_extent()
-            hit = [b for b in placed if box.overlaps(b)]
-            if not hit:
+    rest = sorted(range(keep, len(labels)), key=lambda i: -name_box(labels[i]).y1)
+    order = list(range(min(keep, len(labels)))) + rest
+    flipped = False
+    for label in labels:
+        if name_box(label).x1 > fig.bbox.x1 - 2:
+            x, y = label.xyann
+            label.set_horizontalalignment("right")
+            label.xyann = (-abs(x) - 4, y)
+            flipped = True
+    if flipped:
+        fig.draw_without_rendering()  # the names' extents where they now are
+    for i in order:
+        label = labels[i]
+        others = placed + [m for j, m in enumerate(marks) if j != i]
+        box = name_box(label)
+        x, y = label.xyann  # offset points
+        step = box.height + 2  # pixels
+        shifts = [0.0] + [d * n * step for n in range(1, 2 * len(labels) + 1) for d in (-1, 1)]
+        for shift in shifts:
+            moved = box.translated(0, shift)
+            if moved.y0 < floor or moved.y1 > ceiling:
+                continue
+            if not any(moved.overlaps(b) for b in others):
+                label.xyann = (x, y + shift * 72 / fig.dpi)
+                if shift and label.arrow_patch is not None:
+                    label.arrow_patch.set_visible(True)  # a leader back to its point
                 break
-            down = box.y1 - min(b.y0 for b in hit) + 1  # pixels
-            x, y = label.xyann  # offset points
-            label.xyann = (x, y - down * 72 / fig.dpi)
-        placed.append(label.get_window_extent())
+        placed.append(name_box(label))
 
 
 def data_spots(

@@ -114,7 +114,7 @@ class FrontierView(AnalysisView):
         self.controls.addWidget(labelled("Holding rate", self.rate_box))
         self.controls.addWidget(labelled("Scenario", self.scenario_combo))
         self.run_button.setToolTip("Build the frontier and the recommended plan")
-        self.canvas = chart_image(analysis_charts.empty_figure, "Press Run", (420, 300))
+        self.canvas = chart_image(analysis_charts.empty_figure, "Press Run", (420, 360))
         self.canvas.point_clicked.connect(self.show_plan)
         self.model = RecordsModel(COLUMNS, self)
         self.table = records_table(self.model, self)
