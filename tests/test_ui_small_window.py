@@ -49,13 +49,17 @@ def window(qtbot: Any, qapp: Any, tmp_path: Path) -> Iterator[MainWindow]:
         yield win
 
 
+def _open_example(qtbot: Any, window: MainWindow) -> None:
+    # idle, not only loaded: a run asked for between the two is refused (seen under load)
+    with qtbot.waitSignal(window.became_idle, timeout=60_000):
+        window.open_workbook(EXAMPLE)
+
+
 @pytest.mark.gui
 def test_at_1024_by_640_the_window_keeps_its_size_and_no_number_is_cut(
     qtbot: Any, window: MainWindow
 ) -> None:
-    # idle, not only loaded: a run asked for between the two is refused (seen under load)
-    with qtbot.waitSignal(window.became_idle, timeout=60_000):
-        window.open_workbook(EXAMPLE)
+    _open_example(qtbot, window)
     with qtbot.waitSignal(window.run_finished, timeout=120_000):
         assert window.start_run(RunRequest("baseline", trials=64, days=120, seed=1))
     window.resize(*SMALL)
@@ -101,8 +105,7 @@ def _clipped(widget: Any) -> list[str]:
 def test_at_1024_by_640_the_safety_stock_plan_cards_show_every_line(
     qtbot: Any, window: MainWindow
 ) -> None:
-    with qtbot.waitSignal(window.became_idle, timeout=60_000):
-        window.open_workbook(EXAMPLE)
+    _open_example(qtbot, window)
     window.resize(*SMALL)
     view = window.safety_view
     window.show_view(view)
@@ -111,7 +114,6 @@ def test_at_1024_by_640_the_safety_stock_plan_cards_show_every_line(
         view.run()
     qtbot.wait(300)
     cards = [c for c in view.cards if c.isVisible()]
-    top = view.splitter.widget(0)
     top = view.splitter.widget(0)
     # the page scrolls rather than squeeze the cards' pane below its minimum
     assert top.height() >= top.minimumSizeHint().height()
