@@ -124,3 +124,25 @@ def test_at_1024_by_640_the_safety_stock_plan_cards_show_every_line(
         assert _clipped(card) == [], card.title_label.text()
     for upper, lower in itertools.pairwise(cards):
         assert upper.geometry().bottom() < lower.geometry().top()
+
+
+@pytest.mark.gui
+def test_at_1024_by_640_the_analysis_inputs_wrap_instead_of_scrolling_sideways(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """The Safety stock inputs (service level, budget, objective, trials, scenario) were
+    one row wider than the view, which scrolled sideways to reach the last of them."""
+    from PySide6.QtWidgets import QScrollArea
+
+    _open_example(qtbot, window)
+    window.resize(*SMALL)
+    for view in (window.safety_view, window.frontier_view, window.buffers_view):
+        window.show_view(view)
+        qtbot.wait(100)
+        scroller = view.findChild(QScrollArea)
+        assert scroller.horizontalScrollBar().maximum() == 0, view.TITLE
+        right = scroller.viewport().width()
+        for widget in view.input_widgets():
+            if widget.isVisible():
+                edge = widget.mapTo(scroller.viewport(), widget.rect().topRight()).x()
+                assert edge <= right, (view.TITLE, widget.objectName() or type(widget).__name__)

@@ -52,6 +52,7 @@ from ..logic.formatting import (
 from ..logic.messages import Msg, ShownMessage
 from ..widgets.chart_image import ChartImage
 from ..widgets.common import MessageArea, column_layout, empty_state, styled_label
+from ..widgets.flow import FlowLayout
 from ..widgets.inputs import fill_scenarios
 from ..widgets.page import FillPage, ResultPage
 from ..workers.worker import TaskContext, Worker
@@ -209,10 +210,10 @@ class AnalysisView(QWidget):
         bar_layout = column_layout(bar, "Card", (12, 8, 12, 8), 6)
         inputs_row = QHBoxLayout()
         inputs_row.setSpacing(12)
-        self.controls = QHBoxLayout()
-        self.controls.setSpacing(12)
-        inputs_row.addLayout(self.controls)
-        inputs_row.addStretch(1)
+        # the fields wrap onto a second row on a narrow window instead of scrolling sideways
+        controls_box = QWidget()
+        self.controls = FlowLayout(controls_box, spacing=12)
+        inputs_row.addWidget(controls_box, 1)
         self.run_button = QPushButton("Run")
         self.run_button.setObjectName("Primary")
         self.run_button.clicked.connect(self.run)
@@ -232,7 +233,7 @@ class AnalysisView(QWidget):
         feedback_row.addWidget(self.cancel_button)
         feedback_row.addSpacing(6)
         feedback_row.addWidget(self.progress_bar)
-        self.status_label = styled_label("", "Muted")
+        self.status_label = styled_label("", "Muted", wrap=True)  # wraps on a narrow window
         self.status_label.setMinimumHeight(20)
         feedback_row.addWidget(self.status_label, 1)
         self.feedback_row = feedback_row  # a view may add a button after the status

@@ -74,6 +74,7 @@ from ..logic.safety import (
 )
 from ..logic.tasks import RunOutcome
 from ..widgets.common import column_layout, paint_accent, split, styled_label
+from ..widgets.flow import SideBySide
 from ..widgets.inputs import PercentBox, fill_scenarios, labelled, scenario_box, spin_box
 from ..widgets.records_table import Column, RecordsModel, fit_columns, records_table, scaled, tint
 from ..workers.worker import TaskContext
@@ -362,10 +363,9 @@ class SafetyView(AnalysisView):
         )
         self.feedback_row.addWidget(self.frontier_button)  # beside Run: no wider inputs
 
-        top = QWidget()
-        top_layout = QHBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.setSpacing(10)
+        # the cards beside their chart, or above it on a narrow window
+        top = SideBySide(spacing=10)
+        top_layout = top.box
         cards = QVBoxLayout()
         cards.setSpacing(6)
         self.cards = [PlanCard(name, PLAN_STYLES[i][0]) for i, name in enumerate(CARD_TITLES)]
