@@ -279,10 +279,13 @@ def iter_chunks(
     caller owns the loop (and can stop it, which cancels what has not run)."""
     compiled = compiled or compile_network(net)
     dists = customer_demand(net, compiled)
-    size = cfg.chunk_trials or default_chunk_trials(compiled, cfg)
-    if cluster is not None and not cfg.chunk_trials:
+    if cfg.chunk_trials:
+        size = cfg.chunk_trials
+    elif cluster is not None:
         # tasks shared out evenly among the worker threads; results do not depend on it
         size = cluster_chunk_trials(compiled, cfg, cluster.threads())
+    else:
+        size = default_chunk_trials(compiled, cfg)
     bounds = chunk_bounds(cfg.trials, size)
     if cluster is not None:
         # the network goes to each worker once; chunks stream back as they finish

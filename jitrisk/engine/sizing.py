@@ -46,23 +46,29 @@ def chunk_bounds(trials: int, size: int) -> list[tuple[int, int]]:
     return [(a, min(a + size, trials)) for a in range(0, trials, size)]
 
 
-def default_chunk_trials(
-    compiled: CompiledNetwork, cfg: RunConfig, *, seconds: float = 0.2, reports: int = 25
-) -> int:
-    """Trials per chunk: at most about ``seconds`` of work and, for runs of more than
-    ``reports`` x :data:`MIN_CHUNK` trials, at least ``reports`` progress reports (so a
-    run can be cancelled promptly), capped by the demand memory budget.
+def default_chunk_trials(compiled: CompiledNetwork, cfg: RunConfig) -> int:
+    """Trials per chunk on this computer: at most about 0.2 s of work and, for runs of
+    more than 25 x :data:`MIN_CHUNK` trials, at least 25 progress reports (so a run can
+    be cancelled promptly), capped by the demand memory budget.
 
     Rounded up to whole groups of :func:`lanes_for` trials for every thread, so no thread
     waits for another at the end of a chunk and no trials are padded.
     """
-    per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
-    by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
-    work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
-    by_time = max(16, int(1e8 * seconds // max(work, 1)))
-    by_reports = max(MIN_CHUNK, -(-cfg.trials // max(reports, 1)))
-    size = max(1, min(cfg.trials, by_memory, by_time, by_reports, 5000))
+    by_time = max(16, int(1e8 * 0.2 // max(trial_work(compiled, cfg), 1)))
+    by_reports = max(MIN_CHUNK, -(-cfg.trials // 25))
+    size = max(1, min(cfg.trials, _by_memory(compiled, cfg), by_time, by_reports, 5000))
     return whole_groups(size, cfg.workers, lanes_for(compiled))
+
+
+def _by_memory(compiled: CompiledNetwork, cfg: RunConfig) -> int:
+    """Most trials whose customer demand fits :data:`CHUNK_DEMAND_BYTES`."""
+    per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
+    return max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
+
+
+def trial_work(compiled: CompiledNetwork, cfg: RunConfig) -> int:
+    """Work units of one trial: days x (sites + lanes + buffers)."""
+    return cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
 
 
 def trial_seconds(compiled: CompiledNetwork, cfg: RunConfig) -> float:
@@ -71,9 +77,8 @@ def trial_seconds(compiled: CompiledNetwork, cfg: RunConfig) -> float:
     A model for sizing tasks, not a promise: other machines run faster or slower, and
     only the ratio of task sizes matters for balance.
     """
-    work = cfg.total_days * (compiled.n_sites + compiled.n_edges + compiled.n_buffers)
     spill = max(1.0, trial_state_bytes(compiled) / CACHE_STATE_BYTES) ** CACHE_EXPONENT
-    return work * spill / KERNEL_RATE
+    return trial_work(compiled, cfg) * spill / KERNEL_RATE
 
 
 def cluster_chunk_trials(
@@ -95,8 +100,7 @@ def cluster_chunk_trials(
     threads = max(1, threads)
     lanes = lanes_for(compiled)
     per_trial = trial_seconds(compiled, cfg) * max(1, runs_per_trial)
-    per_trial_bytes = 8 * cfg.total_days * max(len(compiled.customer_sites), 1)
-    by_memory = max(1, CHUNK_DEMAND_BYTES // per_trial_bytes)
+    by_memory = _by_memory(compiled, cfg)
     by_time = max(1, int(TASK_SECONDS / per_trial))
     by_spread = -(-cfg.trials // (TASKS_PER_THREAD * threads))
     by_overhead = -(-TASK_MIN_SECONDS // per_trial)
