@@ -11,29 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dp_kernel import add_copy_terms, owner_costs, tree_dp
 from .problem import (
-    _INF,
     F,
     I,
-    _prefix_min,
     _Problem,
-    _suffix_min,
 )
-
-
-@dataclass
-class _Node:
-    """DP tables of one stage: ``kind`` "f" (parent downstream), "g" (parent
-    upstream) or "root"; ``best`` the minimum over the other variable, ``arg``
-    its argmin; ``cmin``/``carg`` the prefix (f) or suffix (g) minimum."""
-
-    kind: str
-    children: list[tuple[int, int, bool]]  # (child, edge, child_is_upstream)
-    best: F | None = None
-    arg: I | None = None
-    cmin: F | None = None
-    carg: I | None = None
-    root_choice: tuple[int, int] = (0, 0)
 
 
 def _elimination(p: _Problem, edge_ids: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
@@ -72,161 +55,172 @@ def _elimination(p: _Problem, edge_ids: Sequence[int]) -> tuple[list[int], list[
 
 @dataclass
 class _Sub:
-    r"""A tree subproblem: tighter bounds :math:`S_j \le \bar S_j`,
-    :math:`SI_j \ge \underline{SI}_j` and linear costs :math:`\alpha_j S_j + \beta_j SI_j`
-    added to stage costs (Lagrangian terms of relaxed edges)."""
+    r"""A tree subproblem: tighter bounds :math:`\underline S_j \le S_j \le \bar S_j`,
+    :math:`\underline{SI}_j \le SI_j \le \overline{SI}_j`, linear costs
+    :math:`\alpha_j S_j + \beta_j SI_j` and copies of relaxed edges."""
 
+    s_lo: I
     s_hi: I
     si_lo: I
+    si_hi: I
     lin_s: F
     lin_si: F
     copies: _Copies | None = None
 
     @classmethod
     def plain(cls, p: _Problem) -> _Sub:
-        return cls(p.s_hi.copy(), p.si.copy(), np.zeros(p.n), np.zeros(p.n))
+        return cls(
+            np.zeros(p.n, dtype=np.int64),
+            p.s_hi.copy(),
+            p.si.copy(),
+            p.si_hi.copy(),
+            np.zeros(p.n),
+            np.zeros(p.n),
+        )
+
+    def grids(self) -> tuple[I, I, I, I]:
+        """Offsets of each stage's :math:`S` and :math:`SI` grids in flat arrays,
+        and the grid values."""
+        ns = self.s_hi - self.s_lo + 1
+        ni = self.si_hi - self.si_lo + 1
+        row_off = np.concatenate([[0], np.cumsum(ns)]).astype(np.int64)
+        col_off = np.concatenate([[0], np.cumsum(ni)]).astype(np.int64)
+        s_val = np.arange(row_off[-1]) - np.repeat(row_off[:-1] - self.s_lo, ns)
+        si_val = np.arange(col_off[-1]) - np.repeat(col_off[:-1] - self.si_lo, ni)
+        return row_off, col_off, s_val, si_val
 
 
 @dataclass
 class _Copies:
-    r"""Copies :math:`S'_e \in [0, \bar S_i]` of the service time of the upstream end
-    :math:`i` of relaxed edges :math:`e = (i, k)`, kept in stage :math:`k`'s problem
-    with :math:`SI_k \ge S'_e + L_e` and cost :math:`\mu_e S'_e`; grouped by :math:`k`
-    (CSR ``ptr``)."""
+    r"""Copies of service times that relax the edges a forest leaves out.
 
-    ptr: I
+    Copy ``c`` of kind 0 is a copy :math:`x_c` of :math:`S_i`
+    (:math:`i` = ``owner[c]``) held by a downstream stage :math:`k` = ``nb[c]``
+    with :math:`SI_k \ge x_c + L_c`; kind 1 is a copy :math:`y_c` of :math:`SI_i`
+    held by an upstream stage :math:`k` with :math:`y_c \ge S_k + L_c`. A copy
+    costs :math:`\lambda_c f_i + \nu_c x_c`, where :math:`f_i` is the owner's
+    cost as a function of the copy (for a source's :math:`S_i`, or a sink's
+    :math:`SI_i`; ``lam`` is 0 for other owners) and :math:`\nu_c` the
+    multiplier of the relaxed equality with the owner's own value, which the
+    owner pays as :math:`-\nu_c S_i` (or :math:`-\nu_c SI_i`). ``a`` is the
+    owners' cost coefficient :math:`a_i`. See :mod:`.lagrangian`.
+    """
+
+    kind: I
+    owner: I
+    nb: I
     L: I
-    cap: I
-    mu: F
+    lam: F
+    nu: F
+    a: F
+    f: F | None = None  # f_i over each copy's grid (:func:`.dp_kernel.owner_costs`)
+    f_off: I | None = None
 
-    def cost(self, k: int, SI: I) -> F | None:
-        r""":math:`\sum_e \min_{0 \le x \le \min(SI - L_e, \bar S_i)} \mu_e x` over the
-        :math:`SI` grid of stage ``k`` (infinite where :math:`SI < L_e`)."""
-        lo, hi = int(self.ptr[k]), int(self.ptr[k + 1])
-        if lo == hi:
-            return None
-        room = SI[None, :] - self.L[lo:hi, None]
-        mu = np.minimum(self.mu[lo:hi], 0.0)[:, None]
-        val = np.where(room >= 0, mu * np.minimum(np.maximum(room, 0), self.cap[lo:hi, None]), _INF)
-        return np.asarray(val.sum(axis=0), dtype=np.float64)
+    def costs(self, p: _Problem, sub: _Sub) -> tuple[F, I]:
+        """:math:`f_i` over the copies' grids under ``sub``'s bounds, computed once
+        (call :meth:`forget` when the bounds change)."""
+        if self.f is None or self.f_off is None:
+            self.f, self.f_off = owner_costs(
+                self.kind,
+                self.owner,
+                self.a,
+                p.T,
+                p.shift,
+                p.smax,
+                sub.s_lo,
+                sub.s_hi,
+                sub.si_lo,
+                sub.si_hi,
+            )
+        return self.f, self.f_off
 
+    def forget(self) -> None:
+        self.f = self.f_off = None
 
-class _Own:
-    r"""Stage costs :math:`a_k\sqrt{SI + T_k - S}` (:math:`\infty` where the net lead
-    time is negative) on each stage's full grid, computed once per stage; tighter
-    bounds of a subproblem are slices. Kept only up to :data:`_OWN_CACHE_CELLS` cells."""
-
-    def __init__(self, p: _Problem, a: F) -> None:
-        self.p, self.a = p, a
-        cells = int(np.sum((p.s_hi + 1) * (p.si_hi - p.si + 1)))
-        self.keep = cells <= _OWN_CACHE_CELLS
-        self.mats: dict[int, F] = {}
-
-    def __call__(self, k: int, s_hi: int, si_lo: int) -> F:
-        p = self.p
-        m = self.mats.get(k)
-        if m is None:
-            S = np.arange(int(p.s_hi[k]) + 1)
-            SI = np.arange(int(p.si[k]), int(p.si_hi[k]) + 1)
-            nlt = (SI[None, :] + int(p.T[k]) - S[:, None]).astype(np.float64)
-            m = np.full(nlt.shape, _INF)
-            ok = nlt >= 0
-            m[ok] = self.a[k] * np.sqrt(nlt[ok] + p.shift[k])
-            if self.keep:
-                self.mats[k] = m
-        return m[: s_hi + 1, si_lo - int(p.si[k]) :]
+    def owner_terms(self, n: int) -> tuple[F, F]:
+        r""":math:`-\sum_c \nu_c` per owner, on :math:`S` (kind 0) and on :math:`SI` (kind 1)."""
+        on_s = -np.bincount(self.owner, np.where(self.kind == 0, self.nu, 0.0), n)
+        on_si = -np.bincount(self.owner, np.where(self.kind == 1, self.nu, 0.0), n)
+        return on_s.astype(np.float64), on_si.astype(np.float64)
 
 
-_OWN_CACHE_CELLS = 40_000_000
+@dataclass(frozen=True)
+class _Forest:
+    """A forest's leaf-elimination order, each stage's parent and edge to it."""
 
+    order: I
+    parent: I
+    pedge: I
 
-def _node_cost(
-    p: _Problem, own: _Own, sub: _Sub, k: int, node: _Node, nodes: list[_Node]
-) -> tuple[I, I, F]:
-    """Grids of :math:`S` and :math:`SI` of stage ``k`` and :math:`c_k(S, SI)`: the
-    stage's own cost plus terms in :math:`S` only and in :math:`SI` only."""
-    S = np.arange(int(sub.s_hi[k]) + 1)
-    SI = np.arange(int(sub.si_lo[k]), int(p.si_hi[k]) + 1)
-    row = sub.lin_s[k] * S.astype(np.float64)  # terms in S
-    col = sub.lin_si[k] * SI.astype(np.float64)  # terms in SI
-    extra = None if sub.copies is None else sub.copies.cost(k, SI)
-    if extra is not None:
-        col += extra
-    for child, e, child_up in node.children:
-        ch = nodes[child]
-        assert ch.cmin is not None
-        if child_up:  # SI_k >= S_i + L: best f_i over x <= SI - L
-            y = SI - int(p.L[e])
-            col += np.where(y >= 0, ch.cmin[np.clip(y, 0, len(ch.cmin) - 1)], _INF)
-        else:  # SI_d >= S_k + L: best g_d over y >= S + L (grid of g_d starts at si_lo_d)
-            y = np.maximum(S + int(p.L[e]) - int(sub.si_lo[child]), 0)
-            row += ch.cmin[np.minimum(y, len(ch.cmin) - 1)]
-    c = own(k, len(S) - 1, int(SI[0])) + col[None, :]
-    c += row[:, None]
-    return S, SI, c
+    @classmethod
+    def of(cls, p: _Problem, edge_ids: Sequence[int]) -> _Forest:
+        order, parent, pedge = _elimination(p, edge_ids)
+        as_int = np.int64
+        return cls(
+            np.array(order, dtype=as_int),
+            np.array(parent, dtype=as_int),
+            np.array(pedge, dtype=as_int),
+        )
 
 
 def _solve_tree(
-    p: _Problem, a: F | _Own, edge_ids: Sequence[int], sub: _Sub | None = None
+    p: _Problem, a: F, edge_ids: Sequence[int] | _Forest, sub: _Sub | None = None
 ) -> tuple[I, I, float]:
-    """Graves & Willems' DP on the forest ``edge_ids`` (other edges ignored).
+    """Graves & Willems' DP on the forest ``edge_ids`` (other edges ignored),
+    computed by :func:`.dp_kernel.tree_dp`.
 
     Returns the service times :math:`S`, :math:`SI` and the optimal value of
-    that forest problem, linear terms included.
+    that forest problem, linear terms included (infinite when infeasible).
     """
     sub = _Sub.plain(p) if sub is None else sub
-    own = a if isinstance(a, _Own) else _Own(p, a)
-    order, parent, pedge = _elimination(p, edge_ids)
-    nodes = [_Node("root", []) for _ in range(p.n)]
-    for k in order:
-        if parent[k] >= 0:
-            nodes[parent[k]].children.append((k, pedge[k], int(p.up[pedge[k]]) == k))
-    total = 0.0
-    roots: list[int] = []
-    for k in order:
-        node = nodes[k]
-        S, SI, c = _node_cost(p, own, sub, k, node, nodes)
-        if parent[k] < 0:
-            node.kind = "root"
-            flat = int(np.argmin(c))
-            i, j = divmod(flat, c.shape[1])
-            node.root_choice = (int(S[i]), int(SI[j]))
-            total += float(c[i, j])
-            roots.append(k)
-        elif int(p.down[pedge[k]]) == parent[k]:  # parent downstream: f_k(S)
-            node.kind = "f"
-            j = np.argmin(c, axis=1)
-            node.best = c[np.arange(len(j)), j]
-            node.arg = (j + int(sub.si_lo[k])).astype(np.int64)
-            node.cmin, node.carg = _prefix_min(node.best)
-        else:  # parent upstream: g_k(SI)
-            node.kind = "g"
-            i = np.argmin(c, axis=0)
-            node.best = c[i, np.arange(len(i))]
-            node.arg = i.astype(np.int64)
-            node.cmin, node.carg = _suffix_min(node.best)
-    S_out = np.zeros(p.n, dtype=np.int64)
-    SI_out = np.zeros(p.n, dtype=np.int64)
-    stack: list[int] = []
-    for r in roots:
-        S_out[r], SI_out[r] = nodes[r].root_choice
-        stack.append(r)
-    while stack:
-        k = stack.pop()
-        for child, e, child_up in nodes[k].children:
-            ch = nodes[child]
-            assert ch.carg is not None and ch.arg is not None
-            lo = int(sub.si_lo[child])
-            if child_up:
-                y = min(int(SI_out[k]) - int(p.L[e]), len(ch.carg) - 1)
-                S_out[child] = int(ch.carg[y])
-                SI_out[child] = int(ch.arg[S_out[child]])
-            else:
-                y = min(max(int(S_out[k]) + int(p.L[e]) - lo, 0), len(ch.carg) - 1)
-                SI_out[child] = int(ch.carg[y]) + lo
-                S_out[child] = int(ch.arg[SI_out[child] - lo])
-            stack.append(child)
-    return S_out, SI_out, total
+    forest = edge_ids if isinstance(edge_ids, _Forest) else _Forest.of(p, edge_ids)
+    row_off, col_off, s_val, si_val = sub.grids()
+    lin_s, lin_si = sub.lin_s, sub.lin_si
+    c = sub.copies
+    if c is not None:  # the owners' side of the copies' multipliers
+        on_s, on_si = c.owner_terms(p.n)
+        lin_s, lin_si = lin_s + on_s, lin_si + on_si
+    row = np.repeat(lin_s, np.diff(row_off)) * s_val
+    col = np.repeat(lin_si, np.diff(col_off)) * si_val
+    if c is not None and len(c.L):
+        f, f_off = c.costs(p, sub)
+        add_copy_terms(
+            row,
+            row_off,
+            col,
+            col_off,
+            sub.s_lo,
+            sub.s_hi,
+            sub.si_lo,
+            sub.si_hi,
+            c.kind,
+            c.owner,
+            c.nb,
+            c.L,
+            c.lam,
+            c.nu,
+            f,
+            f_off,
+        )
+    S, SI, total = tree_dp(
+        forest.order,
+        forest.parent,
+        forest.pedge,
+        p.up,
+        p.L,
+        p.T,
+        np.asarray(a, dtype=np.float64),
+        p.shift,
+        sub.s_lo,
+        sub.s_hi,
+        sub.si_lo,
+        sub.si_hi,
+        row,
+        row_off,
+        col,
+        col_off,
+    )
+    return S, SI, float(total)
 
 
 def is_forest(n: int, edges: Sequence[tuple[int, int]]) -> bool:

@@ -8,15 +8,20 @@ repairs forest solutions into feasible plans for the upper bound.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
+import networkx as nx
 import numpy as np
+from numpy.typing import NDArray
 
 from .dp import (
     _Copies,
-    _Own,
+    _Forest,
     _solve_tree,
     _Sub,
 )
+from .dp_kernel import copy_choices, project_simplices
 from .problem import (
     F,
     I,
@@ -51,7 +56,7 @@ def _spanning_forest(p: _Problem, weight: F) -> tuple[list[int], I]:
 
 def _lns(
     p: _Problem,
-    own: _Own,
+    a: F,
     S: I,
     SI: I,
     rng: np.random.Generator,
@@ -65,7 +70,6 @@ def _lns(
     policy stays feasible) and solve the tree DP exactly over everything else.
     The cost never increases. Stops after ``rounds`` rounds, at ``deadline`` or
     after ``patience`` rounds in a row without improvement."""
-    a = own.a
     cost = _cost(p, a, S, SI)
     idle = 0
     for _ in range(rounds):
@@ -79,7 +83,7 @@ def _lns(
             theta = lo + np.floor(rng.random(len(rest)) * (SI[j] - lo + 1)).astype(np.int64)
             np.minimum.at(sub.s_hi, i, theta - L)
             np.maximum.at(sub.si_lo, j, theta)
-        S2, _si, _v = _solve_tree(p, own, tree, sub)
+        S2, _si, _v = _solve_tree(p, a, tree, sub)
         S2, SI2 = _tight(p, S2)
         c2 = _cost(p, a, S2, SI2)
         idle = 0 if c2 < cost * (1 - 1e-12) else idle + 1
@@ -88,74 +92,284 @@ def _lns(
     return S, SI, cost
 
 
+def _on_cycles(p: _Problem) -> NDArray[np.bool_]:
+    """Edges on an undirected cycle (not bridges): only there does the forest
+    need copies; a tree stays exact."""
+    g = nx.Graph()
+    g.add_nodes_from(range(p.n))
+    g.add_edges_from(zip(p.up.tolist(), p.down.tolist(), strict=True))
+    bridges = {frozenset(e) for e in nx.bridges(g)}
+    return np.array(
+        [
+            frozenset((u, v)) not in bridges
+            for u, v in zip(p.up.tolist(), p.down.tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+
+
+@dataclass
+class _Decomposition:
+    r"""A forest, the stages taken out of it, and the copies that stand for the rest.
+
+    A source with several customers (no inbound edges, so :math:`SI_i = si_i`)
+    and a sink with several suppliers are taken out: a source's cost
+    :math:`f_i(S_i)` falls as :math:`S_i` grows, so at an optimum
+    :math:`S_i = \min_k (SI_k - L_{ik})` and its cost is
+    :math:`\max_k f_i(SI_k - L_{ik})`; a sink's (:math:`S_k` as large as its
+    maximum service time allows) is :math:`\max_j f_k(S_j + L_{jk})`. Each of
+    its edges gets a copy of the stage's service time inside the neighbour,
+    charged :math:`\lambda_c f_i`, with :math:`\lambda` on the simplex:
+    :math:`\max_c f_i(x_c) \ge \sum_c \lambda_c f_i(x_c)`, which keeps the
+    square root's curvature (a linear multiplier alone convexifies it). The
+    other edges outside a maximum-weight spanning forest of what is left get
+    plain copies (:math:`\lambda = 0`).
+    """
+
+    forest: _Forest
+    copies: _Copies
+    own_a: F  # a_j, 0 for stages taken out
+    stars: I  # CSR over copies: the copies of each taken-out stage
+    taken: I  # the stages taken out, in the order of ``stars``
+    si_lo: I  # SI_k >= L_ik for the customers of a taken-out source
+
+    @classmethod
+    def of(cls, p: _Problem, a: F) -> _Decomposition:
+        n = p.n
+        indeg = np.bincount(p.down, minlength=n)
+        outdeg = np.bincount(p.up, minlength=n)
+        cyclic = _on_cycles(p)
+        src = (indeg == 0) & (np.bincount(p.up, cyclic, n) >= 2)
+        snk = (outdeg == 0) & (np.bincount(p.down, cyclic, n) >= 2)
+        snk &= np.bincount(p.down, src[p.up], n) == 0  # an edge joins at most one star
+        out_arc = src[p.up] | snk[p.down]
+        # keep the edges into costly stages in the tree (ties: costly upstream stages)
+        weight = np.where(out_arc, -np.inf, a[p.down] + 1e-3 * a[p.up])
+        tree, rest = _spanning_forest(p, weight)
+        tree = [e for e in tree if not out_arc[e]]
+        rest = rest[~out_arc[rest]]
+        kinds, owners, nbs, Ls, lams, bounds = [], [], [], [], [], [0]
+        taken = []
+        for i in np.flatnonzero(src | snk).tolist():
+            arcs = np.flatnonzero(p.up == i) if src[i] else np.flatnonzero(p.down == i)
+            kinds.append(np.full(len(arcs), 0 if src[i] else 1))
+            owners.append(np.full(len(arcs), i))
+            nbs.append(p.down[arcs] if src[i] else p.up[arcs])
+            Ls.append(p.L[arcs])
+            lams.append(np.full(len(arcs), 1.0 / len(arcs)))
+            bounds.append(bounds[-1] + len(arcs))
+            taken.append(i)
+        kinds.append(np.zeros(len(rest)))
+        owners.append(p.up[rest])
+        nbs.append(p.down[rest])
+        Ls.append(p.L[rest])
+        lams.append(np.zeros(len(rest)))
+
+        def cat(parts: list[Any], dtype: type) -> Any:
+            return np.concatenate(parts).astype(dtype)
+
+        copies = _Copies(
+            cat(kinds, np.int64),
+            cat(owners, np.int64),
+            cat(nbs, np.int64),
+            cat(Ls, np.int64),
+            cat(lams, np.float64),
+            np.zeros(int(sum(len(x) for x in kinds))),
+            a,
+        )
+        si_lo = p.si.copy()
+        first = copies.kind == 0
+        np.maximum.at(si_lo, copies.nb[first], copies.L[first])
+        return cls(
+            _Forest.of(p, tree),
+            copies,
+            np.where(src | snk, 0.0, a),
+            np.array(bounds, dtype=np.int64),
+            np.array(taken, dtype=np.int64),
+            si_lo,
+        )
+
+    def root(self, p: _Problem) -> _Sub:
+        """The whole problem's bounds, with the copies."""
+        sub = _Sub.plain(p)
+        sub.si_lo = self.si_lo.copy()
+        sub.copies = self.copies
+        return sub
+
+    def policy(self, p: _Problem, S: I, SI: I) -> I:
+        """Service times to repair into a policy: a taken-out source quotes what all
+        its customers wait for, a taken-out sink its longest."""
+        want = S.copy()
+        if not len(self.taken):
+            return want
+        c, lo = self.copies, self.stars[:-1]
+        room = np.minimum.reduceat(SI[c.nb[: self.stars[-1]]] - c.L[: self.stars[-1]], lo)
+        want[self.taken] = np.where(
+            c.kind[lo] == 0, np.minimum(p.s_hi[self.taken], room), p.s_hi[self.taken]
+        )
+        return want
+
+
+@dataclass
+class _Incumbent:
+    """The best policy found so far and its cost (the upper bound)."""
+
+    S: I
+    SI: I
+    cost: float
+
+    @classmethod
+    def start(cls, p: _Problem, a: F) -> _Incumbent:
+        S, SI = _tight(p, np.zeros(p.n))
+        return cls(S, SI, _cost(p, a, S, SI))
+
+    def offer(self, p: _Problem, a: F, S: I, SI: I) -> None:
+        cost = _cost(p, a, S, SI)
+        if cost < self.cost:
+            self.S, self.SI, self.cost = S, SI, cost
+
+    def improve(
+        self,
+        p: _Problem,
+        a: F,
+        rng: np.random.Generator,
+        deadline: float,
+        rounds: int,
+        patience: int | None = None,
+    ) -> None:
+        self.S, self.SI, self.cost = _lns(p, a, self.S, self.SI, rng, deadline, rounds, patience)
+
+
+@dataclass
+class _Dual:
+    """What one run of :func:`_ascent` leaves: its best bound, the subproblem
+    solution there (for branching) and the copies' values in it."""
+
+    bound: float
+    S: I
+    SI: I
+    x: I
+    iterations: int
+
+
+def _ascent(
+    p: _Problem,
+    a: F,
+    dec: _Decomposition,
+    sub: _Sub,
+    best: _Incumbent,
+    deadline: float,
+    *,
+    step: float = 1.0,
+    patience: int = 30,
+    floor: float = 1e-5,
+    gap_tolerance: float = 0.0,
+    lns: tuple[np.random.Generator, int] | None = None,
+) -> _Dual:
+    r"""Maximise :math:`\mathcal L(\lambda, \nu)` over the subproblem ``sub`` by
+    projected subgradient steps from the copies' present multipliers (updated in
+    place): one Polyak step per block (:math:`\nu` in days, :math:`\lambda` in
+    cost) towards the incumbent's cost, the step halved after ``patience`` steps
+    without progress, stopping below ``floor``, when the bound is within
+    ``gap_tolerance`` of the incumbent's cost or at ``deadline``. Every
+    subproblem solution, repaired, is offered to the incumbent; with
+    ``lns = (rng, k)`` every ``k``-th also gets three rounds of :func:`_lns`.
+    """
+    c = dec.copies
+    star_of = np.repeat(np.arange(len(dec.taken)), np.diff(dec.stars))
+    in_star = np.arange(len(c.kind)) < dec.stars[-1]
+    c.forget()
+    lb, stall, it = -np.inf, 0, 0
+    keep = _Dual(-np.inf, sub.s_lo, sub.si_lo, np.zeros(len(c.kind), np.int64), 0)
+    while time.perf_counter() < deadline:
+        it += 1
+        S, SI, val = _solve_tree(p, dec.own_a, dec.forest, sub)
+        if not np.isfinite(val):
+            return _Dual(np.inf, S, SI, keep.x, it)  # the subproblem is infeasible
+        x, f = copy_choices(
+            S,
+            SI,
+            sub.s_lo,
+            sub.s_hi,
+            sub.si_lo,
+            sub.si_hi,
+            c.kind,
+            c.owner,
+            c.nb,
+            c.L,
+            c.lam,
+            c.nu,
+            *c.costs(p, sub),
+        )
+        if val > lb + 1e-9 * abs(val):
+            lb, stall = val, 0
+            keep = _Dual(val, S, SI, x, it)
+        else:
+            stall += 1
+        best.offer(p, a, *_tight(p, dec.policy(p, S, SI)))
+        if lns is not None and it % lns[1] == 1:
+            best.improve(p, a, lns[0], deadline, 3)
+        if _gap(best.cost, lb) <= gap_tolerance:
+            break
+        g_nu = (x - np.where(c.kind == 0, S[c.owner], SI[c.owner])).astype(np.float64)
+        g_lam = np.zeros(len(f))
+        if len(star_of):
+            mean = np.bincount(star_of, f[in_star]) / np.diff(dec.stars)
+            g_lam[in_star] = f[in_star] - mean[star_of]
+        n_nu, n_lam = float(g_nu @ g_nu), float(g_lam @ g_lam)
+        if n_nu == 0.0 and n_lam == 0.0:
+            break  # copies agree: the subproblem solution is feasible and optimal
+        if stall >= patience:
+            step, stall = step / 2, 0
+        if step < floor:
+            break
+        share = max(best.cost - val, 1e-9 * abs(val)) * step / ((n_nu > 0) + (n_lam > 0))
+        if n_nu > 0:
+            c.nu = c.nu + share / n_nu * g_nu
+        if n_lam > 0:
+            c.lam = project_simplices(c.lam + share / n_lam * g_lam, dec.stars)
+    keep.iterations = it
+    return keep
+
+
 def _solve_lagrangian(
     p: _Problem, a: F, time_limit: float, gap_tolerance: float, seed: int = 0
 ) -> tuple[I, float, float, int, list[str]]:
-    r"""Lagrangian decomposition over a spanning tree, with the tree DP as
-    subproblem, and large-neighbourhood search for policies.
+    r"""Lagrangian decomposition over a spanning forest (:class:`_Decomposition`),
+    with the tree DP as subproblem, large-neighbourhood search for policies and,
+    while the gap is open, branch and bound (:func:`.branch.branch_and_bound`).
 
-    Every edge :math:`e = (i, j)` outside the tree keeps its constraint
-    :math:`SI_j \ge S'_e + L_e` in stage :math:`j`'s problem, with a copy
-    :math:`S'_e \in [0, \bar S_i]` of :math:`S_i`; the copies' equalities
-    :math:`S'_e = S_i` are relaxed with free multipliers :math:`\mu_e`:
+    Every copy's equality with its owner's value is relaxed with a free
+    multiplier :math:`\nu_c`; with the star weights :math:`\lambda`,
 
-    .. math:: \mathcal L(\mu) = \min_{\text{tree, copies}} \sum_j a_j\sqrt{\tau_j}
-              + \sum_e \mu_e (S'_e - S_i) \le \text{optimum}.
+    .. math:: \mathcal L(\lambda, \nu) = \min_{\text{forest, copies}}
+              \sum_j a'_j\sqrt{\tau_j} + \sum_c \big(\lambda_c f_{i(c)}(x_c)
+              + \nu_c (x_c - x_{i(c)})\big) \le \text{optimum},
 
-    This dominates relaxing the edges themselves (the copy caps what stage
-    :math:`j` may gain from a late :math:`SI_j`). :math:`\mathcal L` is
-    maximised by subgradient steps with Polyak's step length, halved after 5
-    steps without progress. Every subproblem solution, made feasible by
-    :func:`_tight`, is a candidate policy; :func:`_lns` improves the best one.
+    maximised by :func:`_ascent`. Relaxing copies rather than the edges
+    themselves is stronger (a copy caps what its holder may gain).
 
     Returns ``S``, upper and lower bounds, iterations and notes.
     """
+    from .branch import branch_and_bound
+
     t0 = time.perf_counter()
     deadline = t0 + time_limit
     rng = np.random.default_rng(seed)
-    own = _Own(p, a)
-    # keep the edges into costly stages in the tree (ties: costly upstream stages)
-    tree, rest = _spanning_forest(p, a[p.down] + 1e-3 * a[p.up])
-    rest = rest[np.argsort(p.down[rest], kind="stable")]
-    du, dd, dL = p.up[rest], p.down[rest], p.L[rest]
-    ptr = np.zeros(p.n + 1, dtype=np.int64)
-    np.add.at(ptr, dd + 1, 1)
-    copies = _Copies(np.cumsum(ptr), dL, p.s_hi[du], np.zeros(len(rest)))
-    best_S, best_SI = _tight(p, np.zeros(p.n))
-    ub = _cost(p, a, best_S, best_SI)
-    lb = 0.0
-    step_scale, stall, it = 2.0, 0, 0
+    dec = _Decomposition.of(p, a)
+    best = _Incumbent.start(p, a)
+    sub = dec.root(p)
+    root = _ascent(p, a, dec, sub, best, deadline, gap_tolerance=gap_tolerance, lns=(rng, 10))
+    lb = min(root.bound, best.cost)
+    it = root.iterations
     notes: list[str] = []
-    while time.perf_counter() < deadline:
-        it += 1
-        sub = _Sub.plain(p)
-        sub.lin_s = -np.bincount(du, copies.mu, p.n).astype(np.float64)
-        sub.copies = copies
-        S, SI, val = _solve_tree(p, own, tree, sub)
-        if val > lb + 1e-9 * abs(lb):
-            lb, stall = val, 0
-        else:
-            stall += 1
-        St, SIt = _tight(p, S)
-        c = _cost(p, a, St, SIt)
-        if c < ub:
-            best_S, best_SI, ub = St, SIt, c
-        if it % 10 == 1:
-            best_S, best_SI, ub = _lns(p, own, best_S, best_SI, rng, deadline, 3)
-        if _gap(ub, lb) <= gap_tolerance:
-            break
-        x = np.where(copies.mu < 0, np.minimum(SI[dd] - dL, copies.cap), 0)
-        g = (x - S[du]).astype(np.float64)
-        norm2 = float(g @ g)
-        if norm2 == 0.0:
-            break  # copies agree: the subproblem solution is feasible and optimal
-        if stall >= 5:
-            step_scale, stall = step_scale / 2, 0
-        if step_scale < 1e-3:
-            break
-        copies.mu = copies.mu + step_scale * (ub - val) / norm2 * g
-    if _gap(ub, lb) > gap_tolerance:
-        best_S, best_SI, ub = _lns(p, own, best_S, best_SI, rng, deadline, 10_000, 30)
+    if _gap(best.cost, lb) > gap_tolerance:
+        best.improve(p, a, rng, deadline, 10_000, 30)
+    if _gap(best.cost, lb) > gap_tolerance:
+        lb, nodes, more = branch_and_bound(p, a, dec, sub, root, best, deadline, gap_tolerance)
+        it += more
+        if nodes:
+            notes.append(f"branch and bound: {nodes} nodes")
     if time.perf_counter() >= deadline:
         notes.append(f"time limit of {time_limit:g} s reached")
-    return best_S, ub, min(lb, ub), it, notes
+    return best.S, best.cost, min(lb, best.cost), it, notes

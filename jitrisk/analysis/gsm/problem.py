@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .dp_kernel import tight
+
 F = NDArray[np.float64]
 
 
@@ -223,6 +225,8 @@ class _Problem:
     # c_j of the cost a_j sqrt(tau_j + c_j) under a random stage time (0 without)
     shift: F = field(default_factory=lambda: np.zeros(0))
     time_std: F = field(default_factory=lambda: np.zeros(0))
+    in_ptr: I | None = None  # edges into each stage (CSR over ``in_edge``), built on use
+    in_edge: I | None = None
 
     @property
     def n(self) -> int:
@@ -389,17 +393,14 @@ def _tight(p: _Problem, S: NDArray[Any]) -> tuple[I, I]:
     """Feasible integer service times near ``S``: round, then in topological order
     set :math:`SI_j = \\max(si_j, \\max_i S_i + L_{ij})` and clip :math:`S_j` to
     :math:`[0, \\min(s_j, SI_j + T_j)]`."""
-    into = p.preds()
-    s_out = np.zeros(p.n, dtype=np.int64)
-    si_out = np.zeros(p.n, dtype=np.int64)
+    if p.in_ptr is None or p.in_edge is None:
+        p.in_edge = np.argsort(p.down, kind="stable").astype(np.int64)
+        p.in_ptr = np.concatenate([[0], np.cumsum(np.bincount(p.down, minlength=p.n))]).astype(
+            np.int64
+        )
     want = np.rint(np.asarray(S, dtype=np.float64)).astype(np.int64)
-    for j in p.order.tolist():
-        sij = int(p.si[j])
-        for e in into[j]:
-            sij = max(sij, int(s_out[p.up[e]] + p.L[e]))
-        si_out[j] = sij
-        s_out[j] = max(0, min(int(want[j]), int(p.smax[j]), sij + int(p.T[j])))
-    return s_out, si_out
+    S_out, SI_out = tight(p.order, p.in_ptr, p.in_edge, p.up, p.L, p.si, p.smax, p.T, want)
+    return S_out, SI_out
 
 
 def _coef(p: _Problem, z: float | F) -> F:

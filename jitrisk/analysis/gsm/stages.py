@@ -16,7 +16,7 @@ from .problem import (
     _topological,
     propagate_demand,
 )
-from .solver import solve_gsm
+from .solver import DEFAULT_GAP, solve_gsm
 
 
 def _lane_time(lane: Any) -> tuple[int, float]:
@@ -169,7 +169,7 @@ def place_gsm(
     method: str = "auto",
     review_days: int | None = None,
     time_limit: float = 50.0,
-    gap_tolerance: float = 1e-6,
+    gap_tolerance: float = DEFAULT_GAP,
 ) -> GSMSolution:
     r"""Guaranteed-service safety stock for every stocking site of ``network``.
 

@@ -1,0 +1,133 @@
+r"""Branch and bound on service times, with the Lagrangian bound at every node.
+
+The Lagrangian dual (:mod:`.lagrangian`) leaves a gap where a stage's copies
+disagree: a source's customers would each like it to quote a different service
+time. A node splits the range of that stage's service time in two
+(:math:`S_i \le m` or :math:`S_i \ge m + 1`; for a sink its :math:`SI_i`), which
+the tree DP and the copies honour as bounds, so both children's bounds rise.
+Children start from their parent's multipliers and stop their ascent as soon
+as they can be pruned. Best-first: the node with the lowest bound goes next,
+and that bound is the proven lower bound of the whole problem.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dp import _Sub
+from .lagrangian import _ascent, _Decomposition, _Dual, _Incumbent
+from .problem import F, _Problem
+
+NODE_STEP = 0.5
+"""First step of a node's ascent (the root's is 1)."""
+NODE_PATIENCE = 5
+NODE_FLOOR = 1e-2
+
+
+@dataclass
+class _Node:
+    bound: float
+    sub: _Sub
+    lam: F
+    nu: F
+    dual: _Dual
+
+
+def _split(p: _Problem, a: F, dec: _Decomposition, node: _Node) -> tuple[int, int, int] | None:
+    """The stage whose copies disagree most (weighted by its cost coefficient), the
+    kind of value to split (0: its :math:`S`, 1: its :math:`SI`) and the split
+    point; None when every copy agrees with its owner."""
+    c, d = dec.copies, node.dual
+    own = np.where(c.kind == 0, d.S[c.owner], d.SI[c.owner])
+    lo = np.minimum(d.x, own)
+    hi = np.maximum(d.x, own)
+    lo_o = np.full(p.n, np.iinfo(np.int64).max)
+    hi_o = np.full(p.n, -1)
+    np.minimum.at(lo_o, c.owner, lo)
+    np.maximum.at(hi_o, c.owner, hi)
+    spread = np.where(hi_o > lo_o, hi_o - lo_o, 0)
+    if not spread.any():
+        return None
+    i = int(np.argmax(a * spread + 1e-12 * spread))
+    kind = int(c.kind[np.flatnonzero(c.owner == i)[0]])
+    return i, kind, int((lo_o[i] + hi_o[i]) // 2)
+
+
+def _child(sub: _Sub, i: int, kind: int, lo: int | None, hi: int | None) -> _Sub:
+    s_lo, s_hi, si_lo, si_hi = sub.s_lo.copy(), sub.s_hi.copy(), sub.si_lo.copy(), sub.si_hi.copy()
+    if kind == 0:
+        if lo is not None:
+            s_lo[i] = lo
+        if hi is not None:
+            s_hi[i] = hi
+    else:
+        if lo is not None:
+            si_lo[i] = lo
+        if hi is not None:
+            si_hi[i] = hi
+    return _Sub(s_lo, s_hi, si_lo, si_hi, sub.lin_s, sub.lin_si, sub.copies)
+
+
+def branch_and_bound(
+    p: _Problem,
+    a: F,
+    dec: _Decomposition,
+    sub: _Sub,
+    root: _Dual,
+    best: _Incumbent,
+    deadline: float,
+    gap_tolerance: float,
+) -> tuple[float, int, int]:
+    """Close the gap left at the root. Returns the proven lower bound, the nodes
+    explored and the subgradient iterations spent."""
+    c = dec.copies
+    tie = itertools.count()
+    heap: list[tuple[float, int, _Node]] = []
+    heapq.heappush(
+        heap, (root.bound, next(tie), _Node(root.bound, sub, c.lam.copy(), c.nu.copy(), root))
+    )
+    dropped = np.inf  # the lowest bound of a node pruned against the tolerance
+    nodes = iterations = 0
+    while heap and time.perf_counter() < deadline:
+        bound = heap[0][0]
+        if best.cost <= 0 or (best.cost - min(bound, dropped)) / best.cost <= gap_tolerance:
+            break
+        _, _, node = heapq.heappop(heap)
+        if node.bound >= best.cost * (1 - gap_tolerance):
+            dropped = min(dropped, node.bound)
+            continue
+        split = _split(p, a, dec, node)
+        if split is None:
+            continue  # its subproblem solution is feasible: the node is solved
+        i, kind, m = split
+        for lo, hi in ((None, m), (m + 1, None)):
+            child = _child(node.sub, i, kind, lo, hi)
+            c.lam, c.nu = node.lam.copy(), node.nu.copy()
+            dual = _ascent(
+                p,
+                a,
+                dec,
+                child,
+                best,
+                deadline,
+                step=NODE_STEP,
+                patience=NODE_PATIENCE,
+                floor=NODE_FLOOR,
+                gap_tolerance=gap_tolerance,
+            )
+            nodes += 1
+            iterations += dual.iterations
+            b = max(dual.bound, node.bound)
+            if not np.isfinite(b):
+                continue
+            if b >= best.cost * (1 - gap_tolerance):
+                dropped = min(dropped, b)
+                continue
+            heapq.heappush(heap, (b, next(tie), _Node(b, child, c.lam.copy(), c.nu.copy(), dual)))
+    lb = min([h[0] for h in heap] + [dropped, best.cost])
+    return lb, nodes, iterations
