@@ -5,8 +5,9 @@ Run: ``.venv/bin/python benchmarks/bench_gsm.py [--sizes 100 500 2000] [--seed 7
 For each size, :func:`jitrisk.generate.generate_network` builds a tiered JIT
 network (suppliers, plants, DCs, customers; shared suppliers and dual sourcing
 give it undirected cycles) and :func:`jitrisk.analysis.gsm.place_gsm` places
-safety stock with ``method="auto"``: the Lagrangian bound with tree-DP
-subproblems and large-neighbourhood search, plus the MILP for small networks.
+safety stock with ``method="auto"``: the Lagrangian bound (stars and a
+spanning forest, tree-DP subproblems), large-neighbourhood search and branch
+and bound to the default gap of 1e-4, plus the MILP for small networks.
 Printed: stages, edges, independent undirected cycles (E - V + components),
 the method used, wall time of ``place_gsm`` (building the stages included),
 policy cost (upper bound), proven lower bound, relative gap and whether the

@@ -25,8 +25,11 @@ from .problem import F, _Problem
 
 NODE_STEP = 0.5
 """First step of a node's ascent (the root's is 1)."""
-NODE_PATIENCE = 5
-NODE_FLOOR = 1e-2
+NODE_PATIENCE = 3
+NODE_FLOOR = 0.05
+"""A node's ascent halves its step after this many steps without progress and
+stops below this step: short ascents and more nodes beat long ascents here (on
+Willems' chains 25 and 27, 4.4 s and 5.5 s against 7.8 s and 6.6 s with 5 and 0.01)."""
 
 
 @dataclass
