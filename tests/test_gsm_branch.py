@@ -133,3 +133,30 @@ def test_willems_chains_that_the_spanning_tree_bound_left_open_are_proven(chain)
     stages, _edges = network_stages(net, review_days=0)
     assert sol.lower_bound <= sol.total_cost
     assert len(sol.stages) == len(stages)
+
+
+def test_branching_alternates_between_curvature_and_price():
+    """One rule splits where cost coefficient times disagreement is largest, the
+    other where the multipliers price the disagreement highest."""
+    from jitrisk.analysis.gsm.branch import _Node, _split
+    from jitrisk.analysis.gsm.lagrangian import _Dual
+
+    stages, edges = _diamond(False)
+    p, a = _problem(stages, edges)
+    dec = _Decomposition.of(p, a)
+    c = dec.copies
+    part, product = p.ids.index("part"), p.ids.index("product")
+    S = np.zeros(p.n, dtype=np.int64)
+    SI = np.zeros(p.n, dtype=np.int64)
+    S[part], SI[product] = 2, 4
+    x = np.where(c.owner == part, 2, 4).astype(np.int64)
+    x[np.flatnonzero(c.owner == part)[0]] = 6  # the part's copies disagree by 4 days
+    x[np.flatnonzero(c.owner == product)[0]] = 5  # the product's by 1 day
+    c.nu = np.where(c.owner == product, 1e6, 0.0)  # but only the product's is priced
+    node = _Node(0.0, dec.root(p), c.lam.copy(), c.nu.copy(), _Dual(0.0, S, SI, x, 1))
+    assert a[part] * 4 > a[product] * 1  # the part weighs more by cost and spread
+    assert _split(p, a, dec, node, by_price=False) == (part, 0, 4)
+    assert _split(p, a, dec, node, by_price=True) == (product, 1, 4)
+    x[:] = np.where(c.owner == part, 2, 4)  # every copy agrees: nothing to split
+    node.dual = _Dual(0.0, S, SI, x, 1)
+    assert _split(p, a, dec, node, by_price=True) is None
