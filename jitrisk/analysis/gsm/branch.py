@@ -70,9 +70,10 @@ def _split(
     spread = np.where(hi_o > lo_o, hi_o - lo_o, 0)
     if not spread.any():
         return None
-    score = a * spread
+    score: F = a * spread
     if by_price:
-        priced = np.bincount(c.owner, np.abs(c.nu) * np.abs(d.x - own), p.n) * (spread > 0)
+        priced = np.bincount(c.owner, np.abs(c.nu) * np.abs(d.x - own), p.n)
+        priced = np.where(spread > 0, priced, 0.0)
         score = priced if priced.any() else score
     i = int(np.argmax(score + 1e-12 * spread))
     kind = int(c.kind[np.flatnonzero(c.owner == i)[0]])
