@@ -70,10 +70,10 @@ def _split(
     spread = np.where(hi_o > lo_o, hi_o - lo_o, 0)
     if not spread.any():
         return None
-    score: F = a * spread
+    score: F = (a * spread).astype(np.float64)
     if by_price:
-        priced = np.bincount(c.owner, np.abs(c.nu) * np.abs(d.x - own), p.n)
-        priced = np.where(spread > 0, priced, 0.0)
+        weight = np.abs(c.nu) * np.abs(d.x - own)
+        priced: F = np.where(spread > 0, np.bincount(c.owner, weight, p.n), 0.0)
         score = priced if priced.any() else score
     i = int(np.argmax(score + 1e-12 * spread))
     kind = int(c.kind[np.flatnonzero(c.owner == i)[0]])
