@@ -22,15 +22,6 @@ _INF = np.inf
 
 
 @njit(cache=True)
-def _own(a: float, shift: float, s: int, si: int, t: int) -> float:
-    r""":math:`a\sqrt{SI + T - S + c}`, infinite when the net lead time is negative."""
-    tau = si + t - s
-    if tau < 0:
-        return _INF
-    return a * np.sqrt(tau + shift)
-
-
-@njit(cache=True)
 def tree_dp(
     order,
     parent,
@@ -67,18 +58,26 @@ def tree_dp(
     carg_col = np.zeros(len(col), dtype=np.int64)
     root_s = np.zeros(n, dtype=np.int64)
     root_si = np.zeros(n, dtype=np.int64)
+    top = 0
+    for k in range(n):
+        top = max(top, si_hi[k] + T[k] - s_lo[k] + 1)
+    own = np.empty(max(top, 1))  # a_k sqrt(tau + c_k) by net lead time tau: one sqrt each
     total = 0.0
     for k in order:
         ns = s_hi[k] - s_lo[k] + 1
         ni = si_hi[k] - si_lo[k] + 1
         r0, c0 = row_off[k], col_off[k]
         pk = parent[k]
+        # tau = base + y - x over the grids; infinite below 0
+        base = si_lo[k] + T[k] - s_lo[k]
+        for t in range(max(base + ni, 0)):
+            own[t] = a[k] * np.sqrt(t + shift[k])
         if pk < 0:
             bv, bs, bi = _INF, 0, 0
             for x in range(ns):
                 rv = row[r0 + x]
-                for y in range(ni):
-                    v = _own(a[k], shift[k], s_lo[k] + x, si_lo[k] + y, T[k]) + rv + col[c0 + y]
+                for y in range(max(x - base, 0), ni):
+                    v = own[base + y - x] + rv + col[c0 + y]
                     if v < bv:
                         bv, bs, bi = v, x, y
             root_s[k], root_si[k] = bs, bi
@@ -88,8 +87,8 @@ def tree_dp(
         if up[e] == k:  # parent downstream: f_k(S) = min over SI, then a prefix minimum
             for x in range(ns):
                 bv, bi = _INF, 0
-                for y in range(ni):
-                    v = _own(a[k], shift[k], s_lo[k] + x, si_lo[k] + y, T[k]) + col[c0 + y]
+                for y in range(max(x - base, 0), ni):
+                    v = own[base + y - x] + col[c0 + y]
                     if v < bv:
                         bv, bi = v, y
                 best_row[r0 + x] = bv + row[r0 + x]
@@ -111,8 +110,8 @@ def tree_dp(
         else:  # parent upstream: g_k(SI) = min over S, then a suffix minimum
             for y in range(ni):
                 bv, bs = _INF, 0
-                for x in range(ns):
-                    v = _own(a[k], shift[k], s_lo[k] + x, si_lo[k] + y, T[k]) + row[r0 + x]
+                for x in range(min(ns, base + y + 1)):
+                    v = own[base + y - x] + row[r0 + x]
                     if v < bv:
                         bv, bs = v, x
                 best_col[c0 + y] = bv + col[c0 + y]
