@@ -7,7 +7,7 @@ service times, tabulated and minimised with prefix and suffix minima.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -66,6 +66,7 @@ class _Sub:
     lin_s: F
     lin_si: F
     copies: _Copies | None = None
+    _grids: tuple[I, I, I, I] | None = field(default=None, repr=False)
 
     @classmethod
     def plain(cls, p: _Problem) -> _Sub:
@@ -80,7 +81,13 @@ class _Sub:
 
     def grids(self) -> tuple[I, I, I, I]:
         """Offsets of each stage's :math:`S` and :math:`SI` grids in flat arrays,
-        and the grid values."""
+        and the grid values; computed on the first solve, after which the
+        bounds stay as they are (a new bound makes a new subproblem)."""
+        if self._grids is None:
+            self._grids = self._layout()
+        return self._grids
+
+    def _layout(self) -> tuple[I, I, I, I]:
         ns = self.s_hi - self.s_lo + 1
         ni = self.si_hi - self.si_lo + 1
         row_off = np.concatenate([[0], np.cumsum(ns)]).astype(np.int64)
