@@ -62,6 +62,13 @@ def tree_dp(
     for k in range(n):
         top = max(top, si_hi[k] + T[k] - s_lo[k] + 1)
     own = np.empty(max(top, 1))  # a_k sqrt(tau + c_k) by net lead time tau: one sqrt each
+    grid = 1
+    for k in range(n):
+        grid = max(grid, s_hi[k] - s_lo[k] + 1, si_hi[k] - si_lo[k] + 1)
+    # own cost rises with tau, so a scan can stop once own + the best of the rest
+    # (suffix minima of col going up in SI, prefix minima of row going down in S)
+    # cannot beat what it has
+    tail = np.empty(grid)
     total = 0.0
     for k in order:
         ns = s_hi[k] - s_lo[k] + 1
@@ -72,22 +79,37 @@ def tree_dp(
         base = si_lo[k] + T[k] - s_lo[k]
         for t in range(max(base + ni, 0)):
             own[t] = a[k] * np.sqrt(t + shift[k])
+        e = pedge[k]
+        upstream_of_parent = pk >= 0 and up[e] == k
+        if pk < 0 or upstream_of_parent:
+            m = _INF
+            for y in range(ni - 1, -1, -1):
+                m = min(m, col[c0 + y])
+                tail[y] = m
+        else:
+            m = _INF
+            for x in range(ns):
+                m = min(m, row[r0 + x])
+                tail[x] = m
         if pk < 0:
             bv, bs, bi = _INF, 0, 0
             for x in range(ns):
                 rv = row[r0 + x]
                 for y in range(max(x - base, 0), ni):
+                    if own[base + y - x] + tail[y] + rv >= bv:
+                        break
                     v = own[base + y - x] + rv + col[c0 + y]
                     if v < bv:
                         bv, bs, bi = v, x, y
             root_s[k], root_si[k] = bs, bi
             total += bv
             continue
-        e = pedge[k]
-        if up[e] == k:  # parent downstream: f_k(S) = min over SI, then a prefix minimum
+        if upstream_of_parent:  # parent downstream: f_k(S) = min over SI, then prefix minima
             for x in range(ns):
                 bv, bi = _INF, 0
                 for y in range(max(x - base, 0), ni):
+                    if own[base + y - x] + tail[y] >= bv:
+                        break
                     v = own[base + y - x] + col[c0 + y]
                     if v < bv:
                         bv, bi = v, y
@@ -110,9 +132,11 @@ def tree_dp(
         else:  # parent upstream: g_k(SI) = min over S, then a suffix minimum
             for y in range(ni):
                 bv, bs = _INF, 0
-                for x in range(min(ns, base + y + 1)):
+                for x in range(min(ns, base + y + 1) - 1, -1, -1):
+                    if own[base + y - x] + tail[x] > bv:
+                        break
                     v = own[base + y - x] + row[r0 + x]
-                    if v < bv:
+                    if v <= bv:
                         bv, bs = v, x
                 best_col[c0 + y] = bv + col[c0 + y]
                 arg_col[c0 + y] = bs
