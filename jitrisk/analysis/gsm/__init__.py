@@ -99,10 +99,7 @@ Algorithms
   ``gap`` is the proven relative gap :math:`(UB - LB)/UB`. Exact and fast on
   small networks; on large ones the convex envelope (a chord) of each
   :math:`\sqrt{\cdot}` makes the relaxations weak and the branch and bound slow.
-* ``"auto"``: ``"dp"`` on trees and forests, otherwise ``"lagrangian"``, then,
-  for at most :data:`AUTO_MILP_MAX_STAGES` stages and while the gap is open,
-  the MILP started from the best policy (its net lead times as breakpoints, its
-  cost as a cutoff) with the time left (reported as ``"lagrangian+milp"``).
+* ``"auto"``: ``"dp"`` on trees and forests, otherwise ``"lagrangian"``.
 
 References
 ----------

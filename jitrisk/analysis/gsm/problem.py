@@ -137,7 +137,7 @@ class GSMSolution:
         ``(total_cost - lower_bound) / total_cost`` (0 when both are 0).
     optimal : bool
         The gap is within the requested tolerance (always True for ``"dp"``).
-    method : {"dp", "lagrangian", "lagrangian+milp", "milp"}
+    method : {"dp", "lagrangian", "milp"}
         Algorithm used.
     z : float
         Safety factor :math:`z = \\Phi^{-1}(\\alpha)` of stages without a

@@ -35,8 +35,6 @@ from .problem import (
 )
 
 METHODS = ("auto", "dp", "milp", "lagrangian")
-AUTO_MILP_MAX_STAGES = 60
-"""``method="auto"`` follows the Lagrangian bound with the MILP only up to this size."""
 DEFAULT_SERVICE_LEVEL = 0.95
 DEFAULT_GAP = 1e-4
 """Relative gap at which a bounded method stops: 0.01 % of the safety stock's
@@ -135,14 +133,9 @@ def solve_gsm(
     elif use == "milp":
         S, ub, lb, iterations, notes = _solve_milp(p, a, time_limit, gap_tolerance)
     else:
+        # its branch and bound runs until the gap closes or the time is up: no time
+        # is left for the MILP (which a caller may still ask for by name)
         S, ub, lb, iterations, notes = _solve_lagrangian(p, a, time_limit, gap_tolerance)
-        left = time_limit - (time.perf_counter() - t0)
-        small = p.n <= AUTO_MILP_MAX_STAGES
-        if method == "auto" and small and _gap(ub, lb) > gap_tolerance and left > 0:
-            S, ub, lb, more, notes2 = _solve_milp(p, a, left, gap_tolerance, S, lb)
-            iterations += more
-            notes += notes2
-            use = "lagrangian+milp"
     S, SI = _tight(p, S)
     gap = 0.0 if use == "dp" else _gap(ub, lb)
     fixed = _fixed_cost(p, zs)
