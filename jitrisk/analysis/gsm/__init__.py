@@ -82,7 +82,7 @@ Algorithms
   ``gap`` is proven: (policy cost − lowest open bound) / policy cost. On
   Willems' (2008) 38 industrial chains the bound alone leaves up to 0.7 %, and
   the branch and bound closes all 38 to 1e-4 in both review conventions,
-  in 74 s (continuous) and 57 s (daily) for all 38 on one core
+  in 49 s (continuous) and 37 s (daily) for all 38 on one core
   (``benchmarks/bench_gsm_willems.py``).
 * ``"milp"``: general acyclic networks, exact given time. The constraints are difference
   constraints (a totally unimodular matrix), so every vertex of the feasible

@@ -38,7 +38,9 @@ METHODS = ("auto", "dp", "milp", "lagrangian")
 DEFAULT_SERVICE_LEVEL = 0.95
 DEFAULT_GAP = 1e-4
 """Relative gap at which a bounded method stops: 0.01 % of the safety stock's
-holding cost, far below what the data can tell apart."""
+holding cost, far below what the data can tell apart. A tighter one is proven
+too, given time: 1e-6 on a generated 100-site network takes the branch and
+bound about 20 s, against 0.3 s."""
 
 
 # --------------------------------------------------------------------------- data
