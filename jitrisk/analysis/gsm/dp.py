@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -141,6 +142,15 @@ class _Copies:
             )
         return self.f, self.f_off
 
+    def kernel_args(self, p: _Problem, sub: _Sub) -> tuple[Any, ...]:
+        """What :func:`.dp_kernel.add_copy_terms` and :func:`.dp_kernel.copy_choices`
+        take after their own arrays: the bounds, the copies and the owners' costs."""
+        return (
+            sub.s_lo, sub.s_hi, sub.si_lo, sub.si_hi,
+            self.kind, self.owner, self.nb, self.L, self.lam, self.nu,
+            *self.costs(p, sub),
+        )  # fmt: skip
+
     def forget(self) -> None:
         self.f = self.f_off = None
 
@@ -190,25 +200,7 @@ def _solve_tree(
     row = np.repeat(lin_s, np.diff(row_off)) * s_val
     col = np.repeat(lin_si, np.diff(col_off)) * si_val
     if c is not None and len(c.L):
-        f, f_off = c.costs(p, sub)
-        add_copy_terms(
-            row,
-            row_off,
-            col,
-            col_off,
-            sub.s_lo,
-            sub.s_hi,
-            sub.si_lo,
-            sub.si_hi,
-            c.kind,
-            c.owner,
-            c.nb,
-            c.L,
-            c.lam,
-            c.nu,
-            f,
-            f_off,
-        )
+        add_copy_terms(row, row_off, col, col_off, *c.kernel_args(p, sub))
     S, SI, total = tree_dp(
         forest.order,
         forest.parent,

@@ -286,21 +286,7 @@ def _ascent(
         S, SI, val = _solve_tree(p, dec.own_a, dec.forest, sub)
         if not np.isfinite(val):
             return _Dual(np.inf, S, SI, keep.x, it)  # the subproblem is infeasible
-        x, f = copy_choices(
-            S,
-            SI,
-            sub.s_lo,
-            sub.s_hi,
-            sub.si_lo,
-            sub.si_hi,
-            c.kind,
-            c.owner,
-            c.nb,
-            c.L,
-            c.lam,
-            c.nu,
-            *c.costs(p, sub),
-        )
+        x, f = copy_choices(S, SI, *c.kernel_args(p, sub))
         if val > lb + 1e-9 * abs(val):
             lb, stall = val, 0
             keep = _Dual(val, S, SI, x, it)
