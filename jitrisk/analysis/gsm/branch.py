@@ -92,7 +92,7 @@ def _child(sub: _Sub, i: int, kind: int, lo: int | None, hi: int | None) -> _Sub
             si_lo[i] = lo
         if hi is not None:
             si_hi[i] = hi
-    return _Sub(s_lo, s_hi, si_lo, si_hi, sub.lin_s, sub.lin_si, sub.copies)
+    return _Sub(s_lo, s_hi, si_lo, si_hi, sub.copies)
 
 
 def branch_and_bound(

@@ -57,15 +57,13 @@ def _elimination(p: _Problem, edge_ids: Sequence[int]) -> tuple[list[int], list[
 @dataclass
 class _Sub:
     r"""A tree subproblem: tighter bounds :math:`\underline S_j \le S_j \le \bar S_j`,
-    :math:`\underline{SI}_j \le SI_j \le \overline{SI}_j`, linear costs
-    :math:`\alpha_j S_j + \beta_j SI_j` and copies of relaxed edges."""
+    :math:`\underline{SI}_j \le SI_j \le \overline{SI}_j`, and the copies of
+    relaxed edges (their multipliers put linear costs on their owners)."""
 
     s_lo: I
     s_hi: I
     si_lo: I
     si_hi: I
-    lin_s: F
-    lin_si: F
     copies: _Copies | None = None
     _grids: tuple[I, I, I, I] | None = field(default=None, repr=False)
 
@@ -76,8 +74,6 @@ class _Sub:
             p.s_hi.copy(),
             p.si.copy(),
             p.si_hi.copy(),
-            np.zeros(p.n),
-            np.zeros(p.n),
         )
 
     def grids(self) -> tuple[I, I, I, I]:
@@ -192,13 +188,13 @@ def _solve_tree(
     sub = _Sub.plain(p) if sub is None else sub
     forest = edge_ids if isinstance(edge_ids, _Forest) else _Forest.of(p, edge_ids)
     row_off, col_off, s_val, si_val = sub.grids()
-    lin_s, lin_si = sub.lin_s, sub.lin_si
     c = sub.copies
-    if c is not None:  # the owners' side of the copies' multipliers
+    if c is None:
+        row, col = np.zeros(len(s_val)), np.zeros(len(si_val))
+    else:  # the owners' side of the copies' multipliers, linear in S and SI
         on_s, on_si = c.owner_terms(p.n)
-        lin_s, lin_si = lin_s + on_s, lin_si + on_si
-    row = np.repeat(lin_s, np.diff(row_off)) * s_val
-    col = np.repeat(lin_si, np.diff(col_off)) * si_val
+        row = np.repeat(on_s, np.diff(row_off)) * s_val
+        col = np.repeat(on_si, np.diff(col_off)) * si_val
     if c is not None and len(c.L):
         add_copy_terms(row, row_off, col, col_off, *c.kernel_args(p, sub))
     S, SI, total = tree_dp(
