@@ -8,6 +8,8 @@ the tree DP and the copies honour as bounds, so both children's bounds rise.
 Children start from their parent's multipliers and stop their ascent as soon
 as they can be pruned. Best-first: the node with the lowest bound goes next,
 and that bound is the proven lower bound of the whole problem.
+:func:`_solve_lagrangian` runs the whole method: root ascent, local search,
+then the branch and bound.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import numpy as np
 
 from .dp import _Sub
 from .lagrangian import _ascent, _Decomposition, _Dual, _Incumbent
-from .problem import F, _Problem
+from .problem import F, I, _gap, _Problem
 
 PRICE_EVERY = 2
 """Every this many splits, the stage the multipliers price highest (else the
@@ -154,3 +156,44 @@ def branch_and_bound(
             heapq.heappush(heap, (b, next(tie), _Node(b, child, c.lam.copy(), c.nu.copy(), dual)))
     lb = min([h[0] for h in heap] + [dropped, best.cost])
     return lb, nodes, iterations
+
+
+def _solve_lagrangian(
+    p: _Problem, a: F, time_limit: float, gap_tolerance: float, seed: int = 0
+) -> tuple[I, float, float, int, list[str]]:
+    r"""Lagrangian decomposition over a spanning forest (:class:`_Decomposition`),
+    with the tree DP as subproblem, large-neighbourhood search for policies and,
+    while the gap is open, branch and bound (:func:`branch_and_bound`).
+
+    Every copy's equality with its owner's value is relaxed with a free
+    multiplier :math:`\nu_c`; with the star weights :math:`\lambda`,
+
+    .. math:: \mathcal L(\lambda, \nu) = \min_{\text{forest, copies}}
+              \sum_j a'_j\sqrt{\tau_j} + \sum_c \big(\lambda_c f_{i(c)}(x_c)
+              + \nu_c (x_c - x_{i(c)})\big) \le \text{optimum},
+
+    maximised by :func:`_ascent`. Relaxing copies rather than the edges
+    themselves is stronger (a copy caps what its holder may gain).
+
+    Returns ``S``, upper and lower bounds, iterations and notes.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    rng = np.random.default_rng(seed)
+    dec = _Decomposition.of(p, a)
+    best = _Incumbent.start(p, a)
+    sub = dec.root(p)
+    root = _ascent(p, a, dec, sub, best, deadline, gap_tolerance=gap_tolerance, lns=(rng, 10))
+    lb = min(root.bound, best.cost)
+    it = root.iterations
+    notes: list[str] = []
+    if _gap(best.cost, lb) > gap_tolerance:
+        best.improve(p, a, rng, deadline, 10_000, 30)
+    if _gap(best.cost, lb) > gap_tolerance:
+        lb, nodes, more = branch_and_bound(p, a, dec, sub, root, best, deadline, gap_tolerance)
+        it += more
+        if nodes:
+            notes.append(f"branch and bound: {nodes} nodes")
+    if time.perf_counter() >= deadline:
+        notes.append(f"time limit of {time_limit:g} s reached")
+    return best.S, best.cost, min(lb, best.cost), it, notes

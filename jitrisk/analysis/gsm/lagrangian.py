@@ -1,8 +1,11 @@
-"""Lagrangian decomposition for general networks: a spanning forest solved by DP.
+"""Lagrangian decomposition for general networks: stars and a spanning forest solved by DP.
 
-The arcs outside a spanning forest are relaxed with multipliers (subgradient
-steps); each dual value is a lower bound, and a large-neighbourhood search
-repairs forest solutions into feasible plans for the upper bound.
+Stages on cycles that can be taken out whole (sources and sinks with several
+edges on cycles) become stars whose cost their copies share; the other edges
+outside a spanning forest get copies too, and the copies' equalities are
+relaxed with multipliers (subgradient steps). Each dual value is a lower bound;
+a large-neighbourhood search repairs forest solutions into feasible plans for
+the upper bound, and :mod:`.branch` closes what gap is left.
 """
 
 from __future__ import annotations
@@ -131,7 +134,7 @@ class _Decomposition:
     own_a: F  # a_j, 0 for stages taken out
     stars: I  # CSR over copies: the copies of each taken-out stage
     taken: I  # the stages taken out, in the order of ``stars``
-    si_lo: I  # SI_k >= L_ik for the customers of a taken-out source
+    si_lo: I  # SI_k >= L_e where stage k holds a copy of an upstream S (S >= 0)
 
     @classmethod
     def of(cls, p: _Problem, a: F) -> _Decomposition:
@@ -316,46 +319,3 @@ def _ascent(
             c.lam = project_simplices(c.lam + share / n_lam * g_lam, dec.stars)
     keep.iterations = it
     return keep
-
-
-def _solve_lagrangian(
-    p: _Problem, a: F, time_limit: float, gap_tolerance: float, seed: int = 0
-) -> tuple[I, float, float, int, list[str]]:
-    r"""Lagrangian decomposition over a spanning forest (:class:`_Decomposition`),
-    with the tree DP as subproblem, large-neighbourhood search for policies and,
-    while the gap is open, branch and bound (:func:`.branch.branch_and_bound`).
-
-    Every copy's equality with its owner's value is relaxed with a free
-    multiplier :math:`\nu_c`; with the star weights :math:`\lambda`,
-
-    .. math:: \mathcal L(\lambda, \nu) = \min_{\text{forest, copies}}
-              \sum_j a'_j\sqrt{\tau_j} + \sum_c \big(\lambda_c f_{i(c)}(x_c)
-              + \nu_c (x_c - x_{i(c)})\big) \le \text{optimum},
-
-    maximised by :func:`_ascent`. Relaxing copies rather than the edges
-    themselves is stronger (a copy caps what its holder may gain).
-
-    Returns ``S``, upper and lower bounds, iterations and notes.
-    """
-    from .branch import branch_and_bound
-
-    t0 = time.perf_counter()
-    deadline = t0 + time_limit
-    rng = np.random.default_rng(seed)
-    dec = _Decomposition.of(p, a)
-    best = _Incumbent.start(p, a)
-    sub = dec.root(p)
-    root = _ascent(p, a, dec, sub, best, deadline, gap_tolerance=gap_tolerance, lns=(rng, 10))
-    lb = min(root.bound, best.cost)
-    it = root.iterations
-    notes: list[str] = []
-    if _gap(best.cost, lb) > gap_tolerance:
-        best.improve(p, a, rng, deadline, 10_000, 30)
-    if _gap(best.cost, lb) > gap_tolerance:
-        lb, nodes, more = branch_and_bound(p, a, dec, sub, root, best, deadline, gap_tolerance)
-        it += more
-        if nodes:
-            notes.append(f"branch and bound: {nodes} nodes")
-    if time.perf_counter() >= deadline:
-        notes.append(f"time limit of {time_limit:g} s reached")
-    return best.S, best.cost, min(lb, best.cost), it, notes

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from scipy.stats import norm
 
+from .branch import _solve_lagrangian
 from .dp import (
     _solve_tree,
     is_forest,
 )
-from .lagrangian import _solve_lagrangian
 from .milp import _solve_milp
 from .problem import (
     EdgeLike,
