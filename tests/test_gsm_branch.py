@@ -161,3 +161,21 @@ def test_branching_alternates_between_curvature_and_price():
     x[:] = np.where(c.owner == part, 2, 4)  # every copy agrees: nothing to split
     node.dual = _Dual(0.0, S, SI, x, 1)
     assert _split(p, a, dec, node, by_price=True) is None
+
+
+@pytest.mark.parametrize(
+    ("gap", "words"),
+    [
+        (0.0, "optimal"),
+        (1e-12, "optimal"),
+        (9.54e-5, "proven within 0.0096 % of the optimum"),  # rounded up, never down
+        (1e-4, "proven within 0.010 % of the optimum"),
+        (0.024, "proven within 2.4 % of the optimum"),
+        (0.0241, "proven within 2.5 % of the optimum"),
+        (None, "gap unknown"),
+    ],
+)
+def test_the_proven_gap_is_said_without_claiming_more_than_the_bound(gap, words):
+    from jitrisk.analysis.gsm.stages import optimality_words
+
+    assert optimality_words(gap) == words

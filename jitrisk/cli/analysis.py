@@ -267,13 +267,13 @@ def _days(x: float | None) -> str:
 
 
 def _print_gsm(doc: dict[str, Any]) -> None:
-    from ..analysis.gsm.stages import review_words
+    from ..analysis.gsm.stages import optimality_words, review_words
 
     print(
         f"Guaranteed-service plan (service level {doc.get('service_level')}, "
         f"{review_words(doc.get('review_days'))}): total holding "
         f"cost of safety stock {doc.get('total_cost', 0):,.0f}; "
-        f"{'optimal' if doc.get('optimal') else 'gap ' + str(doc.get('gap'))}"
+        f"{optimality_words(doc.get('gap'))}"
     )
     print(f"{'site':<24}{'S out':>7}{'NLT':>6}{'SS units':>12}{'SS days':>9}{'SS value':>16}")
     for sid, v in doc["sites"].items():

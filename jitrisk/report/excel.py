@@ -40,7 +40,7 @@ from openpyxl.drawing.image import Image
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..analysis.gsm.stages import review_words
+from ..analysis.gsm.stages import optimality_words, review_words
 from ..model.graph import build_graph
 from ..workbook.format import SHEETS
 from . import style, tables
@@ -461,8 +461,7 @@ def _plan_facts(s: ScenarioReport, currency: str) -> str:
         parts.append(
             f"GSM: service level {style.pct(s.gsm.get('service_level'), 1)}, "
             f"{review_words(s.gsm.get('review_days'))}, holding cost "
-            f"{style.money(s.gsm.get('total_cost'), currency)} per year, "
-            + ("optimal" if s.gsm.get("optimal") else f"gap {style.pct(gap, 2)}")
+            f"{style.money(s.gsm.get('total_cost'), currency)} per year, " + optimality_words(gap)
         )
     else:
         parts.append("GSM: not available")

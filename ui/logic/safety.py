@@ -283,11 +283,6 @@ def _sort(value: float) -> float:
     return value if math.isfinite(value) else -math.inf
 
 
-def gap_text(gap: float) -> str:
-    """A proven optimality gap: ``'0.4%'``, or ``'0.1%'`` for anything smaller."""
-    return f"{max(gap, 0.001):.1%}"
-
-
 def headline(outcome: SafetyOutcome) -> str:
     """What the plans say, in two sentences (rich text)."""
     cur = outcome.currency

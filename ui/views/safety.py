@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from jitrisk.analysis.gsm.stages import optimality_words
 from jitrisk.analysis.placement import (
     current_days,
     mean_flows,
@@ -67,7 +68,6 @@ from ..logic.safety import (
     _sort,
     _value,
     compute_plans,
-    gap_text,
     headline,
     nice_amount,
     run_info,
@@ -506,7 +506,7 @@ class SafetyView(AnalysisView):
             "Safety stock as set in the workbook"
             + (": the Results run's numbers." if outcome.request.baseline_run else "."),
             f"Holding cost {format_money(gsm.total_cost, cur)} a year "
-            + ("(optimal)." if gsm.optimal else f"(gap ≤ {gap_text(gsm.gap)})."),
+            f"({optimality_words(gsm.gap)}).",
             "",
         ]
         if outcome.placement is not None:

@@ -202,3 +202,17 @@ def review_words(days: int | None) -> str:
     if days == 0:
         return "continuous review"
     return "daily review" if days == 1 else f"review every {days} days"
+
+
+def optimality_words(gap: float | None) -> str:
+    """How near the optimum a plan is proven to be, in words: ``"optimal"`` (no
+    gap), ``"proven within 0.0095 % of the optimum"`` (the gap rounded up to two
+    significant digits, so the words never claim more than the bound proves)."""
+    if gap is None or not math.isfinite(gap):
+        return "gap unknown"
+    if gap <= 1e-9:
+        return "optimal"
+    pct = gap * 100
+    exp = math.floor(math.log10(pct)) - 1
+    up = math.ceil(round(pct / 10.0**exp, 9)) * 10.0**exp
+    return f"proven within {up:.{max(-exp, 0)}f} % of the optimum"
