@@ -168,10 +168,10 @@ def test_branching_alternates_between_curvature_and_price():
     [
         (0.0, "optimal"),
         (1e-12, "optimal"),
-        (9.54e-5, "proven within 0.0096 % of the optimum"),  # rounded up, never down
-        (1e-4, "proven within 0.010 % of the optimum"),
-        (0.024, "proven within 2.4 % of the optimum"),
-        (0.0241, "proven within 2.5 % of the optimum"),
+        (9.54e-5, "within 0.0096 % of optimal"),  # rounded up, never down
+        (1e-4, "within 0.010 % of optimal"),
+        (0.024, "within 2.4 % of optimal"),
+        (0.0241, "within 2.5 % of optimal"),
         (None, "gap unknown"),
     ],
 )

@@ -102,11 +102,15 @@ def _clipped(widget: Any) -> list[str]:
 
 
 @pytest.mark.gui
-def test_at_1024_by_640_the_safety_stock_plan_cards_show_every_line(
-    qtbot: Any, window: MainWindow
+@pytest.mark.parametrize("size", [SMALL, (1440, 900)], ids=["1024x640", "1440x900"])
+def test_the_safety_stock_plan_cards_show_every_line(
+    qtbot: Any, window: MainWindow, size: tuple[int, int]
 ) -> None:
+    """At 1024 x 640 the cards were drawn into each other; at 1440 x 900, beside
+    their chart, a note that wrapped (the GSM plan's proven gap) lost its second
+    line."""
     _open_example(qtbot, window)
-    window.resize(*SMALL)
+    window.resize(*size)
     view = window.safety_view
     window.show_view(view)
     view.trials_spin.setValue(20)
@@ -146,3 +150,23 @@ def test_at_1024_by_640_the_analysis_inputs_wrap_instead_of_scrolling_sideways(
             if widget.isVisible():
                 edge = widget.mapTo(scroller.viewport(), widget.rect().topRight()).x()
                 assert edge <= right, (view.TITLE, widget.objectName() or type(widget).__name__)
+
+
+@pytest.mark.gui
+def test_a_plan_card_keeps_room_for_a_note_that_wraps(qtbot: Any) -> None:
+    """A card's minimum height counts its note at the card's width: a note of
+    three lines is drawn whole, however narrow the card."""
+    from ui.views.safety import PlanCard
+
+    card = PlanCard("Guaranteed service", "#1f77b4")
+    qtbot.addWidget(card)
+    card.set_plan(
+        None, "EUR", note="Holding cost EUR 86.6M a year (within 0.0054 % of optimal). " * 3
+    )
+    card.show()
+    card.resize(260, 40)
+    qtbot.wait(50)
+    card.resize(card.width(), card.minimumHeight())
+    qtbot.wait(50)
+    assert card.note_label.heightForWidth(card.note_label.width()) > 2 * card.fontMetrics().height()
+    assert _clipped(card) == []

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPaintEvent, QShowEvent
+from PySide6.QtGui import QColor, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -255,9 +255,16 @@ class PlanCard(QFrame):
         layout = self.layout()
         if layout is not None:
             layout.activate()
+            # a wrapped note needs its height at the card's width, not one line's
+            tall = layout.totalMinimumHeightForWidth(self.width())
             self.setMinimumHeight(
-                max(layout.minimumSize().height(), super().minimumSizeHint().height())
+                max(layout.minimumSize().height(), tall, super().minimumSizeHint().height())
             )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._hold_height()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -206,7 +206,7 @@ def review_words(days: int | None) -> str:
 
 def optimality_words(gap: float | None) -> str:
     """How near the optimum a plan is proven to be, in words: ``"optimal"`` (no
-    gap), ``"proven within 0.0095 % of the optimum"`` (the gap rounded up to two
+    gap), ``"within 0.0095 % of optimal"`` (the proven gap rounded up to two
     significant digits, so the words never claim more than the bound proves)."""
     if gap is None or not math.isfinite(gap):
         return "gap unknown"
@@ -215,4 +215,4 @@ def optimality_words(gap: float | None) -> str:
     pct = gap * 100
     exp = math.floor(math.log10(pct)) - 1
     up = math.ceil(round(pct / 10.0**exp, 9)) * 10.0**exp
-    return f"proven within {up:.{max(-exp, 0)}f} % of the optimum"
+    return f"within {up:.{max(-exp, 0)}f} % of optimal"
