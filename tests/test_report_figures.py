@@ -253,9 +253,35 @@ def test_a_pile_at_the_default_ttr_is_explained_and_labels_stand_right_of_every_
 
     fig = tts_ttr_figure(_risk_doc(12, "default"))
     assert any("12 sites with no TTR of their own" in t for t in texts(fig))
-    labels = [a for a in fig.findobj(Annotation) if a.arrow_patch is not None]
+    labels = [
+        a
+        for a in fig.findobj(Annotation)
+        if a.arrow_patch is not None and "no TTR" not in a.get_text()
+    ]
     assert labels and all(a.xyann[0] > 30.0 for a in labels)  # right of LATE at TTR 30
     quiet = tts_ttr_figure(_risk_doc(12, "ttr_days"))
     assert not any("no TTR of their own" in t for t in texts(quiet))
     few = tts_ttr_figure(_risk_doc(5, "default"))
     assert not any("no TTR of their own" in t for t in texts(few))
+
+
+def test_the_default_ttr_note_stays_inside_a_narrow_chart_and_clear_of_the_labels() -> None:
+    """At 1024 x 640 the note on the pile of sites at the default TTR ran past the
+    chart's right edge and into the site labels."""
+    doc = risk_doc()
+    for sid in doc["sites"]:
+        doc["sites"][sid]["ttr_source"] = "default" if sid != "FAR" else "lane"
+    for size in ((6.5, 2.4), (5.5, 2.4), (10.0, 5.625)):
+        fig = F.tts_ttr_figure(doc, figsize=size)
+        fig.draw_without_rendering()
+        (note,) = [t for t in fig.findobj(Text) if "no TTR of their own" in t.get_text()]
+        box = note.get_window_extent()
+        (ax,) = fig.axes
+        inside = ax.get_window_extent()
+        assert inside.x0 <= box.x0 and box.x1 <= inside.x1, size
+        assert inside.y0 <= box.y0 and box.y1 <= inside.y1, size
+        labels = [t for t in fig.findobj(Text) if t.get_text().startswith("T") and t is not note]
+        labels = [t for t in labels if t.get_text()[1:2].isdigit()]
+        assert labels, "the chart labels its sites"
+        for t in labels:
+            assert not box.overlaps(t.get_window_extent()), (size, t.get_text())

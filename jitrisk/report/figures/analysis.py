@@ -216,15 +216,21 @@ def tts_ttr_figure(
     sources = {str(k): str(v.get("ttr_source", "")) for k, v in (risk.get("sites") or {}).items()}
     pile = _pile(pts, sources)
     if pile is not None:  # say why so many sites share one TTR
+        # in the top-left corner, which TTS >= TTR leaves to safe sites and labels
+        # never use (they go right of their points), with a leader to the pile: beside
+        # the pile it ran out of a narrow chart and into the labels
         ax.annotate(
             f"{pile[1]} sites with no TTR of their own:\nthe default of {pile[0]:g} days",
-            xy=(pile[0] + 3.5 * xmax * 0.009, ymax * 0.82),
-            xytext=(6, 0),
-            textcoords="offset points",
+            xy=(pile[0] - 3.5 * xmax * 0.009, ymax * 0.9),
+            xytext=(0.02, 0.98 if not clipped else 0.86),
+            textcoords="axes fraction",
             ha="left",
-            va="center",
+            va="top",
             fontsize=_fs(fig, -3),
             color=style.MUTED,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+            arrowprops={"arrowstyle": "-", "color": style.MUTED, "lw": 0.8},
+            zorder=5,
         )
     chosen = sorted(pts, key=lambda p: (not p[7], -p[6], p[3]))[: max(labels, 0)]
     _place_labels(
