@@ -7,7 +7,7 @@ network (suppliers, plants, DCs, customers; shared suppliers and dual sourcing
 give it undirected cycles) and :func:`jitrisk.analysis.gsm.place_gsm` places
 safety stock with ``method="auto"``: the Lagrangian bound (stars and a
 spanning forest, tree-DP subproblems), large-neighbourhood search and branch
-and bound to the default gap of 1e-4, plus the MILP for small networks.
+and bound to the default gap of 1e-4.
 Printed: stages, edges, independent undirected cycles (E - V + components),
 the method used, wall time of ``place_gsm`` (building the stages included),
 policy cost (upper bound), proven lower bound, relative gap and whether the

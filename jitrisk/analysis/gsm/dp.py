@@ -66,6 +66,7 @@ class _Sub:
     si_hi: I
     copies: _Copies | None = None
     _grids: tuple[I, I, I, I] | None = field(default=None, repr=False)
+    _costs: tuple[F, I] | None = field(default=None, repr=False)
 
     @classmethod
     def plain(cls, p: _Problem) -> _Sub:
@@ -83,6 +84,18 @@ class _Sub:
         if self._grids is None:
             self._grids = self._layout()
         return self._grids
+
+    def copy_costs(self, p: _Problem) -> tuple[F, I]:
+        """The copies' owners' costs over the copies' grids under these bounds
+        (:func:`.dp_kernel.owner_costs`), computed once like :meth:`grids`."""
+        c = self.copies
+        assert c is not None
+        if self._costs is None:
+            self._costs = owner_costs(
+                c.kind, c.owner, c.a, p.T, p.shift, p.smax,
+                self.s_lo, self.s_hi, self.si_lo, self.si_hi,
+            )  # fmt: skip
+        return self._costs
 
     def _layout(self) -> tuple[I, I, I, I]:
         ns = self.s_hi - self.s_lo + 1
@@ -117,26 +130,6 @@ class _Copies:
     lam: F
     nu: F
     a: F
-    f: F | None = None  # f_i over each copy's grid (:func:`.dp_kernel.owner_costs`)
-    f_off: I | None = None
-
-    def costs(self, p: _Problem, sub: _Sub) -> tuple[F, I]:
-        """:math:`f_i` over the copies' grids under ``sub``'s bounds, computed once
-        (call :meth:`forget` when the bounds change)."""
-        if self.f is None or self.f_off is None:
-            self.f, self.f_off = owner_costs(
-                self.kind,
-                self.owner,
-                self.a,
-                p.T,
-                p.shift,
-                p.smax,
-                sub.s_lo,
-                sub.s_hi,
-                sub.si_lo,
-                sub.si_hi,
-            )
-        return self.f, self.f_off
 
     def kernel_args(self, p: _Problem, sub: _Sub) -> tuple[Any, ...]:
         """What :func:`.dp_kernel.add_copy_terms` and :func:`.dp_kernel.copy_choices`
@@ -144,11 +137,8 @@ class _Copies:
         return (
             sub.s_lo, sub.s_hi, sub.si_lo, sub.si_hi,
             self.kind, self.owner, self.nb, self.L, self.lam, self.nu,
-            *self.costs(p, sub),
+            *sub.copy_costs(p),
         )  # fmt: skip
-
-    def forget(self) -> None:
-        self.f = self.f_off = None
 
     def owner_terms(self, n: int) -> tuple[F, F]:
         r""":math:`-\sum_c \nu_c` per owner, on :math:`S` (kind 0) and on :math:`SI` (kind 1)."""

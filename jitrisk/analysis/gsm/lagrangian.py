@@ -281,7 +281,6 @@ def _ascent(
     c = dec.copies
     star_of = np.repeat(np.arange(len(dec.taken)), np.diff(dec.stars))
     in_star = np.arange(len(c.kind)) < dec.stars[-1]
-    c.forget()
     lb, stall, it = -np.inf, 0, 0
     keep = _Dual(-np.inf, sub.s_lo, sub.si_lo, np.zeros(len(c.kind), np.int64), 0)
     while time.perf_counter() < deadline:

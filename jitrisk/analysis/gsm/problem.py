@@ -225,8 +225,9 @@ class _Problem:
     # c_j of the cost a_j sqrt(tau_j + c_j) under a random stage time (0 without)
     shift: F = field(default_factory=lambda: np.zeros(0))
     time_std: F = field(default_factory=lambda: np.zeros(0))
-    in_ptr: I | None = None  # edges into each stage (CSR over ``in_edge``), built on use
-    in_edge: I | None = None
+    # edges into each stage: in_edge[in_ptr[j]:in_ptr[j + 1]]
+    in_ptr: I = field(default_factory=lambda: np.zeros(1, np.int64))
+    in_edge: I = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def n(self) -> int:
@@ -366,6 +367,8 @@ def _build(stages: Sequence[GSMStage], edges: Iterable[EdgeLike]) -> _Problem:
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = (np.abs(mu) * prob.time_std / sigma) ** 2
     prob.shift = np.where(sigma > 0, shift, 0.0)
+    prob.in_edge = np.argsort(down, kind="stable").astype(np.int64)
+    prob.in_ptr = np.concatenate([[0], np.cumsum(np.bincount(down, minlength=n))]).astype(np.int64)
     _set_bounds(prob)
     return prob
 
@@ -393,11 +396,6 @@ def _tight(p: _Problem, S: NDArray[Any]) -> tuple[I, I]:
     """Feasible integer service times near ``S``: round, then in topological order
     set :math:`SI_j = \\max(si_j, \\max_i S_i + L_{ij})` and clip :math:`S_j` to
     :math:`[0, \\min(s_j, SI_j + T_j)]`."""
-    if p.in_ptr is None or p.in_edge is None:
-        p.in_edge = np.argsort(p.down, kind="stable").astype(np.int64)
-        p.in_ptr = np.concatenate([[0], np.cumsum(np.bincount(p.down, minlength=p.n))]).astype(
-            np.int64
-        )
     want = np.rint(np.asarray(S, dtype=np.float64)).astype(np.int64)
     S_out, SI_out = tight(p.order, p.in_ptr, p.in_edge, p.up, p.L, p.si, p.smax, p.T, want)
     return S_out, SI_out
