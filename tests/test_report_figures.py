@@ -265,23 +265,29 @@ def test_a_pile_at_the_default_ttr_is_explained_and_labels_stand_right_of_every_
     assert not any("no TTR of their own" in t for t in texts(few))
 
 
-def test_the_default_ttr_note_stays_inside_a_narrow_chart_and_clear_of_the_labels() -> None:
+def test_the_default_ttr_note_stays_inside_a_narrow_chart_clear_of_labels_and_sites() -> None:
     """At 1024 x 640 the note on the pile of sites at the default TTR ran past the
-    chart's right edge and into the site labels."""
+    chart's right edge and into the site labels; in a fixed corner it hid a site."""
+    from matplotlib.collections import PathCollection
+
     doc = risk_doc()
     for sid in doc["sites"]:
         doc["sites"][sid]["ttr_source"] = "default" if sid != "FAR" else "lane"
+    # a safe site with a short TTR of its own, where the top-left corner is
+    doc["sites"]["QUICK"] = {"ttr_days": 2.0, "tts_days": est(50.0), "ttr_source": "lane"}
     for size in ((6.5, 2.4), (5.5, 2.4), (10.0, 5.625)):
         fig = F.tts_ttr_figure(doc, figsize=size)
         fig.draw_without_rendering()
         (note,) = [t for t in fig.findobj(Text) if "no TTR of their own" in t.get_text()]
-        box = note.get_window_extent()
+        box = Text.get_window_extent(note)  # the text, not its leader
         (ax,) = fig.axes
         inside = ax.get_window_extent()
         assert inside.x0 <= box.x0 and box.x1 <= inside.x1, size
         assert inside.y0 <= box.y0 and box.y1 <= inside.y1, size
-        labels = [t for t in fig.findobj(Text) if t.get_text().startswith("T") and t is not note]
-        labels = [t for t in labels if t.get_text()[1:2].isdigit()]
+        labels = [t for t in ax.texts if t is not note and t.get_text()[:1] in "TQ"]
         assert labels, "the chart labels its sites"
         for t in labels:
             assert not box.overlaps(t.get_window_extent()), (size, t.get_text())
+        for points in ax.findobj(PathCollection):
+            for x, y in points.get_offset_transform().transform(points.get_offsets()):
+                assert not (box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1), (size, x, y)

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from .. import style
@@ -161,6 +162,7 @@ def tts_ttr_figure(
     ax.fill_between(diag, 0, diag, color=style.RISK, alpha=0.08, linewidth=0)
     ax.plot(diag, diag, color=style.MUTED, linewidth=1.6, linestyle="--")
     dodge = _dodge(pts, xmax * 0.009)
+    shown: list[Any] = []  # every marker's (TTR, TTS) as drawn
     for kind, exposed, colour, marker, face in (
         ("sites", False, style.SAFE, "o", None),
         ("sites", True, style.RISK, "X", None),
@@ -185,6 +187,7 @@ def tts_ttr_figure(
             cap=0,
             alpha=0.6,
         )
+        shown.append(np.column_stack([xs, ys]))
         for mask, mk in ((~off, marker), (off, "^")):
             if mask.any():
                 ax.scatter(
@@ -214,24 +217,6 @@ def tts_ttr_figure(
     ax.set_xlim(0, xmax)
     ax.set_ylim(0, ymax)
     sources = {str(k): str(v.get("ttr_source", "")) for k, v in (risk.get("sites") or {}).items()}
-    pile = _pile(pts, sources)
-    if pile is not None:  # say why so many sites share one TTR
-        # in the top-left corner, which TTS >= TTR leaves to safe sites and labels
-        # never use (they go right of their points), with a leader to the pile: beside
-        # the pile it ran out of a narrow chart and into the labels
-        ax.annotate(
-            f"{pile[1]} sites with no TTR of their own:\nthe default of {pile[0]:g} days",
-            xy=(pile[0] - 3.5 * xmax * 0.009, ymax * 0.9),
-            xytext=(0.02, 0.98 if not clipped else 0.86),
-            textcoords="axes fraction",
-            ha="left",
-            va="top",
-            fontsize=_fs(fig, -3),
-            color=style.MUTED,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-            arrowprops={"arrowstyle": "-", "color": style.MUTED, "lw": 0.8},
-            zorder=5,
-        )
     chosen = sorted(pts, key=lambda p: (not p[7], -p[6], p[3]))[: max(labels, 0)]
     _place_labels(
         ax,
@@ -261,6 +246,20 @@ def tts_ttr_figure(
         )
     handles.append(Line2D([], [], color=style.MUTED, ls="--", lw=1.6, label="TTS = TTR"))
     _outside_legend(fig, handles)
+    pile = _pile(pts, sources)
+    if pile is not None:  # say why so many sites share one TTR
+        note = ax.annotate(
+            f"{pile[1]} sites with no TTR of their own:\nthe default of {pile[0]:g} days",
+            xy=(pile[0] - 3.5 * xmax * 0.009, ymax * 0.9),
+            xytext=(0.02, 0.98),
+            textcoords="axes fraction",
+            va="top",
+            fontsize=_fs(fig, -3),
+            color=style.MUTED,
+            arrowprops={"arrowstyle": "-", "color": style.MUTED, "lw": 0.8},
+            zorder=3,
+        )
+        _free_spot(fig, ax, note, np.vstack(shown), top=0.86 if clipped else 0.98)
     return _done(fig)
 
 
@@ -312,6 +311,33 @@ def _pile(pts: Sequence[_RiskPoint], sources: Mapping[str, str]) -> tuple[float,
 def _risk_label(p: _RiskPoint) -> str:
     name = style.plain(p[1], 22)
     return f"region {name}" if p[0] == "regions" else name
+
+
+def _free_spot(fig: Canvas, ax: Any, note: Any, points: Any, top: float) -> None:
+    """Put ``note`` in the corner of ``ax`` that covers the fewest markers and texts:
+    top left, top right, or lower on the left (beside the pile of sites at the
+    default TTR it ran off a narrow chart and into the labels; a fixed corner hid a
+    site)."""
+    root = _root(fig)
+    note.set_in_layout(False)  # moving it must not move the axes
+    root.draw_without_rendering()  # the layout as drawn: the axes and the labels placed
+    r = 6.0 * root.dpi / 72  # a marker's half width, pixels
+    centres = ax.transData.transform(points)
+    texts = [t.get_window_extent() for t in ax.texts if t is not note and t.get_text()]
+
+    def covered(spot: tuple[float, float, str]) -> int:
+        note.xyann = spot[:2]
+        note.set_horizontalalignment(spot[2])
+        note.get_window_extent()  # brings the text's position up to date
+        box = Text.get_window_extent(note).padded(r)  # the text, not its leader
+        x, y = centres[:, 0], centres[:, 1]
+        inside = (x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
+        return int(inside.sum()) + sum(box.overlaps(t) for t in texts)
+
+    spots = [(0.02, top, "left"), (0.98, top, "right"), (0.02, 0.62, "left")]
+    best = min(spots, key=covered)
+    note.xyann = best[:2]
+    note.set_horizontalalignment(best[2])
 
 
 def _place_labels(
