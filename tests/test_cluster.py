@@ -231,15 +231,45 @@ def test_workers_reuse_freed_memory_despite_the_nannys_trim_setting(cluster):
     assert found and all(v == (True, True) for v in found.values()), found
 
 
-def _profiling() -> bool:
+def _ticks(server) -> dict[str, object]:
+    """The event-loop tick and system monitor intervals of a live worker or scheduler."""
+    return {
+        "tick_s": server._tick_interval,
+        "monitor_ms": server.periodic_callbacks["monitor"].callback_time,
+    }
+
+
+def _worker_housekeeping(dask_worker) -> dict[str, object]:
     import dask
 
-    return bool(dask.config.get("distributed.worker.profile.enabled"))
+    return {
+        **_ticks(dask_worker),
+        "profiling": bool(dask.config.get("distributed.worker.profile.enabled")),
+        "memory_monitor_s": dask_worker.memory_manager.memory_monitor_interval,
+    }
 
 
-def test_local_workers_run_without_the_statistical_profiler(cluster):
-    found = cluster.client.run(_profiling)
-    assert found and not any(found.values()), found
+def _scheduler_housekeeping(dask_scheduler) -> dict[str, object]:
+    return {**_ticks(dask_scheduler), "amm_running": dask_scheduler.extensions["amm"].running}
+
+
+def test_local_workers_and_scheduler_keep_their_housekeeping_off_the_kernels_cores(cluster):
+    """No profiler or memory manager, and 1 s ticks, 5 s system monitors, 1 s memory
+    checks (Dask's defaults: 20 ms, 500 ms, 100 ms) on the processes jitrisk starts."""
+    workers = cluster.client.run(_worker_housekeeping)
+    assert len(workers) == 2
+    for found in workers.values():
+        assert found == {
+            "tick_s": 1.0,
+            "monitor_ms": 5000.0,
+            "profiling": False,
+            "memory_monitor_s": 1.0,
+        }, found
+    assert cluster.client.run_on_scheduler(_scheduler_housekeeping) == {
+        "tick_s": 1.0,
+        "monitor_ms": 5000.0,
+        "amm_running": False,
+    }
 
 
 def test_a_plain_process_keeps_its_malloc_settings(monkeypatch):

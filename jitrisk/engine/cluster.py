@@ -34,12 +34,26 @@ from .where import INSTALL_HINT, ClusterSpec
 CONNECT_TIMEOUT = 5.0
 #: Libraries whose versions change the numbers; workers must match the client.
 MATCHED = ("jitrisk", "numpy", "numba")
-#: Dask settings for the worker processes jitrisk starts on this computer: no
-#: statistical profiler (it samples every worker thread's stack every 10 ms, for a
-#: dashboard nobody here looks at). On the 2,000-site network with 2 workers it took
-#: 0.25 of the 0.7 CPU-seconds each worker's event loop used in a 13 s run, on cores
-#: the kernels need.
-LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+#: Dask settings for the scheduler and worker processes jitrisk starts on this
+#: computer, where they share the cores with the kernels: every CPU-second their
+#: housekeeping takes is one the kernels lose. Off: the statistical profiler (it
+#: samples every worker thread's stack every 10 ms, for a dashboard nobody here
+#: looks at) and the active memory manager (nothing here spills or retires workers).
+#: Less often: the event-loop tick (a check that the loop is responsive, 20 ms by
+#: default), the system monitor (500 ms; it feeds the dashboard), the workers' memory
+#: monitor (100 ms; it pauses a worker near its limit, and a task's memory is bounded
+#: by the chunk sizing).
+#: Measured, an idle 2-worker cluster for 10 s: 1.27 CPU-seconds with Dask's
+#: defaults, 0.32 with these; the 2,000-site benchmark's 13 s run: the scheduler and
+#: client process 1.24 CPU-seconds down to 0.73, each worker's event loop 0.4 to 0.18
+#: (benchmarks/bench_cluster.py).
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.scheduler.active-memory-manager.start": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 @dataclass(frozen=True)
