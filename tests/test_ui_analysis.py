@@ -211,6 +211,50 @@ def test_charts_mark_the_knee_and_compare_plans(curve: BufferOutcome) -> None:
     assert any("Not simulated yet" in t.get_text() for t in fig.axes[2].texts)
 
 
+AUTOMOTIVE = TEACHING.parent / "automotive.xlsx"
+
+
+def _line_pixels(fig: Any) -> np.ndarray:
+    """Points at most a pixel apart along every drawn line of the chart."""
+    pts = [np.zeros((0, 2))]
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            xy = line.get_transform().transform(np.asarray(line.get_xydata(), dtype=float))
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            for a, b in itertools.pairwise(xy):
+                k = int(np.hypot(*(b - a))) + 2
+                pts.append(a + np.linspace(0.0, 1.0, k)[:, None] * (b - a))
+    return np.concatenate(pts)
+
+
+@pytest.mark.parametrize("figsize", [(6.4, 2.0), (6.4, 2.6), (8.0, 4.5)])
+def test_the_zoom_note_sits_clear_of_the_curves_and_labels(figsize: tuple[float, float]) -> None:
+    """On a zoomed chart the fill rate runs along the top (a note in the top-left corner
+    hid it); the note goes where no curve and no label is, inside the axes."""
+    from matplotlib.text import Text
+
+    levels = tuple(float(d) for d in range(31))
+    doc = compute_buffer_curve(
+        load_network(AUTOMOTIVE), BufferRequest("OEM-LEIPZIG", levels, 40, "baseline")
+    ).doc
+    fig = analysis_charts.buffer_curve_figure(doc, zoom=True, figsize=figsize)
+    fig.draw_without_rendering()
+    ax = fig.axes[0]
+    (note,) = [t for t in ax.texts if "Zoomed past the knee" in t.get_text()]
+    assert "off the chart: 0 days" in note.get_text().replace("\n", " ")
+    box = note.get_window_extent()
+    frame = ax.bbox
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+    assert box.y1 <= frame.y1
+    pts = _line_pixels(fig)
+    through = (pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
+    through &= (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)
+    assert not through.any(), f"{int(through.sum())} points of a curve under the note"
+    for label in ax.texts:
+        if label is not note and label.get_text():
+            assert not box.overlaps(Text.get_window_extent(label)), label.get_text()
+
+
 # --------------------------------------------------------------------------- views, threads
 def wait_idle(qtbot: Any, view: Any) -> None:
     with qtbot.waitSignal(view.became_idle, timeout=RUN_TIMEOUT_MS):

@@ -21,6 +21,7 @@ from typing import Any, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure, FigureBase, SubFigure
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from jitrisk.report import figures as report
@@ -150,8 +151,7 @@ def buffer_curve_figure(
     if not curve.get("levels") or not fig.axes:
         return fig
     ax = fig.axes[0]
-    if zoom and len(fig.axes) > 1:
-        _zoom_past_knee(fig, curve)
+    zoom_note = _zoom_past_knee(fig, curve) if zoom and len(fig.axes) > 1 else None
     marks: list[tuple[float, float, str, str, str]] = []
     knee = _number(curve.get("knee_buffer_days"))
     if knee is not None:
@@ -201,28 +201,103 @@ def buffer_curve_figure(
             bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colour, "lw": 0.9},
             zorder=7,
         )
+    if zoom_note:
+        _place_zoom_note(fig, ax, zoom_note)
     return _root(fig)
 
 
-def _zoom_past_knee(fig: Figure, curve: Doc) -> None:
+#: Where the zoom note may hang (axes fractions of its top corner, alignment), in order
+#: of preference: beside the band between the curves on the right, where both curves
+#: run flat past the knee, then the top corners.
+ZOOM_NOTE_SPOTS = (
+    (0.985, 0.80, "right"),
+    (0.985, 0.64, "right"),
+    (0.985, 0.48, "right"),
+    (0.985, 0.36, "right"),
+    (0.60, 0.80, "center"),
+    (0.015, 0.985, "left"),
+    (0.985, 0.985, "right"),
+)
+
+
+def _place_zoom_note(fig: Figure, ax: Any, text: str) -> None:
+    """Hang the zoom note where it covers the fewest points of the curves and no label.
+
+    In a fixed top-left corner it ran over the fill-rate curve, which runs along the
+    top of a zoomed chart.
+    """
+    root = _root(fig)
+    note = ax.text(
+        0,
+        0,
+        text,
+        transform=ax.transAxes,
+        va="top",
+        fontsize=_fs(fig, -3),
+        color=theme.MUTED,
+        zorder=8,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
+    note.set_in_layout(False)  # moving it must not move the axes
+    root.draw_without_rendering()  # the layout as drawn: axes and labels placed
+    points = _curve_pixels(fig)
+    # the labels' text and box, not their leaders (an annotation's extent includes them)
+    labels = [Text.get_window_extent(t) for t in ax.texts if t is not note and t.get_text()]
+    frame = ax.bbox
+
+    def covered(spot: tuple[float, float, str]) -> float:
+        note.set_position(spot[:2])
+        note.set_horizontalalignment(spot[2])
+        box = note.get_window_extent().padded(3.0 * root.dpi / 72)
+        x, y = points[:, 0], points[:, 1]
+        inside = int(((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)).sum())
+        outside = box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0
+        return inside + 1000 * sum(box.overlaps(t) for t in labels) + 10**6 * outside
+
+    best = min(ZOOM_NOTE_SPOTS, key=covered)
+    note.set_position(best[:2])
+    note.set_horizontalalignment(best[2])
+
+
+def _curve_pixels(fig: Figure) -> Any:
+    """Points every 2 pixels along every line of the chart's axes, in display pixels."""
+    out = [np.zeros((0, 2))]
+    for axes in fig.axes:
+        for line in axes.get_lines():
+            xy = line.get_transform().transform(np.asarray(line.get_xydata(), dtype=float))
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            if len(xy) < 2:
+                out.append(xy)
+                continue
+            step = np.hypot(*np.diff(xy, axis=0).T)
+            at = np.concatenate([[0.0], np.cumsum(step)])
+            along = np.arange(0.0, at[-1] + 2.0, 2.0)
+            out.append(
+                np.column_stack([np.interp(along, at, xy[:, 0]), np.interp(along, at, xy[:, 1])])
+            )
+    return np.concatenate(out)
+
+
+def _zoom_past_knee(fig: Figure, curve: Doc) -> str | None:
     """Scale the stockout (left) and fill-rate (right) axes to the levels from the knee
-    (or the current buffer, if lower) on."""
+    (or the current buffer, if lower) on; returns the note naming what left the chart
+    (None when nothing was zoomed)."""
     knee = _number(curve.get("knee_buffer_days"))
     levels = list(curve.get("levels") or [])
     if knee is None or not levels:
-        return
+        return None
     current = _number(curve.get("current_buffer_days"))
     start = min(knee, current) if current is not None else knee  # the current stays in view
     ax, ax2 = fig.axes[0], fig.axes[1]
     tail = [lv for lv in levels if float(lv["buffer_days"]) >= start - 1e-9]
     cliff = [lv for lv in levels if float(lv["buffer_days"]) < start - 1e-9]
     if not tail or not cliff:
-        return
+        return None
     top = max(_estimate(lv["stockout_day_probability"])[2] for lv in tail) * 1.18
     low = min(_estimate(lv["fill_rate"])[1] for lv in tail)
     low = max(0.0, low - (1.0 - low) * 0.15 - 0.002)
     if top >= ax.get_ylim()[1] * 0.8:
-        return  # hardly a cliff: nothing to gain
+        return None  # hardly a cliff: nothing to gain
     ax.set_ylim(0, max(top, 1e-3))
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1 if top < 0.05 else 0))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
@@ -234,14 +309,9 @@ def _zoom_past_knee(fig: Figure, curve: Doc) -> None:
         f"{style.pct(_estimate(lv['stockout_day_probability'])[0])}"
         for lv in cliff[-3:]
     )
-    _corner_note(
-        ax,
-        fig,
-        f"▲ Zoomed past the knee; off the chart: {off} stockout days",
-        (0.01, 0.985),
-        theme.MUTED,
-        zorder=8,
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    # narrow, so that it fits beside the labels on a small chart
+    return "\n".join(
+        ["▲ Zoomed past the knee;", *textwrap.wrap(f"off the chart: {off} stockout days", 30)]
     )
 
 
