@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from builders import valid_rows, write_workbook
 from jitrisk import load_network
@@ -33,7 +33,7 @@ from ui.logic.comparison import (
 from ui.logic.scenario_edits import WhatIf, add_what_if
 from ui.logic.tasks import RunOutcome, RunRequest, run_simulation
 from ui.main_window import MainWindow
-from ui.views.compare import CompareView
+from ui.views.compare import HEADER_PADDING, CompareView
 from ui.widgets.chart_image import ChartImage, render_figure
 
 pytestmark = pytest.mark.gui
@@ -231,39 +231,97 @@ def test_run_all_scenarios_runs_each_with_the_same_settings_and_opens_compare(
     assert window.map_view.runs_combo.currentText() == "baseline"
 
 
-def test_six_scenarios_fit_the_compare_tables_at_1440_by_900(
-    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
-) -> None:
-    # the view's share of a 1440 x 900 window beside the docks; long names, as planners write
-    view = shown_view(qtbot, qapp, 1040, 820)
-    six = {
-        "baseline": runs["baseline"],
-        "dc-10": runs["dc-10"],
-        "strike": runs["strike"],
-        "taiwan-foundry-down-60": runs["strike"],
-        "dual-source-the-battery": runs["dc-10"],
-        "buffer-up-tier1-plus-ten-days": runs["dc-10"],
-    }
-    with qtbot.waitSignal(view.updated, timeout=30_000):
-        view.set_runs(six)
+SIX_NAMES = (
+    "baseline",
+    "dc-10",
+    "strike",
+    "taiwan-foundry-down-60",
+    "dual-source-the-battery",
+    "buffer-up-tier1-plus-ten-days",
+)
+
+
+def _six(runs: dict[str, RunOutcome]) -> dict[str, RunOutcome]:
+    """Six scenarios with long names, as planners write them (three runs, reused)."""
+    return {name: runs[("baseline", "dc-10", "strike")[k % 3]] for k, name in enumerate(SIX_NAMES)}
+
+
+def _cells_fit(view: CompareView) -> None:
+    """Every header word and value fits its column, and its wrapped text its row."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont, QFontMetrics
+
     table = view.kpi_table
-    assert table.columnCount() == 7
-    qtbot.wait(50)
-    view.refit()
     header = table.horizontalHeader()
-    fm = header.fontMetrics()
+    font = QFont(header.font())
+    font.setWeight(QFont.Weight.DemiBold)  # as the style sheet draws the section titles
+    fm = QFontMetrics(font)
+    flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
     for col in range(table.columnCount()):
         width = table.columnWidth(col)
         text = table.horizontalHeaderItem(col).text()
         # every word (a hyphen is a break) fits the column, and the wrapped text its height
         assert max(fm.horizontalAdvance(w) for w in text.replace("-", "- ").split()) <= width
-        assert view.header_height_needed() <= header.height()
+        wrapped = fm.boundingRect(QRect(0, 0, width - 2 * HEADER_PADDING, 10_000), flags, text)
+        assert wrapped.height() <= header.height() - 8, text  # the style's 4 px above and below
         for row in range(table.rowCount()):
             cell = table.cellWidget(row, col)
             if cell is None:
                 continue
             assert cell.minimumSizeHint().width() <= width, (row, col, cell.text())
             assert cell.heightForWidth(width) <= table.rowHeight(row), (row, col)
+
+
+def test_six_scenarios_at_1024_by_640_scroll_the_table_not_the_page(
+    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
+) -> None:
+    """The view's share of a 1024 x 640 window beside the docks. The page scrolled
+    sideways to reach the Reference list, the buttons and the last scenarios' boxes;
+    now those rows wrap, and only the key-figure table scrolls sideways, every value
+    whole and every row in sight."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    view = shown_view(qtbot, qapp, 660, 560)
+    with qtbot.waitSignal(view.updated, timeout=30_000):
+        view.set_runs(_six(runs))
+    qtbot.wait(100)
+    scroller = next(s for s in view.findChildren(QScrollArea) if s.objectName() == "Page")
+    assert scroller.horizontalScrollBar().maximum() == 0
+    right = scroller.viewport().width()
+    controls = [view.reference_combo, view.copy_button, view.run_all_button]
+    for widget in controls + [view._checks[name] for name in SIX_NAMES]:
+        edge = widget.mapTo(scroller.viewport(), QPoint(widget.width(), 0)).x()
+        assert widget.isVisible() and edge <= right, (
+            widget.text() if hasattr(widget, "text") else widget
+        )
+    table = view.kpi_table
+    assert table.horizontalHeader().length() > table.viewport().width()  # it scrolls itself
+    _cells_fit(view)
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.viewport().height() >= rows  # its scroll bar takes no row's room
+    # wider again: the columns share the width and the table stops scrolling; at every
+    # width the titles and values fit (a title is bold: it can need two lines where the
+    # header's plain font fits it on one)
+    for width in range(940, 1100, 6):
+        view.resize(width, 820)
+        qtbot.wait(30)
+        assert table.horizontalHeader().length() <= table.viewport().width()
+        _cells_fit(view)
+
+
+def test_six_scenarios_fit_the_compare_tables_at_1440_by_900(
+    qtbot: Any, qapp: Any, runs: dict[str, RunOutcome]
+) -> None:
+    # the view's share of a 1440 x 900 window beside the docks; long names, as planners write
+    view = shown_view(qtbot, qapp, 1040, 820)
+    with qtbot.waitSignal(view.updated, timeout=30_000):
+        view.set_runs(_six(runs))
+    table = view.kpi_table
+    assert table.columnCount() == 7
+    qtbot.wait(50)
+    view.refit()
+    _cells_fit(view)
     # the tall table makes the page scroll; the chart never slides under the sites' title
     from PySide6.QtCore import QPoint
 

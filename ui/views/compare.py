@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QRect, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -50,6 +50,7 @@ from ..logic.formatting import format_percent
 from ..logic.tasks import RunOutcome
 from ..widgets.chart_image import ChartImage
 from ..widgets.common import column_layout, empty_state, split, style_read_only, styled_label
+from ..widgets.flow import FlowLayout
 from ..widgets.page import FillPage
 from ..workers.worker import TaskContext, Worker
 
@@ -87,6 +88,7 @@ class CompareView(QWidget):
         self._worker: Worker | None = None
         self._pending = False
         self._checks: dict[str, QCheckBox] = {}
+        self._headlines: set[str] = set()  # the values' headline figures, as shown
         self._generation = 0
 
         self.stack = QStackedWidget()
@@ -129,27 +131,31 @@ class CompareView(QWidget):
             "Run every scenario with the Run panel's settings (same seed: paired differences)"
         )
         self.run_all_button.clicked.connect(self.run_all_requested.emit)
-        head = QHBoxLayout()
-        head.addWidget(title)
-        head.addStretch(1)
-        head.addWidget(styled_label("Reference", "Muted"))
-        head.addWidget(self.reference_combo)
-        head.addSpacing(12)
         self.copy_button = QPushButton("Copy table")
         self.copy_button.setToolTip(
             "Copy the key figures as a table, to paste into Excel or PowerPoint"
         )
         self.copy_button.clicked.connect(self.copy_table)
+        reference = QWidget()
+        reference_row = QHBoxLayout(reference)
+        reference_row.setContentsMargins(0, 0, 0, 0)
+        reference_row.addWidget(styled_label("Reference", "Muted"))
+        reference_row.addWidget(self.reference_combo)
+        # rows that wrap on a narrow window instead of widening the page (at 1024 x 640
+        # with six scenarios the page scrolled sideways to reach its controls)
+        head_box = QWidget()
+        head = FlowLayout(head_box)
+        head.addWidget(title)
+        head.addWidget(QWidget(), 1)  # keeps the controls right while they share a row
+        head.addWidget(reference)
         head.addWidget(self.copy_button)
         head.addWidget(self.run_all_button)
-        page_layout.addLayout(head)
+        page_layout.addWidget(head_box)
 
-        self.checks_row = QHBoxLayout()
-        self.checks_row.setSpacing(14)
-        shown = styled_label("Scenarios", "Muted")
-        self.checks_row.addWidget(shown)
-        self.checks_row.addStretch(1)
-        page_layout.addLayout(self.checks_row)
+        checks_box = QWidget()
+        self.checks_row = FlowLayout(checks_box, spacing=14)
+        self.checks_row.addWidget(styled_label("Scenarios", "Muted"))
+        page_layout.addWidget(checks_box)
         self.note_label = styled_label("", "Muted", wrap=True)
         page_layout.addWidget(self.note_label)
 
@@ -162,6 +168,14 @@ class CompareView(QWidget):
             Qt.AlignmentFlag(int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap))
         )
         self.kpi_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # row heights follow the column widths, which follow the view's width
+        self._refit_soon = QTimer(self)
+        self._refit_soon.setSingleShot(True)
+        self._refit_soon.setInterval(0)
+        self._refit_soon.timeout.connect(self.refit)
+        self.kpi_table.horizontalHeader().sectionResized.connect(
+            lambda *_: self._refit_soon.start()
+        )
         page_layout.addWidget(self.kpi_table)
 
         self.canvas = ChartImage(self.pool)
@@ -172,13 +186,13 @@ class CompareView(QWidget):
         sites_layout = QVBoxLayout(sites_box)
         sites_layout.setContentsMargins(0, 0, 0, 0)
         sites_head = QHBoxLayout()
-        self.sites_title = styled_label("Sites that change most", "CardTitle")
+        # wraps: its scenario names made the page wider than a small window
+        self.sites_title = styled_label("Sites that change most", "CardTitle", wrap=True)
         self.sites_combo = QComboBox()
         self.sites_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sites_combo.setToolTip("Scenario whose site changes are listed")
         self.sites_combo.currentIndexChanged.connect(lambda _i: self._fill_sites())
-        sites_head.addWidget(self.sites_title)
-        sites_head.addStretch(1)
+        sites_head.addWidget(self.sites_title, 1)
         sites_head.addWidget(self.sites_combo)
         sites_layout.addLayout(sites_head)
         self.sites_table = QTableWidget(0, 6)
@@ -227,7 +241,7 @@ class CompareView(QWidget):
                 box.setChecked(True)
                 box.toggled.connect(lambda _on: self.recompute())
                 self._checks[name] = box
-                self.checks_row.insertWidget(self.checks_row.count() - 1, box)
+                self.checks_row.addWidget(box)
         if len(self.runs) < 2:
             self.comparison = None
             self.stack.setCurrentIndex(0)
@@ -319,6 +333,7 @@ class CompareView(QWidget):
         names = comparison.scenarios
         table = self.kpi_table
         table.clear()
+        self._headlines: set[str] = set()
         table.setRowCount(len(KPIS))
         table.setColumnCount(1 + len(names))
         headers = ["Network KPI (95% CI)"] + [
@@ -337,6 +352,7 @@ class CompareView(QWidget):
             for col, name in enumerate(names, start=1):
                 kpi = comparison.rows[name][spec.key]
                 shown = format_value(spec, kpi.value, comparison.currency)
+                self._headlines.add(shown)
                 value = f"{shown} {format_ci(spec, kpi.value)}"
                 if kpi.delta is None:
                     html = (
@@ -369,8 +385,35 @@ class CompareView(QWidget):
         self.refit()
 
     def refit(self) -> None:
-        """Row heights and table height for the current type size (presentation mode)."""
+        """Column, row and table heights for the current width and type size.
+
+        A column is never narrower than its widest word or value: when the view is
+        narrower than the columns (six scenarios on a small window), the table
+        scrolls sideways on its own while the page keeps the view's width.
+        """
         table = self.kpi_table
+        header = table.horizontalHeader()
+        least = max(
+            (
+                w.minimumSizeHint().width()
+                for r in range(table.rowCount())
+                for c in range(1, table.columnCount())
+                if (w := table.cellWidget(r, c)) is not None
+            ),
+            default=0,
+        )
+        # a value's headline figure ("EUR 4.0bn", bold) on one line, its CI below it
+        bold = QFont(table.font())
+        bold.setBold(True)
+        figures = QFontMetrics(bold)
+        least = max([least, *(figures.horizontalAdvance(f) + 20 for f in self._headlines)])
+        fm = self._header_metrics()
+        for col in range(1, table.columnCount()):
+            item = table.horizontalHeaderItem(col)
+            words = (item.text() if item is not None else "").replace("-", "- ").split()
+            least = max([least, *(fm.horizontalAdvance(w) + 2 * HEADER_PADDING for w in words)])
+        if least and header.minimumSectionSize() != least:
+            header.setMinimumSectionSize(least)
         table.resizeRowsToContents()
         for row in range(table.rowCount()):
             needed = max(
@@ -382,9 +425,10 @@ class CompareView(QWidget):
                 default=0,
             )
             table.setRowHeight(row, max(needed + 2, 46))
-        header = table.horizontalHeader()
         header.setFixedHeight(self.header_height_needed())
         height = header.height() + sum(table.rowHeight(r) for r in range(table.rowCount()))
+        if header.length() > table.viewport().width():  # the table's own sideways scroll
+            height += table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(height + 4)
         self.sites_table.resizeColumnsToContents()
         self.sites_table.resizeRowsToContents()
@@ -393,8 +437,7 @@ class CompareView(QWidget):
         """Height that shows every header of the key-figure table whole, wrapped to its
         column's width (a long scenario name breaks at its hyphens)."""
         table = self.kpi_table
-        header = table.horizontalHeader()
-        fm = header.fontMetrics()
+        fm = self._header_metrics()
         flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
         tallest = fm.height()
         for col in range(table.columnCount()):
@@ -405,6 +448,14 @@ class CompareView(QWidget):
                 tallest, fm.boundingRect(QRect(0, 0, width, 10_000), flags, text).height()
             )
         return tallest + 2 * HEADER_PADDING
+
+    def _header_metrics(self) -> QFontMetrics:
+        """The metrics of the header sections' type: the style sheet draws them at weight
+        600, which the header's own font does not know (measured with it, "baseline
+        (reference)" fitted a column on one line that it needed two for)."""
+        font = QFont(self.kpi_table.horizontalHeader().font())
+        font.setWeight(QFont.Weight.DemiBold)
+        return QFontMetrics(font)
 
     def copy_table(self) -> str:
         """Put the key-figure table on the clipboard as tab-separated text; return it."""
@@ -451,6 +502,11 @@ class CompareView(QWidget):
                     item.setForeground(QColor(VERDICT_COLOURS[verdict]))
                 table.setItem(row, col, item)
         table.resizeColumnsToContents()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # a table filled while hidden measured its text unpolished (not yet styled)
+        self._refit_soon.start()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
