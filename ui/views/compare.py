@@ -60,6 +60,8 @@ VERDICT_MARKS = {"better": "▼ better", "worse": "▲ worse", "no clear change"
 SITE_ROWS = 10
 #: Space (pixels) around a header's text in the key-figure table.
 HEADER_PADDING = 6
+#: Space (pixels) left and right of a value in the key-figure table.
+CELL_MARGIN = 8
 
 
 def _html(text: object) -> str:
@@ -333,7 +335,7 @@ class CompareView(QWidget):
         names = comparison.scenarios
         table = self.kpi_table
         table.clear()
-        self._headlines: set[str] = set()
+        self._headlines = set()
         table.setRowCount(len(KPIS))
         table.setColumnCount(1 + len(names))
         headers = ["Network KPI (95% CI)"] + [
@@ -374,7 +376,7 @@ class CompareView(QWidget):
                 cell = QLabel(html)
                 cell.setWordWrap(True)  # a narrow column wraps the value, never cuts it
                 cell.setTextFormat(Qt.TextFormat.RichText)
-                cell.setContentsMargins(8, 3, 8, 3)
+                cell.setContentsMargins(CELL_MARGIN, 3, CELL_MARGIN, 3)
                 cell.setToolTip(tip)
                 cell.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
                 table.setCellWidget(row, col, cell)
@@ -406,7 +408,8 @@ class CompareView(QWidget):
         bold = QFont(table.font())
         bold.setBold(True)
         figures = QFontMetrics(bold)
-        least = max([least, *(figures.horizontalAdvance(f) + 20 for f in self._headlines)])
+        margins = 2 * CELL_MARGIN + 4  # a cell's margins, and a little room
+        least = max([least, *(figures.horizontalAdvance(f) + margins for f in self._headlines)])
         fm = self._header_metrics()
         for col in range(1, table.columnCount()):
             item = table.horizontalHeaderItem(col)
@@ -505,7 +508,8 @@ class CompareView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # a table filled while hidden measured its text unpolished (not yet styled)
+        # measure again once shown: a table filled while hidden was measured before its
+        # page's style applied
         self._refit_soon.start()
 
     def changeEvent(self, event: QEvent) -> None:
