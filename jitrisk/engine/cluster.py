@@ -43,10 +43,10 @@ MATCHED = ("jitrisk", "numpy", "numba")
 #: default), the system monitor (500 ms; it feeds the dashboard), the workers' memory
 #: monitor (100 ms; it pauses a worker near its limit, and a task's memory is bounded
 #: by the chunk sizing).
-#: Measured, an idle 2-worker cluster for 10 s: 1.27 CPU-seconds with Dask's
-#: defaults, 0.32 with these; the 2,000-site benchmark's 13 s run: the scheduler and
-#: client process 1.24 CPU-seconds down to 0.73, each worker's event loop 0.4 to 0.18
-#: (benchmarks/bench_cluster.py).
+#: Measured, an idle 2-worker cluster for 10 s: 1.35 CPU-seconds with Dask's
+#: defaults, 1.1 with only the profiler off, 0.18 with these; the 2,000-site
+#: benchmark's 13 s run: the scheduler and client process 1.24 CPU-seconds down to
+#: 0.6-0.75, each worker's event loop 0.4 to 0.18 (benchmarks/bench_cluster.py).
 LOCAL_WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.scheduler.active-memory-manager.start": False,
