@@ -21,7 +21,6 @@ from typing import Any, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure, FigureBase, SubFigure
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from jitrisk.report import figures as report
@@ -221,12 +220,9 @@ ZOOM_NOTE_SPOTS = (
 
 
 def _place_zoom_note(fig: Figure, ax: Any, text: str) -> None:
-    """Hang the zoom note where it covers the fewest points of the curves and no label.
-
-    In a fixed top-left corner it ran over the fill-rate curve, which runs along the
-    top of a zoomed chart.
-    """
-    root = _root(fig)
+    """Hang the zoom note where it covers no curve and no label (in a fixed top-left
+    corner it ran over the fill-rate curve, which runs along the top of a zoomed chart);
+    the labels' leaders cross the band, so only their text and box count."""
     note = ax.text(
         0,
         0,
@@ -238,25 +234,9 @@ def _place_zoom_note(fig: Figure, ax: Any, text: str) -> None:
         zorder=8,
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
     )
-    note.set_in_layout(False)  # moving it must not move the axes
-    root.draw_without_rendering()  # the layout as drawn: axes and labels placed
-    points = _curve_pixels(fig)
-    # the labels' text and box, not their leaders (an annotation's extent includes them)
-    labels = [Text.get_window_extent(t) for t in ax.texts if t is not note and t.get_text()]
-    frame = ax.bbox
-
-    def covered(spot: tuple[float, float, str]) -> float:
-        note.set_position(spot[:2])
-        note.set_horizontalalignment(spot[2])
-        box = note.get_window_extent().padded(3.0 * root.dpi / 72)
-        x, y = points[:, 0], points[:, 1]
-        inside = int(((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)).sum())
-        outside = box.x0 < frame.x0 or box.x1 > frame.x1 or box.y0 < frame.y0
-        return inside + 1000 * sum(box.overlaps(t) for t in labels) + 10**6 * outside
-
-    best = min(ZOOM_NOTE_SPOTS, key=covered)
-    note.set_position(best[:2])
-    note.set_horizontalalignment(best[2])
+    report.hang_clear(
+        fig, ax, note, ZOOM_NOTE_SPOTS, lambda: _curve_pixels(fig), pad_pt=3.0, leaders=False
+    )
 
 
 def _curve_pixels(fig: Figure) -> Any:

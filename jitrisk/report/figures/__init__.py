@@ -18,7 +18,16 @@ colour alone (line styles, markers and labels repeat it).
 """
 
 from .analysis import buffer_curve_figure, buffer_plans_figure, tts_ttr_figure
-from .common import Frame, ci_whiskers, empty_figure, frame_canvas, rank_sites, site_label, split
+from .common import (
+    Frame,
+    ci_whiskers,
+    empty_figure,
+    frame_canvas,
+    hang_clear,
+    rank_sites,
+    site_label,
+    split,
+)
 from .exposure import exposure_figure, exposure_ranking
 from .network import REGION_MARKERS, network_map_figure
 from .network import _region_style as _region_style
@@ -35,6 +44,7 @@ __all__ = [
     "exposure_figure",
     "exposure_ranking",
     "frame_canvas",
+    "hang_clear",
     "lost_revenue_figure",
     "network_map_figure",
     "rank_sites",

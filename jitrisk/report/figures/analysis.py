@@ -10,7 +10,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 from .. import style
@@ -32,6 +31,7 @@ from .common import (
     ci_whiskers,
     empty_figure,
     frame_canvas,
+    hang_clear,
     site_label,
 )
 
@@ -259,7 +259,18 @@ def tts_ttr_figure(
             arrowprops={"arrowstyle": "-", "color": style.MUTED, "lw": 0.8},
             zorder=3,
         )
-        _free_spot(fig, ax, note, np.vstack(shown), top=0.86 if clipped else 0.98)
+        # the corner that covers the fewest sites and labels: beside the pile it ran off
+        # a narrow chart into the labels, and a fixed corner hid a site
+        top = 0.86 if clipped else 0.98
+        centres = np.vstack(shown)
+        hang_clear(
+            fig,
+            ax,
+            note,
+            [(0.02, top, "left"), (0.98, top, "right"), (0.02, 0.62, "left")],
+            lambda: ax.transData.transform(centres),
+            pad_pt=6.0,  # a marker's half width
+        )
     return _done(fig)
 
 
@@ -311,33 +322,6 @@ def _pile(pts: Sequence[_RiskPoint], sources: Mapping[str, str]) -> tuple[float,
 def _risk_label(p: _RiskPoint) -> str:
     name = style.plain(p[1], 22)
     return f"region {name}" if p[0] == "regions" else name
-
-
-def _free_spot(fig: Canvas, ax: Any, note: Any, points: Any, top: float) -> None:
-    """Put ``note`` in the corner of ``ax`` that covers the fewest markers and texts:
-    top left, top right, or lower on the left (beside the pile of sites at the
-    default TTR it ran off a narrow chart and into the labels; a fixed corner hid a
-    site)."""
-    root = _root(fig)
-    note.set_in_layout(False)  # moving it must not move the axes
-    root.draw_without_rendering()  # the layout as drawn: the axes and the labels placed
-    r = 6.0 * root.dpi / 72  # a marker's half width, pixels
-    centres = ax.transData.transform(points)
-    texts = [t.get_window_extent() for t in ax.texts if t is not note and t.get_text()]
-
-    def covered(spot: tuple[float, float, str]) -> int:
-        note.xyann = spot[:2]
-        note.set_horizontalalignment(spot[2])
-        note.get_window_extent()  # brings the text's position up to date
-        box = Text.get_window_extent(note).padded(r)  # the text, not its leader
-        x, y = centres[:, 0], centres[:, 1]
-        inside = (x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)
-        return int(inside.sum()) + sum(box.overlaps(t) for t in texts)
-
-    spots = [(0.02, top, "left"), (0.98, top, "right"), (0.02, 0.62, "left")]
-    best = min(spots, key=covered)
-    note.xyann = best[:2]
-    note.set_horizontalalignment(best[2])
 
 
 def _place_labels(

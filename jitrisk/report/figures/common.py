@@ -9,6 +9,7 @@ from typing import Any, TypedDict, Unpack
 
 import numpy as np
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .. import style
@@ -212,6 +213,55 @@ def ranked_bars(
 
 def _done(fig: Canvas) -> Figure:
     return _root(fig)
+
+
+#: A place for a note: its anchor in axes fractions and its horizontal alignment.
+Spot = tuple[float, float, str]
+
+
+def hang_clear(
+    fig: Canvas,
+    ax: Any,
+    note: Any,
+    spots: Sequence[Spot],
+    points: Callable[[], Any],
+    *,
+    pad_pt: float,
+    leaders: bool = True,
+) -> Spot:
+    """Hang ``note`` (a text or an annotation, placed in axes fractions) at the spot
+    that keeps it inside the axes, off the axes' other texts and over the fewest of
+    ``points()`` (display pixels, read once the figure is laid out).
+
+    The figure is drawn once without rendering, so the axes and the other texts are
+    where they will be. The note's box (its text, not its leader) is padded by
+    ``pad_pt`` points; ``leaders`` counts the other annotations' leader lines as
+    theirs. Ties go to the earlier spot. Returns the spot taken.
+    """
+    root = _root(fig)
+    note.set_in_layout(False)  # moving it must not move the axes
+    root.draw_without_rendering()
+    pts = np.asarray(points(), dtype=float).reshape(-1, 2)
+    others = [t for t in ax.texts if t is not note and t.get_text()]
+    boxes = [t.get_window_extent() if leaders else Text.get_window_extent(t) for t in others]
+    pad = pad_pt * root.dpi / 72
+    frame = ax.bbox
+
+    def cost(spot: Spot) -> float:
+        note.set_position(spot[:2])
+        note.set_horizontalalignment(spot[2])
+        note.get_window_extent()  # an annotation updates its text's place here
+        box = Text.get_window_extent(note).padded(pad)
+        x, y = pts[:, 0], pts[:, 1]
+        covered = int(((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)).sum())
+        outside = not (frame.x0 <= box.x0 and box.x1 <= frame.x1)
+        outside |= not (frame.y0 <= box.y0 and box.y1 <= frame.y1)
+        return covered + 1000 * sum(box.overlaps(b) for b in boxes) + 1e6 * outside
+
+    best = min(spots, key=cost)
+    note.set_position(best[:2])
+    note.set_horizontalalignment(best[2])
+    return best
 
 
 def empty_figure(message: str, **frame: Unpack[Frame]) -> Figure:
